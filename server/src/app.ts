@@ -1,0 +1,126 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Config } from './config/index.js';
+import { type Database, openDatabase } from './db/client.js';
+import { migrate, pendingMigrations } from './db/migrate.js';
+import { ClientsService, clientsRoutes } from './modules/clients/index.js';
+import { CustomersService, customersRoutes } from './modules/customers/index.js';
+import { oauthRoutes } from './platform/auth/oauth.routes.js';
+import { authPlugin } from './platform/auth/plugin.js';
+import { TokenService } from './platform/auth/tokens.js';
+import { BODY_LIMIT, registerBodyParsers } from './platform/body-parsers.js';
+import { registerErrorHandling } from './platform/errors.plugin.js';
+import { ErrorBody } from './platform/http-schemas.js';
+import { idempotencyPlugin, purgeExpiredIdempotencyKeys } from './platform/idempotency.plugin.js';
+import { metricsPlugin } from './platform/metrics.plugin.js';
+import { registerOpenApi } from './platform/openapi.js';
+import { createRateLimiter } from './platform/rate-limit.js';
+import { type Clock, systemClock } from './shared/clock.js';
+import { newId } from './shared/ids.js';
+import { createAjv } from './shared/validator.js';
+
+export interface Services {
+  clients: ClientsService;
+  customers: CustomersService;
+  tokens: TokenService;
+}
+
+export interface Ledgerline {
+  config: Readonly<Config>;
+  database: Database;
+  clock: Clock;
+  services: Services;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ledgerline: Ledgerline;
+  }
+}
+
+export interface BuildOptions {
+  /** An already open database (tests share one per worker); otherwise opened from config. */
+  database?: Database;
+  clock?: Clock;
+}
+
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** Builds the application. Never listens: main.ts does, tests inject. */
+export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const clock = opts.clock ?? systemClock();
+  const ownsDatabase = !opts.database;
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    genReqId: (req) => {
+      const given = req.headers['x-l2f-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId('request');
+    },
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    // The serializer's own Ajv picks oneOf branches; our custom formats only matter on input.
+    serializerOpts: { ajv: { formats: { 'country-code': true, e164: true, 'past-date': true } } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  try {
+    await migrate(database);
+    const ajv = createAjv(clock);
+    app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+
+    const clients = new ClientsService(database.db, clock);
+    const tokens = await TokenService.create(database.db, clock, config.tokenTtlSeconds, config.tokenSigningKey);
+    const customers = new CustomersService(database.db, clock, ajv);
+    app.decorate('ledgerline', { config, database, clock, services: { clients, customers, tokens } });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      reply.header('x-l2f-request-id', request.id);
+      return payload;
+    });
+    registerBodyParsers(app);
+    registerErrorHandling(app);
+    app.addSchema(ErrorBody);
+    await registerOpenApi(app);
+    await app.register(metricsPlugin);
+    await app.register(authPlugin, { tokens, clients, rateLimiter: createRateLimiter(config.rateLimitPerSecond) });
+    await app.register(idempotencyPlugin, { db: database.db, clock, ttlDays: config.idempotencyTtlDays });
+
+    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+      try {
+        const pending = await pendingMigrations(database);
+        if (pending.length) return reply.code(503).send({ status: 'migrations pending', pending });
+        return { status: 'ready' };
+      } catch {
+        return reply.code(503).send({ status: 'database unreachable' });
+      }
+    });
+
+    await app.register(oauthRoutes, { clients, tokens });
+    const api = async (scope: FastifyInstance) => {
+      await scope.register(clientsRoutes, { service: clients });
+      await scope.register(customersRoutes, { service: customers });
+    };
+    await app.register(api, { prefix: '/v1' });
+    await app.register(api, { prefix: '/api/v1' });
+
+    const purge = setInterval(() => {
+      purgeExpiredIdempotencyKeys(database.db, clock.now()).catch((err) => app.log.warn({ err }, 'idempotency purge failed'));
+    }, 3_600_000);
+    purge.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(purge);
+      if (ownsDatabase) await database.close();
+    });
+    await app.ready();
+    return app;
+  } catch (err) {
+    await app.close().catch(() => {});
+    if (ownsDatabase) await database.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { inTransaction } from './db/tx.js';
+import type { AuthContext } from './platform/auth/plugin.js';
+import { TENANT_SCOPES } from './shared/scopes.js';
+
+/**
+ * First-start set-up (CONTRACT §1): the operator client, and in sandbox mode on an empty database
+ * a demo client with the two default customers the seeds promise (one CORPORATION, one
+ * INDIVIDUAL, both ACTIVE). Generated secrets are printed once (and, with the embedded database,
+ * written to DATA_DIR/sandbox-credentials.json, readable by the owner only).
+ */
+export interface BootstrapResult {
+  operator: { client_id: string; client_secret?: string };
+  demo?: { client_id: string; client_secret: string };
+}
+
+export async function bootstrap(app: FastifyInstance): Promise<BootstrapResult> {
+  const { config, services, database } = app.ledgerline;
+  const op = await services.clients.ensureOperator(
+    config.operatorClientId && config.operatorClientSecret
+      ? { id: config.operatorClientId, secret: config.operatorClientSecret }
+      : undefined,
+  );
+  const result: BootstrapResult = {
+    operator: { client_id: op.id, ...(op.generatedSecret && { client_secret: op.generatedSecret }) },
+  };
+
+  if (config.mode === 'sandbox' && config.seedDemo && !(await services.clients.hasTenants())) {
+    const demo = await services.clients.create({ name: 'Demo fintech (sandbox)', regulated: false, scopes: [...TENANT_SCOPES] });
+    const caller = await services.clients.find(demo.client_id);
+    if (!caller) throw new Error('demo client vanished');
+    const auth: AuthContext = { caller, tenant: caller, tenantId: caller.id, operator: false, scopes: new Set(caller.scopes) };
+    await inTransaction(database.db, async (tx) => {
+      await services.customers.insert(
+        auth,
+        {
+          id: 'demo-corporation',
+          customerType: 'CORPORATION',
+          status: 'ACTIVE',
+          details: {
+            registered_name: 'Acme Widgets Inc.',
+            trading_name: 'Acme',
+            registered_number: 'C1234567',
+            corporate_entity_type: 'C_CORP_PRIVATE',
+            country_of_incorporation: 'US',
+            state_of_incorporation: 'DE',
+            email_address: 'treasury@acme.example',
+            telephone_number: '+14155550100',
+            registered_address: {
+              address_line1: '1 Market St',
+              city: 'San Francisco',
+              state: 'CA',
+              postal_code: '94105',
+              country_code: 'US',
+            },
+          },
+        },
+        tx,
+      );
+      await services.customers.insert(
+        auth,
+        {
+          id: 'demo-individual',
+          customerType: 'INDIVIDUAL',
+          status: 'ACTIVE',
+          details: {
+            first_name: 'Ada',
+            last_name: 'Lovelace',
+            email_address: 'ada@example.com',
+            telephone_number: '+14155550101',
+            nationality: 'GB',
+            date_of_birth: '1990-12-10',
+            mailing_address: { address_line1: '123 Main St', city: 'New York', state: 'NY', postal_code: '10001', country_code: 'US' },
+          },
+        },
+        tx,
+      );
+    });
+    result.demo = { client_id: demo.client_id, client_secret: demo.client_secret };
+  }
+
+  if (result.operator.client_secret || result.demo) {
+    const lines = ['', '=== Ledgerline sandbox credentials (shown once; secrets are stored hashed) ==='];
+    if (result.operator.client_secret) {
+      lines.push(`operator  client_id=${result.operator.client_id}  client_secret=${result.operator.client_secret}`);
+    }
+    if (result.demo) lines.push(`demo      client_id=${result.demo.client_id}  client_secret=${result.demo.client_secret}`);
+    if (!config.databaseUrl) {
+      const file = join(resolve(config.dataDir), 'sandbox-credentials.json');
+      writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600 });
+      lines.push(`(also written to ${file})`);
+    }
+    lines.push('');
+    console.log(lines.join('\n'));
+  }
+  return result;
+}

@@ -1,0 +1,111 @@
+/**
+ * Configuration (CONTRACT §1), read once from the environment at boot, validated, frozen.
+ * A bad value stops the process with a message naming the variable.
+ */
+export type Mode = 'sandbox' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  operatorClientId: string | undefined;
+  operatorClientSecret: string | undefined;
+  mode: Mode;
+  seedDemo: boolean;
+  tokenTtlSeconds: number;
+  /** PEM (PKCS#8) Ed25519 private key for access tokens; unset: generated at first boot and stored. */
+  tokenSigningKey: string | undefined;
+  idempotencyTtlDays: number;
+  logLevel: LogLevel;
+  rateLimitPerSecond: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = str(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v)) throw new ConfigError(name, `must be a whole number, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = str(env, name);
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  }
+  return v as T;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const v = str(env, name)?.toLowerCase();
+  if (v === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false, got "${v}"`);
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const databaseUrl = str(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  const mode = oneOf(env, 'LEDGERLINE_MODE', ['sandbox', 'production'] as const, 'sandbox');
+  const operatorClientId = str(env, 'OPERATOR_CLIENT_ID');
+  const operatorClientSecret = str(env, 'OPERATOR_CLIENT_SECRET');
+  if ((operatorClientId === undefined) !== (operatorClientSecret === undefined)) {
+    throw new ConfigError(
+      operatorClientId === undefined ? 'OPERATOR_CLIENT_ID' : 'OPERATOR_CLIENT_SECRET',
+      'must be set together with its pair (OPERATOR_CLIENT_ID and OPERATOR_CLIENT_SECRET)',
+    );
+  }
+  if (operatorClientId !== undefined && !/^[A-Za-z0-9_.-]{3,64}$/.test(operatorClientId)) {
+    throw new ConfigError('OPERATOR_CLIENT_ID', 'must be 3-64 characters of letters, digits, _ . -');
+  }
+  if (operatorClientSecret !== undefined && operatorClientSecret.length < 16) {
+    throw new ConfigError('OPERATOR_CLIENT_SECRET', 'must be at least 16 characters');
+  }
+  if (mode === 'production' && operatorClientId === undefined) {
+    throw new ConfigError('OPERATOR_CLIENT_ID', 'is required in production mode (with OPERATOR_CLIENT_SECRET)');
+  }
+  const tokenSigningKey = str(env, 'TOKEN_SIGNING_KEY');
+  if (tokenSigningKey !== undefined && !tokenSigningKey.includes('BEGIN PRIVATE KEY')) {
+    throw new ConfigError('TOKEN_SIGNING_KEY', 'must be a PEM-encoded PKCS#8 Ed25519 private key');
+  }
+  const config: Config = {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: str(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl,
+    dataDir: str(env, 'DATA_DIR') ?? './data',
+    operatorClientId,
+    operatorClientSecret,
+    mode,
+    seedDemo: bool(env, 'SEED_DEMO', true),
+    tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 900, 60, 86400 * 7),
+    tokenSigningKey,
+    idempotencyTtlDays: int(env, 'IDEMPOTENCY_TTL_DAYS', 30, 0, 36500),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    rateLimitPerSecond: int(env, 'RATE_LIMIT_PER_SECOND', 100, 0, 1_000_000),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,32 @@
+import { desc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { clients } from '../../db/schema.js';
+
+export type ClientRow = typeof clients.$inferSelect;
+export type NewClientRow = typeof clients.$inferInsert;
+
+export const clientsRepository = {
+  async insert(db: Db | Tx, row: NewClientRow): Promise<ClientRow> {
+    const [created] = await db.insert(clients).values(row).returning();
+    return created as ClientRow;
+  },
+  async find(db: Db | Tx, id: string): Promise<ClientRow | undefined> {
+    const [row] = await db.select().from(clients).where(eq(clients.id, id));
+    return row;
+  },
+  async list(db: Db | Tx): Promise<ClientRow[]> {
+    return db.select().from(clients).orderBy(desc(clients.seq));
+  },
+  async update(db: Db | Tx, id: string, patch: Partial<NewClientRow>): Promise<ClientRow | undefined> {
+    const [row] = await db.update(clients).set(patch).where(eq(clients.id, id)).returning();
+    return row;
+  },
+  async findOperator(db: Db | Tx): Promise<ClientRow | undefined> {
+    const [row] = await db.select().from(clients).where(eq(clients.isOperator, true)).limit(1);
+    return row;
+  },
+  async countTenants(db: Db | Tx): Promise<number> {
+    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(clients).where(eq(clients.isOperator, false));
+    return Number(row?.n ?? 0);
+  },
+};

@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { data, errorResponses } from '../../platform/http-schemas.js';
+import { MutationHeaders } from '../../platform/route-helpers.js';
+import { ALL_SCOPES } from '../../shared/scopes.js';
+import { type ClientsService, toView } from './clients.service.js';
+
+const tags = ['Admin: clients'];
+const Scope = Type.Unsafe<string>({ type: 'string', enum: [...ALL_SCOPES] });
+const Client = Type.Object({
+  client_id: Type.String(),
+  name: Type.String(),
+  regulated: Type.Boolean(),
+  scopes: Type.Array(Type.String()),
+  signing_required: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+});
+const ClientWithSecret = Type.Object({
+  ...Client.properties,
+  client_secret: Type.String({ description: 'Shown once; stored hashed.' }),
+});
+const Params = Type.Object({ client_id: Type.String({ maxLength: 128 }) });
+const ClientFields = {
+  regulated: Type.Optional(Type.Boolean({ description: 'Regulated clients may create customers directly.' })),
+  scopes: Type.Optional(Type.Array(Scope, { uniqueItems: true, description: 'Default: every tenant scope.' })),
+  signing_required: Type.Optional(Type.Boolean({ description: 'Accept operations must be signed (Ed25519).' })),
+};
+
+/** The operator's clients API (CONTRACT §1, §12). Requires the admin scope. */
+export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService }> = async (app, { service }) => {
+  const config = { auth: { scope: 'admin' as const, tenant: false } };
+
+  app.post(
+    '/admin/clients',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Create a client (tenant)',
+        headers: MutationHeaders,
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...ClientFields }, { additionalProperties: false }),
+        response: { 200: data(ClientWithSecret), ...errorResponses('IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS') },
+      },
+    },
+    async (request) => ({ data: await service.create(request.body) }),
+  );
+
+  app.get(
+    '/admin/clients',
+    {
+      config,
+      schema: { tags, summary: 'List clients', response: { 200: data(Type.Object({ clients: Type.Array(Client) })), ...errorResponses() } },
+    },
+    async () => ({ data: { clients: await service.list() } }),
+  );
+
+  app.get(
+    '/admin/clients/:client_id',
+    {
+      config,
+      schema: { tags, summary: 'Retrieve a client', params: Params, response: { 200: data(Client), ...errorResponses('NOT_FOUND') } },
+    },
+    async (request) => ({ data: toView(await service.get(request.params.client_id)) }),
+  );
+
+  app.patch(
+    '/admin/clients/:client_id',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Update a client',
+        headers: MutationHeaders,
+        params: Params,
+        body: Type.Object(
+          { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...ClientFields },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: data(Client), ...errorResponses('NOT_FOUND') },
+      },
+    },
+    async (request) => ({ data: await service.update(request.params.client_id, request.body) }),
+  );
+
+  app.post(
+    '/admin/clients/:client_id/rotate-secret',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Rotate a client secret',
+        description: 'The old secret, and every token issued with it, stop working at once.',
+        headers: MutationHeaders,
+        params: Params,
+        response: { 200: data(ClientWithSecret), ...errorResponses('NOT_FOUND') },
+      },
+    },
+    async (request) => ({ data: await service.rotateSecret(request.params.client_id) }),
+  );
+};

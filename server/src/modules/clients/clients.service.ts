@@ -1,0 +1,189 @@
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId, newSecret } from '../../shared/ids.js';
+import { ADMIN_SCOPE, ALL_SCOPES, type Scope, TENANT_SCOPES } from '../../shared/scopes.js';
+import { hashSecret, verifySecret } from '../../shared/secrets.js';
+import { type ClientRow, clientsRepository } from './clients.repository.js';
+
+export interface ClientView {
+  client_id: string;
+  name: string;
+  regulated: boolean;
+  scopes: string[];
+  signing_required: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toView(row: ClientRow): ClientView {
+  return {
+    client_id: row.id,
+    name: row.name,
+    regulated: row.regulated,
+    scopes: row.scopes,
+    signing_required: row.signingRequired,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function checkScopes(scopes: string[], allowAdmin: boolean): Scope[] {
+  const allowed: readonly string[] = allowAdmin ? ALL_SCOPES : TENANT_SCOPES;
+  const bad = scopes.filter((s) => !allowed.includes(s));
+  if (bad.length) {
+    throw AppError.many(
+      bad.map((s) => ({ code: 'VALIDATION_ERROR' as const, description: `Unknown or reserved scope "${s}".`, field: 'scopes' })),
+    );
+  }
+  return [...new Set(scopes)] as Scope[];
+}
+
+export interface CreateClientInput {
+  name: string;
+  regulated?: boolean | undefined;
+  scopes?: string[] | undefined;
+  signing_required?: boolean | undefined;
+}
+
+export class ClientsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: CreateClientInput): Promise<ClientView & { client_secret: string }> {
+    const secret = newSecret();
+    const now = this.clock.now();
+    const row = await clientsRepository.insert(this.db, {
+      id: newId('client'),
+      name: input.name,
+      secretHash: await hashSecret(secret),
+      regulated: input.regulated ?? false,
+      scopes: checkScopes(input.scopes ?? [...TENANT_SCOPES], false),
+      signingRequired: input.signing_required ?? false,
+      isOperator: false,
+      tokensValidAfter: new Date(0),
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { ...toView(row), client_secret: secret };
+  }
+
+  async list(): Promise<ClientView[]> {
+    return (await clientsRepository.list(this.db)).filter((r) => !r.isOperator).map(toView);
+  }
+
+  async get(id: string): Promise<ClientRow> {
+    const row = await clientsRepository.find(this.db, id);
+    if (!row || row.isOperator) throw notFound('Client', 'client_id');
+    return row;
+  }
+
+  async update(
+    id: string,
+    patch: {
+      name?: string | undefined;
+      regulated?: boolean | undefined;
+      scopes?: string[] | undefined;
+      signing_required?: boolean | undefined;
+    },
+  ): Promise<ClientView> {
+    await this.get(id);
+    const row = await clientsRepository.update(this.db, id, {
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.regulated !== undefined && { regulated: patch.regulated }),
+      ...(patch.scopes !== undefined && { scopes: checkScopes(patch.scopes, false) }),
+      ...(patch.signing_required !== undefined && { signingRequired: patch.signing_required }),
+      updatedAt: this.clock.now(),
+    });
+    return toView(row as ClientRow);
+  }
+
+  /** A new secret; the old one stops working at once, and so do tokens issued before now. */
+  async rotateSecret(id: string): Promise<ClientView & { client_secret: string }> {
+    await this.get(id);
+    const secret = newSecret();
+    const now = this.clock.now();
+    const row = await clientsRepository.update(this.db, id, {
+      secretHash: await hashSecret(secret),
+      tokensValidAfter: now,
+      updatedAt: now,
+    });
+    return { ...toView(row as ClientRow), client_secret: secret };
+  }
+
+  /** Client credentials check for the token endpoint. Undefined when they do not match. */
+  async authenticate(id: string, secret: string): Promise<ClientRow | undefined> {
+    const row = await clientsRepository.find(this.db, id);
+    if (!row) {
+      await hashSecret(secret); // same work either way: do not reveal which ids exist by timing
+      return undefined;
+    }
+    return (await verifySecret(secret, row.secretHash)) ? row : undefined;
+  }
+
+  async find(id: string): Promise<ClientRow | undefined> {
+    return clientsRepository.find(this.db, id);
+  }
+
+  /**
+   * The operator (CONTRACT §1): from OPERATOR_CLIENT_ID/SECRET when given (the stored secret follows
+   * the configured one), otherwise generated once. Returns the secret only when it was generated.
+   */
+  async ensureOperator(configured?: { id: string; secret: string }): Promise<{ id: string; generatedSecret?: string }> {
+    const now = this.clock.now();
+    const existing = await clientsRepository.findOperator(this.db);
+    if (configured) {
+      const row = await clientsRepository.find(this.db, configured.id);
+      if (row && !row.isOperator) {
+        throw new Error(`OPERATOR_CLIENT_ID ${configured.id} is already the id of a tenant client`);
+      }
+      if (existing && existing.id !== configured.id) {
+        // The configured operator replaces the previous one.
+        await clientsRepository.update(this.db, existing.id, { isOperator: false, scopes: [], tokensValidAfter: now, updatedAt: now });
+      }
+      if (!row) {
+        await clientsRepository.insert(this.db, {
+          id: configured.id,
+          name: 'Platform operator',
+          secretHash: await hashSecret(configured.secret),
+          regulated: true,
+          scopes: [...ALL_SCOPES],
+          signingRequired: false,
+          isOperator: true,
+          tokensValidAfter: new Date(0),
+          createdAt: now,
+          updatedAt: now,
+        });
+      } else if (!(await verifySecret(configured.secret, row.secretHash))) {
+        await clientsRepository.update(this.db, row.id, {
+          secretHash: await hashSecret(configured.secret),
+          scopes: [...ALL_SCOPES],
+          updatedAt: now,
+        });
+      }
+      return { id: configured.id };
+    }
+    if (existing) return { id: existing.id };
+    const secret = newSecret();
+    const id = newId('client').replace(/^cli_/, 'op_');
+    await clientsRepository.insert(this.db, {
+      id,
+      name: 'Platform operator',
+      secretHash: await hashSecret(secret),
+      regulated: true,
+      scopes: [...TENANT_SCOPES, ADMIN_SCOPE],
+      signingRequired: false,
+      isOperator: true,
+      tokensValidAfter: new Date(0),
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { id, generatedSecret: secret };
+  }
+
+  async hasTenants(): Promise<boolean> {
+    return (await clientsRepository.countTenants(this.db)) > 0;
+  }
+}

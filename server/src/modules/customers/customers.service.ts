@@ -1,0 +1,334 @@
+import type { Ajv } from 'ajv';
+import type { Static } from 'typebox';
+import type { Db, Tx } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { type PatchBody, PatchEngine } from '../../shared/patch.js';
+import { assertUpdatable, checkTransition, isStatus, type Status } from '../../shared/status.js';
+import { statusEventType, writeEvents } from '../events/index.js';
+import { listHistory, writeHistory } from '../history/index.js';
+import { type CustomerRow, customersRepository, type IndividualRow } from './customers.repository.js';
+import {
+  CorporationDetails,
+  type CreateCustomerBodyT,
+  type CreateIndividualBodyT,
+  type Customer,
+  type Individual,
+  IndividualDetails,
+  IndividualDetailsOfCorporate,
+  PersonDetails,
+} from './customers.schemas.js';
+
+export interface AccountSummary {
+  id: string;
+  asset_type_id: string;
+  status: string;
+}
+
+/**
+ * Extension points for modules that build on customers (accounts): they see status changes inside
+ * the same transaction (to refuse them, e.g. NON_ZERO_BALANCE, or to cascade them) and supply the
+ * `accounts` list of the representation.
+ */
+export interface CustomerHooks {
+  onStatusChange?: (tx: Tx, ctx: { auth: AuthContext; customer: CustomerRow; from: Status; to: Status; at: Date }) => Promise<void>;
+  accountsOf?: (db: Db, clientId: string, customerIds: string[]) => Promise<Map<string, AccountSummary[]>>;
+}
+
+const READ_ONLY_INDIVIDUAL_FIELDS = ['created_at', 'updated_at'] as const;
+const INDIVIDUAL_KEYS = Object.keys(IndividualDetailsOfCorporate);
+
+export type CustomerView = Static<typeof Customer>;
+export type IndividualView = Static<typeof Individual>;
+
+/** Stored details were validated with the resource schema on every write: the casts are safe. */
+function individualView(row: IndividualRow): IndividualView {
+  return {
+    id: row.id,
+    customer_id: row.customerId,
+    ...(row.details as Omit<IndividualView, 'id' | 'customer_id' | 'created_at' | 'updated_at'>),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function ownershipError(total: number) {
+  return new AppError(
+    'VALIDATION_ERROR',
+    `The individuals' percentage_ownership would total ${total}%, more than 100%.`,
+    'percentage_ownership',
+  );
+}
+
+export class CustomersService {
+  private readonly individualPatch: PatchEngine;
+  private readonly customerPatch: Record<'INDIVIDUAL' | 'CORPORATION', PatchEngine>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    ajv: Ajv,
+    private readonly hooks: CustomerHooks = {},
+  ) {
+    const common = {
+      hasStatus: true,
+      ignored: ['created_at', 'updated_at', 'accounts', 'individuals'],
+      pathPrefixes: ['customer_details.'],
+    };
+    this.customerPatch = {
+      INDIVIDUAL: new PatchEngine(ajv, {
+        ...common,
+        schema: IndividualDetails,
+        aliases: { email: { to: 'email_address' }, phone: { to: 'telephone_number' }, address: { to: 'mailing_address' } },
+      }),
+      CORPORATION: new PatchEngine(ajv, {
+        ...common,
+        schema: CorporationDetails,
+        aliases: { email: { to: 'email_address' }, phone: { to: 'telephone_number' }, address: { to: 'registered_address' } },
+      }),
+    };
+    this.individualPatch = new PatchEngine(ajv, {
+      schema: PersonDetails,
+      ignored: READ_ONLY_INDIVIDUAL_FIELDS,
+      aliases: {
+        email: { to: 'email_address' },
+        phone: { to: 'telephone_number' },
+        address: { to: 'mailing_address' },
+        role: { to: 'individual_type', map: (v) => (Array.isArray(v) ? v : [v]) },
+        ownership_percentage: { to: 'percentage_ownership' },
+      },
+    });
+  }
+
+  // ---- representation ----------------------------------------------------------------------
+
+  private async views(rows: CustomerRow[], clientId: string): Promise<CustomerView[]> {
+    const corporate = rows.filter((r) => r.customerType === 'CORPORATION').map((r) => r.id);
+    const [individuals, accounts] = await Promise.all([
+      customersRepository.individualsOf(this.db, clientId, corporate),
+      this.hooks.accountsOf?.(
+        this.db,
+        clientId,
+        rows.map((r) => r.id),
+      ) ?? Promise.resolve(new Map<string, AccountSummary[]>()),
+    ]);
+    return rows.map(
+      (row) =>
+        ({
+          id: row.id,
+          customer_type: row.customerType,
+          status: row.status as Status,
+          ...(row.details as Record<string, unknown>),
+          ...(row.customerType === 'CORPORATION' && {
+            individuals: individuals.filter((i) => i.customerId === row.id).map(individualView),
+          }),
+          accounts: accounts.get(row.id) ?? [],
+          created_at: row.createdAt.toISOString(),
+          updated_at: row.updatedAt.toISOString(),
+        }) as CustomerView,
+    );
+  }
+
+  async view(row: CustomerRow): Promise<CustomerView> {
+    return (await this.views([row], row.clientId))[0] as CustomerView;
+  }
+
+  // ---- customers ---------------------------------------------------------------------------
+
+  /** Regulated clients only (seed 000/001); everyone else onboards through applications. */
+  async create(auth: AuthContext, body: CreateCustomerBodyT) {
+    if (!auth.tenant.regulated) {
+      throw new AppError(
+        'FORBIDDEN',
+        'Only regulated clients can create customers directly. Onboard customers through an application (POST /v1/applications), which collects and checks KYC/KYB data.',
+      );
+    }
+    const { id, customer_type, status: _s, created_at: _c, updated_at: _u, accounts: _a, individuals: _i, ...details } = body;
+    return this.view(await this.insert(auth, { id, customerType: customer_type, details, status: 'ACTIVE' }));
+  }
+
+  /**
+   * Inserts a customer and its creation event in one transaction. Also used by applications on
+   * approval (issue: onboarding), which passes its own transaction.
+   */
+  async insert(
+    auth: AuthContext,
+    input: { id: string; customerType: 'INDIVIDUAL' | 'CORPORATION'; details: Record<string, unknown>; status: Status },
+    tx?: Tx,
+  ) {
+    const run = async (t: Tx) => {
+      const at = this.clock.now();
+      const row = await customersRepository.insert(t, {
+        clientId: auth.tenantId,
+        id: input.id,
+        customerType: input.customerType,
+        status: input.status,
+        details: input.details,
+        createdAt: at,
+        updatedAt: at,
+      });
+      if (!row) throw new AppError('DUPLICATE_ID', `A customer with id ${input.id} already exists.`, 'id');
+      await writeEvents(t, [
+        {
+          clientId: auth.tenantId,
+          eventType: statusEventType('CUSTOMER', row.status),
+          resourceType: 'customer',
+          resourceId: row.id,
+          eventData: { customer: { id: row.id, status: row.status } },
+          at,
+        },
+      ]);
+      return row;
+    };
+    return tx ? run(tx) : inTransaction(this.db, run);
+  }
+
+  async get(auth: AuthContext, id: string) {
+    const row = await customersRepository.find(this.db, auth.tenantId, id);
+    if (!row) throw notFound('Customer', 'id');
+    return this.view(row);
+  }
+
+  async list(auth: AuthContext, query: RawPageQuery & { type?: string; customer_type?: string; status?: string }, basePath: string) {
+    const page = parsePageQuery(query);
+    const type = query.type ?? query.customer_type;
+    if (query.type && query.customer_type && query.type !== query.customer_type) {
+      throw new AppError('VALIDATION_ERROR', 'type and customer_type disagree.', 'customer_type');
+    }
+    const { rows, total } = await customersRepository.list(this.db, auth.tenantId, { type, status: query.status }, page);
+    const result = buildPage(page, rows, total, basePath, { type, status: query.status });
+    return { ...result, items: await this.views(result.items, auth.tenantId) };
+  }
+
+  async update(auth: AuthContext, id: string, body: PatchBody) {
+    const row = await inTransaction(this.db, async (tx) => {
+      const current = await customersRepository.lock(tx, auth.tenantId, id);
+      if (!current) throw notFound('Customer', 'id');
+      const from = current.status as Status;
+      assertUpdatable(from, auth, 'customer');
+      const engine = this.customerPatch[current.customerType];
+      const patch = engine.prepare(current.details, body, { id: current.id, customer_type: current.customerType });
+      let to = from;
+      if (patch.status !== undefined) {
+        if (!isStatus(patch.status)) throw new AppError('VALIDATION_ERROR', `Unknown status ${patch.status}.`, 'status');
+        to = patch.status;
+      }
+      const statusChanged = checkTransition(from, to, auth, 'customer');
+      if (!statusChanged && !patch.changes.length) return current;
+      const at = this.clock.now();
+      if (statusChanged) await this.hooks.onStatusChange?.(tx, { auth, customer: current, from, to, at });
+      const updated = await customersRepository.update(tx, auth.tenantId, id, {
+        details: patch.details,
+        status: to,
+        updatedAt: at,
+      });
+      const changes = statusChanged ? [{ field: 'status', before: from, after: to }, ...patch.changes] : patch.changes;
+      await writeHistory(tx, 'customer', id, changes, { auth, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      if (statusChanged) {
+        await writeEvents(tx, [
+          {
+            clientId: auth.tenantId,
+            eventType: statusEventType('CUSTOMER', to),
+            resourceType: 'customer',
+            resourceId: id,
+            eventData: { customer: { id, status: to } },
+            at,
+          },
+        ]);
+      }
+      return updated;
+    });
+    return this.view(row);
+  }
+
+  async history(auth: AuthContext, id: string, query: RawPageQuery, basePath: string) {
+    if (!(await customersRepository.find(this.db, auth.tenantId, id))) throw notFound('Customer', 'id');
+    const page = parsePageQuery(query);
+    const { rows, total } = await listHistory(this.db, auth.tenantId, 'customer', id, page);
+    return buildPage(page, rows, total, basePath, {});
+  }
+
+  // ---- individuals of corporate customers --------------------------------------------------
+
+  private async corporateForUpdate(tx: Tx, auth: AuthContext, customerId: string): Promise<CustomerRow> {
+    const customer = await customersRepository.lock(tx, auth.tenantId, customerId);
+    if (!customer) throw notFound('Customer', 'id');
+    if (customer.customerType !== 'CORPORATION') {
+      throw new AppError('INVALID_CUSTOMER_TYPE', 'Individuals belong to CORPORATION customers only.', 'customer_type');
+    }
+    assertUpdatable(customer.status as Status, auth, 'customer');
+    return customer;
+  }
+
+  async addIndividual(auth: AuthContext, customerId: string, body: CreateIndividualBodyT) {
+    const details = Object.fromEntries(Object.entries(body).filter(([k]) => INDIVIDUAL_KEYS.includes(k)));
+    const row = await inTransaction(this.db, async (tx) => {
+      await this.corporateForUpdate(tx, auth, customerId);
+      const share = (details.percentage_ownership as number | undefined) ?? 0;
+      const total = (await customersRepository.ownershipTotal(tx, auth.tenantId, customerId)) + share;
+      if (total > 100) throw ownershipError(total);
+      const at = this.clock.now();
+      const created = await customersRepository.insertIndividual(tx, {
+        clientId: auth.tenantId,
+        customerId,
+        id: newId('individual'),
+        details,
+        createdAt: at,
+        updatedAt: at,
+      });
+      await customersRepository.update(tx, auth.tenantId, customerId, { updatedAt: at });
+      await writeHistory(tx, 'customer', customerId, [{ field: 'individuals', before: null, after: created.id }], { auth, at });
+      return created;
+    });
+    return individualView(row);
+  }
+
+  async getIndividual(auth: AuthContext, customerId: string, id: string) {
+    const customer = await customersRepository.find(this.db, auth.tenantId, customerId);
+    if (!customer) throw notFound('Customer', 'id');
+    const row = await customersRepository.findIndividual(this.db, auth.tenantId, customerId, id);
+    if (!row) throw notFound('Individual', 'individual_id');
+    return individualView(row);
+  }
+
+  async listIndividuals(auth: AuthContext, customerId: string, query: RawPageQuery, basePath: string) {
+    const customer = await customersRepository.find(this.db, auth.tenantId, customerId);
+    if (!customer) throw notFound('Customer', 'id');
+    if (customer.customerType !== 'CORPORATION') {
+      throw new AppError('INVALID_CUSTOMER_TYPE', 'Individuals belong to CORPORATION customers only.', 'customer_type');
+    }
+    const page = parsePageQuery(query);
+    const { rows, total } = await customersRepository.listIndividuals(this.db, auth.tenantId, customerId, page);
+    const result = buildPage(page, rows, total, basePath, {});
+    return { ...result, items: result.items.map(individualView) };
+  }
+
+  async updateIndividual(auth: AuthContext, customerId: string, id: string, body: PatchBody) {
+    const row = await inTransaction(this.db, async (tx) => {
+      await this.corporateForUpdate(tx, auth, customerId);
+      const current = await customersRepository.findIndividual(tx, auth.tenantId, customerId, id);
+      if (!current) throw notFound('Individual', 'individual_id');
+      const patch = this.individualPatch.prepare(current.details, body, { id: current.id, customer_id: customerId });
+      if (!patch.changes.length) return current;
+      const share = (patch.details.percentage_ownership as number | undefined) ?? 0;
+      const total = (await customersRepository.ownershipTotal(tx, auth.tenantId, customerId, id)) + share;
+      if (total > 100) throw ownershipError(total);
+      const at = this.clock.now();
+      const updated = await customersRepository.updateIndividual(tx, auth.tenantId, id, { details: patch.details, updatedAt: at });
+      await writeHistory(tx, 'individual', id, patch.changes, { auth, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      return updated;
+    });
+    return individualView(row);
+  }
+
+  async individualHistory(auth: AuthContext, customerId: string, id: string, query: RawPageQuery, basePath: string) {
+    await this.getIndividual(auth, customerId, id);
+    const page = parsePageQuery(query);
+    const { rows, total } = await listHistory(this.db, auth.tenantId, 'individual', id, page);
+    return buildPage(page, rows, total, basePath, {});
+  }
+}

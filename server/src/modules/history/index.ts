@@ -1,0 +1,83 @@
+import { eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { fetchPage } from '../../db/paginate.js';
+import { resourceHistory } from '../../db/schema.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import { newId } from '../../shared/ids.js';
+import type { PageRequest } from '../../shared/pagination.js';
+
+/**
+ * Change history (CONTRACT §4): one row per changed field, with who (client or operator),
+ * `updated_by`, `reason`, before, after and when.
+ */
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface ChangeMeta {
+  auth: AuthContext;
+  updatedBy?: string | undefined;
+  reason?: string | undefined;
+  at: Date;
+}
+
+export async function writeHistory(
+  tx: Tx,
+  resourceType: string,
+  resourceId: string,
+  changes: FieldChange[],
+  meta: ChangeMeta,
+): Promise<void> {
+  if (!changes.length) return;
+  await tx.insert(resourceHistory).values(
+    changes.map((c) => ({
+      clientId: meta.auth.tenantId,
+      id: newId('history'),
+      resourceType,
+      resourceId,
+      field: c.field,
+      before: c.before === undefined ? null : c.before,
+      after: c.after === undefined ? null : c.after,
+      actorClientId: meta.auth.caller.id,
+      actorType: meta.auth.operator ? ('operator' as const) : ('client' as const),
+      updatedBy: meta.updatedBy ?? null,
+      reason: meta.reason ?? null,
+      createdAt: meta.at,
+    })),
+  );
+}
+
+export interface HistoryView {
+  id: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+  actor: { type: 'client' | 'operator'; client_id: string };
+  updated_by: string | null;
+  reason: string | null;
+  created_at: string;
+}
+
+export async function listHistory(db: Db, clientId: string, resourceType: string, resourceId: string, page: PageRequest) {
+  const { rows, total } = await fetchPage(
+    db,
+    resourceHistory,
+    resourceHistory.seq,
+    [eq(resourceHistory.clientId, clientId), eq(resourceHistory.resourceType, resourceType), eq(resourceHistory.resourceId, resourceId)],
+    page,
+  );
+  const view = (r: (typeof rows)[number]): HistoryView & { seq: bigint } => ({
+    seq: r.seq,
+    id: r.id,
+    field: r.field,
+    before: r.before,
+    after: r.after,
+    actor: { type: r.actorType, client_id: r.actorClientId },
+    updated_by: r.updatedBy,
+    reason: r.reason,
+    created_at: r.createdAt.toISOString(),
+  });
+  return { rows: rows.map(view), total };
+}

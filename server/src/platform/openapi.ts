@@ -1,0 +1,57 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { ERROR_CATALOGUE } from '../shared/errors.js';
+import { ALL_SCOPES } from '../shared/scopes.js';
+
+/**
+ * OpenAPI 3.1, generated from the route schemas (never hand-written), at /openapi.json, and an
+ * interactive reference at /docs. Routes under /api/v1 mirror /v1 and are left out of the document.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  const catalogue = Object.entries(ERROR_CATALOGUE)
+    .map(([code, e]) => `| ${code} | ${e.status} | ${e.description} |`)
+    .join('\n');
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ledgerline API',
+        version: '0.1.0',
+        description:
+          'An open, self-hostable payments platform, wire-compatible with the Layer2 Financial API. Every route is served under /v1 and /api/v1.\n\n' +
+          'Errors: `{"errors":[{"code","description","field"?}]}`, one entry per problem.\n\n| code | HTTP | meaning |\n|---|---|---|\n' +
+          catalogue,
+      },
+      components: {
+        securitySchemes: {
+          oauth2: {
+            type: 'oauth2',
+            flows: {
+              clientCredentials: {
+                tokenUrl: '/oauth2/token',
+                scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, s === 'admin' ? 'platform operator' : s])),
+              },
+            },
+          },
+        },
+      },
+      security: [{ oauth2: [] }],
+    },
+    transform: ({ schema, url, route }) => {
+      const s = (schema ?? {}) as Record<string, unknown>;
+      const scope = route.config?.auth?.scope;
+      return {
+        schema: {
+          ...s,
+          ...(url.startsWith('/api/') && { hide: true }),
+          ...(!scope && { security: [] }),
+          ...(scope && { security: [{ oauth2: [scope] }] }),
+        } as typeof schema,
+        url,
+      };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,21 @@
+/**
+ * The platform clock. Everything that stamps or compares time asks this, never Date.now()
+ * directly, so the sandbox can advance time (CONTRACT §10, POST /v1/simulations/clock) and tests
+ * can control it.
+ */
+export interface Clock {
+  now(): Date;
+  /** Sandbox only: move the clock forward. */
+  advance(seconds: number): Date;
+}
+
+export function systemClock(): Clock {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance(seconds: number) {
+      offsetMs += seconds * 1000;
+      return new Date(Date.now() + offsetMs);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { AppError } from './errors.js';
+
+/**
+ * Money at the edge (CONTRACT §6). Amounts arrive as JSON numbers (or strings) in major units and
+ * become integer minor units (`bigint`) here, once; they leave as exact decimal text. Nothing in
+ * the core ever holds money in a JS number.
+ *
+ * A JSON number is taken by its shortest round-trip decimal form (what JSON.parse kept); the raw
+ * text is used where the body parser preserved it. Exponent forms (1e-7) are expanded exactly.
+ */
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+function expandExponent(text: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(text);
+  if (!m) return text;
+  const [, sign, int = '', frac = '', expText = '0'] = m;
+  const exp = Number(expText);
+  const digits = int + frac;
+  const point = int.length + exp;
+  let out: string;
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return sign + out.replace(/^0+(?=\d)/, '');
+}
+
+export function toMinor(amount: number | string, decimals: number, field = 'amount'): bigint {
+  if (typeof amount === 'number' && !Number.isFinite(amount)) {
+    throw new AppError('AMOUNT_PRECISION', 'The amount must be a finite number.', field);
+  }
+  let text = typeof amount === 'number' ? String(amount) : amount.trim();
+  text = expandExponent(text);
+  if (text.startsWith('-')) throw new AppError('AMOUNT_PRECISION', 'The amount must be greater than zero.', field);
+  if (text.startsWith('+')) text = text.slice(1);
+  const m = DECIMAL.exec(text);
+  if (!m) throw new AppError('VALIDATION_ERROR', 'The amount must be a decimal number.', field);
+  const int = m[1] ?? '0';
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > decimals) {
+    throw new AppError('AMOUNT_PRECISION', `The amount has more than ${decimals} decimals, the most this asset allows.`, field);
+  }
+  const minor = BigInt(int + frac.padEnd(decimals, '0'));
+  if (minor === 0n) throw new AppError('AMOUNT_PRECISION', 'The amount must be greater than zero.', field);
+  if (minor >= 10n ** 38n) throw new AppError('AMOUNT_PRECISION', 'The amount is too large.', field);
+  return minor;
+}
+
+/** Exact decimal text of a minor-unit amount: 12345n, 2 -> "123.45"; trailing zeros trimmed. */
+export function toDecimalString(minor: bigint, decimals: number): string {
+  const neg = minor < 0n;
+  const abs = neg ? -minor : minor;
+  const s = abs.toString().padStart(decimals + 1, '0');
+  const int = s.slice(0, s.length - decimals);
+  const frac = decimals > 0 ? s.slice(s.length - decimals).replace(/0+$/, '') : '';
+  return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+}

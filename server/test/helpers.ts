@@ -1,0 +1,169 @@
+/**
+ * Test harness: the real app on a real database, one per worker. Every test makes its own client
+ * (tenant) through the operator, so tests never share rows and need no order.
+ */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { type BuildOptions, buildApp } from '../src/app.js';
+import { bootstrap } from '../src/bootstrap.js';
+import { type Config, loadConfig } from '../src/config/index.js';
+import { type Database, openDatabase } from '../src/db/client.js';
+import { migrate } from '../src/db/migrate.js';
+
+export const OPERATOR = { id: 'test-operator', secret: 'test-operator-secret-0123456789' };
+
+let databasePromise: Promise<Database> | undefined;
+/** The worker's database: PGlite in memory, or TEST_DATABASE_URL. */
+export function testDatabase(): Promise<Database> {
+  databasePromise ??= (async () => {
+    const db = await openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, poolSize: 5 });
+    await migrate(db);
+    return db;
+  })();
+  return databasePromise;
+}
+
+export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
+  return loadConfig({
+    LOG_LEVEL: 'silent',
+    OPERATOR_CLIENT_ID: OPERATOR.id,
+    OPERATOR_CLIENT_SECRET: OPERATOR.secret,
+    SEED_DEMO: 'false',
+    RATE_LIMIT_PER_SECOND: '0',
+    ...env,
+  });
+}
+
+/** A new app on the worker's database (its own config and clock when given). Close it after. */
+export async function makeApp(env: Record<string, string> = {}, opts: Omit<BuildOptions, 'database'> = {}): Promise<FastifyInstance> {
+  const app = await buildApp(testConfig(env), { ...opts, database: await testDatabase() });
+  await bootstrap(app);
+  return app;
+}
+
+let shared: Promise<FastifyInstance> | undefined;
+/** The worker's default app (default config). Never closed: it lives as long as the worker. */
+export function getApp(): Promise<FastifyInstance> {
+  shared ??= makeApp();
+  return shared;
+}
+
+export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+export async function tokenFor(app: FastifyInstance, id: string, secret: string, scope?: string): Promise<string> {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/oauth2/token?grant_type=client_credentials${scope ? `&scope=${encodeURIComponent(scope)}` : ''}`,
+    headers: { authorization: basic(id, secret) },
+  });
+  if (res.statusCode !== 200) throw new Error(`token: ${res.statusCode} ${res.body}`);
+  return res.json().access_token as string;
+}
+
+export interface Response<T = any> {
+  status: number;
+  body: T;
+  headers: LightMyRequestResponse['headers'];
+  raw: string;
+}
+
+/** A small client bound to one token (and optionally acting for a client, for the operator). */
+export class Api {
+  constructor(
+    readonly app: FastifyInstance,
+    readonly token: string,
+    readonly extraHeaders: Record<string, string> = {},
+  ) {}
+
+  async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response<T>> {
+    const isJson = body !== undefined && typeof body !== 'string';
+    const res = await this.app.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(isJson && { 'content-type': 'application/json' }),
+        ...this.extraHeaders,
+        ...headers,
+      },
+      ...(body !== undefined && { payload: isJson ? JSON.stringify(body) : (body as string) }),
+    });
+    let parsed: unknown;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      parsed = res.body;
+    }
+    return { status: res.statusCode, body: parsed as T, headers: res.headers, raw: res.body };
+  }
+  get = <T = any>(url: string, headers?: Record<string, string>) => this.request<T>('GET', url, undefined, headers);
+  post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', url, body, headers);
+  patch = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('PATCH', url, body, headers);
+  delete = <T = any>(url: string, headers?: Record<string, string>) => this.request<T>('DELETE', url, undefined, headers);
+
+  /** The same token acting for another client (operator only). */
+  actingFor(clientId: string): Api {
+    return new Api(this.app, this.token, { ...this.extraHeaders, 'x-l2f-client-id': clientId });
+  }
+}
+
+export async function operatorApi(app: FastifyInstance): Promise<Api> {
+  return new Api(app, await tokenFor(app, OPERATOR.id, OPERATOR.secret));
+}
+
+export interface Tenant {
+  clientId: string;
+  secret: string;
+  api: Api;
+  /** The operator acting for this tenant. */
+  operator: Api;
+}
+
+/** A fresh client (tenant) with a token holding all its scopes (or those asked). */
+export async function newTenant(
+  app: FastifyInstance,
+  opts: { regulated?: boolean; scopes?: string[]; signing_required?: boolean; tokenScope?: string } = {},
+): Promise<Tenant> {
+  const op = await operatorApi(app);
+  const res = await op.post('/v1/admin/clients', {
+    name: `tenant ${Math.random().toString(36).slice(2, 8)}`,
+    regulated: opts.regulated ?? true,
+    ...(opts.scopes && { scopes: opts.scopes }),
+    ...(opts.signing_required !== undefined && { signing_required: opts.signing_required }),
+  });
+  if (res.status !== 200) throw new Error(`create client: ${res.status} ${res.raw}`);
+  const { client_id, client_secret } = res.body.data;
+  return {
+    clientId: client_id,
+    secret: client_secret,
+    api: new Api(app, await tokenFor(app, client_id, client_secret, opts.tokenScope)),
+    operator: op.actingFor(client_id),
+  };
+}
+
+let counter = 0;
+/** A unique external id for this test run. */
+export const uid = (prefix = 'c') => `${prefix}-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+export const individualBody = (id = uid(), extra: Record<string, unknown> = {}) => ({
+  id,
+  customer_type: 'INDIVIDUAL',
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  email_address: 'ada@example.com',
+  telephone_number: '+14155550101',
+  date_of_birth: '1990-12-10',
+  nationality: 'GB',
+  mailing_address: { address_line1: '1 Main St', city: 'New York', state: 'NY', postal_code: '10001', country_code: 'US' },
+  ...extra,
+});
+
+export const corporationBody = (id = uid(), extra: Record<string, unknown> = {}) => ({
+  id,
+  customer_type: 'CORPORATION',
+  registered_name: 'Acme Widgets Inc.',
+  corporate_entity_type: 'LLC',
+  country_of_incorporation: 'US',
+  email_address: 'ops@acme.example',
+  registered_address: { address_line1: '1 Market St', city: 'San Francisco', state: 'CA', postal_code: '94105', country_code: 'US' },
+  ...extra,
+});
