@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config/index.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
+import { AccountsService, accountsRoutes } from './modules/accounts/index.js';
+import { CatalogueService, catalogueRoutes } from './modules/catalogue/index.js';
 import { ClientsService, clientsRoutes } from './modules/clients/index.js';
 import { CustomersService, customersRoutes } from './modules/customers/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
@@ -16,10 +18,13 @@ import { metricsPlugin } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
 import { createAjv } from './shared/validator.js';
 
 export interface Services {
+  accounts: AccountsService;
+  catalogue: CatalogueService;
   clients: ClientsService;
   customers: CustomersService;
   tokens: TokenService;
@@ -63,19 +68,22 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    // The serializer's own Ajv picks oneOf branches; our custom formats only matter on input.
-    serializerOpts: { ajv: { formats: { 'country-code': true, e164: true, 'past-date': true } } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   try {
     await migrate(database);
     const ajv = createAjv(clock);
     app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+    // Response schemas document the API; bodies are serialised by one function that writes
+    // amounts as exact decimal numbers (views are explicit objects: nothing internal leaks).
+    app.setSerializerCompiler(() => stringify);
 
     const clients = new ClientsService(database.db, clock);
     const tokens = await TokenService.create(database.db, clock, config.tokenTtlSeconds, config.tokenSigningKey);
-    const customers = new CustomersService(database.db, clock, ajv);
-    app.decorate('ledgerline', { config, database, clock, services: { clients, customers, tokens } });
+    const catalogue = new CatalogueService(database.db, clock);
+    const accounts = new AccountsService(database.db, clock, ajv, catalogue);
+    const customers = new CustomersService(database.db, clock, ajv, accounts.customerHooks());
+    app.decorate('ledgerline', { config, database, clock, services: { accounts, catalogue, clients, customers, tokens } });
 
     app.addHook('onSend', async (request, reply, payload) => {
       reply.header('x-l2f-request-id', request.id);
@@ -104,6 +112,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const api = async (scope: FastifyInstance) => {
       await scope.register(clientsRoutes, { service: clients });
       await scope.register(customersRoutes, { service: customers });
+      await scope.register(catalogueRoutes, { service: catalogue });
+      await scope.register(accountsRoutes, { service: accounts, family: 'deposits' });
     };
     await app.register(api, { prefix: '/v1' });
     await app.register(api, { prefix: '/api/v1' });

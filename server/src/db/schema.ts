@@ -3,7 +3,7 @@
  * The SQL files are the source of truth for the database; test/db-schema.test.ts checks that
  * every column declared here exists with this name in the migrated database.
  */
-import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
@@ -104,6 +104,66 @@ export const customerIndividuals = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);
+
+const minor = (name: string) => numeric(name, { precision: 38, scale: 0, mode: 'bigint' });
+
+export const clientCatalogue = pgTable('client_catalogue', {
+  clientId: text('client_id').primaryKey(),
+  products: text('products').array().notNull(),
+  assets: text('assets').array().notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+export const ledgerAccounts = pgTable('ledger_accounts', {
+  id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+  clientId: text('client_id'),
+  kind: text('kind', { enum: ['customer', 'platform'] }).notNull(),
+  code: text('code'),
+  assetTypeId: text('asset_type_id').notNull(),
+  allowNegative: boolean('allow_negative').notNull(),
+  posted: minor('posted').notNull(),
+  pendingIn: minor('pending_in').notNull(),
+  pendingOut: minor('pending_out').notNull(),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    customerId: text('customer_id').notNull(),
+    productId: text('product_id').notNull(),
+    productType: text('product_type', { enum: ['CLIENT', 'DEPOSIT', 'VIRTUAL'] }).notNull(),
+    family: text('family', { enum: ['deposits', 'payments'] }).notNull(),
+    assetTypeId: text('asset_type_id').notNull(),
+    status: text('status').notNull(),
+    ledgerAccountId: bigint('ledger_account_id', { mode: 'bigint' }).notNull(),
+    lastActivityAt: ts('last_activity_at').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);
+
+export const addressLeases = pgTable(
+  'address_leases',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    accountId: text('account_id').notNull(),
+    assetTypeId: text('asset_type_id').notNull(),
+    walletAddress: text('wallet_address').notNull(),
+    leaseEnforced: boolean('lease_enforced').notNull(),
+    leaseEndDate: ts('lease_end_date'),
+    leaseTransactionLimit: integer('lease_transaction_limit'),
+    leaseValueLimit: minor('lease_value_limit'),
+    createdAt: ts('created_at').notNull(),
     seq: seq(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.id] })],

@@ -10,6 +10,10 @@ export const ID_PREFIX = {
   event: 'evt',
   history: 'hist',
   individual: 'ind',
+  lease: 'lease',
+  application: 'app',
+  document: 'doc',
+  accessCode: 'acc',
   request: 'req',
 } as const;
 

@@ -8,9 +8,10 @@ import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { type PatchBody, PatchEngine } from '../../shared/patch.js';
+import { orderBySchema } from '../../shared/schema-order.js';
 import { assertUpdatable, checkTransition, isStatus, type Status } from '../../shared/status.js';
 import { statusEventType, writeEvents } from '../events/index.js';
-import { listHistory, writeHistory } from '../history/index.js';
+import { historyPage, writeHistory } from '../history/index.js';
 import { type CustomerRow, customersRepository, type IndividualRow } from './customers.repository.js';
 import {
   CorporationDetails,
@@ -50,7 +51,7 @@ function individualView(row: IndividualRow): IndividualView {
   return {
     id: row.id,
     customer_id: row.customerId,
-    ...(row.details as Omit<IndividualView, 'id' | 'customer_id' | 'created_at' | 'updated_at'>),
+    ...(orderBySchema(row.details, PersonDetails) as Omit<IndividualView, 'id' | 'customer_id' | 'created_at' | 'updated_at'>),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -122,7 +123,7 @@ export class CustomersService {
           id: row.id,
           customer_type: row.customerType,
           status: row.status as Status,
-          ...(row.details as Record<string, unknown>),
+          ...orderBySchema(row.details, row.customerType === 'CORPORATION' ? CorporationDetails : IndividualDetails),
           ...(row.customerType === 'CORPORATION' && {
             individuals: individuals.filter((i) => i.customerId === row.id).map(individualView),
           }),
@@ -247,9 +248,7 @@ export class CustomersService {
 
   async history(auth: AuthContext, id: string, query: RawPageQuery, basePath: string) {
     if (!(await customersRepository.find(this.db, auth.tenantId, id))) throw notFound('Customer', 'id');
-    const page = parsePageQuery(query);
-    const { rows, total } = await listHistory(this.db, auth.tenantId, 'customer', id, page);
-    return buildPage(page, rows, total, basePath, {});
+    return historyPage(this.db, auth.tenantId, 'customer', id, query, basePath);
   }
 
   // ---- individuals of corporate customers --------------------------------------------------
@@ -285,6 +284,20 @@ export class CustomersService {
       return created;
     });
     return individualView(row);
+  }
+
+  /** Inserts individuals with an existing transaction (applications carry theirs over on approval). */
+  async insertIndividuals(tx: Tx, auth: AuthContext, customerId: string, list: Record<string, unknown>[], at: Date): Promise<void> {
+    for (const details of list) {
+      await customersRepository.insertIndividual(tx, {
+        clientId: auth.tenantId,
+        customerId,
+        id: newId('individual'),
+        details: Object.fromEntries(Object.entries(details).filter(([k]) => INDIVIDUAL_KEYS.includes(k))),
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
   }
 
   async getIndividual(auth: AuthContext, customerId: string, id: string) {
@@ -327,8 +340,6 @@ export class CustomersService {
 
   async individualHistory(auth: AuthContext, customerId: string, id: string, query: RawPageQuery, basePath: string) {
     await this.getIndividual(auth, customerId, id);
-    const page = parsePageQuery(query);
-    const { rows, total } = await listHistory(this.db, auth.tenantId, 'individual', id, page);
-    return buildPage(page, rows, total, basePath, {});
+    return historyPage(this.db, auth.tenantId, 'individual', id, query, basePath);
   }
 }

@@ -4,7 +4,7 @@ import { fetchPage } from '../../db/paginate.js';
 import { resourceHistory } from '../../db/schema.js';
 import type { AuthContext } from '../../platform/auth/plugin.js';
 import { newId } from '../../shared/ids.js';
-import type { PageRequest } from '../../shared/pagination.js';
+import { buildPage, type PageResult, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 
 /**
  * Change history (CONTRACT §4): one row per changed field, with who (client or operator),
@@ -60,7 +60,16 @@ export interface HistoryView {
   created_at: string;
 }
 
-export async function listHistory(db: Db, clientId: string, resourceType: string, resourceId: string, page: PageRequest) {
+/** One page of a resource's history, newest first by default (both pagination styles). */
+export async function historyPage(
+  db: Db,
+  clientId: string,
+  resourceType: string,
+  resourceId: string,
+  query: RawPageQuery,
+  basePath: string,
+): Promise<PageResult<HistoryView>> {
+  const page = parsePageQuery(query);
   const { rows, total } = await fetchPage(
     db,
     resourceHistory,
@@ -68,16 +77,18 @@ export async function listHistory(db: Db, clientId: string, resourceType: string
     [eq(resourceHistory.clientId, clientId), eq(resourceHistory.resourceType, resourceType), eq(resourceHistory.resourceId, resourceId)],
     page,
   );
-  const view = (r: (typeof rows)[number]): HistoryView & { seq: bigint } => ({
-    seq: r.seq,
-    id: r.id,
-    field: r.field,
-    before: r.before,
-    after: r.after,
-    actor: { type: r.actorType, client_id: r.actorClientId },
-    updated_by: r.updatedBy,
-    reason: r.reason,
-    created_at: r.createdAt.toISOString(),
-  });
-  return { rows: rows.map(view), total };
+  const result = buildPage(page, rows, total, basePath, {});
+  return {
+    ...result,
+    items: result.items.map((r) => ({
+      id: r.id,
+      field: r.field,
+      before: r.before,
+      after: r.after,
+      actor: { type: r.actorType, client_id: r.actorClientId },
+      updated_by: r.updatedBy,
+      reason: r.reason,
+      created_at: r.createdAt.toISOString(),
+    })),
+  };
 }

@@ -1,0 +1,384 @@
+import type { Ajv } from 'ajv';
+import { Type } from 'typebox';
+import type { Db, Tx } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import { newBitcoinAddress, newEthereumAddress, newSolanaAddress } from '../../shared/addresses.js';
+import type { Clock } from '../../shared/clock.js';
+import { JsonDecimal } from '../../shared/decimal-json.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { type PatchBody, PatchEngine } from '../../shared/patch.js';
+import { assertUpdatable, baseOf, canTransact, checkTransition, isStatus, type Status } from '../../shared/status.js';
+import { assetOf, type CatalogueService, PRODUCTS } from '../catalogue/index.js';
+import { type CustomerHooks, type CustomerRow, findCustomer, lockCustomer } from '../customers/index.js';
+import { statusEventType, writeEvents } from '../events/index.js';
+import { historyPage, writeHistory } from '../history/index.js';
+import { available, type Balances, balancesOf, current, isEmpty, openCustomerLedgerAccount, ZERO } from '../ledger/index.js';
+import { type AccountRow, accountsRepository, type LeaseRow } from './accounts.repository.js';
+
+export type Family = 'deposits' | 'payments';
+
+/** Wire <-> canonical status: accounts say OPEN where the machine says ACTIVE. */
+export const toWire = (s: string) => (s === 'ACTIVE' ? 'OPEN' : s);
+export const fromWire = (s: string) => (s === 'OPEN' ? 'ACTIVE' : s);
+
+export interface OpenInput {
+  customerId: string;
+  accountId: string;
+  productId: string;
+  assetTypeId: string;
+}
+
+/**
+ * May money move through this account? Its own status and its customer's must both allow it
+ * (CONTRACT §5). Used by every money movement under the row locks it holds.
+ */
+export function assertTransactable(account: AccountRow, customerStatus: string, role = 'account'): void {
+  if (!canTransact(account.status as Status)) {
+    throw new AppError('NOT_TRANSACTABLE', `The ${role} ${account.id} is ${toWire(account.status)} and cannot transact.`);
+  }
+  if (!canTransact(customerStatus as Status)) {
+    throw new AppError('NOT_TRANSACTABLE', `The customer of ${role} ${account.id} is ${customerStatus} and cannot transact.`);
+  }
+}
+
+const ACCOUNT_EVENT = (status: string) => statusEventType('ACCOUNT', toWire(status));
+
+export class AccountsService {
+  private readonly patch: PatchEngine;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    ajv: Ajv,
+    private readonly catalogue: CatalogueService,
+  ) {
+    this.patch = new PatchEngine(ajv, {
+      schema: Type.Object({}, { additionalProperties: false }),
+      hasStatus: true,
+      ignored: ['current_balance', 'available_balance', 'created_at', 'updated_at'],
+    });
+  }
+
+  // ---- representation ----------------------------------------------------------------------
+
+  view(row: AccountRow, b: Balances = ZERO) {
+    const decimals = assetOf(row.assetTypeId)?.decimals ?? 0;
+    return {
+      id: row.id,
+      status: toWire(row.status),
+      asset_type_id: row.assetTypeId,
+      product_type: row.productType,
+      product_id: row.productId,
+      customer_id: row.customerId,
+      current_balance: JsonDecimal.fromMinor(current(b), decimals) as unknown as number,
+      available_balance: JsonDecimal.fromMinor(available(b), decimals) as unknown as number,
+      created_at: row.createdAt.toISOString(),
+      updated_at: row.updatedAt.toISOString(),
+    };
+  }
+
+  private async views(db: Db | Tx, rows: AccountRow[]) {
+    const balances = await balancesOf(
+      db,
+      rows.map((r) => r.ledgerAccountId),
+    );
+    return rows.map((r) => this.view(r, balances.get(r.ledgerAccountId)));
+  }
+
+  // ---- opening -----------------------------------------------------------------------------
+
+  /** Refuses an account that could not be opened: product/asset not enabled, id taken. */
+  async assertOpenable(db: Db | Tx, auth: AuthContext, input: Omit<OpenInput, 'customerId'>, field = 'account_to_open') {
+    const resolved = await this.catalogue.resolve(db, auth.tenantId, input.productId, input.assetTypeId, field);
+    if (await accountsRepository.exists(db, auth.tenantId, input.accountId)) {
+      throw new AppError('DUPLICATE_ID', `An account with id ${input.accountId} already exists.`, `${field}.account_id`);
+    }
+    return resolved;
+  }
+
+  /** Opens an account inside the caller's transaction; the customer must be locked by the caller. */
+  async openInTx(tx: Tx, auth: AuthContext, customer: CustomerRow, input: OpenInput, family?: Family): Promise<AccountRow> {
+    const { product, asset } = await this.assertOpenable(tx, auth, input);
+    if (family && product.family !== family) {
+      throw new AppError(
+        'VALIDATION_ERROR',
+        `${product.product_id} accounts live under /v1/accounts/${product.family}, not /v1/accounts/${family}.`,
+        'account_to_open.product_id',
+      );
+    }
+    const status = customer.status as Status;
+    if (baseOf(status) === 'CLOSED' || !canTransact(status)) {
+      throw new AppError(
+        'NOT_TRANSACTABLE',
+        `The customer is ${status}: accounts can be opened for customers that are ACTIVE, EDD or DORMANT.`,
+        'customer_id',
+      );
+    }
+    const at = this.clock.now();
+    const ledgerAccountId = await openCustomerLedgerAccount(tx, auth.tenantId, asset.asset_type_id, at);
+    const row = await accountsRepository.insert(tx, {
+      clientId: auth.tenantId,
+      id: input.accountId,
+      customerId: customer.id,
+      productId: product.product_id,
+      productType: product.product_type,
+      family: product.family,
+      assetTypeId: asset.asset_type_id,
+      status: 'ACTIVE',
+      ledgerAccountId,
+      lastActivityAt: at,
+      createdAt: at,
+      updatedAt: at,
+    });
+    if (!row) throw new AppError('DUPLICATE_ID', `An account with id ${input.accountId} already exists.`, 'account_to_open.account_id');
+    await writeEvents(tx, [
+      {
+        clientId: auth.tenantId,
+        eventType: ACCOUNT_EVENT(row.status),
+        resourceType: 'account',
+        resourceId: row.id,
+        eventData: { account: { id: row.id, status: toWire(row.status) } },
+        at,
+      },
+    ]);
+    return row;
+  }
+
+  async open(
+    auth: AuthContext,
+    family: Family,
+    body: { customer_id: string; account_to_open: { account_id: string; product_id: string; asset_type_id: string } },
+  ) {
+    const row = await inTransaction(this.db, async (tx) => {
+      const customer = await lockCustomer(tx, auth.tenantId, body.customer_id);
+      if (!customer) throw notFound('Customer', 'customer_id');
+      if (!auth.operator && (customer.status as string).endsWith('_L2F')) {
+        throw new AppError(
+          'L2F_STATUS_RESERVED',
+          `The customer is ${customer.status}: it awaits action by the platform operator.`,
+          'customer_id',
+        );
+      }
+      return this.openInTx(
+        tx,
+        auth,
+        customer,
+        {
+          customerId: body.customer_id,
+          accountId: body.account_to_open.account_id,
+          productId: body.account_to_open.product_id,
+          assetTypeId: body.account_to_open.asset_type_id,
+        },
+        family,
+      );
+    });
+    return this.view(row);
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  private async mustFind(auth: AuthContext, family: Family, id: string): Promise<AccountRow> {
+    const row = await accountsRepository.find(this.db, auth.tenantId, id);
+    if (!row || row.family !== family) throw notFound('Account', 'id');
+    return row;
+  }
+
+  async get(auth: AuthContext, family: Family, id: string) {
+    const row = await this.mustFind(auth, family, id);
+    return (await this.views(this.db, [row]))[0] as ReturnType<AccountsService['view']>;
+  }
+
+  async list(
+    auth: AuthContext,
+    family: Family,
+    query: RawPageQuery & { customer_id?: string; product_type?: string; status?: string },
+    basePath: string,
+  ) {
+    const page = parsePageQuery(query);
+    const status = query.status ? fromWire(query.status) : undefined;
+    const { rows, total } = await accountsRepository.list(
+      this.db,
+      auth.tenantId,
+      family,
+      { customerId: query.customer_id, productType: query.product_type, status },
+      page,
+    );
+    const result = buildPage(page, rows, total, basePath, {
+      customer_id: query.customer_id,
+      product_type: query.product_type,
+      status: query.status,
+    });
+    return { ...result, items: await this.views(this.db, result.items) };
+  }
+
+  async history(auth: AuthContext, family: Family, id: string, query: RawPageQuery, basePath: string) {
+    await this.mustFind(auth, family, id);
+    return historyPage(this.db, auth.tenantId, 'account', id, query, basePath);
+  }
+
+  // ---- status ------------------------------------------------------------------------------
+
+  /** Changes one account's status under its lock: rules, NON_ZERO_BALANCE, history, event. */
+  private async changeStatus(
+    tx: Tx,
+    auth: AuthContext,
+    account: AccountRow,
+    to: Status,
+    meta: { updatedBy?: string | undefined; reason?: string | undefined; at: Date },
+  ) {
+    const from = account.status as Status;
+    if (!checkTransition(from, to, auth, 'account')) return account;
+    if (baseOf(to) === 'CLOSED') {
+      const b = (await balancesOf(tx, [account.ledgerAccountId])).get(account.ledgerAccountId) ?? ZERO;
+      if (!isEmpty(b)) {
+        throw new AppError(
+          'NON_ZERO_BALANCE',
+          `The account ${account.id} still holds funds or pending amounts and cannot be closed.`,
+          'status',
+        );
+      }
+    }
+    const updated = await accountsRepository.update(tx, auth.tenantId, account.id, { status: to, updatedAt: meta.at });
+    await writeHistory(tx, 'account', account.id, [{ field: 'status', before: toWire(from), after: toWire(to) }], { auth, ...meta });
+    await writeEvents(tx, [
+      {
+        clientId: auth.tenantId,
+        eventType: ACCOUNT_EVENT(to),
+        resourceType: 'account',
+        resourceId: account.id,
+        eventData: { account: { id: account.id, status: toWire(to) } },
+        at: meta.at,
+      },
+    ]);
+    return updated;
+  }
+
+  async update(auth: AuthContext, family: Family, id: string, body: PatchBody) {
+    const row = await inTransaction(this.db, async (tx) => {
+      const account = await accountsRepository.lock(tx, auth.tenantId, id);
+      if (!account || account.family !== family) throw notFound('Account', 'id');
+      assertUpdatable(account.status as Status, auth, 'account');
+      const patch = this.patch.prepare({}, body, {
+        id: account.id,
+        customer_id: account.customerId,
+        product_id: account.productId,
+        product_type: account.productType,
+        asset_type_id: account.assetTypeId,
+      });
+      if (patch.status === undefined) return account;
+      const to = fromWire(patch.status);
+      if (!isStatus(to)) throw new AppError('VALIDATION_ERROR', `Unknown status ${patch.status}.`, 'status');
+      if (baseOf(to) !== 'CLOSED') {
+        // An account cannot be more alive than its customer allows: reopening needs a live customer.
+        const customer = await findCustomer(tx, auth.tenantId, account.customerId);
+        if (customer && baseOf(customer.status as Status) === 'CLOSED') {
+          throw new AppError('NOT_UPDATABLE', 'The customer is CLOSED: its accounts cannot change status.', 'status');
+        }
+      }
+      return this.changeStatus(tx, auth, account, to, { updatedBy: patch.updatedBy, reason: patch.reason, at: this.clock.now() });
+    });
+    return (await this.views(this.db, [row]))[0] as ReturnType<AccountsService['view']>;
+  }
+
+  /** What accounts contribute to customers: the accounts list, and closing cascades. */
+  customerHooks(): CustomerHooks {
+    return {
+      accountsOf: async (db, clientId, customerIds) => {
+        const rows = await accountsRepository.ofCustomers(db, clientId, customerIds);
+        const map = new Map<string, { id: string; asset_type_id: string; status: string }[]>();
+        for (const r of rows) {
+          const list = map.get(r.customerId) ?? [];
+          list.push({ id: r.id, asset_type_id: r.assetTypeId, status: toWire(r.status) });
+          map.set(r.customerId, list);
+        }
+        return map;
+      },
+      onStatusChange: async (tx, { auth, customer, to, at }) => {
+        if (baseOf(to) !== 'CLOSED') return;
+        const owned = await accountsRepository.lockOfCustomer(tx, auth.tenantId, customer.id);
+        const balances = await balancesOf(
+          tx,
+          owned.map((a) => a.ledgerAccountId),
+        );
+        const funded = owned.filter((a) => !isEmpty(balances.get(a.ledgerAccountId) ?? ZERO));
+        if (funded.length) {
+          throw new AppError(
+            'NON_ZERO_BALANCE',
+            `The customer still holds funds in ${funded.map((a) => a.id).join(', ')}: empty the accounts before closing.`,
+            'status',
+          );
+        }
+        // Closing the customer closes its accounts, by the same actor: an account held by the
+        // operator (_L2F) stops a client from closing its customer.
+        for (const a of owned) {
+          if (baseOf(a.status as Status) !== 'CLOSED') {
+            await this.changeStatus(tx, auth, a, 'CLOSED', { reason: 'customer closed', at });
+          }
+        }
+      },
+    };
+  }
+
+  // ---- crypto deposit addresses ------------------------------------------------------------
+
+  leaseView(lease: LeaseRow) {
+    const decimals = assetOf(lease.assetTypeId)?.decimals ?? 0;
+    return {
+      id: lease.id,
+      wallet_address: lease.walletAddress,
+      asset_type_id: lease.assetTypeId,
+      lease_enforced: lease.leaseEnforced,
+      lease_end_date: lease.leaseEndDate?.toISOString() ?? null,
+      lease_transaction_limit: lease.leaseTransactionLimit,
+      lease_value_limit:
+        lease.leaseValueLimit === null ? null : (JsonDecimal.fromMinor(lease.leaseValueLimit, decimals) as unknown as number),
+    };
+  }
+
+  /**
+   * A deposit address for a crypto account (LAYER2_API.md §2.5). Products with fixed addresses
+   * keep one address per account (lease_enforced false) and answer it again on every call.
+   */
+  async requestAddress(auth: AuthContext, family: Family, id: string) {
+    const lease = await inTransaction(this.db, async (tx) => {
+      const account = await accountsRepository.lock(tx, auth.tenantId, id);
+      if (!account || account.family !== family) throw notFound('Account', 'id');
+      const asset = assetOf(account.assetTypeId);
+      if (!asset || asset.kind !== 'CRYPTO') {
+        throw new AppError(
+          'ASSET_MISMATCH',
+          `The account ${id} holds ${account.assetTypeId}: addresses exist for crypto accounts only.`,
+          'id',
+        );
+      }
+      if (baseOf(account.status as Status) === 'CLOSED') throw new AppError('NOT_TRANSACTABLE', `The account ${id} is CLOSED.`, 'id');
+      const product = PRODUCTS.find((p) => p.product_id === account.productId);
+      if (!product?.rotating_addresses) {
+        const existing = await accountsRepository.latestLease(tx, auth.tenantId, id);
+        if (existing) return existing;
+      }
+      const address =
+        asset.blockchain === 'ETHEREUM'
+          ? newEthereumAddress()
+          : asset.blockchain === 'BITCOIN'
+            ? newBitcoinAddress(asset.network === 'MAINNET' ? 'MAINNET' : 'TESTNET')
+            : newSolanaAddress();
+      return accountsRepository.insertLease(tx, {
+        clientId: auth.tenantId,
+        id: newId('lease'),
+        accountId: id,
+        assetTypeId: asset.asset_type_id,
+        walletAddress: address,
+        leaseEnforced: false,
+        leaseEndDate: null,
+        leaseTransactionLimit: null,
+        leaseValueLimit: null,
+        createdAt: this.clock.now(),
+      });
+    });
+    return this.leaseView(lease);
+  }
+}

@@ -1,0 +1,43 @@
+import { inArray } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { ledgerAccounts } from '../../db/schema.js';
+
+/**
+ * The ledger module is the only writer of ledger tables (DESIGN.md "Ledger"). This is its public
+ * surface; postings, holds and verification build on these accounts.
+ */
+export interface Balances {
+  posted: bigint;
+  pendingIn: bigint;
+  pendingOut: bigint;
+}
+
+export const ZERO: Balances = { posted: 0n, pendingIn: 0n, pendingOut: 0n };
+
+/** current = posted (holds included); available = posted - pending_out. */
+export const current = (b: Balances) => b.posted;
+export const available = (b: Balances) => b.posted - b.pendingOut;
+export const isEmpty = (b: Balances) => b.posted === 0n && b.pendingIn === 0n && b.pendingOut === 0n;
+
+/** A customer's ledger account: a liability of the platform, never below zero available. */
+export async function openCustomerLedgerAccount(tx: Tx, clientId: string, assetTypeId: string, at: Date): Promise<bigint> {
+  const [row] = await tx
+    .insert(ledgerAccounts)
+    .values({ clientId, kind: 'customer', assetTypeId, allowNegative: false, posted: 0n, pendingIn: 0n, pendingOut: 0n, createdAt: at })
+    .returning({ id: ledgerAccounts.id });
+  return (row as { id: bigint }).id;
+}
+
+export async function balancesOf(db: Db | Tx, ids: bigint[]): Promise<Map<bigint, Balances>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .select({
+      id: ledgerAccounts.id,
+      posted: ledgerAccounts.posted,
+      pendingIn: ledgerAccounts.pendingIn,
+      pendingOut: ledgerAccounts.pendingOut,
+    })
+    .from(ledgerAccounts)
+    .where(inArray(ledgerAccounts.id, ids));
+  return new Map(rows.map((r) => [r.id, { posted: r.posted, pendingIn: r.pendingIn, pendingOut: r.pendingOut }]));
+}
