@@ -8,7 +8,7 @@ import { TENANT_SCOPES } from './shared/scopes.js';
 /**
  * First-start set-up (CONTRACT §1): the operator client, and in sandbox mode on an empty database
  * a demo client with the two default customers the seeds promise (one CORPORATION, one
- * INDIVIDUAL, both ACTIVE). Generated secrets are printed once (and, with the embedded database,
+ * INDIVIDUAL, both ACTIVE), each with a default FIAT_TESTNET_USD account. Generated secrets are printed once (and, with the embedded database,
  * written to DATA_DIR/sandbox-credentials.json, readable by the owner only).
  */
 export interface BootstrapResult {
@@ -33,7 +33,7 @@ export async function bootstrap(app: FastifyInstance): Promise<BootstrapResult> 
     if (!caller) throw new Error('demo client vanished');
     const auth: AuthContext = { caller, tenant: caller, tenantId: caller.id, operator: false, scopes: new Set(caller.scopes) };
     await inTransaction(database.db, async (tx) => {
-      await services.customers.insert(
+      const corporation = await services.customers.insert(
         auth,
         {
           id: 'demo-corporation',
@@ -59,7 +59,7 @@ export async function bootstrap(app: FastifyInstance): Promise<BootstrapResult> 
         },
         tx,
       );
-      await services.customers.insert(
+      const individual = await services.customers.insert(
         auth,
         {
           id: 'demo-individual',
@@ -77,6 +77,15 @@ export async function bootstrap(app: FastifyInstance): Promise<BootstrapResult> 
         },
         tx,
       );
+      // Each default customer has a default FIAT_TESTNET_USD account (seeds 000, issue 3).
+      for (const customer of [corporation, individual]) {
+        await services.accounts.openInTx(tx, auth, customer, {
+          customerId: customer.id,
+          accountId: `${customer.id}-usd`,
+          productId: 'DEPOSIT_BASIC',
+          assetTypeId: 'FIAT_TESTNET_USD',
+        });
+      }
     });
     result.demo = { client_id: demo.client_id, client_secret: demo.client_secret };
   }

@@ -168,3 +168,67 @@ export const addressLeases = pgTable(
   },
   (t) => [primaryKey({ columns: [t.clientId, t.id] })],
 );
+
+export const ledgerEntries = pgTable('ledger_entries', {
+  id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+  clientId: text('client_id'),
+  categoryType: text('category_type').notNull(),
+  categoryId: text('category_id').notNull(),
+  description: text('description'),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const ledgerHolds = pgTable('ledger_holds', {
+  id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+  clientId: text('client_id'),
+  debitAccountId: bigint('debit_account_id', { mode: 'bigint' }).notNull(),
+  creditAccountId: bigint('credit_account_id', { mode: 'bigint' }).notNull(),
+  assetTypeId: text('asset_type_id').notNull(),
+  amount: minor('amount').notNull(),
+  postedAmount: minor('posted_amount'),
+  status: text('status', { enum: ['OPEN', 'POSTED', 'VOIDED', 'EXPIRED'] }).notNull(),
+  phase: text('phase', { enum: ['AUTHORIZED', 'PENDING'] }).notNull(),
+  categoryType: text('category_type').notNull(),
+  categoryId: text('category_id').notNull(),
+  expiresAt: ts('expires_at'),
+  createdAt: ts('created_at').notNull(),
+  resolvedAt: ts('resolved_at'),
+});
+
+export const ledgerTransactions = pgTable('ledger_transactions', {
+  id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+  publicId: text('public_id').notNull(),
+  clientId: text('client_id'),
+  ledgerAccountId: bigint('ledger_account_id', { mode: 'bigint' }).notNull(),
+  accountId: text('account_id'),
+  assetTypeId: text('asset_type_id').notNull(),
+  kind: text('kind', { enum: ['line', 'hold'] }).notNull(),
+  entryId: bigint('entry_id', { mode: 'bigint' }),
+  holdId: bigint('hold_id', { mode: 'bigint' }),
+  amount: minor('amount').notNull(),
+  status: text('status', { enum: ['AUTHORIZED', 'PENDING', 'POSTED', 'CANCELLED'] }).notNull(),
+  runningBalance: minor('running_balance'),
+  transactionType: text('transaction_type').notNull(),
+  categoryType: text('category_type').notNull(),
+  categoryId: text('category_id').notNull(),
+  description: text('description'),
+  details: jsonb('details').$type<Record<string, unknown>>(),
+  createdAt: ts('created_at').notNull(),
+  postedAt: ts('posted_at'),
+});
+
+export const adjustments = pgTable(
+  'adjustments',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    accountId: text('account_id').notNull(),
+    amount: minor('amount').notNull(),
+    transactionType: text('transaction_type', { enum: ['CREDIT_CORRECTION', 'DEBIT_CORRECTION'] }).notNull(),
+    reason: text('reason').notNull(),
+    actorClientId: text('actor_client_id').notNull(),
+    entryId: bigint('entry_id', { mode: 'bigint' }).notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);

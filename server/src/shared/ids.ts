@@ -15,6 +15,10 @@ export const ID_PREFIX = {
   document: 'doc',
   accessCode: 'acc',
   request: 'req',
+  transaction: 'txn',
+  transfer: 'trf',
+  adjustment: 'adj',
+  signingKey: 'key',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

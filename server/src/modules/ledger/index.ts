@@ -2,9 +2,11 @@ import { inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { ledgerAccounts } from '../../db/schema.js';
 
+export { type HoldRequest, LedgerService, type Line, type Posting } from './ledger.service.js';
+
 /**
  * The ledger module is the only writer of ledger tables (DESIGN.md "Ledger"). This is its public
- * surface; postings, holds and verification build on these accounts.
+ * surface; postings, holds and verification are in LedgerService.
  */
 export interface Balances {
   posted: bigint;

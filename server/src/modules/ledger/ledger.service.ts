@@ -1,0 +1,255 @@
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { pgErrorCode } from '../../db/client.js';
+import { ledgerAccounts } from '../../db/schema.js';
+import { queryRows } from '../../db/sql.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+
+/**
+ * The ledger's write side. Every operation is one call of a PL/pgSQL function
+ * (migrations/0004_ledger.sql): one round trip, the same on PGlite and PostgreSQL. Callers pass
+ * their transaction; the functions lock customer ledger rows in id order.
+ */
+export interface Line {
+  ledgerAccountId: bigint;
+  /** Signed minor units from the account's view: + in, - out. */
+  amount: bigint;
+  transactionType: string;
+  /** The external account id, for customer accounts (what the transactions API shows). */
+  accountRef?: string | null;
+  description?: string | null;
+  details?: Record<string, unknown> | null;
+  /** Given to make the public id known before the call (events, responses). */
+  publicId?: string;
+}
+
+export interface Posting {
+  clientId: string | null;
+  categoryType: string;
+  categoryId: string;
+  description?: string | null;
+  at: Date;
+  lines: Line[];
+}
+
+export interface HoldRequest {
+  clientId: string | null;
+  debit: { ledgerAccountId: bigint; accountRef?: string | null; transactionType: string; publicId?: string };
+  credit: { ledgerAccountId: bigint; accountRef?: string | null; transactionType: string; publicId?: string };
+  /** Which sides get a visible hold row (customer accounts). */
+  visible: { debit: boolean; credit: boolean };
+  amount: bigint;
+  categoryType: string;
+  categoryId: string;
+  description?: string | null;
+  expiresAt?: Date | null;
+  at: Date;
+}
+
+/** Ledger SQLSTATEs (raised by the functions) mapped onto the error catalogue. */
+function translate(err: unknown): never {
+  const code = pgErrorCode(err);
+  if (code === 'LL001' || code === '23514') {
+    throw new AppError('INSUFFICIENT_FUNDS', 'The available balance does not cover the amount.');
+  }
+  if (code === 'LL003') {
+    throw new AppError('INVALID_STATUS_TRANSITION', 'The hold was already posted, voided or expired.');
+  }
+  throw err;
+}
+
+const linesJson = (lines: Line[]) =>
+  JSON.stringify(
+    lines.map((l) => ({
+      account: l.ledgerAccountId.toString(),
+      amount: l.amount.toString(),
+      type: l.transactionType,
+      public_id: l.publicId ?? newId('transaction'),
+      account_ref: l.accountRef ?? null,
+      description: l.description ?? null,
+      details: l.details ?? null,
+    })),
+  );
+
+const one = async <T>(db: Db | Tx, q: SQL, key: string): Promise<T> => (await queryRows<Record<string, T>>(db, q))[0]?.[key] as T;
+
+export class LedgerService {
+  private readonly platformIds = new Map<string, bigint>();
+
+  /** Posts one balanced journal entry; returns its id. */
+  async post(tx: Tx, p: Posting): Promise<bigint> {
+    try {
+      const id = await one<string | number>(
+        tx,
+        sql`SELECT ledger_post(${p.clientId}, ${p.categoryType}, ${p.categoryId}, ${p.description ?? null},
+          ${p.at.toISOString()}::timestamptz, ${linesJson(p.lines)}::jsonb)::text AS id`,
+        'id',
+      );
+      return BigInt(id);
+    } catch (err) {
+      translate(err);
+    }
+  }
+
+  async authorize(tx: Tx, h: HoldRequest): Promise<bigint> {
+    const rows = [
+      ...(h.visible.debit
+        ? [
+            {
+              side: 'debit',
+              public_id: h.debit.publicId ?? newId('transaction'),
+              type: h.debit.transactionType,
+              account_ref: h.debit.accountRef ?? null,
+            },
+          ]
+        : []),
+      ...(h.visible.credit
+        ? [
+            {
+              side: 'credit',
+              public_id: h.credit.publicId ?? newId('transaction'),
+              type: h.credit.transactionType,
+              account_ref: h.credit.accountRef ?? null,
+            },
+          ]
+        : []),
+    ];
+    try {
+      const id = await one<string>(
+        tx,
+        sql`SELECT ledger_hold_authorize(${h.clientId}, ${h.debit.ledgerAccountId.toString()}::bigint,
+          ${h.credit.ledgerAccountId.toString()}::bigint, ${h.amount.toString()}::numeric, ${h.categoryType}, ${h.categoryId},
+          ${h.description ?? null}, ${h.expiresAt?.toISOString() ?? null}::timestamptz, ${h.at.toISOString()}::timestamptz,
+          ${JSON.stringify(rows)}::jsonb)::text AS id`,
+        'id',
+      );
+      return BigInt(id);
+    } catch (err) {
+      translate(err);
+    }
+  }
+
+  /** Posts an open hold (all, or part: amount <= authorized); lines as for post(). */
+  async postHold(tx: Tx, holdId: bigint, amount: bigint, description: string | null, at: Date, lines: Line[]): Promise<bigint> {
+    try {
+      const id = await one<string>(
+        tx,
+        sql`SELECT ledger_hold_post(${holdId.toString()}::bigint, ${amount.toString()}::numeric, ${description},
+          ${at.toISOString()}::timestamptz, ${linesJson(lines)}::jsonb)::text AS id`,
+        'id',
+      );
+      return BigInt(id);
+    } catch (err) {
+      translate(err);
+    }
+  }
+
+  /** Releases an open hold without posting (VOIDED by a party, EXPIRED by time). */
+  async voidHold(tx: Tx, holdId: bigint, status: 'VOIDED' | 'EXPIRED', at: Date): Promise<void> {
+    try {
+      await tx.execute(
+        sql`SELECT (ledger_hold_release(${holdId.toString()}::bigint, ${status}, NULL, ${at.toISOString()}::timestamptz)).id`,
+      );
+    } catch (err) {
+      translate(err);
+    }
+  }
+
+  /** Marks an open hold as in flight (PENDING): the client can no longer cancel it. */
+  async holdPending(tx: Tx, holdId: bigint): Promise<void> {
+    try {
+      await tx.execute(sql`SELECT ledger_hold_pending(${holdId.toString()}::bigint)`);
+    } catch (err) {
+      translate(err);
+    }
+  }
+
+  /**
+   * A platform account by code (e.g. `adjustments:FIAT_TESTNET_USD`), created on first use. It may
+   * go negative and keeps no stored balance (derived from its lines), so it is never a lock.
+   */
+  async platformAccount(db: Db | Tx, code: string, assetTypeId: string, at: Date): Promise<bigint> {
+    const key = `${code}|${assetTypeId}`;
+    const cached = this.platformIds.get(key);
+    if (cached !== undefined) return cached;
+    await db
+      .insert(ledgerAccounts)
+      .values({
+        clientId: null,
+        kind: 'platform',
+        code: `${code}:${assetTypeId}`,
+        assetTypeId,
+        allowNegative: true,
+        posted: 0n,
+        pendingIn: 0n,
+        pendingOut: 0n,
+        createdAt: at,
+      })
+      .onConflictDoNothing();
+    const [row] = await db
+      .select({ id: ledgerAccounts.id })
+      .from(ledgerAccounts)
+      .where(and(eq(ledgerAccounts.code, `${code}:${assetTypeId}`), eq(ledgerAccounts.kind, 'platform')));
+    if (!row) throw new Error(`platform account ${code}:${assetTypeId} could not be created`);
+    this.platformIds.set(key, row.id);
+    return row.id;
+  }
+
+  /**
+   * The invariant check (CONTRACT §12): per asset the posted lines sum to zero; every customer
+   * account's stored balances equal its lines and open holds; running balances chain.
+   */
+  async verify(db: Db) {
+    const assetRows = await queryRows<{ asset_type_id: string; sum: string }>(
+      db,
+      sql`
+      SELECT asset_type_id, sum(amount)::text AS sum FROM ledger_transactions WHERE kind = 'line'
+      GROUP BY asset_type_id ORDER BY asset_type_id`,
+    );
+    const mismatchedRows = await queryRows<Record<string, string>>(
+      db,
+      sql`
+      SELECT a.id::text AS ledger_account_id, a.client_id, a.asset_type_id,
+             a.posted::text AS posted, coalesce(l.total, 0)::text AS lines,
+             a.pending_out::text AS pending_out, coalesce(h.out_open, 0)::text AS holds_out,
+             a.pending_in::text AS pending_in, coalesce(h.in_open, 0)::text AS holds_in
+        FROM ledger_accounts a
+        LEFT JOIN (SELECT ledger_account_id, sum(amount) AS total FROM ledger_transactions WHERE kind = 'line'
+                    GROUP BY 1) l ON l.ledger_account_id = a.id
+        LEFT JOIN (SELECT acc, sum(o) AS out_open, sum(i) AS in_open FROM (
+                     SELECT debit_account_id AS acc, amount AS o, 0 AS i FROM ledger_holds WHERE status = 'OPEN'
+                     UNION ALL
+                     SELECT credit_account_id, 0, amount FROM ledger_holds WHERE status = 'OPEN') x GROUP BY acc) h
+               ON h.acc = a.id
+       WHERE a.kind = 'customer'
+         AND (a.posted <> coalesce(l.total, 0) OR a.pending_out <> coalesce(h.out_open, 0)
+              OR a.pending_in <> coalesce(h.in_open, 0) OR a.posted - a.pending_out < 0)`,
+    );
+    const chains = await queryRows<{ ledger_account_id: string }>(
+      db,
+      sql`
+      SELECT ledger_account_id::text AS ledger_account_id FROM (
+        SELECT ledger_account_id, running_balance,
+               sum(amount) OVER (PARTITION BY ledger_account_id ORDER BY id) AS expected
+          FROM ledger_transactions t
+         WHERE kind = 'line' AND running_balance IS NOT NULL) s
+       WHERE running_balance <> expected GROUP BY ledger_account_id`,
+    );
+    const badChains = new Set(chains.map((r) => r.ledger_account_id));
+    for (const id of badChains) {
+      if (!mismatchedRows.some((r) => r.ledger_account_id === id))
+        mismatchedRows.push({ ledger_account_id: id, reason: 'running balance chain broken' });
+    }
+    return {
+      balanced: assetRows.every((a) => BigInt(a.sum) === 0n) && mismatchedRows.length === 0,
+      assets: assetRows.map((a) => ({ asset_type_id: a.asset_type_id, sum: a.sum })),
+      mismatched_accounts: mismatchedRows,
+    };
+  }
+
+  async accountsByIds(db: Db | Tx, ids: bigint[]) {
+    if (!ids.length) return [];
+    return db.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, ids));
+  }
+}
