@@ -232,3 +232,47 @@ export const adjustments = pgTable(
   },
   (t) => [primaryKey({ columns: [t.clientId, t.id] })],
 );
+
+export const transfers = pgTable(
+  'transfers',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    sourceAccountId: text('source_account_id').notNull(),
+    destinationAccountId: text('destination_account_id').notNull(),
+    assetTypeId: text('asset_type_id').notNull(),
+    amount: minor('amount').notNull(),
+    description: text('description'),
+    status: text('status', { enum: ['REQUESTED', 'ACCEPTED', 'EXPIRED', 'CANCELLED', 'EXECUTED', 'REJECTED'] }).notNull(),
+    validUntil: ts('valid_until').notNull(),
+    entryId: bigint('entry_id', { mode: 'bigint' }),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    executedAt: ts('executed_at'),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);
+
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    publicKey: text('public_key').notNull(),
+    createdAt: ts('created_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);
+
+export const signatureUses = pgTable(
+  'signature_uses',
+  {
+    clientId: text('client_id').notNull(),
+    digest: text('digest').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.digest] })],
+);

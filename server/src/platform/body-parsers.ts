@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../shared/errors.js';
+import { quoteAmounts } from '../shared/json-amounts.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,7 +37,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
       request.rawBody = body;
       if (body.length === 0 || body.toString('utf8').trim() === '') return done(null, undefined);
       try {
-        done(null, parseJson(body.toString('utf8')));
+        done(null, parseJson(quoteAmounts(body.toString('utf8'))));
       } catch (err) {
         done(err instanceof AppError ? err : new AppError('INVALID_JSON', 'The request body is not valid JSON.'), undefined);
       }

@@ -34,3 +34,20 @@ export async function writeEvents(tx: Tx, list: NewEvent[]): Promise<void> {
 export function statusEventType(resource: 'CUSTOMER' | 'ACCOUNT' | 'COUNTERPARTY', status: string): string {
   return `${resource}_${status}`;
 }
+
+/** TRANSACTION_* events: `{transaction: {id, status, account_id, category_type, category_id}}`. */
+export function transactionEvent(
+  clientId: string,
+  status: 'AUTHORIZED' | 'PENDING' | 'POSTED' | 'CANCELLED',
+  t: { id: string; accountId: string; categoryType: string; categoryId: string },
+  at: Date,
+): NewEvent {
+  return {
+    clientId,
+    eventType: `TRANSACTION_${status}`,
+    resourceType: 'transaction',
+    resourceId: t.id,
+    eventData: { transaction: { id: t.id, status, account_id: t.accountId, category_type: t.categoryType, category_id: t.categoryId } },
+    at,
+  };
+}

@@ -1,0 +1,2 @@
+export { adjustmentsRoutes } from './adjustments.routes.js';
+export { AdjustmentsService } from './adjustments.service.js';
