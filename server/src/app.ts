@@ -4,9 +4,15 @@ import type { Config } from './config/index.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { AccountsService, accountsRoutes } from './modules/accounts/index.js';
+import { AdjustmentsService, adjustmentsRoutes } from './modules/adjustments/index.js';
 import { CatalogueService, catalogueRoutes } from './modules/catalogue/index.js';
 import { ClientsService, clientsRoutes } from './modules/clients/index.js';
 import { CustomersService, customersRoutes } from './modules/customers/index.js';
+import { LedgerService } from './modules/ledger/index.js';
+import { MovementGuard } from './modules/movements/index.js';
+import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
+import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
+import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
 import { authPlugin } from './platform/auth/plugin.js';
 import { TokenService } from './platform/auth/tokens.js';
@@ -17,6 +23,7 @@ import { idempotencyPlugin, purgeExpiredIdempotencyKeys } from './platform/idemp
 import { metricsPlugin } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { createRateLimiter } from './platform/rate-limit.js';
+import { signingPlugin } from './platform/signing.plugin.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
@@ -24,6 +31,11 @@ import { createAjv } from './shared/validator.js';
 
 export interface Services {
   accounts: AccountsService;
+  adjustments: AdjustmentsService;
+  ledger: LedgerService;
+  signingKeys: SigningKeysService;
+  transactions: TransactionsService;
+  transfers: TransfersService;
   catalogue: CatalogueService;
   clients: ClientsService;
   customers: CustomersService;
@@ -50,6 +62,8 @@ export interface BuildOptions {
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+/** How long a requested transfer can be accepted (Layer2's valid_until). */
+const TRANSFER_VALIDITY_SECONDS = 900;
 
 /** Builds the application. Never listens: main.ts does, tests inject. */
 export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -83,7 +97,17 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const catalogue = new CatalogueService(database.db, clock);
     const accounts = new AccountsService(database.db, clock, ajv, catalogue);
     const customers = new CustomersService(database.db, clock, ajv, accounts.customerHooks());
-    app.decorate('ledgerline', { config, database, clock, services: { accounts, catalogue, clients, customers, tokens } });
+    const ledger = new LedgerService();
+    const adjustments = new AdjustmentsService(database.db, clock, ledger);
+    const transactions = new TransactionsService(database.db);
+    const transfers = new TransfersService(database.db, clock, ledger, new MovementGuard(), TRANSFER_VALIDITY_SECONDS);
+    const signingKeys = new SigningKeysService(database.db, clock);
+    app.decorate('ledgerline', {
+      config,
+      database,
+      clock,
+      services: { accounts, adjustments, catalogue, clients, customers, ledger, signingKeys, tokens, transactions, transfers },
+    });
 
     app.addHook('onSend', async (request, reply, payload) => {
       reply.header('x-l2f-request-id', request.id);
@@ -95,6 +119,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     await registerOpenApi(app);
     await app.register(metricsPlugin);
     await app.register(authPlugin, { tokens, clients, rateLimiter: createRateLimiter(config.rateLimitPerSecond) });
+    await app.register(signingPlugin, { keys: signingKeys });
     await app.register(idempotencyPlugin, { db: database.db, clock, ttlDays: config.idempotencyTtlDays });
 
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -114,12 +139,18 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(customersRoutes, { service: customers });
       await scope.register(catalogueRoutes, { service: catalogue });
       await scope.register(accountsRoutes, { service: accounts, family: 'deposits' });
+      await scope.register(accountTransactionsRoutes, { service: transactions, family: 'deposits' });
+      await scope.register(bulkTransactionsRoutes, { service: transactions });
+      await scope.register(adjustmentsRoutes, { service: adjustments, ledger });
+      await scope.register(transfersRoutes, { service: transfers });
+      await scope.register(signingKeysRoutes, { service: signingKeys });
     };
     await app.register(api, { prefix: '/v1' });
     await app.register(api, { prefix: '/api/v1' });
 
     const purge = setInterval(() => {
       purgeExpiredIdempotencyKeys(database.db, clock.now()).catch((err) => app.log.warn({ err }, 'idempotency purge failed'));
+      signingKeys.purgeUsed().catch((err) => app.log.warn({ err }, 'signature purge failed'));
     }, 3_600_000);
     purge.unref();
     app.addHook('onClose', async () => {

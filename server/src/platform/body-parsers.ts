@@ -29,6 +29,10 @@ function parseJson(text: string): unknown {
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.decorateRequest('rawBody', undefined);
+  // No body at all validates as null: body schemas then say "must be object", NoBody accepts it.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = null;
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     /^application\/([\w.+-]+\+)?json(\s*;.*)?$/i,

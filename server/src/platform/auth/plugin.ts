@@ -27,7 +27,8 @@ export interface AuthContext {
  * A route without `config.auth` is public.
  */
 export interface RouteAuth {
-  scope: Scope;
+  /** Absent: any valid token of the client (e.g. its own signing keys). */
+  scope?: Scope;
   tenant?: boolean;
 }
 
@@ -78,7 +79,7 @@ async function authenticate(request: FastifyRequest, opts: AuthPluginOptions, ro
     throw new AppError('RATE_LIMITED', 'Too many requests for this client.', undefined, { 'retry-after': String(retryAfter) });
   }
 
-  if (!scopes.has(route.scope)) {
+  if (route.scope && !scopes.has(route.scope)) {
     throw new AppError('INSUFFICIENT_SCOPE', `This operation requires the scope ${route.scope}.`);
   }
 

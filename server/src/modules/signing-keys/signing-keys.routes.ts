@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { data, errorResponses } from '../../platform/http-schemas.js';
+import { MutationHeaders } from '../../platform/route-helpers.js';
+import type { SigningKeysService } from './signing-keys.service.js';
+
+const Key = Type.Object({
+  id: Type.String(),
+  public_key: Type.String({ description: 'Raw 32-byte key, hex' }),
+  created_at: Type.String({ format: 'date-time' }),
+});
+const tags = ['Request signing'];
+
+/** The caller's own signing keys (any valid token of the client). */
+export const signingKeysRoutes: FastifyPluginAsyncTypebox<{ service: SigningKeysService }> = async (app, { service }) => {
+  const config = { auth: {} };
+  app.post(
+    '/signing-keys',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Register an Ed25519 public key',
+        headers: MutationHeaders,
+        body: Type.Object(
+          { public_key: Type.String({ minLength: 1, maxLength: 1000, description: '32-byte hex, DER SPKI hex, or PEM SPKI' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: data(Key), ...errorResponses('DUPLICATE_ID') },
+      },
+    },
+    async (request) => ({ data: await service.register(request.auth.tenantId, request.body.public_key) }),
+  );
+  app.get(
+    '/signing-keys',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'List active signing keys',
+        response: { 200: data(Type.Object({ signing_keys: Type.Array(Key) })), ...errorResponses() },
+      },
+    },
+    async (request) => ({ data: { signing_keys: await service.list(request.auth.tenantId) } }),
+  );
+  app.delete(
+    '/signing-keys/:id',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Revoke a signing key',
+        headers: MutationHeaders,
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: data(Type.Object({ id: Type.String() })), ...errorResponses('NOT_FOUND') },
+      },
+    },
+    async (request) => ({ data: await service.revoke(request.auth.tenantId, request.params.id) }),
+  );
+};

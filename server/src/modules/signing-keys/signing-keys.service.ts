@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { signatureUses, signingKeys } from '../../db/schema.js';
+import type { Clock } from '../../shared/clock.js';
+import { normalizePublicKey, verifyEd25519 } from '../../shared/ed25519.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+
+export const WINDOW_SECONDS = 300;
+type KeyRow = typeof signingKeys.$inferSelect;
+
+const view = (k: KeyRow) => ({ id: k.id, public_key: k.publicKey, created_at: k.createdAt.toISOString() });
+
+/** Clients' Ed25519 public keys, and the check of a signed request (CONTRACT §8). */
+export class SigningKeysService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async register(clientId: string, publicKey: string) {
+    const raw = normalizePublicKey(publicKey);
+    if (!raw) {
+      throw new AppError('VALIDATION_ERROR', 'public_key must be an Ed25519 public key: 32-byte hex, DER SPKI hex or PEM.', 'public_key');
+    }
+    const [row] = await this.db
+      .insert(signingKeys)
+      .values({ clientId, id: newId('signingKey'), publicKey: raw, createdAt: this.clock.now() })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new AppError('DUPLICATE_ID', 'This public key is already registered.', 'public_key');
+    return view(row);
+  }
+
+  async list(clientId: string) {
+    const rows = await this.db
+      .select()
+      .from(signingKeys)
+      .where(and(eq(signingKeys.clientId, clientId), isNull(signingKeys.revokedAt)))
+      .orderBy(asc(signingKeys.seq));
+    return rows.map(view);
+  }
+
+  async revoke(clientId: string, id: string) {
+    const [row] = await this.db
+      .update(signingKeys)
+      .set({ revokedAt: this.clock.now() })
+      .where(and(eq(signingKeys.clientId, clientId), eq(signingKeys.id, id), isNull(signingKeys.revokedAt)))
+      .returning();
+    if (!row) throw notFound('Signing key', 'id');
+    return { id: row.id };
+  }
+
+  /**
+   * Verifies `signature` over `<timestamp><METHOD><path?query><raw body>` against the client's
+   * active keys; the timestamp must be within the window; each signature is accepted once.
+   */
+  async verify(clientId: string, req: { signature: Buffer; timestamp: string; method: string; url: string; body: Buffer }): Promise<void> {
+    const now = this.clock.now();
+    const ts = Number(req.timestamp);
+    if (!/^\d{1,12}$/.test(req.timestamp) || Math.abs(now.getTime() / 1000 - ts) > WINDOW_SECONDS) {
+      throw new AppError(
+        'TIMESTAMP_OUT_OF_WINDOW',
+        `x-timestamp must be unix seconds within ${WINDOW_SECONDS} s of the server clock.`,
+        'x-timestamp',
+      );
+    }
+    const message = Buffer.concat([Buffer.from(`${req.timestamp}${req.method}${req.url}`, 'utf8'), req.body]);
+    const keys = await this.db
+      .select({ publicKey: signingKeys.publicKey })
+      .from(signingKeys)
+      .where(and(eq(signingKeys.clientId, clientId), isNull(signingKeys.revokedAt)));
+    if (!keys.some((k) => verifyEd25519(message, req.signature, k.publicKey))) {
+      throw new AppError('SIGNATURE_INVALID', 'The signature does not verify against any of your active signing keys.', 'x-signature');
+    }
+    const digest = createHash('sha256').update(req.signature).digest('hex');
+    const used = await this.db
+      .insert(signatureUses)
+      .values({ clientId, digest, expiresAt: new Date((ts + WINDOW_SECONDS) * 1000 + 60_000) })
+      .onConflictDoNothing()
+      .returning({ digest: signatureUses.digest });
+    if (!used.length) throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
+  }
+
+  async purgeUsed(): Promise<void> {
+    await this.db.delete(signatureUses).where(lt(signatureUses.expiresAt, this.clock.now()));
+  }
+}

@@ -1,0 +1,2 @@
+export { transfersRoutes } from './transfers.routes.js';
+export { TransfersService } from './transfers.service.js';

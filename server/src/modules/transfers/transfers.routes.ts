@@ -1,0 +1,131 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
+import { basePath, listEnvelope, MutationHeaders, NoBody, SignatureHeaders } from '../../platform/route-helpers.js';
+import type { TransfersService } from './transfers.service.js';
+
+const STATUSES = ['REQUESTED', 'ACCEPTED', 'EXPIRED', 'CANCELLED', 'EXECUTED', 'REJECTED'];
+const Transfer = Type.Object({
+  id: Type.String(),
+  status: Type.String({ enum: STATUSES }),
+  created_timestamp: Type.String({ format: 'date-time' }),
+  valid_until: Type.String({ format: 'date-time', description: 'Accept before this instant; afterwards the transfer EXPIRES.' }),
+  executed_timestamp: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+  source_details: Type.Object({ source_account_id: Type.String(), asset_type_id: Type.String(), amount_to_debit: AmountOutput }),
+  destination_details: Type.Object({ destination_account_id: Type.String(), asset_type_id: Type.String(), amount_to_credit: AmountOutput }),
+});
+const Params = Type.Object({ transfer_id: Type.String({ maxLength: 64 }) });
+
+export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersService }> = async (app, { service }) => {
+  const tags = ['Transfers'];
+  const write = { auth: { scope: 'transfers:write' as const } };
+  const read = { auth: { scope: 'transfers:read' as const } };
+
+  app.post(
+    '/transfers',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Request a transfer between two accounts of one asset',
+        headers: MutationHeaders,
+        body: Type.Object(
+          {
+            source_account_id: Type.String({ minLength: 1, maxLength: 128 }),
+            destination_account_id: Type.String({ minLength: 1, maxLength: 128 }),
+            amount: AmountInput,
+            description: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: data(Transfer),
+          ...errorResponses(
+            'NOT_FOUND',
+            'ASSET_MISMATCH',
+            'AMOUNT_PRECISION',
+            'NOT_TRANSACTABLE',
+            'IDEMPOTENCY_KEY_REUSED',
+            'IDEMPOTENCY_IN_PROGRESS',
+          ),
+        },
+      },
+    },
+    async (request) => ({ data: await service.create(request.auth, request.body) }),
+  );
+
+  app.post(
+    '/transfers/:transfer_id/accept',
+    {
+      config: { ...write, signature: 'accept' },
+      schema: {
+        tags,
+        summary: 'Accept (execute) a transfer',
+        description: 'Executes atomically. Signed with x-signature/x-timestamp when your client requires signing.',
+        headers: Type.Object({ ...MutationHeaders.properties, ...SignatureHeaders.properties }, { additionalProperties: true }),
+        params: Params,
+        body: NoBody,
+        response: {
+          200: data(Transfer),
+          ...errorResponses(
+            'NOT_FOUND',
+            'INVALID_STATUS_TRANSITION',
+            'EXPIRED',
+            'INSUFFICIENT_FUNDS',
+            'NOT_TRANSACTABLE',
+            'SIGNATURE_REQUIRED',
+            'SIGNATURE_INVALID',
+            'TIMESTAMP_OUT_OF_WINDOW',
+            'IDEMPOTENCY_KEY_REUSED',
+            'IDEMPOTENCY_IN_PROGRESS',
+          ),
+        },
+      },
+    },
+    async (request) => ({ data: await service.accept(request.auth, request.params.transfer_id) }),
+  );
+
+  app.post(
+    '/transfers/:transfer_id/cancel',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Cancel a requested transfer',
+        headers: MutationHeaders,
+        params: Params,
+        body: NoBody,
+        response: { 200: data(Transfer), ...errorResponses('NOT_FOUND', 'INVALID_STATUS_TRANSITION') },
+      },
+    },
+    async (request) => ({ data: await service.cancel(request.auth, request.params.transfer_id) }),
+  );
+
+  app.get(
+    '/transfers/:transfer_id',
+    {
+      config: read,
+      schema: { tags, summary: 'Retrieve a transfer', params: Params, response: { 200: data(Transfer), ...errorResponses('NOT_FOUND') } },
+    },
+    async (request) => ({ data: await service.get(request.auth, request.params.transfer_id) }),
+  );
+
+  app.get(
+    '/transfers',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'List transfers (addition)',
+        querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.String({ enum: STATUSES })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ data: Type.Object({ transfers: Type.Array(Transfer) }), links: Links, pagination: Pagination }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => listEnvelope('transfers', await service.list(request.auth, request.query, basePath(request))),
+  );
+};
