@@ -4,13 +4,21 @@ import type { Config } from './config/index.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { AccountsService, accountsRoutes } from './modules/accounts/index.js';
+import {
+  ApplicationsService,
+  applicationAdminRoutes,
+  applicationSimulationRoutes,
+  applicationsRoutes,
+} from './modules/applications/index.js';
 import { AdjustmentsService, adjustmentsRoutes } from './modules/adjustments/index.js';
 import { CatalogueService, catalogueRoutes } from './modules/catalogue/index.js';
 import { ClientsService, clientsRoutes } from './modules/clients/index.js';
 import { CustomersService, customersRoutes } from './modules/customers/index.js';
+import { DocumentsService, documentsRoutes } from './modules/documents/index.js';
 import { LedgerService } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
 import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
+import { StatementsService, statementsRoutes } from './modules/statements/index.js';
 import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
 import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
@@ -31,14 +39,17 @@ import { createAjv } from './shared/validator.js';
 
 export interface Services {
   accounts: AccountsService;
+  applications: ApplicationsService;
   adjustments: AdjustmentsService;
   ledger: LedgerService;
   signingKeys: SigningKeysService;
+  statements: StatementsService;
   transactions: TransactionsService;
   transfers: TransfersService;
   catalogue: CatalogueService;
   clients: ClientsService;
   customers: CustomersService;
+  documents: DocumentsService;
   tokens: TokenService;
 }
 
@@ -102,11 +113,27 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const transactions = new TransactionsService(database.db);
     const transfers = new TransfersService(database.db, clock, ledger, new MovementGuard(), TRANSFER_VALIDITY_SECONDS);
     const signingKeys = new SigningKeysService(database.db, clock);
+    const statements = new StatementsService(database.db, clock);
+    const applications = new ApplicationsService(database.db, clock, ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
+    const documents = new DocumentsService(database.db, clock, applications.documentHooks());
     app.decorate('ledgerline', {
       config,
       database,
       clock,
-      services: { accounts, adjustments, catalogue, clients, customers, ledger, signingKeys, tokens, transactions, transfers },
+      services: {
+        accounts,
+        adjustments,
+        applications,
+        catalogue,
+        clients,
+        customers,
+        documents,
+        ledger,
+        signingKeys,
+        tokens,
+        transactions,
+        transfers,
+      },
     });
 
     app.addHook('onSend', async (request, reply, payload) => {
@@ -139,8 +166,13 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(customersRoutes, { service: customers });
       await scope.register(catalogueRoutes, { service: catalogue });
       await scope.register(accountsRoutes, { service: accounts, family: 'deposits' });
+      await scope.register(applicationsRoutes, { service: applications });
+      await scope.register(applicationAdminRoutes, { service: applications });
+      await scope.register(documentsRoutes, { service: documents });
+      if (config.mode === 'sandbox') await scope.register(applicationSimulationRoutes, { service: applications });
       await scope.register(accountTransactionsRoutes, { service: transactions, family: 'deposits' });
       await scope.register(bulkTransactionsRoutes, { service: transactions });
+      await scope.register(statementsRoutes, { service: statements, family: 'deposits' });
       await scope.register(adjustmentsRoutes, { service: adjustments, ledger });
       await scope.register(transfersRoutes, { service: transfers });
       await scope.register(signingKeysRoutes, { service: signingKeys });

@@ -17,7 +17,9 @@ function fieldOf(err: AjvError, context: string): string {
       ? (err.params.missingProperty as string)
       : err.keyword === 'additionalProperties'
         ? (err.params.additionalProperty as string)
-        : undefined;
+        : err.keyword === 'discriminator'
+          ? (err.params.tag as string)
+          : undefined;
   if (extra) path = path ? `${path}.${extra}` : extra;
   if (!path && context !== 'body') path = context;
   return path;

@@ -54,3 +54,11 @@ export function toDecimalString(minor: bigint, decimals: number): string {
   const frac = decimals > 0 ? s.slice(s.length - decimals).replace(/0+$/, '') : '';
   return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
 }
+
+/** Fixed decimals for people (statements, receipts): 12345n, 2 -> "123.45", 5000n, 2 -> "50.00". */
+export function toFixedString(minor: bigint, decimals: number): string {
+  const neg = minor < 0n;
+  const s = (neg ? -minor : minor).toString().padStart(decimals + 1, '0');
+  const int = s.slice(0, s.length - decimals);
+  return `${neg ? '-' : ''}${int}${decimals > 0 ? `.${s.slice(s.length - decimals)}` : ''}`;
+}

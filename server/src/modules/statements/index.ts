@@ -1,0 +1,2 @@
+export { statementsRoutes } from './statements.routes.js';
+export { StatementsService } from './statements.service.js';
