@@ -347,7 +347,7 @@ export class AccountsService {
       const account = await accountsRepository.lock(tx, auth.tenantId, id);
       if (!account || account.family !== family) throw notFound('Account', 'id');
       const asset = assetOf(account.assetTypeId);
-      if (!asset || asset.kind !== 'CRYPTO') {
+      if (asset?.kind !== 'CRYPTO') {
         throw new AppError(
           'ASSET_MISMATCH',
           `The account ${id} holds ${account.assetTypeId}: addresses exist for crypto accounts only.`,

@@ -8,4 +8,5 @@ export { AccountsService, assertTransactable, type Family, fromWire, type OpenIn
 /** For money-moving modules: read or lock one account of a client. */
 export const findAccount = (db: Db | Tx, clientId: string, id: string): Promise<AccountRow | undefined> =>
   accountsRepository.find(db, clientId, id);
-export const lockAccount = (tx: Tx, clientId: string, id: string): Promise<AccountRow | undefined> => accountsRepository.lock(tx, clientId, id);
+export const lockAccount = (tx: Tx, clientId: string, id: string): Promise<AccountRow | undefined> =>
+  accountsRepository.lock(tx, clientId, id);

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
-import { MutationHeaders } from '../../platform/route-helpers.js';
 import { AmountInput } from '../../platform/money-schemas.js';
+import { MutationHeaders } from '../../platform/route-helpers.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { AdjustmentsService } from './adjustments.service.js';
 
@@ -40,7 +40,14 @@ export const adjustmentsRoutes: FastifyPluginAsyncTypebox<{ service: Adjustments
               created_at: Type.String({ format: 'date-time' }),
             }),
           ),
-          ...errorResponses('NOT_FOUND', 'NOT_TRANSACTABLE', 'INSUFFICIENT_FUNDS', 'AMOUNT_PRECISION', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'),
+          ...errorResponses(
+            'NOT_FOUND',
+            'NOT_TRANSACTABLE',
+            'INSUFFICIENT_FUNDS',
+            'AMOUNT_PRECISION',
+            'IDEMPOTENCY_KEY_REUSED',
+            'IDEMPOTENCY_IN_PROGRESS',
+          ),
         },
       },
     },

@@ -53,7 +53,13 @@ export class AdjustmentsService {
         description: input.reason,
         at,
         lines: [
-          { ledgerAccountId: account.ledgerAccountId, amount: sign * amount, transactionType: input.transaction_type, accountRef: account.id, publicId: txnId },
+          {
+            ledgerAccountId: account.ledgerAccountId,
+            amount: sign * amount,
+            transactionType: input.transaction_type,
+            accountRef: account.id,
+            publicId: txnId,
+          },
           {
             ledgerAccountId: platform,
             amount: -sign * amount,
@@ -75,7 +81,14 @@ export class AdjustmentsService {
       await writeEvents(tx, [
         transactionEvent(auth.tenantId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'ADJUSTMENT', categoryId: id }, at),
       ]);
-      return { id, status: 'EXECUTED' as const, account_id: account.id, transaction_id: txnId, transaction_type: input.transaction_type, created_at: at.toISOString() };
+      return {
+        id,
+        status: 'EXECUTED' as const,
+        account_id: account.id,
+        transaction_id: txnId,
+        transaction_type: input.transaction_type,
+        created_at: at.toISOString(),
+      };
     });
   }
 }

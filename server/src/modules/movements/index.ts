@@ -5,7 +5,7 @@ import type { AuthContext } from '../../platform/auth/plugin.js';
 import { notFound } from '../../shared/errors.js';
 import { baseOf, type Status } from '../../shared/status.js';
 import { type AccountRow, assertTransactable, toWire } from '../accounts/index.js';
-import { statusEventType, writeEvents } from '../events/index.js';
+import { writeEvents } from '../events/index.js';
 import { writeHistory } from '../history/index.js';
 
 /**

@@ -1,2 +1,2 @@
 export { accountTransactionsRoutes, bulkTransactionsRoutes, Transaction } from './transactions.routes.js';
-export { type TransactionView, TransactionsService, transactionView } from './transactions.service.js';
+export { TransactionsService, type TransactionView, transactionView } from './transactions.service.js';

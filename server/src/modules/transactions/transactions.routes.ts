@@ -13,7 +13,10 @@ export const Transaction = Type.Object(
     account_id: Type.String(),
     asset_type_id: Type.String(),
     description: Type.Union([Type.String(), Type.Null()]),
-    value: Type.Unsafe<number>({ type: 'number', description: 'Signed from the account’s view: positive = money in, negative = money out.' }),
+    value: Type.Unsafe<number>({
+      type: 'number',
+      description: 'Signed from the account’s view: positive = money in, negative = money out.',
+    }),
     balance_after: Type.Union([AmountOutput, Type.Null()], { description: 'Posted balance after this line (POSTED only).' }),
     transaction_date: Type.String({ format: 'date-time' }),
     transaction_posted_date: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -43,12 +46,18 @@ export const accountTransactionsRoutes: FastifyPluginAsyncTypebox<{ service: Tra
         summary: 'List the transactions of an account',
         description: 'Newest first (order=ASC for oldest first); start_date and end_date filter by transaction date.',
         params: Type.Object({ account_id: Type.String({ maxLength: 128 }) }),
-        querystring: Type.Object({ ...PageQuery, order: Type.Optional(Order), start_date: Type.Optional(Date_), end_date: Type.Optional(Date_) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { ...PageQuery, order: Type.Optional(Order), start_date: Type.Optional(Date_), end_date: Type.Optional(Date_) },
+          { additionalProperties: false },
+        ),
         response: { 200: List, ...errorResponses('NOT_FOUND') },
       },
     },
     async (request) =>
-      listEnvelope('transactions', await service.forAccount(request.auth, family, request.params.account_id, request.query, basePath(request))),
+      listEnvelope(
+        'transactions',
+        await service.forAccount(request.auth, family, request.params.account_id, request.query, basePath(request)),
+      ),
   );
   app.get(
     `/accounts/${family}/:account_id/transactions/:transaction_id`,

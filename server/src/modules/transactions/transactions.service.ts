@@ -67,19 +67,23 @@ export class TransactionsService {
     const page = parsePageQuery(q);
     const { rows, total } = await fetchPage(this.db, ledgerTransactions, ledgerTransactions.id, where, { ...page });
     // fetchPage pages by `seq`; the ledger's row id is its insertion order.
-    const result = buildPage(page, rows.map((r) => ({ ...r, seq: r.id })), total, basePath, echo);
+    const result = buildPage(
+      page,
+      rows.map((r) => ({ ...r, seq: r.id })),
+      total,
+      basePath,
+      echo,
+    );
     return { ...result, items: result.items.map(transactionView) };
   }
 
   async forAccount(auth: AuthContext, family: Family, accountId: string, q: TransactionFilters, basePath: string) {
     const account = await findAccount(this.db, auth.tenantId, accountId);
     if (!account || account.family !== family) throw notFound('Account', 'account_id');
-    return this.page(
-      [eq(ledgerTransactions.ledgerAccountId, account.ledgerAccountId), ...dateRange(q)],
-      q,
-      basePath,
-      { start_date: q.start_date, end_date: q.end_date },
-    );
+    return this.page([eq(ledgerTransactions.ledgerAccountId, account.ledgerAccountId), ...dateRange(q)], q, basePath, {
+      start_date: q.start_date,
+      end_date: q.end_date,
+    });
   }
 
   async one(auth: AuthContext, family: Family, accountId: string, transactionId: string) {
