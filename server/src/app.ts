@@ -32,6 +32,10 @@ import { metricsPlugin } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
+import { eq } from 'drizzle-orm';
+import { platformSettings } from './db/schema.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { CLOCK_SETTING, clockSimulationRoutes } from './modules/simulations/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
@@ -57,6 +61,7 @@ export interface Ledgerline {
   config: Readonly<Config>;
   database: Database;
   clock: Clock;
+  scheduler: Scheduler;
   services: Services;
 }
 
@@ -78,7 +83,7 @@ const TRANSFER_VALIDITY_SECONDS = 900;
 
 /** Builds the application. Never listens: main.ts does, tests inject. */
 export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const clock = opts.clock ?? systemClock();
+  let clockOrUndefined = opts.clock;
   const ownsDatabase = !opts.database;
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
 
@@ -97,14 +102,27 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
 
   try {
     await migrate(database);
+    if (!clockOrUndefined) {
+      // Sandbox time survives restarts: the offset moved by POST /v1/simulations/clock is stored.
+      const [row] = await database.db.select().from(platformSettings).where(eq(platformSettings.key, CLOCK_SETTING));
+      clockOrUndefined = systemClock(config.mode === 'sandbox' && typeof row?.value === 'number' ? row.value : 0);
+    }
+    const clock: Clock = clockOrUndefined;
+    // Tokens, signature windows and idempotency keys live in real time: moving the sandbox clock
+    // must not expire a developer's token or refuse their signatures. (Tests inject one clock.)
+    const realClock: Clock = opts.clock ?? systemClock(0);
+    const scheduler = new Scheduler(
+      () => clock.now(),
+      (name, err) => app.log.error({ err, task: name }, 'scheduled task failed'),
+    );
     const ajv = createAjv(clock);
     app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
     // Response schemas document the API; bodies are serialised by one function that writes
     // amounts as exact decimal numbers (views are explicit objects: nothing internal leaks).
     app.setSerializerCompiler(() => stringify);
 
-    const clients = new ClientsService(database.db, clock);
-    const tokens = await TokenService.create(database.db, clock, config.tokenTtlSeconds, config.tokenSigningKey);
+    const clients = new ClientsService(database.db, realClock); // rotation compares with token times
+    const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey);
     const catalogue = new CatalogueService(database.db, clock);
     const accounts = new AccountsService(database.db, clock, ajv, catalogue);
     const customers = new CustomersService(database.db, clock, ajv, accounts.customerHooks());
@@ -112,7 +130,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const adjustments = new AdjustmentsService(database.db, clock, ledger);
     const transactions = new TransactionsService(database.db);
     const transfers = new TransfersService(database.db, clock, ledger, new MovementGuard(), TRANSFER_VALIDITY_SECONDS);
-    const signingKeys = new SigningKeysService(database.db, clock);
+    const signingKeys = new SigningKeysService(database.db, realClock);
     const statements = new StatementsService(database.db, clock);
     const applications = new ApplicationsService(database.db, clock, ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
     const documents = new DocumentsService(database.db, clock, applications.documentHooks());
@@ -120,6 +138,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       config,
       database,
       clock,
+      scheduler,
       services: {
         accounts,
         adjustments,
@@ -130,6 +149,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
         documents,
         ledger,
         signingKeys,
+        statements,
         tokens,
         transactions,
         transfers,
@@ -147,7 +167,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     await app.register(metricsPlugin);
     await app.register(authPlugin, { tokens, clients, rateLimiter: createRateLimiter(config.rateLimitPerSecond) });
     await app.register(signingPlugin, { keys: signingKeys });
-    await app.register(idempotencyPlugin, { db: database.db, clock, ttlDays: config.idempotencyTtlDays });
+    await app.register(idempotencyPlugin, { db: database.db, clock: realClock, ttlDays: config.idempotencyTtlDays });
 
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
@@ -176,17 +196,21 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(adjustmentsRoutes, { service: adjustments, ledger });
       await scope.register(transfersRoutes, { service: transfers });
       await scope.register(signingKeysRoutes, { service: signingKeys });
+      if (config.mode === 'sandbox') await scope.register(clockSimulationRoutes, { scheduler });
     };
     await app.register(api, { prefix: '/v1' });
     await app.register(api, { prefix: '/api/v1' });
 
     const purge = setInterval(() => {
-      purgeExpiredIdempotencyKeys(database.db, clock.now()).catch((err) => app.log.warn({ err }, 'idempotency purge failed'));
+      purgeExpiredIdempotencyKeys(database.db, realClock.now()).catch((err) => app.log.warn({ err }, 'idempotency purge failed'));
       signingKeys.purgeUsed().catch((err) => app.log.warn({ err }, 'signature purge failed'));
     }, 3_600_000);
     purge.unref();
+    scheduler.register('dormancy', (now, clientId) => accounts.markDormant(now, config.dormancyDays, clientId));
+    scheduler.start(config.schedulerIntervalMs);
     app.addHook('onClose', async () => {
       clearInterval(purge);
+      await scheduler.stop();
       if (ownsDatabase) await database.close();
     });
     await app.ready();

@@ -29,6 +29,9 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
     OPERATOR_CLIENT_SECRET: OPERATOR.secret,
     SEED_DEMO: 'false',
     RATE_LIMIT_PER_SECOND: '0',
+    // Due work runs when a test moves the clock (scoped to its tenant), never in the background:
+    // tests share one database and a background loop would act on other tests' rows.
+    SCHEDULER_INTERVAL_MS: '0',
     ...env,
   });
 }

@@ -7,15 +7,19 @@ export interface Clock {
   now(): Date;
   /** Sandbox only: move the clock forward. */
   advance(seconds: number): Date;
+  /** How far ahead of real time this clock is, in milliseconds. */
+  offsetMs?(): number;
 }
 
-export function systemClock(): Clock {
-  let offsetMs = 0;
+/** Real time, plus an offset the sandbox can grow (persisted by the caller). */
+export function systemClock(initialOffsetMs = 0): Clock {
+  let offsetMs = initialOffsetMs;
   return {
     now: () => new Date(Date.now() + offsetMs),
     advance(seconds: number) {
       offsetMs += seconds * 1000;
       return new Date(Date.now() + offsetMs);
     },
+    offsetMs: () => offsetMs,
   };
 }

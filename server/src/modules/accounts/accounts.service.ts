@@ -1,6 +1,9 @@
 import type { Ajv } from 'ajv';
+import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Db, Tx } from '../../db/client.js';
+import { resourceHistory } from '../../db/schema.js';
+import { queryRows } from '../../db/sql.js';
 import { inTransaction } from '../../db/tx.js';
 import type { AuthContext } from '../../platform/auth/plugin.js';
 import { newBitcoinAddress, newEthereumAddress, newSolanaAddress } from '../../shared/addresses.js';
@@ -320,6 +323,71 @@ export class AccountsService {
         }
       },
     };
+  }
+
+  // ---- dormancy -----------------------------------------------------------------------------
+
+  /**
+   * The platform sets ACTIVE accounts without activity for `days` to DORMANT (CONTRACT §5), then
+   * customers whose accounts are all dormant or closed. Activity = the latest ledger row, or the
+   * opening. Returns how many resources changed.
+   */
+  async markDormant(now: Date, days: number, clientId?: string): Promise<number> {
+    const cutoff = new Date(now.getTime() - days * 86_400_000);
+    return inTransaction(this.db, async (tx) => {
+      const accounts = await queryRows<{ client_id: string; id: string }>(
+        tx,
+        sql`UPDATE accounts a SET status = 'DORMANT', updated_at = ${now.toISOString()}::timestamptz
+             WHERE a.status = 'ACTIVE' AND (${clientId ?? null}::text IS NULL OR a.client_id = ${clientId ?? null})
+               AND a.created_at < ${cutoff.toISOString()}::timestamptz
+               AND coalesce((SELECT t.created_at FROM ledger_transactions t WHERE t.ledger_account_id = a.ledger_account_id
+                              ORDER BY t.id DESC LIMIT 1), a.created_at) < ${cutoff.toISOString()}::timestamptz
+             RETURNING a.client_id, a.id`,
+      );
+      const customers = await queryRows<{ client_id: string; id: string }>(
+        tx,
+        sql`UPDATE customers c SET status = 'DORMANT', updated_at = ${now.toISOString()}::timestamptz
+             WHERE c.status = 'ACTIVE' AND (${clientId ?? null}::text IS NULL OR c.client_id = ${clientId ?? null})
+               AND c.created_at < ${cutoff.toISOString()}::timestamptz
+               AND EXISTS (SELECT 1 FROM accounts a WHERE a.client_id = c.client_id AND a.customer_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.client_id = c.client_id AND a.customer_id = c.id
+                                AND a.status NOT IN ('DORMANT', 'CLOSED'))
+             RETURNING c.client_id, c.id`,
+      );
+      for (const [type, rows, wire] of [
+        ['account', accounts, 'DORMANT'],
+        ['customer', customers, 'DORMANT'],
+      ] as const) {
+        for (const r of rows) {
+          await tx.insert(resourceHistory).values({
+            clientId: r.client_id,
+            id: newId('history'),
+            resourceType: type,
+            resourceId: r.id,
+            field: 'status',
+            before: type === 'account' ? 'OPEN' : 'ACTIVE',
+            after: wire,
+            actorClientId: r.client_id,
+            actorType: 'operator',
+            updatedBy: 'platform',
+            reason: `no activity for ${days} days`,
+            createdAt: now,
+          });
+        }
+        await writeEvents(
+          tx,
+          rows.map((r) => ({
+            clientId: r.client_id,
+            eventType: `${type.toUpperCase()}_DORMANT`,
+            resourceType: type,
+            resourceId: r.id,
+            eventData: { [type]: { id: r.id, status: wire } },
+            at: now,
+          })),
+        );
+      }
+      return accounts.length + customers.length;
+    });
   }
 
   // ---- crypto deposit addresses ------------------------------------------------------------

@@ -1,0 +1,60 @@
+/**
+ * Time-driven work (rail delays, expiries, dormancy): each module registers a task that processes
+ * what is due at a given instant, optionally for one client only. Tasks must be safe to run
+ * concurrently in several processes (they claim rows with SKIP LOCKED or conditional updates).
+ *
+ * The background loop runs every `intervalMs` for all clients; the sandbox clock route runs the
+ * tasks at once for the client that moved the clock.
+ */
+export type DueTask = (now: Date, clientId?: string) => Promise<number>;
+
+export class Scheduler {
+  private readonly tasks: { name: string; run: DueTask }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly now: () => Date,
+    private readonly onError: (name: string, err: unknown) => void,
+  ) {}
+
+  register(name: string, run: DueTask): void {
+    this.tasks.push({ name, run });
+  }
+
+  /** Runs every task once; returns how many items each processed. */
+  async runDue(clientId?: string): Promise<Record<string, number>> {
+    const done: Record<string, number> = {};
+    for (const t of this.tasks) {
+      try {
+        done[t.name] = await t.run(this.now(), clientId);
+      } catch (err) {
+        this.onError(t.name, err);
+        done[t.name] = 0;
+      }
+    }
+    return done;
+  }
+
+  start(intervalMs: number): void {
+    if (intervalMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return; // never overlap with ourselves
+      this.running = this.runDue().then(
+        () => {
+          this.running = undefined;
+        },
+        () => {
+          this.running = undefined;
+        },
+      );
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}
