@@ -4,23 +4,34 @@ import type { Config } from './config/index.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { AccountsService, accountsRoutes } from './modules/accounts/index.js';
+import { AdjustmentsService, adjustmentsRoutes } from './modules/adjustments/index.js';
 import {
   ApplicationsService,
   applicationAdminRoutes,
   applicationSimulationRoutes,
   applicationsRoutes,
 } from './modules/applications/index.js';
-import { AdjustmentsService, adjustmentsRoutes } from './modules/adjustments/index.js';
 import { CatalogueService, catalogueRoutes } from './modules/catalogue/index.js';
 import { ClientsService, clientsRoutes } from './modules/clients/index.js';
+import {
+  CounterpartiesService,
+  CounterpartyLinking,
+  counterpartiesRoutes,
+  counterpartySimulationRoutes,
+} from './modules/counterparties/index.js';
 import { CustomersService, customersRoutes } from './modules/customers/index.js';
+import { DepositsService, depositSimulationRoutes, depositsRoutes, IncomingFundsService, suspenseRoutes } from './modules/deposits/index.js';
+import { PayorsService, payorsRoutes } from './modules/payors/index.js';
+import { WithdrawalLifecycle, WithdrawalsService, withdrawalSimulationRoutes, withdrawalsRoutes } from './modules/withdrawals/index.js';
 import { DocumentsService, documentsRoutes } from './modules/documents/index.js';
+import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { LedgerService } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
 import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
 import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
 import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
+import { WebhookDelivery, WebhooksService, webhooksRoutes } from './modules/webhooks/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
 import { authPlugin } from './platform/auth/plugin.js';
 import { TokenService } from './platform/auth/tokens.js';
@@ -35,6 +46,7 @@ import { signingPlugin } from './platform/signing.plugin.js';
 import { eq } from 'drizzle-orm';
 import { platformSettings } from './db/schema.js';
 import { Scheduler } from './jobs/scheduler.js';
+import { WebhookWorker } from './jobs/webhooks.worker.js';
 import { CLOCK_SETTING, clockSimulationRoutes } from './modules/simulations/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
@@ -43,6 +55,10 @@ import { createAjv } from './shared/validator.js';
 
 export interface Services {
   accounts: AccountsService;
+  deposits: DepositsService;
+  incoming: IncomingFundsService;
+  payors: PayorsService;
+  withdrawals: WithdrawalsService;
   applications: ApplicationsService;
   adjustments: AdjustmentsService;
   ledger: LedgerService;
@@ -54,7 +70,9 @@ export interface Services {
   clients: ClientsService;
   customers: CustomersService;
   documents: DocumentsService;
+  events: EventsService;
   tokens: TokenService;
+  webhooks: WebhooksService;
 }
 
 export interface Ledgerline {
@@ -62,6 +80,8 @@ export interface Ledgerline {
   database: Database;
   clock: Clock;
   scheduler: Scheduler;
+  /** Webhook delivery (started on ready when config.webhookWorker; tests call runOnce()). */
+  webhookWorker: WebhookWorker;
   services: Services;
 }
 
@@ -78,6 +98,14 @@ export interface BuildOptions {
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+/** Until documents can belong to withdrawals, no RFI is asked (see WithdrawalDocuments). */
+const withdrawalDocuments = {
+  request: async (): Promise<string> => {
+    throw new Error('withdrawal documents are not available');
+  },
+  statusOf: async () => undefined,
+};
+
 /** How long a requested transfer can be accepted (Layer2's valid_until). */
 const TRANSFER_VALIDITY_SECONDS = 900;
 
@@ -132,27 +160,48 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const transfers = new TransfersService(database.db, clock, ledger, new MovementGuard(), TRANSFER_VALIDITY_SECONDS);
     const signingKeys = new SigningKeysService(database.db, realClock);
     const statements = new StatementsService(database.db, clock);
+    const guard = new MovementGuard();
+    const deposits = new DepositsService(database.db, clock, ledger, guard, accounts);
+    const incoming = new IncomingFundsService(database.db, clock, ledger);
+    const payors = new PayorsService(database.db, clock);
+    const withdrawals = new WithdrawalsService(database.db, clock, ledger, guard, withdrawalDocuments, undefined);
+    const withdrawalLifecycle = new WithdrawalLifecycle(withdrawals);
     const applications = new ApplicationsService(database.db, clock, ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
     const documents = new DocumentsService(database.db, clock, applications.documentHooks());
+    const counterparties = new CounterpartiesService(database.db, clock, ajv, { sandbox: config.mode === 'sandbox' });
+    const counterpartyLinking = new CounterpartyLinking(database.db, clock, config.mode === 'sandbox');
+    const events = new EventsService(database.db);
+    const webhooks = new WebhooksService(database.db, clock, config.mode);
+    const webhookWorker = new WebhookWorker(
+      new WebhookDelivery(database.db, clock, { mode: config.mode, timeoutMs: config.webhookTimeoutMs, signingClock: realClock }),
+      { log: app.log },
+    );
     app.decorate('ledgerline', {
       config,
       database,
       clock,
       scheduler,
+      webhookWorker,
       services: {
         accounts,
+        deposits,
+        incoming,
+        payors,
+        withdrawals,
         adjustments,
         applications,
         catalogue,
         clients,
         customers,
         documents,
+        events,
         ledger,
         signingKeys,
         statements,
         tokens,
         transactions,
         transfers,
+        webhooks,
       },
     });
 
@@ -189,6 +238,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(applicationsRoutes, { service: applications });
       await scope.register(applicationAdminRoutes, { service: applications });
       await scope.register(documentsRoutes, { service: documents });
+      await scope.register(counterpartiesRoutes, { service: counterparties, linking: counterpartyLinking });
+      if (config.mode === 'sandbox') await scope.register(counterpartySimulationRoutes, { service: counterparties });
       if (config.mode === 'sandbox') await scope.register(applicationSimulationRoutes, { service: applications });
       await scope.register(accountTransactionsRoutes, { service: transactions, family: 'deposits' });
       await scope.register(bulkTransactionsRoutes, { service: transactions });
@@ -196,7 +247,20 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(adjustmentsRoutes, { service: adjustments, ledger });
       await scope.register(transfersRoutes, { service: transfers });
       await scope.register(signingKeysRoutes, { service: signingKeys });
-      if (config.mode === 'sandbox') await scope.register(clockSimulationRoutes, { scheduler });
+      await scope.register(eventsRoutes, { service: events });
+      await scope.register(webhooksRoutes, { service: webhooks });
+      await scope.register(accountsRoutes, { service: accounts, family: 'payments' });
+      await scope.register(accountTransactionsRoutes, { service: transactions, family: 'payments' });
+      await scope.register(statementsRoutes, { service: statements, family: 'payments' });
+      await scope.register(payorsRoutes, { service: payors, accounts });
+      await scope.register(depositsRoutes, { service: deposits });
+      await scope.register(withdrawalsRoutes, { service: withdrawals });
+      await scope.register(suspenseRoutes, { incoming });
+      if (config.mode === 'sandbox') {
+        await scope.register(clockSimulationRoutes, { scheduler });
+        await scope.register(depositSimulationRoutes, { service: deposits, incoming });
+        await scope.register(withdrawalSimulationRoutes, { lifecycle: withdrawalLifecycle });
+      }
     };
     await app.register(api, { prefix: '/v1' });
     await app.register(api, { prefix: '/api/v1' });
@@ -206,8 +270,13 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       signingKeys.purgeUsed().catch((err) => app.log.warn({ err }, 'signature purge failed'));
     }, 3_600_000);
     purge.unref();
+    scheduler.register('withdrawals', (now, clientId) => withdrawalLifecycle.processDue(now, clientId));
+    scheduler.register('pull_deposits', (now, clientId) => deposits.settleDue(now, clientId));
     scheduler.register('dormancy', (now, clientId) => accounts.markDormant(now, config.dormancyDays, clientId));
     scheduler.start(config.schedulerIntervalMs);
+    // Outbound webhooks: started once the app is ready; stopped before the database closes.
+    if (config.webhookWorker) app.addHook('onReady', async () => webhookWorker.start());
+    app.addHook('preClose', async () => webhookWorker.stop());
     app.addHook('onClose', async () => {
       clearInterval(purge);
       await scheduler.stop();

@@ -19,6 +19,10 @@ export const ID_PREFIX = {
   transfer: 'trf',
   adjustment: 'adj',
   signingKey: 'key',
+  deposit: 'dep',
+  incoming: 'inc',
+  withdrawal: 'wd',
+  counterparty: 'cpty',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

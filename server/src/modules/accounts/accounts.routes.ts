@@ -116,6 +116,8 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
       listEnvelope('history', await service.history(request.auth, family, request.params.account_id, request.query, basePath(request))),
   );
 
+  // Payment accounts lease addresses with terms (payors module); deposit accounts have a fixed one.
+  if (family !== 'deposits') return;
   app.post(
     `${base}/:account_id/address`,
     {

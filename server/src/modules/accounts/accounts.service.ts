@@ -23,6 +23,16 @@ import { type AccountRow, accountsRepository, type LeaseRow } from './accounts.r
 
 export type Family = 'deposits' | 'payments';
 
+/** Rotating leases (payment accounts) last a day or this many transactions, whichever first. */
+export const LEASE_SECONDS = 86_400;
+export const LEASE_TRANSACTIONS = 10;
+
+export interface LeaseTerms {
+  expectedAmount?: bigint | null;
+  payorId?: string | null;
+  paymentReference?: string | null;
+}
+
 /** Wire <-> canonical status: accounts say OPEN where the machine says ACTIVE. */
 export const toWire = (s: string) => (s === 'ACTIVE' ? 'OPEN' : s);
 export const fromWire = (s: string) => (s === 'OPEN' ? 'ACTIVE' : s);
@@ -408,45 +418,56 @@ export class AccountsService {
 
   /**
    * A deposit address for a crypto account (LAYER2_API.md §2.5). Products with fixed addresses
-   * keep one address per account (lease_enforced false) and answer it again on every call.
+   * keep one address per account (lease_enforced false) and answer it again on every call;
+   * rotating products (PAYMENT_BASIC) issue a new lease each time, with its limits.
    */
-  async requestAddress(auth: AuthContext, family: Family, id: string) {
-    const lease = await inTransaction(this.db, async (tx) => {
+  async requestAddress(auth: AuthContext, family: Family, id: string, lease: LeaseTerms = {}) {
+    const row = await inTransaction(this.db, async (tx) => {
       const account = await accountsRepository.lock(tx, auth.tenantId, id);
       if (!account || account.family !== family) throw notFound('Account', 'id');
-      const asset = assetOf(account.assetTypeId);
-      if (asset?.kind !== 'CRYPTO') {
-        throw new AppError(
-          'ASSET_MISMATCH',
-          `The account ${id} holds ${account.assetTypeId}: addresses exist for crypto accounts only.`,
-          'id',
-        );
-      }
-      if (baseOf(account.status as Status) === 'CLOSED') throw new AppError('NOT_TRANSACTABLE', `The account ${id} is CLOSED.`, 'id');
-      const product = PRODUCTS.find((p) => p.product_id === account.productId);
-      if (!product?.rotating_addresses) {
-        const existing = await accountsRepository.latestLease(tx, auth.tenantId, id);
-        if (existing) return existing;
-      }
-      const address =
-        asset.blockchain === 'ETHEREUM'
-          ? newEthereumAddress()
-          : asset.blockchain === 'BITCOIN'
-            ? newBitcoinAddress(asset.network === 'MAINNET' ? 'MAINNET' : 'TESTNET')
-            : newSolanaAddress();
-      return accountsRepository.insertLease(tx, {
-        clientId: auth.tenantId,
-        id: newId('lease'),
-        accountId: id,
-        assetTypeId: asset.asset_type_id,
-        walletAddress: address,
-        leaseEnforced: false,
-        leaseEndDate: null,
-        leaseTransactionLimit: null,
-        leaseValueLimit: null,
-        createdAt: this.clock.now(),
-      });
+      return this.leaseFor(tx, auth, account, lease);
     });
-    return this.leaseView(lease);
+    return this.leaseView(row);
+  }
+
+  /** The account's address (fixed products) or a new lease (rotating), inside the caller's transaction. */
+  async leaseFor(tx: Tx, auth: AuthContext, account: AccountRow, terms: LeaseTerms = {}): Promise<LeaseRow> {
+    const asset = assetOf(account.assetTypeId);
+    if (asset?.kind !== 'CRYPTO') {
+      throw new AppError(
+        'ASSET_MISMATCH',
+        `The account ${account.id} holds ${account.assetTypeId}: addresses exist for crypto accounts only.`,
+        'id',
+      );
+    }
+    if (baseOf(account.status as Status) === 'CLOSED') throw new AppError('NOT_TRANSACTABLE', `The account ${account.id} is CLOSED.`, 'id');
+    const product = PRODUCTS.find((p) => p.product_id === account.productId);
+    const rotating = product?.rotating_addresses ?? false;
+    if (!rotating) {
+      const existing = await accountsRepository.latestLease(tx, auth.tenantId, account.id);
+      if (existing) return existing;
+    }
+    const at = this.clock.now();
+    const address =
+      asset.blockchain === 'ETHEREUM'
+        ? newEthereumAddress()
+        : asset.blockchain === 'BITCOIN'
+          ? newBitcoinAddress(asset.network === 'MAINNET' ? 'MAINNET' : 'TESTNET')
+          : newSolanaAddress();
+    return accountsRepository.insertLease(tx, {
+      clientId: auth.tenantId,
+      id: newId('lease'),
+      accountId: account.id,
+      assetTypeId: asset.asset_type_id,
+      walletAddress: address,
+      leaseEnforced: rotating,
+      leaseEndDate: rotating ? new Date(at.getTime() + LEASE_SECONDS * 1000) : null,
+      leaseTransactionLimit: rotating ? LEASE_TRANSACTIONS : null,
+      leaseValueLimit: rotating ? (terms.expectedAmount ?? null) : null,
+      payorId: terms.payorId ?? null,
+      paymentReference: terms.paymentReference ?? null,
+      expectedAmount: terms.expectedAmount ?? null,
+      createdAt: at,
+    });
   }
 }

@@ -1,9 +1,19 @@
 import type { Db, Tx } from '../../db/client.js';
 import { type AccountRow, accountsRepository } from './accounts.repository.js';
 
-export type { AccountRow } from './accounts.repository.js';
+export type { AccountRow, LeaseRow } from './accounts.repository.js';
 export { accountsRoutes } from './accounts.routes.js';
-export { AccountsService, assertTransactable, type Family, fromWire, type OpenInput, toWire } from './accounts.service.js';
+export {
+  AccountsService,
+  assertTransactable,
+  type Family,
+  fromWire,
+  LEASE_SECONDS,
+  LEASE_TRANSACTIONS,
+  type LeaseTerms,
+  type OpenInput,
+  toWire,
+} from './accounts.service.js';
 
 /** For money-moving modules: read or lock one account of a client. */
 export const findAccount = (db: Db | Tx, clientId: string, id: string): Promise<AccountRow | undefined> =>

@@ -1,7 +1,7 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { pgErrorCode } from '../../db/client.js';
-import { ledgerAccounts } from '../../db/schema.js';
+import { ledgerAccounts, ledgerTransactions } from '../../db/schema.js';
 import { queryRows } from '../../db/sql.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -246,6 +246,15 @@ export class LedgerService {
       assets: assetRows.map((a) => ({ asset_type_id: a.asset_type_id, sum: a.sum })),
       mismatched_accounts: mismatchedRows,
     };
+  }
+
+  /** The public ids of a hold's visible rows (the AUTHORIZED/PENDING/CANCELLED transactions). */
+  async holdRowIds(db: Db | Tx, holdId: bigint): Promise<string[]> {
+    const rows = await db
+      .select({ id: ledgerTransactions.publicId })
+      .from(ledgerTransactions)
+      .where(and(eq(ledgerTransactions.holdId, holdId), eq(ledgerTransactions.kind, 'hold')));
+    return rows.map((r) => r.id);
   }
 
   async accountsByIds(db: Db | Tx, ids: bigint[]) {

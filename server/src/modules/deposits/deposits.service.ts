@@ -1,0 +1,337 @@
+import { and, asc, eq, lte, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { pgErrorCode } from '../../db/client.js';
+import { fetchPage } from '../../db/paginate.js';
+import { deposits } from '../../db/schema-money.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { JsonDecimal } from '../../shared/decimal-json.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { toMinor } from '../../shared/money.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { type AccountsService, findAccount } from '../accounts/index.js';
+import { assetOf } from '../catalogue/index.js';
+import { assertCounterpartyUsable, findCounterparty } from '../counterparties/index.js';
+import { transactionEvent, writeEvents } from '../events/index.js';
+import type { LedgerService } from '../ledger/index.js';
+import type { MovementGuard } from '../movements/index.js';
+import { cryptoInstructions, fiatInstructions, newMemo } from './deposits.instructions.js';
+
+export type DepositRow = typeof deposits.$inferSelect;
+
+/** Sandbox rail delays for pulls (ACH pull "settles by itself after a few minutes"). */
+export const PULL_SETTLE_SECONDS = 180;
+
+export interface CreateDepositInput {
+  deposit_type: 'PUSH' | 'PULL';
+  deposit_destination: { destination_account_id: string; asset_type_id?: unknown };
+  deposit_source?: { source_counterparty_id?: string; asset_type_id?: unknown; deposit_instructions?: unknown };
+  deposit_details?: { amount: number | string; reference?: string };
+}
+
+/**
+ * Deposits (LAYER2_API.md §2.8). PUSH: reusable instructions (a memo for fiat rails, the account's
+ * address for crypto); funds that arrive are matched by IncomingFundsService. PULL: an ACH debit of
+ * a linked counterparty: accept puts the amount in flight (a PENDING credit), the rail settles it
+ * after its delay (POSTED), and it can be returned.
+ */
+export class DepositsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ledger: LedgerService,
+    private readonly guard: MovementGuard,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  view(d: DepositRow) {
+    const decimals = assetOf(d.assetTypeId)?.decimals ?? 0;
+    const money = (v: bigint) => JsonDecimal.fromMinor(v, decimals) as unknown as number;
+    const common = {
+      id: d.id,
+      status: d.status,
+      created_timestamp: d.createdAt.toISOString(),
+      deposit_type: d.depositType,
+      deposit_destination: { destination_account_id: d.destinationAccountId, asset_type_id: d.assetTypeId },
+      received_total: money(d.receivedTotal),
+      received_count: d.receivedCount,
+      executed_timestamp: d.executedAt?.toISOString() ?? null,
+    };
+    if (d.depositType === 'PUSH') return { ...common, deposit_source: { deposit_instructions: d.instructions ?? [] } };
+    return {
+      ...common,
+      deposit_source: { source_counterparty_id: d.sourceCounterpartyId, asset_type_id: d.assetTypeId },
+      deposit_details: { amount: money(d.amount ?? 0n), reference: d.reference },
+      settle_at: d.settleAt?.toISOString() ?? null,
+      failure_reason: d.failureReason,
+    };
+  }
+
+  async create(auth: AuthContext, input: CreateDepositInput) {
+    const account = await findAccount(this.db, auth.tenantId, input.deposit_destination.destination_account_id);
+    if (!account) throw notFound('Destination account', 'deposit_destination.destination_account_id');
+    const asset = assetOf(account.assetTypeId);
+    if (!asset) throw new Error(`unknown asset ${account.assetTypeId}`);
+    const at = this.clock.now();
+    return inTransaction(this.db, async (tx) => {
+      await this.guard.lockForMovement(tx, auth, [account.id]);
+      if (input.deposit_type === 'PUSH') {
+        if (input.deposit_details || input.deposit_source?.source_counterparty_id) {
+          throw new AppError('VALIDATION_ERROR', 'A PUSH deposit takes only deposit_destination.', 'deposit_details');
+        }
+        let instructions: Record<string, unknown>[];
+        let memo: string | null = null;
+        if (asset.kind === 'CRYPTO') {
+          const lease = await this.accounts.leaseFor(tx, auth, account);
+          instructions = cryptoInstructions(asset, lease.walletAddress);
+        } else {
+          memo = newMemo();
+          instructions = fiatInstructions(asset, memo);
+        }
+        const row = await this.insert(tx, {
+          clientId: auth.tenantId,
+          id: newId('deposit'),
+          depositType: 'PUSH',
+          status: 'REQUESTED',
+          destinationAccountId: account.id,
+          assetTypeId: asset.asset_type_id,
+          memo,
+          instructions,
+          receivedTotal: 0n,
+          receivedCount: 0,
+          createdAt: at,
+          updatedAt: at,
+        });
+        return this.view(row);
+      }
+      // PULL: from a linked counterparty over ACH, in the account's currency.
+      const source = input.deposit_source?.source_counterparty_id;
+      if (!source)
+        throw new AppError(
+          'VALIDATION_ERROR',
+          'A PULL deposit needs deposit_source.source_counterparty_id.',
+          'deposit_source.source_counterparty_id',
+        );
+      if (!input.deposit_details) throw new AppError('VALIDATION_ERROR', 'A PULL deposit needs deposit_details.amount.', 'deposit_details');
+      const counterparty = await findCounterparty(tx, auth.tenantId, source);
+      if (!counterparty) throw notFound('Counterparty', 'deposit_source.source_counterparty_id');
+      if (counterparty.counterpartyType !== 'FIAT_US_LINKED' || !counterparty.linked) {
+        throw new AppError(
+          'VALIDATION_ERROR',
+          'Pulls come from a linked counterparty (FIAT_US_LINKED, connected).',
+          'deposit_source.source_counterparty_id',
+        );
+      }
+      assertCounterpartyUsable(counterparty);
+      if (!asset.rails.includes('ACH') || counterparty.assetTypeId !== asset.asset_type_id) {
+        throw new AppError(
+          'ASSET_MISMATCH',
+          `An ACH pull needs a USD account matching the counterparty (${counterparty.assetTypeId}).`,
+          'deposit_destination.destination_account_id',
+        );
+      }
+      const amount = toMinor(input.deposit_details.amount, asset.decimals, 'deposit_details.amount');
+      const row = await this.insert(tx, {
+        clientId: auth.tenantId,
+        id: newId('deposit'),
+        depositType: 'PULL',
+        status: 'REQUESTED',
+        destinationAccountId: account.id,
+        assetTypeId: asset.asset_type_id,
+        sourceCounterpartyId: counterparty.id,
+        amount,
+        reference: input.deposit_details.reference ?? null,
+        receivedTotal: 0n,
+        receivedCount: 0,
+        createdAt: at,
+        updatedAt: at,
+      });
+      return this.view(row);
+    });
+  }
+
+  private async insert(tx: Tx, row: typeof deposits.$inferInsert): Promise<DepositRow> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [created] = await tx.insert(deposits).values(row).returning();
+        return created as DepositRow;
+      } catch (err) {
+        // A memo collision (1 in 32^8) gets a new memo; anything else is an error.
+        if (pgErrorCode(err) !== '23505' || !row.memo || attempt > 3) throw err;
+        row.memo = newMemo();
+        row.instructions = (row.instructions ?? []).map((i) => ({ ...i, ...('memo' in i ? { memo: row.memo } : { reference: row.memo }) }));
+      }
+    }
+  }
+
+  private async lock(tx: Tx, clientId: string, id: string): Promise<DepositRow> {
+    const [row] = await tx
+      .select()
+      .from(deposits)
+      .where(and(eq(deposits.clientId, clientId), eq(deposits.id, id)))
+      .for('update');
+    if (!row) throw notFound('Deposit', 'id');
+    return row;
+  }
+
+  /** Accept a PULL: the amount is in flight (PENDING credit) until the rail settles it. */
+  async accept(auth: AuthContext, id: string) {
+    return inTransaction(this.db, async (tx) => {
+      const d = await this.lock(tx, auth.tenantId, id);
+      if (d.depositType !== 'PULL')
+        throw new AppError('INVALID_STATUS_TRANSITION', 'Only PULL deposits are accepted; PUSH instructions are usable as they are.');
+      if (d.status !== 'REQUESTED')
+        throw new AppError('INVALID_STATUS_TRANSITION', `The deposit is ${d.status}; only a REQUESTED pull can be accepted.`);
+      const { source: account } = await this.guard.lockForMovement(tx, auth, [d.destinationAccountId]);
+      const counterparty = await findCounterparty(tx, auth.tenantId, d.sourceCounterpartyId as string);
+      if (!counterparty) throw notFound('Counterparty', 'deposit_source.source_counterparty_id');
+      assertCounterpartyUsable(counterparty);
+      const at = this.clock.now();
+      const omnibus = await this.ledger.platformAccount(tx, 'omnibus:ACH', d.assetTypeId, at);
+      const txnId = newId('transaction');
+      const holdId = await this.ledger.authorize(tx, {
+        clientId: auth.tenantId,
+        debit: { ledgerAccountId: omnibus, transactionType: 'TRANSFER_IN' },
+        credit: { ledgerAccountId: account.ledgerAccountId, accountRef: account.id, transactionType: 'TRANSFER_IN', publicId: txnId },
+        visible: { debit: false, credit: true },
+        amount: d.amount as bigint,
+        categoryType: 'DEPOSIT',
+        categoryId: d.id,
+        description: d.reference,
+        at,
+      });
+      await this.ledger.holdPending(tx, holdId);
+      const [row] = await tx
+        .update(deposits)
+        .set({ status: 'ACCEPTED', holdId, acceptedAt: at, settleAt: new Date(at.getTime() + PULL_SETTLE_SECONDS * 1000), updatedAt: at })
+        .where(and(eq(deposits.clientId, auth.tenantId), eq(deposits.id, id)))
+        .returning();
+      await writeEvents(tx, [
+        transactionEvent(auth.tenantId, 'PENDING', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
+      ]);
+      return this.view(row as DepositRow);
+    });
+  }
+
+  /** Settles one accepted pull: the hold posts (the customer's credit is final). */
+  private async settle(tx: Tx, d: DepositRow, at: Date): Promise<DepositRow> {
+    const account = await findAccount(tx, d.clientId, d.destinationAccountId);
+    if (!account || d.holdId === null || d.amount === null) throw new Error(`deposit ${d.id} cannot settle`);
+    const omnibus = await this.ledger.platformAccount(tx, 'omnibus:ACH', d.assetTypeId, at);
+    const txnId = newId('transaction');
+    await this.ledger.postHold(tx, d.holdId, d.amount, d.reference, at, [
+      { ledgerAccountId: omnibus, amount: -d.amount, transactionType: 'TRANSFER_IN' },
+      {
+        ledgerAccountId: account.ledgerAccountId,
+        amount: d.amount,
+        transactionType: 'TRANSFER_IN',
+        accountRef: account.id,
+        publicId: txnId,
+      },
+    ]);
+    const [row] = await tx
+      .update(deposits)
+      .set({ status: 'EXECUTED', executedAt: at, updatedAt: at, receivedTotal: d.amount, receivedCount: 1 })
+      .where(and(eq(deposits.clientId, d.clientId), eq(deposits.id, d.id)))
+      .returning();
+    await writeEvents(tx, [
+      transactionEvent(d.clientId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
+    ]);
+    return row as DepositRow;
+  }
+
+  /** Scheduler task: pulls whose rail delay has passed settle. */
+  async settleDue(now: Date, clientId?: string): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const settled = await inTransaction(this.db, async (tx) => {
+        const where: SQL[] = [eq(deposits.status, 'ACCEPTED'), lte(deposits.settleAt, now)];
+        if (clientId) where.push(eq(deposits.clientId, clientId));
+        const [due] = await tx
+          .select()
+          .from(deposits)
+          .where(and(...where))
+          .orderBy(asc(deposits.settleAt))
+          .limit(1)
+          .for('update', { skipLocked: true });
+        if (!due) return false;
+        // Settles at its due instant (see WithdrawalLifecycle.drain).
+        await this.settle(tx, due, due.settleAt && due.settleAt < now ? due.settleAt : now);
+        return true;
+      });
+      if (!settled) return done;
+      done++;
+    }
+  }
+
+  /**
+   * The rail returns a pull (sandbox: POST /v1/simulations/deposits/{id}/return). In flight, the
+   * pending credit is cancelled; after settlement the credit is reversed, which needs the funds to
+   * still be available (a return never takes an account below zero).
+   */
+  async returnPull(auth: AuthContext, id: string, reason?: string) {
+    return inTransaction(this.db, async (tx) => {
+      const d = await this.lock(tx, auth.tenantId, id);
+      if (d.depositType !== 'PULL' || (d.status !== 'ACCEPTED' && d.status !== 'EXECUTED')) {
+        throw new AppError('INVALID_STATUS_TRANSITION', `Only an accepted or executed pull can be returned (this one is ${d.status}).`);
+      }
+      const at = this.clock.now();
+      const account = await findAccount(tx, auth.tenantId, d.destinationAccountId);
+      if (!account || d.holdId === null || d.amount === null) throw new Error(`deposit ${d.id} has no hold`);
+      if (d.status === 'ACCEPTED') {
+        await this.ledger.voidHold(tx, d.holdId, 'VOIDED', at);
+      } else {
+        const omnibus = await this.ledger.platformAccount(tx, 'omnibus:ACH', d.assetTypeId, at);
+        const txnId = newId('transaction');
+        await this.ledger.post(tx, {
+          clientId: auth.tenantId,
+          categoryType: 'DEPOSIT',
+          categoryId: d.id,
+          description: reason ?? 'ACH return',
+          at,
+          lines: [
+            {
+              ledgerAccountId: account.ledgerAccountId,
+              amount: -d.amount,
+              transactionType: 'FIAT_TRANSFER_IN_RETURN',
+              accountRef: account.id,
+              publicId: txnId,
+            },
+            { ledgerAccountId: omnibus, amount: d.amount, transactionType: 'FIAT_TRANSFER_IN_RETURN' },
+          ],
+        });
+        await writeEvents(tx, [
+          transactionEvent(auth.tenantId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
+        ]);
+      }
+      const [row] = await tx
+        .update(deposits)
+        .set({ status: 'RETURNED', failureReason: reason ?? 'returned by the rail', updatedAt: at })
+        .where(and(eq(deposits.clientId, auth.tenantId), eq(deposits.id, id)))
+        .returning();
+      return this.view(row as DepositRow);
+    });
+  }
+
+  async get(auth: AuthContext, id: string) {
+    const [row] = await this.db
+      .select()
+      .from(deposits)
+      .where(and(eq(deposits.clientId, auth.tenantId), eq(deposits.id, id)));
+    if (!row) throw notFound('Deposit', 'id');
+    return this.view(row);
+  }
+
+  async list(auth: AuthContext, q: RawPageQuery & { status?: string; deposit_type?: string; account_id?: string }, basePath: string) {
+    const page = parsePageQuery(q);
+    const where: SQL[] = [eq(deposits.clientId, auth.tenantId)];
+    if (q.status) where.push(eq(deposits.status, q.status as DepositRow['status']));
+    if (q.deposit_type) where.push(eq(deposits.depositType, q.deposit_type as 'PUSH'));
+    if (q.account_id) where.push(eq(deposits.destinationAccountId, q.account_id));
+    const { rows, total } = await fetchPage(this.db, deposits, deposits.seq, where, page);
+    const result = buildPage(page, rows, total, basePath, { status: q.status, deposit_type: q.deposit_type, account_id: q.account_id });
+    return { ...result, items: result.items.map((r) => this.view(r)) };
+  }
+}

@@ -1,0 +1,381 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { addressLeases } from '../../db/schema.js';
+import { deposits, incomingFunds, payors } from '../../db/schema-money.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { JsonDecimal } from '../../shared/decimal-json.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { toMinor } from '../../shared/money.js';
+import { canTransact, type Status } from '../../shared/status.js';
+import { type AccountRow, lockAccount } from '../accounts/index.js';
+import { assetOf } from '../catalogue/index.js';
+import { findCustomer } from '../customers/index.js';
+import { transactionEvent, writeEvents } from '../events/index.js';
+import type { LedgerService, Line } from '../ledger/index.js';
+import { railReference } from './deposits.instructions.js';
+
+type IncomingRow = typeof incomingFunds.$inferSelect;
+type LeaseRow = typeof addressLeases.$inferSelect;
+
+export interface Arrival {
+  rail: string;
+  asset_type_id: string;
+  amount: number | string;
+  memo?: string | undefined;
+  wallet_address?: string | undefined;
+  originator?: { name?: string; account_number?: string; routing_number?: string; blockchain_address?: string } | undefined;
+}
+
+const mask = (n: string | undefined) => (n ? `${'*'.repeat(Math.max(0, n.length - 4))}${n.slice(-4)}` : undefined);
+
+/**
+ * Funds arriving on a rail (CONTRACT §10: sandbox POST /v1/simulations/deposits). They are
+ * matched like real ones: fiat by the deposit instructions' memo, crypto by the receiving address
+ * (a payment lease attributes them to its payor). A match credits the account (TRANSACTION_POSTED,
+ * category DEPOSIT); anything that cannot be credited — no match, wrong asset, an account that
+ * cannot receive, an expired lease — goes to the platform's suspense account for the operator.
+ */
+export class IncomingFundsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  view(r: IncomingRow) {
+    const decimals = assetOf(r.assetTypeId)?.decimals ?? 0;
+    return {
+      id: r.id,
+      status: r.status,
+      matched: r.status === 'CREDITED',
+      rail: r.rail,
+      asset_type_id: r.assetTypeId,
+      amount: JsonDecimal.fromMinor(r.amount, decimals) as unknown as number,
+      memo: r.memo,
+      wallet_address: r.walletAddress,
+      rail_reference: r.railReference,
+      reason: r.reason,
+      client_id: r.clientId,
+      account_id: r.accountId,
+      deposit_id: r.depositId,
+      transaction_id: r.transactionId,
+      created_at: r.createdAt.toISOString(),
+      assigned_at: r.assignedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** Matching is within the calling client in the sandbox: a tenant cannot credit another's accounts. */
+  async arrive(auth: AuthContext, input: Arrival) {
+    const asset = assetOf(input.asset_type_id);
+    if (!asset) throw new AppError('VALIDATION_ERROR', `Unknown asset ${input.asset_type_id}.`, 'asset_type_id');
+    if (!(asset.rails as string[]).includes(input.rail)) {
+      throw new AppError(
+        'VALIDATION_ERROR',
+        `${input.asset_type_id} does not travel on ${input.rail} (rails: ${asset.rails.join(', ')}).`,
+        'rail',
+      );
+    }
+    if (input.rail === 'CRYPTO' ? !input.wallet_address : false) {
+      throw new AppError('VALIDATION_ERROR', 'Crypto arrivals name the receiving wallet_address.', 'wallet_address');
+    }
+    const amount = toMinor(input.amount, asset.decimals);
+    const at = this.clock.now();
+    const rref = railReference(input.rail);
+    const originator = {
+      originator_type: input.rail === 'CRYPTO' ? 'CRYPTO' : 'FIAT_US',
+      rail: input.rail,
+      rail_reference: rref,
+      rail_originator_memo: input.memo ?? null,
+      profile: { name: input.originator?.name ?? null },
+      ...(input.rail === 'CRYPTO'
+        ? { wallet_information: { blockchain_address: input.originator?.blockchain_address ?? null } }
+        : {
+            account_information: {
+              account_number: mask(input.originator?.account_number) ?? null,
+              routing_number: input.originator?.routing_number ?? null,
+            },
+          }),
+    };
+
+    const row = await inTransaction(this.db, async (tx) => {
+      const target = await this.match(tx, auth.tenantId, input, asset.asset_type_id, at);
+      const omnibus = await this.ledger.platformAccount(tx, `omnibus:${input.rail}`, asset.asset_type_id, at);
+      const id = newId('incoming');
+      if ('reason' in target) {
+        const suspense = await this.ledger.platformAccount(tx, 'suspense', asset.asset_type_id, at);
+        await this.ledger.post(tx, {
+          clientId: null,
+          categoryType: 'DEPOSIT',
+          categoryId: id,
+          description: `unmatched ${input.rail} arrival: ${target.reason}`,
+          at,
+          lines: [
+            { ledgerAccountId: omnibus, amount: -amount, transactionType: 'TRANSFER_IN' },
+            { ledgerAccountId: suspense, amount, transactionType: 'TRANSFER_IN', details: { originator } },
+          ],
+        });
+        const [r] = await tx
+          .insert(incomingFunds)
+          .values({
+            id,
+            rail: input.rail,
+            assetTypeId: asset.asset_type_id,
+            amount,
+            memo: input.memo ?? null,
+            walletAddress: input.wallet_address ?? null,
+            originator,
+            railReference: rref,
+            status: 'SUSPENSE',
+            reason: target.reason,
+            createdAt: at,
+          })
+          .returning();
+        return r as IncomingRow;
+      }
+      const { account, depositId, lease } = target;
+      const txnId = newId('transaction');
+      const payor = lease?.payorId ? await this.payorOf(tx, account, lease.payorId) : undefined;
+      const details: Record<string, unknown> = { originator };
+      if (lease?.leaseEnforced) {
+        details.payor_id = lease.payorId;
+        details.payor_reference_id = lease.paymentReference;
+        details.payor_amount = lease.expectedAmount === null ? null : JsonDecimal.fromMinor(lease.expectedAmount, asset.decimals).text;
+        if (payor) details.payor = payor;
+      }
+      const categoryId = depositId ?? id;
+      await this.credit(
+        tx,
+        account,
+        { ledgerAccountId: omnibus, amount: -amount, transactionType: 'TRANSFER_IN' },
+        amount,
+        txnId,
+        categoryId,
+        details,
+        at,
+        input.memo,
+      );
+      if (depositId) {
+        await tx
+          .update(deposits)
+          .set({
+            status: 'EXECUTED',
+            executedAt: sql`coalesce(${deposits.executedAt}, ${at.toISOString()}::timestamptz)`,
+            receivedTotal: sql`${deposits.receivedTotal} + ${amount.toString()}::numeric`,
+            receivedCount: sql`${deposits.receivedCount} + 1`,
+            updatedAt: at,
+          })
+          .where(and(eq(deposits.clientId, account.clientId), eq(deposits.id, depositId)));
+      }
+      if (lease) {
+        const count = lease.receivedCount + 1;
+        const value = lease.receivedValue + amount;
+        const exhausted =
+          (lease.leaseTransactionLimit !== null && count >= lease.leaseTransactionLimit) ||
+          (lease.leaseValueLimit !== null && value >= lease.leaseValueLimit);
+        await tx
+          .update(addressLeases)
+          .set({ receivedCount: count, receivedValue: value, ...(exhausted && lease.leaseEnforced && { expiredAt: at }) })
+          .where(and(eq(addressLeases.clientId, lease.clientId), eq(addressLeases.id, lease.id)));
+      }
+      const [r] = await tx
+        .insert(incomingFunds)
+        .values({
+          id,
+          rail: input.rail,
+          assetTypeId: asset.asset_type_id,
+          amount,
+          memo: input.memo ?? null,
+          walletAddress: input.wallet_address ?? null,
+          originator,
+          railReference: rref,
+          status: 'CREDITED',
+          clientId: account.clientId,
+          accountId: account.id,
+          depositId: depositId ?? null,
+          leaseId: lease?.id ?? null,
+          transactionId: txnId,
+          createdAt: at,
+        })
+        .returning();
+      return r as IncomingRow;
+    });
+    return this.view(row);
+  }
+
+  /** Credits a customer account (it must be able to receive: checked by the caller's match). */
+  private async credit(
+    tx: Tx,
+    account: AccountRow,
+    counter: Line,
+    amount: bigint,
+    txnId: string,
+    categoryId: string,
+    details: Record<string, unknown>,
+    at: Date,
+    memo?: string,
+  ) {
+    await this.ledger.post(tx, {
+      clientId: account.clientId,
+      categoryType: 'DEPOSIT',
+      categoryId,
+      description: memo ?? null,
+      at,
+      lines: [
+        counter,
+        {
+          ledgerAccountId: account.ledgerAccountId,
+          amount,
+          transactionType: 'TRANSFER_IN',
+          accountRef: account.id,
+          publicId: txnId,
+          details,
+        },
+      ],
+    });
+    await writeEvents(tx, [
+      transactionEvent(account.clientId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId }, at),
+    ]);
+  }
+
+  private async receivable(tx: Tx, account: AccountRow): Promise<string | undefined> {
+    const customer = await findCustomer(tx, account.clientId, account.customerId);
+    if (!canTransact(account.status as Status)) return `account ${account.id} is ${account.status} and cannot receive`;
+    if (!customer || !canTransact(customer.status as Status)) return `the customer of account ${account.id} cannot receive`;
+    return undefined;
+  }
+
+  private async match(
+    tx: Tx,
+    clientId: string,
+    input: Arrival,
+    assetTypeId: string,
+    at: Date,
+  ): Promise<{ account: AccountRow; depositId?: string; lease?: LeaseRow } | { reason: string }> {
+    if (input.rail === 'CRYPTO') {
+      const [lease] = await tx
+        .select()
+        .from(addressLeases)
+        .where(
+          and(
+            eq(addressLeases.clientId, clientId),
+            eq(addressLeases.assetTypeId, assetTypeId),
+            eq(addressLeases.walletAddress, input.wallet_address as string),
+          ),
+        )
+        .for('update');
+      if (!lease) return { reason: 'no address of this client matches' };
+      if (lease.leaseEnforced) {
+        const expired =
+          lease.expiredAt !== null ||
+          (lease.leaseEndDate !== null && lease.leaseEndDate <= at) ||
+          (lease.leaseTransactionLimit !== null && lease.receivedCount >= lease.leaseTransactionLimit) ||
+          (lease.leaseValueLimit !== null && lease.receivedValue >= lease.leaseValueLimit);
+        if (expired) {
+          if (lease.expiredAt === null) {
+            await tx
+              .update(addressLeases)
+              .set({ expiredAt: at })
+              .where(and(eq(addressLeases.clientId, clientId), eq(addressLeases.id, lease.id)));
+          }
+          return { reason: `lease ${lease.id} has expired` };
+        }
+      }
+      const account = await lockAccount(tx, clientId, lease.accountId);
+      if (!account) return { reason: 'the leased account is gone' };
+      const refused = await this.receivable(tx, account);
+      if (refused) return { reason: refused };
+      const [push] = await tx
+        .select({ id: deposits.id })
+        .from(deposits)
+        .where(and(eq(deposits.clientId, clientId), eq(deposits.destinationAccountId, account.id), eq(deposits.depositType, 'PUSH')))
+        .orderBy(desc(deposits.seq))
+        .limit(1);
+      return { account, lease, ...(push && { depositId: push.id }) };
+    }
+    if (!input.memo) return { reason: 'no memo' };
+    const [deposit] = await tx
+      .select()
+      .from(deposits)
+      .where(and(eq(deposits.memo, input.memo.trim().toUpperCase()), eq(deposits.clientId, clientId)))
+      .for('update');
+    if (!deposit) return { reason: `memo ${input.memo} matches no deposit` };
+    if (deposit.assetTypeId !== assetTypeId) return { reason: `memo ${input.memo} is for ${deposit.assetTypeId}` };
+    const account = await lockAccount(tx, clientId, deposit.destinationAccountId);
+    if (!account) return { reason: 'the deposit account is gone' };
+    const refused = await this.receivable(tx, account);
+    if (refused) return { reason: refused };
+    return { account, depositId: deposit.id };
+  }
+
+  private async payorOf(tx: Tx, account: AccountRow, payorId: string) {
+    const [p] = await tx
+      .select()
+      .from(payors)
+      .where(and(eq(payors.clientId, account.clientId), eq(payors.customerId, account.customerId), eq(payors.id, payorId)));
+    return p ? { id: p.id, ...(p.details as Record<string, unknown>) } : undefined;
+  }
+
+  // ---- suspense (operator) -------------------------------------------------------------------
+
+  async suspense(limit = 100) {
+    const rows = await this.db
+      .select()
+      .from(incomingFunds)
+      .where(eq(incomingFunds.status, 'SUSPENSE'))
+      .orderBy(desc(incomingFunds.seq))
+      .limit(limit);
+    return rows.map((r) => this.view(r));
+  }
+
+  /** The operator assigns unmatched funds to an account of the client it acts for. */
+  async assign(auth: AuthContext, id: string, accountId: string) {
+    const row = await inTransaction(this.db, async (tx) => {
+      const [inc] = await tx.select().from(incomingFunds).where(eq(incomingFunds.id, id)).for('update');
+      if (!inc) throw notFound('Suspense item', 'id');
+      if (inc.status !== 'SUSPENSE') throw new AppError('INVALID_STATUS_TRANSITION', `This item is ${inc.status}, not in suspense.`);
+      const account = await lockAccount(tx, auth.tenantId, accountId);
+      if (!account) throw notFound('Account', 'account_id');
+      if (account.assetTypeId !== inc.assetTypeId) {
+        throw new AppError('ASSET_MISMATCH', `The funds are ${inc.assetTypeId}; the account holds ${account.assetTypeId}.`, 'account_id');
+      }
+      const refused = await this.receivable(tx, account);
+      if (refused) throw new AppError('NOT_TRANSACTABLE', refused, 'account_id');
+      const at = this.clock.now();
+      const suspense = await this.ledger.platformAccount(tx, 'suspense', inc.assetTypeId, at);
+      const txnId = newId('transaction');
+      await this.credit(
+        tx,
+        account,
+        { ledgerAccountId: suspense, amount: -inc.amount, transactionType: 'TRANSFER_IN' },
+        inc.amount,
+        txnId,
+        inc.id,
+        { originator: inc.originator },
+        at,
+        inc.memo ?? undefined,
+      );
+      const [r] = await tx
+        .update(incomingFunds)
+        .set({
+          status: 'ASSIGNED',
+          clientId: auth.tenantId,
+          accountId: account.id,
+          transactionId: txnId,
+          assignedAt: at,
+          assignedBy: auth.caller.id,
+        })
+        .where(eq(incomingFunds.id, id))
+        .returning();
+      return r as IncomingRow;
+    });
+    return this.view(row);
+  }
+
+  async find(db: Db, id: string) {
+    const [r] = await db.select().from(incomingFunds).where(eq(incomingFunds.id, id));
+    return r ? this.view(r) : undefined;
+  }
+}

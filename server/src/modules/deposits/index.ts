@@ -1,0 +1,3 @@
+export { depositSimulationRoutes, depositsRoutes, suspenseRoutes } from './deposits.routes.js';
+export { DepositsService, PULL_SETTLE_SECONDS } from './deposits.service.js';
+export { IncomingFundsService } from './incoming.service.js';

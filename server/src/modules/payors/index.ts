@@ -1,0 +1,2 @@
+export { payorsRoutes } from './payors.routes.js';
+export { PayorsService } from './payors.service.js';

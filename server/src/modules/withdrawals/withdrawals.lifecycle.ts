@@ -1,0 +1,191 @@
+import { and, asc, eq, inArray, lte, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { withdrawals } from '../../db/schema-money.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { findAccount } from '../accounts/index.js';
+import { railReference } from '../deposits/deposits.instructions.js';
+import { transactionEvent, writeEvents } from '../events/index.js';
+import { RAIL_SETTLE_SECONDS } from './withdrawals.rules.js';
+import type { WithdrawalRow, WithdrawalsService } from './withdrawals.service.js';
+
+/**
+ * What happens to a withdrawal after accept, driven by time (the scheduler) or by the sandbox's
+ * simulations: it is sent (IN_PROGRESS), settles (EXECUTED), fails (FAILED), or comes back
+ * (RETURNED); unaccepted ones expire. Each step runs under the withdrawal's row lock and checks
+ * its status first, so it happens once.
+ */
+export class WithdrawalLifecycle {
+  constructor(private readonly w: WithdrawalsService) {}
+
+  private async txnOf(tx: Tx, row: WithdrawalRow) {
+    return row.holdId === null ? '' : this.w.holdTransactionId(tx, row.holdId);
+  }
+
+  async send(tx: Tx, row: WithdrawalRow, at: Date): Promise<WithdrawalRow> {
+    if (row.status !== 'AUTHORIZED' || row.holdId === null)
+      throw new AppError('INVALID_STATUS_TRANSITION', `The withdrawal is ${row.status}.`);
+    await this.w.ledger.holdPending(tx, row.holdId);
+    await writeEvents(tx, [
+      transactionEvent(
+        row.clientId,
+        'PENDING',
+        { id: await this.txnOf(tx, row), accountId: row.sourceAccountId, categoryType: 'WITHDRAWAL', categoryId: row.id },
+        at,
+      ),
+    ]);
+    return this.w.update(tx, row, {
+      status: 'IN_PROGRESS',
+      railReference: railReference(row.withdrawalRail),
+      settleAt: new Date(at.getTime() + (RAIL_SETTLE_SECONDS[row.withdrawalRail] ?? 600) * 1000),
+      updatedAt: at,
+    });
+  }
+
+  async settle(tx: Tx, row: WithdrawalRow, at: Date): Promise<WithdrawalRow> {
+    let current = row;
+    if (current.status === 'AUTHORIZED') current = await this.send(tx, current, at);
+    if (current.status !== 'IN_PROGRESS' || current.holdId === null)
+      throw new AppError('INVALID_STATUS_TRANSITION', `The withdrawal is ${current.status}.`);
+    const account = await findAccount(tx, current.clientId, current.sourceAccountId);
+    if (!account) throw new Error(`withdrawal ${current.id} lost its account`);
+    const omnibus = await this.w.ledger.platformAccount(tx, `omnibus:${current.withdrawalRail}`, current.assetTypeId, at);
+    const txnId = newId('transaction');
+    await this.w.ledger.postHold(tx, current.holdId, current.amount, current.description, at, [
+      {
+        ledgerAccountId: account.ledgerAccountId,
+        amount: -current.amount,
+        transactionType: 'TRANSFER_OUT',
+        accountRef: account.id,
+        publicId: txnId,
+        details: { rail: current.withdrawalRail, rail_reference: current.railReference },
+      },
+      { ledgerAccountId: omnibus, amount: current.amount, transactionType: 'TRANSFER_OUT' },
+    ]);
+    await writeEvents(tx, [
+      transactionEvent(
+        current.clientId,
+        'POSTED',
+        { id: txnId, accountId: account.id, categoryType: 'WITHDRAWAL', categoryId: current.id },
+        at,
+      ),
+    ]);
+    return this.w.update(tx, current, { status: 'EXECUTED', executedAt: at, updatedAt: at });
+  }
+
+  async fail(tx: Tx, row: WithdrawalRow, at: Date, reason: string): Promise<WithdrawalRow> {
+    if ((row.status !== 'AUTHORIZED' && row.status !== 'IN_PROGRESS') || row.holdId === null) {
+      throw new AppError('INVALID_STATUS_TRANSITION', `Only an authorized or in-progress withdrawal can fail (this one is ${row.status}).`);
+    }
+    await this.w.ledger.voidHold(tx, row.holdId, 'VOIDED', at);
+    await writeEvents(tx, [
+      transactionEvent(
+        row.clientId,
+        'CANCELLED',
+        { id: await this.txnOf(tx, row), accountId: row.sourceAccountId, categoryType: 'WITHDRAWAL', categoryId: row.id },
+        at,
+      ),
+    ]);
+    return this.w.update(tx, row, { status: 'FAILED', failureReason: reason, updatedAt: at });
+  }
+
+  /** The beneficiary bank sends the funds back: the debit is reversed. */
+  async return(tx: Tx, row: WithdrawalRow, at: Date, reason: string): Promise<WithdrawalRow> {
+    if (row.status !== 'EXECUTED')
+      throw new AppError('INVALID_STATUS_TRANSITION', `Only an executed withdrawal can be returned (this one is ${row.status}).`);
+    const account = await findAccount(tx, row.clientId, row.sourceAccountId);
+    if (!account) throw new Error(`withdrawal ${row.id} lost its account`);
+    const omnibus = await this.w.ledger.platformAccount(tx, `omnibus:${row.withdrawalRail}`, row.assetTypeId, at);
+    const txnId = newId('transaction');
+    const type = row.withdrawalRail === 'CRYPTO' ? 'TRANSFER_IN' : 'FIAT_TRANSFER_OUT_RETURN';
+    await this.w.ledger.post(tx, {
+      clientId: row.clientId,
+      categoryType: 'WITHDRAWAL',
+      categoryId: row.id,
+      description: reason,
+      at,
+      lines: [
+        { ledgerAccountId: omnibus, amount: -row.amount, transactionType: type },
+        { ledgerAccountId: account.ledgerAccountId, amount: row.amount, transactionType: type, accountRef: account.id, publicId: txnId },
+      ],
+    });
+    await writeEvents(tx, [
+      transactionEvent(row.clientId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'WITHDRAWAL', categoryId: row.id }, at),
+    ]);
+    return this.w.update(tx, row, { status: 'RETURNED', returnedAt: at, failureReason: reason, updatedAt: at });
+  }
+
+  /** Sandbox simulations: settle, fail or return one withdrawal now. */
+  async simulate(auth: AuthContext, id: string, action: 'settle' | 'fail' | 'return', reason?: string) {
+    const row = await inTransaction(this.w.db, async (tx) => {
+      const w = await this.w.lock(tx, auth.tenantId, id);
+      const at = this.w.clock.now();
+      if (action === 'settle') return this.settle(tx, w, at);
+      if (action === 'fail') return this.fail(tx, w, at, reason ?? 'rejected by the beneficiary bank');
+      return this.return(tx, w, at, reason ?? 'returned by the beneficiary bank');
+    });
+    return this.w.view(row);
+  }
+
+  /**
+   * One due step at a time, each in its own transaction, claimed with SKIP LOCKED. A step happens
+   * at its due instant (not at `now`): after a clock jump, what would have happened within the
+   * jump happens, in order, with its own timestamps.
+   */
+  private async drain(
+    where: SQL,
+    dueOf: (row: WithdrawalRow) => Date | null,
+    step: (tx: Tx, row: WithdrawalRow, at: Date) => Promise<unknown>,
+    now: Date,
+    clientId?: string,
+  ): Promise<number> {
+    let done = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const found = await inTransaction(this.w.db, async (tx) => {
+        const conds: SQL[] = [where];
+        if (clientId) conds.push(eq(withdrawals.clientId, clientId));
+        const [row] = await tx
+          .select()
+          .from(withdrawals)
+          .where(and(...conds))
+          .orderBy(asc(withdrawals.seq))
+          .limit(1)
+          .for('update', { skipLocked: true });
+        if (!row) return false;
+        const due = dueOf(row);
+        await step(tx, row, due && due < now ? due : now);
+        return true;
+      });
+      if (!found) break;
+      done++;
+    }
+    return done;
+  }
+
+  async processDue(now: Date, clientId?: string): Promise<number> {
+    const expired = await this.drain(
+      and(inArray(withdrawals.status, ['REQUESTED', 'CHANGES_REQUESTED']), lte(withdrawals.validUntil, now)) as SQL,
+      (row) => row.validUntil,
+      (tx, row, at) => this.w.update(tx, row, { status: 'EXPIRED', updatedAt: at }),
+      now,
+      clientId,
+    );
+    const sent = await this.drain(
+      and(eq(withdrawals.status, 'AUTHORIZED'), lte(withdrawals.sendAt, now)) as SQL,
+      (row) => row.sendAt,
+      (tx, row, at) => this.send(tx, row, at),
+      now,
+      clientId,
+    );
+    const settled = await this.drain(
+      and(eq(withdrawals.status, 'IN_PROGRESS'), lte(withdrawals.settleAt, now)) as SQL,
+      (row) => row.settleAt,
+      (tx, row, at) => this.settle(tx, row, at),
+      now,
+      clientId,
+    );
+    return expired + sent + settled;
+  }
+}

@@ -1,0 +1,294 @@
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { fetchPage } from '../../db/paginate.js';
+import { type WITHDRAWAL_STATUSES, withdrawals } from '../../db/schema-money.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { JsonDecimal } from '../../shared/decimal-json.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { toMinor } from '../../shared/money.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { findAccount } from '../accounts/index.js';
+import { assetOf } from '../catalogue/index.js';
+import { assertCounterpartyUsable, findCounterparty, lockCounterparty } from '../counterparties/index.js';
+import { transactionEvent, writeEvents } from '../events/index.js';
+import type { LedgerService } from '../ledger/index.js';
+import type { MovementGuard } from '../movements/index.js';
+import { checkWithdrawal, SEND_DELAY_SECONDS, VALIDITY_SECONDS } from './withdrawals.rules.js';
+
+export type WithdrawalRow = typeof withdrawals.$inferSelect;
+export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number];
+
+export interface CreateWithdrawalInput {
+  withdrawal_rail: string;
+  source_account_id: string;
+  destination_counterparty_id: string;
+  amount: number | string;
+  purpose: string;
+  description?: string | undefined;
+  memo?: string | undefined;
+}
+
+/**
+ * Documents a withdrawal may need (RFI). The documents module implements it; withdrawals only ask
+ * for a document id and whether its file is in.
+ */
+export interface WithdrawalDocuments {
+  request(tx: Tx, clientId: string, withdrawalId: string, at: Date): Promise<string>;
+  statusOf(db: Db | Tx, clientId: string, documentId: string): Promise<{ id: string; document: string; status: string } | undefined>;
+}
+
+/**
+ * Withdrawals (LAYER2_API.md §2.9). REQUESTED (or CHANGES_REQUESTED above the RFI threshold until
+ * the document is in) -> accept -> AUTHORIZED (funds on hold: not spendable twice) -> IN_PROGRESS
+ * (sent; the hold is PENDING) -> EXECUTED (posted) | FAILED (released) -> RETURNED (reversed).
+ * Cancel until the funds leave (REQUESTED, CHANGES_REQUESTED, AUTHORIZED); unaccepted ones expire.
+ */
+export class WithdrawalsService {
+  constructor(
+    readonly db: Db,
+    readonly clock: Clock,
+    readonly ledger: LedgerService,
+    private readonly guard: MovementGuard,
+    private readonly documents: WithdrawalDocuments,
+    /** Amounts at or above this (in the asset's unit) need a supporting document. */
+    private readonly rfiThreshold: bigint | undefined,
+  ) {}
+
+  view(w: WithdrawalRow) {
+    const decimals = assetOf(w.assetTypeId)?.decimals ?? 0;
+    return {
+      id: w.id,
+      status: w.status,
+      created_timestamp: w.createdAt.toISOString(),
+      valid_until: w.validUntil.toISOString(),
+      withdrawal_rail: w.withdrawalRail,
+      source_account_id: w.sourceAccountId,
+      destination_counterparty_id: w.destinationCounterpartyId,
+      asset_type_id: w.assetTypeId,
+      amount: JsonDecimal.fromMinor(w.amount, decimals) as unknown as number,
+      purpose: w.purpose,
+      description: w.description,
+      memo: w.memo,
+      rail_reference: w.railReference,
+      failure_reason: w.failureReason,
+      accepted_timestamp: w.acceptedAt?.toISOString() ?? null,
+      executed_timestamp: w.executedAt?.toISOString() ?? null,
+      returned_timestamp: w.returnedAt?.toISOString() ?? null,
+    };
+  }
+
+  async create(auth: AuthContext, input: CreateWithdrawalInput) {
+    const account = await findAccount(this.db, auth.tenantId, input.source_account_id);
+    if (!account) throw notFound('Source account', 'source_account_id');
+    const counterparty = await findCounterparty(this.db, auth.tenantId, input.destination_counterparty_id);
+    if (!counterparty) throw notFound('Counterparty', 'destination_counterparty_id');
+    if (counterparty.customerId !== account.customerId) {
+      throw new AppError(
+        'VALIDATION_ERROR',
+        'The counterparty belongs to another customer than the source account.',
+        'destination_counterparty_id',
+      );
+    }
+    const asset = assetOf(account.assetTypeId);
+    if (!asset) throw new Error(`unknown asset ${account.assetTypeId}`);
+    checkWithdrawal(input, asset, counterparty, assetOf(counterparty.assetTypeId));
+    const amount = toMinor(input.amount, asset.decimals);
+    const at = this.clock.now();
+    const row = await inTransaction(this.db, async (tx) => {
+      await this.guard.lockForMovement(tx, auth, [account.id]);
+      const cp = await lockCounterparty(tx, auth.tenantId, counterparty.id);
+      if (!cp) throw notFound('Counterparty', 'destination_counterparty_id');
+      assertCounterpartyUsable(cp);
+      const id = newId('withdrawal');
+      const rfi = this.rfiThreshold !== undefined && amount >= this.rfiThreshold * 10n ** BigInt(asset.decimals);
+      const documentId = rfi ? await this.documents.request(tx, auth.tenantId, id, at) : null;
+      const [created] = await tx
+        .insert(withdrawals)
+        .values({
+          clientId: auth.tenantId,
+          id,
+          sourceAccountId: account.id,
+          destinationCounterpartyId: cp.id,
+          withdrawalRail: input.withdrawal_rail,
+          assetTypeId: asset.asset_type_id,
+          amount,
+          purpose: input.purpose,
+          description: input.description ?? null,
+          memo: input.memo ?? null,
+          status: rfi ? 'CHANGES_REQUESTED' : 'REQUESTED',
+          validUntil: new Date(at.getTime() + VALIDITY_SECONDS * 1000),
+          documentId,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning();
+      if (rfi) {
+        await writeEvents(tx, [
+          {
+            clientId: auth.tenantId,
+            eventType: 'WITHDRAWAL_CHANGES_REQUESTED',
+            resourceType: 'withdrawal',
+            resourceId: id,
+            eventData: { withdrawal: { id, status: 'CHANGES_REQUESTED' } },
+            at,
+          },
+        ]);
+      }
+      return created as WithdrawalRow;
+    });
+    return this.view(row);
+  }
+
+  async lock(tx: Tx, clientId: string, id: string): Promise<WithdrawalRow> {
+    const [row] = await tx
+      .select()
+      .from(withdrawals)
+      .where(and(eq(withdrawals.clientId, clientId), eq(withdrawals.id, id)))
+      .for('update');
+    if (!row) throw notFound('Withdrawal', 'id');
+    return row;
+  }
+
+  async update(tx: Tx, w: WithdrawalRow, patch: Partial<typeof withdrawals.$inferInsert>): Promise<WithdrawalRow> {
+    const [row] = await tx
+      .update(withdrawals)
+      .set({ ...patch, updatedAt: patch.updatedAt ?? this.clock.now() })
+      .where(and(eq(withdrawals.clientId, w.clientId), eq(withdrawals.id, w.id)))
+      .returning();
+    return row as WithdrawalRow;
+  }
+
+  /** A document arrived for an RFI: the withdrawal continues (CHANGES_REQUESTED -> REQUESTED). */
+  async documentSubmitted(tx: Tx, clientId: string, withdrawalId: string, at: Date): Promise<void> {
+    const w = await this.lock(tx, clientId, withdrawalId);
+    if (w.status === 'CHANGES_REQUESTED') {
+      // The requester had to wait for us: the validity window restarts.
+      await this.update(tx, w, { status: 'REQUESTED', validUntil: new Date(at.getTime() + VALIDITY_SECONDS * 1000), updatedAt: at });
+    }
+  }
+
+  /** Accept: the funds go on hold (AUTHORIZED) and leave after the send delay. */
+  async accept(auth: AuthContext, id: string) {
+    const outcome = await inTransaction(this.db, async (tx) => {
+      const w = await this.lock(tx, auth.tenantId, id);
+      if (w.status === 'CHANGES_REQUESTED') {
+        throw new AppError('INVALID_STATUS_TRANSITION', 'The withdrawal waits for a document: see GET /v1/withdrawals/{id}/status.');
+      }
+      if (w.status !== 'REQUESTED')
+        throw new AppError('INVALID_STATUS_TRANSITION', `The withdrawal is ${w.status}; only a REQUESTED withdrawal can be accepted.`);
+      const at = this.clock.now();
+      if (at > w.validUntil) return { expired: await this.update(tx, w, { status: 'EXPIRED', updatedAt: at }) };
+      const { source } = await this.guard.lockForMovement(tx, auth, [w.sourceAccountId]);
+      const cp = await lockCounterparty(tx, auth.tenantId, w.destinationCounterpartyId);
+      if (!cp) throw notFound('Counterparty', 'destination_counterparty_id');
+      assertCounterpartyUsable(cp);
+      const omnibus = await this.ledger.platformAccount(tx, `omnibus:${w.withdrawalRail}`, w.assetTypeId, at);
+      const txnId = newId('transaction');
+      const holdId = await this.ledger.authorize(tx, {
+        clientId: auth.tenantId,
+        debit: { ledgerAccountId: source.ledgerAccountId, accountRef: source.id, transactionType: 'TRANSFER_OUT', publicId: txnId },
+        credit: { ledgerAccountId: omnibus, transactionType: 'TRANSFER_OUT' },
+        visible: { debit: true, credit: false },
+        amount: w.amount,
+        categoryType: 'WITHDRAWAL',
+        categoryId: w.id,
+        description: w.description,
+        at,
+      });
+      await this.guard.touch(tx, auth, [source], at);
+      const done = await this.update(tx, w, {
+        status: 'AUTHORIZED',
+        holdId,
+        acceptedAt: at,
+        sendAt: new Date(at.getTime() + SEND_DELAY_SECONDS * 1000),
+        updatedAt: at,
+      });
+      await writeEvents(tx, [
+        transactionEvent(
+          auth.tenantId,
+          'AUTHORIZED',
+          { id: txnId, accountId: source.id, categoryType: 'WITHDRAWAL', categoryId: w.id },
+          at,
+        ),
+      ]);
+      return { done };
+    });
+    if ('expired' in outcome) {
+      throw new AppError('EXPIRED', `The withdrawal was valid until ${outcome.expired?.validUntil.toISOString()}; it is now EXPIRED.`);
+    }
+    return this.view(outcome.done);
+  }
+
+  /** Cancel before the funds leave; an authorized hold is released. */
+  async cancel(auth: AuthContext, id: string) {
+    const row = await inTransaction(this.db, async (tx) => {
+      const w = await this.lock(tx, auth.tenantId, id);
+      const at = this.clock.now();
+      if (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') return this.update(tx, w, { status: 'CANCELLED', updatedAt: at });
+      if (w.status === 'AUTHORIZED' && w.holdId !== null) {
+        await this.ledger.voidHold(tx, w.holdId, 'VOIDED', at);
+        await writeEvents(tx, [
+          transactionEvent(
+            auth.tenantId,
+            'CANCELLED',
+            { id: await this.holdTransactionId(tx, w.holdId), accountId: w.sourceAccountId, categoryType: 'WITHDRAWAL', categoryId: w.id },
+            at,
+          ),
+        ]);
+        return this.update(tx, w, { status: 'CANCELLED', updatedAt: at });
+      }
+      throw new AppError(
+        'INVALID_STATUS_TRANSITION',
+        w.status === 'IN_PROGRESS' || w.status === 'EXECUTED'
+          ? 'The funds have left: the withdrawal can no longer be cancelled.'
+          : `The withdrawal is ${w.status}.`,
+      );
+    });
+    return this.view(row);
+  }
+
+  async holdTransactionId(tx: Tx, holdId: bigint): Promise<string> {
+    return (await this.ledger.holdRowIds(tx, holdId))[0] ?? '';
+  }
+
+  async get(auth: AuthContext, id: string) {
+    return this.view(await this.find(auth, id));
+  }
+
+  async find(auth: AuthContext, id: string): Promise<WithdrawalRow> {
+    const [row] = await this.db
+      .select()
+      .from(withdrawals)
+      .where(and(eq(withdrawals.clientId, auth.tenantId), eq(withdrawals.id, id)));
+    if (!row) throw notFound('Withdrawal', 'id');
+    return row;
+  }
+
+  /** GET …/status: what the withdrawal waits for (LAYER2_API.md §2.9, 1.1.2). */
+  async status(auth: AuthContext, id: string) {
+    const w = await this.find(auth, id);
+    const doc = w.documentId ? await this.documents.statusOf(this.db, auth.tenantId, w.documentId) : undefined;
+    const documents = doc ? [{ document_id: doc.id, document: doc.document, status: doc.status }] : [];
+    return {
+      id: w.id,
+      status: w.status,
+      fields: [],
+      field_errors: [],
+      documents,
+      document_errors: documents.filter((d) => d.status === 'MISSING' || d.status === 'CHANGES_REQUESTED' || d.status === 'REJECTED'),
+    };
+  }
+
+  async list(auth: AuthContext, q: RawPageQuery & { status?: string; account_id?: string }, basePath: string) {
+    const page = parsePageQuery(q);
+    const where: SQL[] = [eq(withdrawals.clientId, auth.tenantId)];
+    if (q.status) where.push(eq(withdrawals.status, q.status as WithdrawalStatus));
+    if (q.account_id) where.push(eq(withdrawals.sourceAccountId, q.account_id));
+    const { rows, total } = await fetchPage(this.db, withdrawals, withdrawals.seq, where, page);
+    const result = buildPage(page, rows, total, basePath, { status: q.status, account_id: q.account_id });
+    return { ...result, items: result.items.map((r) => this.view(r)) };
+  }
+}
