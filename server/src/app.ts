@@ -21,6 +21,7 @@ import {
 } from './modules/counterparties/index.js';
 import { CustomersService, customersRoutes } from './modules/customers/index.js';
 import { DepositsService, depositSimulationRoutes, depositsRoutes, IncomingFundsService, suspenseRoutes } from './modules/deposits/index.js';
+import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
 import { PayorsService, payorsRoutes } from './modules/payors/index.js';
 import { WithdrawalLifecycle, WithdrawalsService, withdrawalSimulationRoutes, withdrawalsRoutes } from './modules/withdrawals/index.js';
 import { DocumentsService, documentsRoutes } from './modules/documents/index.js';
@@ -56,6 +57,7 @@ import { createAjv } from './shared/validator.js';
 export interface Services {
   accounts: AccountsService;
   deposits: DepositsService;
+  exchanges: ExchangesService;
   incoming: IncomingFundsService;
   payors: PayorsService;
   withdrawals: WithdrawalsService;
@@ -166,6 +168,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const payors = new PayorsService(database.db, clock);
     const withdrawals = new WithdrawalsService(database.db, clock, ledger, guard, withdrawalDocuments, undefined);
     const withdrawalLifecycle = new WithdrawalLifecycle(withdrawals);
+    const rates = new TableRates(database.db, clock);
+    if (config.mode === 'sandbox') await rates.seedDefaults();
+    const exchanges = new ExchangesService(database.db, clock, ledger, guard, rates);
     const applications = new ApplicationsService(database.db, clock, ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
     const documents = new DocumentsService(database.db, clock, applications.documentHooks());
     const counterparties = new CounterpartiesService(database.db, clock, ajv, { sandbox: config.mode === 'sandbox' });
@@ -185,6 +190,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       services: {
         accounts,
         deposits,
+        exchanges,
         incoming,
         payors,
         withdrawals,
@@ -256,6 +262,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(depositsRoutes, { service: deposits });
       await scope.register(withdrawalsRoutes, { service: withdrawals });
       await scope.register(suspenseRoutes, { incoming });
+      await scope.register(exchangesRoutes, { service: exchanges });
+      await scope.register(ratesRoutes, { rates });
       if (config.mode === 'sandbox') {
         await scope.register(clockSimulationRoutes, { scheduler });
         await scope.register(depositSimulationRoutes, { service: deposits, incoming });

@@ -23,6 +23,7 @@ export const clients = pgTable('clients', {
   signingRequired: boolean('signing_required').notNull(),
   isOperator: boolean('is_operator').notNull(),
   tokensValidAfter: ts('tokens_valid_after').notNull(),
+  exchangeSpreadBps: integer('exchange_spread_bps').notNull().default(0),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
   seq: seq(),

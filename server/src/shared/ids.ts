@@ -22,6 +22,7 @@ export const ID_PREFIX = {
   deposit: 'dep',
   incoming: 'inc',
   withdrawal: 'wd',
+  exchange: 'exc',
   counterparty: 'cpty',
 } as const;
 

@@ -13,6 +13,7 @@ const Client = Type.Object({
   regulated: Type.Boolean(),
   scopes: Type.Array(Type.String()),
   signing_required: Type.Boolean(),
+  exchange_spread_bps: Type.Integer({ description: 'Spread on exchanges, in basis points of the mid rate.' }),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });
@@ -25,6 +26,9 @@ const ClientFields = {
   regulated: Type.Optional(Type.Boolean({ description: 'Regulated clients may create customers directly.' })),
   scopes: Type.Optional(Type.Array(Scope, { uniqueItems: true, description: 'Default: every tenant scope.' })),
   signing_required: Type.Optional(Type.Boolean({ description: 'Accept operations must be signed (Ed25519).' })),
+  exchange_spread_bps: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 9999, description: 'Spread on exchanges, in basis points of the mid rate.' }),
+  ),
 };
 
 /** The operator's clients API (CONTRACT §1, §12). Requires the admin scope. */

@@ -12,6 +12,7 @@ export interface ClientView {
   regulated: boolean;
   scopes: string[];
   signing_required: boolean;
+  exchange_spread_bps: number;
   created_at: string;
   updated_at: string;
 }
@@ -23,6 +24,7 @@ export function toView(row: ClientRow): ClientView {
     regulated: row.regulated,
     scopes: row.scopes,
     signing_required: row.signingRequired,
+    exchange_spread_bps: row.exchangeSpreadBps,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -44,6 +46,7 @@ export interface CreateClientInput {
   regulated?: boolean | undefined;
   scopes?: string[] | undefined;
   signing_required?: boolean | undefined;
+  exchange_spread_bps?: number | undefined;
 }
 
 export class ClientsService {
@@ -62,6 +65,7 @@ export class ClientsService {
       regulated: input.regulated ?? false,
       scopes: checkScopes(input.scopes ?? [...TENANT_SCOPES], false),
       signingRequired: input.signing_required ?? false,
+      exchangeSpreadBps: input.exchange_spread_bps ?? 0,
       isOperator: false,
       tokensValidAfter: new Date(0),
       createdAt: now,
@@ -87,6 +91,7 @@ export class ClientsService {
       regulated?: boolean | undefined;
       scopes?: string[] | undefined;
       signing_required?: boolean | undefined;
+      exchange_spread_bps?: number | undefined;
     },
   ): Promise<ClientView> {
     await this.get(id);
@@ -95,6 +100,7 @@ export class ClientsService {
       ...(patch.regulated !== undefined && { regulated: patch.regulated }),
       ...(patch.scopes !== undefined && { scopes: checkScopes(patch.scopes, false) }),
       ...(patch.signing_required !== undefined && { signingRequired: patch.signing_required }),
+      ...(patch.exchange_spread_bps !== undefined && { exchangeSpreadBps: patch.exchange_spread_bps }),
       updatedAt: this.clock.now(),
     });
     return toView(row as ClientRow);

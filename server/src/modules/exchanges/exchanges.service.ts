@@ -1,0 +1,300 @@
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { fetchPage } from '../../db/paginate.js';
+import { type EXCHANGE_STATUSES, exchanges } from '../../db/schema-exchanges.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { JsonDecimal } from '../../shared/decimal-json.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { toMinor } from '../../shared/money.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { gt, lt, mul, parseDecimal, rational, toDecimalText } from '../../shared/rational.js';
+import { findAccount } from '../accounts/index.js';
+import { assetOf, PRODUCTS } from '../catalogue/index.js';
+import { transactionEvent, writeEvents } from '../events/index.js';
+import type { LedgerService } from '../ledger/index.js';
+import type { MovementGuard } from '../movements/index.js';
+import { price } from './pricing.js';
+import type { RateSource } from './rates.js';
+
+type ExchangeRow = typeof exchanges.$inferSelect;
+export type ExchangeStatus = (typeof EXCHANGE_STATUSES)[number];
+
+/** A quote (or market indication) can be accepted for this long (upstream quotes live ~15-20 s). */
+export const QUOTE_SECONDS = 30;
+export const DEFAULT_SLIPPAGE = '0.01';
+
+export interface ExchangeRequest {
+  source_account_id: string;
+  destination_account_id: string;
+  amount: number | string;
+  action: 'FIX_SOURCE' | 'FIX_DESTINATION';
+  description?: string | undefined;
+}
+
+/**
+ * Exchanges (LAYER2_API.md §2.11) between two accounts of one customer in different assets.
+ * Quote and market both price now and re-price on accept; accept executes at the new price only
+ * within maximum_slippage of the first (worse for the customer by more than that: REJECTED).
+ * Execution is two journal entries, one per asset, through the platform's FX liquidity and fee
+ * accounts, in one transaction.
+ */
+export class ExchangesService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ledger: LedgerService,
+    private readonly guard: MovementGuard,
+    private readonly rates: RateSource,
+  ) {}
+
+  view(e: ExchangeRow) {
+    const src = assetOf(e.sourceAssetTypeId)?.decimals ?? 0;
+    const dst = assetOf(e.destinationAssetTypeId)?.decimals ?? 0;
+    return {
+      id: e.id,
+      status: e.status,
+      exchange_type: e.exchangeType,
+      action: e.action,
+      created_timestamp: e.createdAt.toISOString(),
+      valid_until: e.validUntil.toISOString(),
+      executed_timestamp: e.executedAt?.toISOString() ?? null,
+      description: e.description,
+      rate: e.rate,
+      mid_rate: e.midRate,
+      spread_bps: e.spreadBps,
+      fee: JsonDecimal.fromMinor(e.fee, dst) as unknown as number,
+      maximum_slippage: e.maximumSlippage,
+      rejection_reason: e.rejectionReason,
+      source_details: {
+        source_account_id: e.sourceAccountId,
+        asset_type_id: e.sourceAssetTypeId,
+        amount_to_debit: JsonDecimal.fromMinor(e.amountToDebit, src) as unknown as number,
+      },
+      destination_details: {
+        destination_account_id: e.destinationAccountId,
+        asset_type_id: e.destinationAssetTypeId,
+        amount_to_credit: JsonDecimal.fromMinor(e.amountToCredit, dst) as unknown as number,
+      },
+    };
+  }
+
+  private async priceFor(
+    auth: AuthContext,
+    sourceAsset: string,
+    destinationAsset: string,
+    action: 'FIX_SOURCE' | 'FIX_DESTINATION',
+    amount: bigint,
+  ) {
+    const src = assetOf(sourceAsset);
+    const dst = assetOf(destinationAsset);
+    if (!src || !dst) throw new Error('unknown asset');
+    const mid = await this.rates.mid(src.currency, dst.currency);
+    if (!mid) {
+      throw new AppError('VALIDATION_ERROR', `Exchanging ${src.currency} for ${dst.currency} is not supported.`, 'destination_account_id');
+    }
+    const spreadBps = auth.tenant.exchangeSpreadBps;
+    return {
+      ...price({ action, amount, mid, spreadBps, sourceDecimals: src.decimals, destinationDecimals: dst.decimals }),
+      mid,
+      spreadBps,
+    };
+  }
+
+  async create(auth: AuthContext, type: 'QUOTE' | 'MARKET', input: ExchangeRequest) {
+    const [source, destination] = await Promise.all([
+      findAccount(this.db, auth.tenantId, input.source_account_id),
+      findAccount(this.db, auth.tenantId, input.destination_account_id),
+    ]);
+    if (!source) throw notFound('Source account', 'source_account_id');
+    if (!destination) throw notFound('Destination account', 'destination_account_id');
+    if (source.customerId !== destination.customerId) {
+      throw new AppError('VALIDATION_ERROR', 'An exchange is between two accounts of one customer.', 'destination_account_id');
+    }
+    if (source.assetTypeId === destination.assetTypeId) {
+      throw new AppError(
+        'ASSET_MISMATCH',
+        'An exchange swaps two different assets; use a transfer for one asset.',
+        'destination_account_id',
+      );
+    }
+    for (const [a, field] of [
+      [source, 'source_account_id'],
+      [destination, 'destination_account_id'],
+    ] as const) {
+      if (!PRODUCTS.find((p) => p.product_id === a.productId)?.exchanges) {
+        throw new AppError('VALIDATION_ERROR', `Accounts of ${a.productId} do not support exchanges.`, field);
+      }
+    }
+    const fixed = assetOf(input.action === 'FIX_SOURCE' ? source.assetTypeId : destination.assetTypeId);
+    if (!fixed) throw new Error('unknown asset');
+    const amount = toMinor(input.amount, fixed.decimals);
+    const p = await this.priceFor(auth, source.assetTypeId, destination.assetTypeId, input.action, amount);
+    const at = this.clock.now();
+    return inTransaction(this.db, async (tx) => {
+      await this.guard.lockForMovement(tx, auth, [source.id, destination.id]);
+      const [row] = await tx
+        .insert(exchanges)
+        .values({
+          clientId: auth.tenantId,
+          id: newId('exchange'),
+          exchangeType: type,
+          action: input.action,
+          status: 'REQUESTED',
+          sourceAccountId: source.id,
+          destinationAccountId: destination.id,
+          sourceAssetTypeId: source.assetTypeId,
+          destinationAssetTypeId: destination.assetTypeId,
+          amountToDebit: p.debit,
+          amountToCredit: p.credit,
+          fee: p.fee,
+          rate: toDecimalText(p.clientRate),
+          midRate: toDecimalText(p.mid),
+          spreadBps: p.spreadBps,
+          description: input.description ?? null,
+          validUntil: new Date(at.getTime() + QUOTE_SECONDS * 1000),
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning();
+      return this.view(row as ExchangeRow);
+    });
+  }
+
+  private async lock(tx: Tx, clientId: string, id: string): Promise<ExchangeRow> {
+    const [row] = await tx
+      .select()
+      .from(exchanges)
+      .where(and(eq(exchanges.clientId, clientId), eq(exchanges.id, id)))
+      .for('update');
+    if (!row) throw notFound('Exchange', 'id');
+    return row;
+  }
+
+  private async set(tx: Tx, e: ExchangeRow, patch: Partial<typeof exchanges.$inferInsert>): Promise<ExchangeRow> {
+    const [row] = await tx
+      .update(exchanges)
+      .set(patch)
+      .where(and(eq(exchanges.clientId, e.clientId), eq(exchanges.id, e.id)))
+      .returning();
+    return row as ExchangeRow;
+  }
+
+  async accept(auth: AuthContext, id: string, maximumSlippage?: string | number) {
+    const slippageText = String(maximumSlippage ?? DEFAULT_SLIPPAGE).trim();
+    const slippage = parseDecimal(slippageText);
+    if (!slippage)
+      throw new AppError('VALIDATION_ERROR', 'maximum_slippage must be a fraction of 0 or more (0.001 = 10 bps).', 'maximum_slippage');
+    // Re-price first: nothing slow (or outside the transaction's session) runs while it is open.
+    const [current] = await this.db
+      .select()
+      .from(exchanges)
+      .where(and(eq(exchanges.clientId, auth.tenantId), eq(exchanges.id, id)));
+    if (!current) throw notFound('Exchange', 'id');
+    const fixedAmount = current.action === 'FIX_SOURCE' ? current.amountToDebit : current.amountToCredit;
+    const p = await this.priceFor(auth, current.sourceAssetTypeId, current.destinationAssetTypeId, current.action, fixedAmount);
+    const outcome = await inTransaction(this.db, async (tx) => {
+      const e = await this.lock(tx, auth.tenantId, id);
+      if (e.status !== 'REQUESTED')
+        throw new AppError('INVALID_STATUS_TRANSITION', `The exchange is ${e.status}; only a REQUESTED one can be accepted.`);
+      const at = this.clock.now();
+      if (at > e.validUntil) return { kind: 'expired' as const, row: await this.set(tx, e, { status: 'EXPIRED', updatedAt: at }) };
+      const worse =
+        e.action === 'FIX_SOURCE'
+          ? lt(rational(p.credit), mul(rational(e.amountToCredit), rational(slippage.den - slippage.num, slippage.den)))
+          : gt(rational(p.debit), mul(rational(e.amountToDebit), rational(slippage.den + slippage.num, slippage.den)));
+      if (worse) {
+        return {
+          kind: 'rejected' as const,
+          row: await this.set(tx, e, {
+            status: 'REJECTED',
+            maximumSlippage: slippageText,
+            rejectionReason: `The price moved beyond maximum_slippage ${slippageText}: now ${toDecimalText(p.clientRate)} against ${e.rate}.`,
+            updatedAt: at,
+          }),
+        };
+      }
+      const { source, destination } = await this.guard.lockForMovement(tx, auth, [e.sourceAccountId, e.destinationAccountId]);
+      const fxSource = await this.ledger.platformAccount(tx, 'fx-liquidity', e.sourceAssetTypeId, at);
+      const fxDestination = await this.ledger.platformAccount(tx, 'fx-liquidity', e.destinationAssetTypeId, at);
+      const fees = await this.ledger.platformAccount(tx, 'fees', e.destinationAssetTypeId, at);
+      const outId = newId('transaction');
+      const inId = newId('transaction');
+      await this.ledger.post(tx, {
+        clientId: auth.tenantId,
+        categoryType: 'EXCHANGE',
+        categoryId: e.id,
+        description: e.description,
+        at,
+        lines: [
+          { ledgerAccountId: source.ledgerAccountId, amount: -p.debit, transactionType: 'TRADE', accountRef: source.id, publicId: outId },
+          { ledgerAccountId: fxSource, amount: p.debit, transactionType: 'TRADE' },
+        ],
+      });
+      await this.ledger.post(tx, {
+        clientId: auth.tenantId,
+        categoryType: 'EXCHANGE',
+        categoryId: e.id,
+        description: e.description,
+        at,
+        lines: [
+          { ledgerAccountId: fxDestination, amount: -p.atMid, transactionType: 'TRADE' },
+          {
+            ledgerAccountId: destination.ledgerAccountId,
+            amount: p.credit,
+            transactionType: 'TRADE',
+            accountRef: destination.id,
+            publicId: inId,
+          },
+          ...(p.fee > 0n ? [{ ledgerAccountId: fees, amount: p.fee, transactionType: 'FEE' }] : []),
+        ],
+      });
+      await this.guard.touch(tx, auth, [source, destination], at);
+      await writeEvents(tx, [
+        transactionEvent(auth.tenantId, 'POSTED', { id: outId, accountId: source.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),
+        transactionEvent(auth.tenantId, 'POSTED', { id: inId, accountId: destination.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),
+      ]);
+      return {
+        kind: 'executed' as const,
+        row: await this.set(tx, e, {
+          status: 'EXECUTED',
+          amountToDebit: p.debit,
+          amountToCredit: p.credit,
+          fee: p.fee,
+          rate: toDecimalText(p.clientRate),
+          midRate: toDecimalText(p.mid),
+          maximumSlippage: slippageText,
+          executedAt: at,
+          updatedAt: at,
+        }),
+      };
+    });
+    if (outcome.kind === 'expired') {
+      throw new AppError(
+        'EXPIRED',
+        `The quote was valid until ${outcome.row.validUntil.toISOString()}; it is now EXPIRED. Ask for a new one.`,
+      );
+    }
+    return this.view(outcome.row);
+  }
+
+  async get(auth: AuthContext, id: string) {
+    const [row] = await this.db
+      .select()
+      .from(exchanges)
+      .where(and(eq(exchanges.clientId, auth.tenantId), eq(exchanges.id, id)));
+    if (!row) throw notFound('Exchange', 'id');
+    return this.view(row);
+  }
+
+  async list(auth: AuthContext, q: RawPageQuery & { status?: string }, basePath: string) {
+    const page = parsePageQuery(q);
+    const where: SQL[] = [eq(exchanges.clientId, auth.tenantId)];
+    if (q.status) where.push(eq(exchanges.status, q.status as ExchangeStatus));
+    const { rows, total } = await fetchPage(this.db, exchanges, exchanges.seq, where, page);
+    const result = buildPage(page, rows, total, basePath, { status: q.status });
+    return { ...result, items: result.items.map((r) => this.view(r)) };
+  }
+}

@@ -1,0 +1,91 @@
+import { and, asc, eq, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { fxRates } from '../../db/schema-exchanges.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError, type ErrorEntry } from '../../shared/errors.js';
+import { inverse, mul, parseDecimal, type Rational } from '../../shared/rational.js';
+
+/**
+ * Where prices come from. The sandbox has a table of mid rates the operator sets
+ * (PUT /v1/admin/rates); a live feed would implement the same interface.
+ */
+export interface RateSource {
+  /** Units of `quote` per unit of `base`, or undefined when the pair is not supported. */
+  mid(base: string, quote: string): Promise<Rational | undefined>;
+}
+
+/** Sandbox defaults, so exchanges work out of the box (USD crosses give every other pair). */
+export const DEFAULT_RATES: { base: string; quote: string; mid: string }[] = [
+  { base: 'BTC', quote: 'USD', mid: '60000' },
+  { base: 'ETH', quote: 'USD', mid: '3000' },
+  { base: 'SOL', quote: 'USD', mid: '150' },
+  { base: 'USDC', quote: 'USD', mid: '1' },
+  { base: 'DAI', quote: 'USD', mid: '1' },
+  { base: 'EUR', quote: 'USD', mid: '1.08' },
+  { base: 'GBP', quote: 'USD', mid: '1.27' },
+  { base: 'USD', quote: 'INR', mid: '83.2' },
+  { base: 'USD', quote: 'MXN', mid: '17.1' },
+  { base: 'USD', quote: 'AED', mid: '3.6725' },
+];
+
+export class TableRates implements RateSource {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  private async direct(base: string, quote: string): Promise<Rational | undefined> {
+    const rows = await this.db
+      .select()
+      .from(fxRates)
+      .where(or(and(eq(fxRates.base, base), eq(fxRates.quote, quote)), and(eq(fxRates.base, quote), eq(fxRates.quote, base))));
+    const d = rows.find((r) => r.base === base);
+    if (d) return parseDecimal(d.mid);
+    const inv = rows.find((r) => r.base === quote);
+    const parsed = inv ? parseDecimal(inv.mid) : undefined;
+    return parsed ? inverse(parsed) : undefined;
+  }
+
+  async mid(base: string, quote: string): Promise<Rational | undefined> {
+    if (base === quote) return { num: 1n, den: 1n };
+    const d = await this.direct(base, quote);
+    if (d) return d;
+    if (base === 'USD' || quote === 'USD') return undefined;
+    const [a, b] = await Promise.all([this.direct(base, 'USD'), this.direct('USD', quote)]);
+    return a && b ? mul(a, b) : undefined;
+  }
+
+  async list() {
+    const rows = await this.db.select().from(fxRates).orderBy(asc(fxRates.base), asc(fxRates.quote));
+    return rows.map((r) => ({ base: r.base, quote: r.quote, mid: r.mid, updated_at: r.updatedAt.toISOString() }));
+  }
+
+  /** Replaces the given pairs (and drops their stored inverses: the inverse is implied). */
+  async set(rates: { base: string; quote: string; mid: string | number }[]) {
+    const errors: ErrorEntry[] = [];
+    rates.forEach((r, i) => {
+      const mid = parseDecimal(String(r.mid));
+      if (!mid || mid.num === 0n)
+        errors.push({ code: 'VALIDATION_ERROR', field: `rates.${i}.mid`, description: 'mid must be a positive decimal.' });
+      if (r.base === r.quote)
+        errors.push({ code: 'VALIDATION_ERROR', field: `rates.${i}.quote`, description: 'base and quote must differ.' });
+    });
+    if (errors.length) throw AppError.many(errors);
+    const at = this.clock.now();
+    await this.db.transaction(async (tx) => {
+      for (const r of rates) {
+        await tx.delete(fxRates).where(and(eq(fxRates.base, r.quote), eq(fxRates.quote, r.base)));
+        await tx
+          .insert(fxRates)
+          .values({ base: r.base, quote: r.quote, mid: String(r.mid).trim(), updatedAt: at })
+          .onConflictDoUpdate({ target: [fxRates.base, fxRates.quote], set: { mid: String(r.mid).trim(), updatedAt: at } });
+      }
+    });
+    return this.list();
+  }
+
+  async seedDefaults(): Promise<void> {
+    const [any] = await this.db.select({ base: fxRates.base }).from(fxRates).limit(1);
+    if (!any) await this.set(DEFAULT_RATES);
+  }
+}
