@@ -278,6 +278,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       signingKeys.purgeUsed().catch((err) => app.log.warn({ err }, 'signature purge failed'));
     }, 3_600_000);
     purge.unref();
+    scheduler.register('transfers', (now, clientId) => transfers.expireDue(now, clientId));
     scheduler.register('withdrawals', (now, clientId) => withdrawalLifecycle.processDue(now, clientId));
     scheduler.register('pull_deposits', (now, clientId) => deposits.settleDue(now, clientId));
     scheduler.register('dormancy', (now, clientId) => accounts.markDormant(now, config.dormancyDays, clientId));

@@ -39,9 +39,13 @@ export function registerBodyParsers(app: FastifyInstance): void {
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
     (request, body: Buffer, done) => {
       request.rawBody = body;
-      if (body.length === 0 || body.toString('utf8').trim() === '') return done(null, undefined);
+      const text = body.toString('utf8');
+      if (body.length === 0 || text.trim() === '') return done(null, undefined);
       try {
-        done(null, parseJson(quoteAmounts(body.toString('utf8'))));
+        // Invalid JSON is refused first: quoteAmounts' tokenizer is linear on valid JSON only (on
+        // unterminated strings it rescans to the end each time: minutes for a crafted 1 MB body).
+        JSON.parse(text);
+        done(null, parseJson(quoteAmounts(text)));
       } catch (err) {
         done(err instanceof AppError ? err : new AppError('INVALID_JSON', 'The request body is not valid JSON.'), undefined);
       }

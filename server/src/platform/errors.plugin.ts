@@ -47,10 +47,32 @@ function describe(err: AjvError, field: string): string {
 export function validationEntries(errors: AjvError[], context: string): ErrorEntry[] {
   const seen = new Set<string>();
   const entries: ErrorEntry[] = [];
+  // A value failing every branch of an anyOf (e.g. an amount: number or decimal string) is one
+  // problem: one entry, naming the accepted forms, instead of one per branch.
+  const alternatives = new Map<string, string[]>();
+  for (const e of errors) {
+    const branch = /^(.*\/anyOf)\/\d+\//.exec((e as AjvError & { schemaPath?: string }).schemaPath ?? '');
+    if (!branch || e.keyword === 'anyOf') continue;
+    const form =
+      e.keyword === 'type'
+        ? `a ${String(e.params.type)}`
+        : e.keyword === 'pattern' || e.keyword === 'format'
+          ? 'a string of the expected form'
+          : (e.message ?? 'valid');
+    const list = alternatives.get(e.instancePath) ?? [];
+    if (!list.includes(form)) list.push(form);
+    alternatives.set(e.instancePath, list);
+  }
+  for (const [path, forms] of alternatives) {
+    const field = fieldOf({ instancePath: path, keyword: 'anyOf', params: {} }, context);
+    entries.push({ code: 'VALIDATION_ERROR', description: `${field || 'The body'} must be ${forms.join(' or ')}.`, field });
+    seen.add(`${field}|anyOf`);
+  }
   // With discriminated unions Ajv reports the chosen branch only; `if`/`anyOf` wrappers add
   // summary errors whose details are already listed: drop them.
   for (const e of errors) {
     if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+    if (alternatives.has(e.instancePath) && /\/anyOf\/\d+\//.test((e as AjvError & { schemaPath?: string }).schemaPath ?? '')) continue;
     const field = fieldOf(e, context);
     const description = describe(e, field);
     const key = `${field}|${description}`;

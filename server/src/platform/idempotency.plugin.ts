@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, lte, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/client.js';
@@ -69,7 +69,7 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
         const [row] = await db.select().from(idempotencyKeys).where(where);
         if (!row) continue; // released in between: try again
         if (row.expiresAt && row.expiresAt <= now) {
-          await db.delete(idempotencyKeys).where(and(where, lt(idempotencyKeys.expiresAt, now)));
+          await db.delete(idempotencyKeys).where(and(where, lte(idempotencyKeys.expiresAt, now)));
           continue;
         }
         if (row.fingerprint !== fp) {

@@ -31,6 +31,8 @@ export function isEthereumAddress(address: string): boolean {
 export function isBitcoinAddress(address: string, network: 'MAINNET' | 'TESTNET'): boolean {
   const hrp = network === 'MAINNET' ? 'bc' : 'tb';
   if (address.toLowerCase().startsWith(`${hrp}1`)) {
+    // BIP-173: all lower case or all upper case, never mixed.
+    if (address !== address.toLowerCase() && address !== address.toUpperCase()) return false;
     try {
       const decoded = bech32.decode(address.toLowerCase() as `${string}1${string}`);
       if (decoded.prefix !== hrp) return false;

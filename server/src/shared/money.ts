@@ -9,12 +9,22 @@ import { AppError } from './errors.js';
  * text is used where the body parser preserved it. Exponent forms (1e-7) are expanded exactly.
  */
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+/** Beyond this exponent any amount is zero, too large or too precise: refused before expanding. */
+const MAX_EXPONENT = 1000;
 
-function expandExponent(text: string): string {
+/** Linear (a /0+$/ regex backtracks quadratically on long runs of zeros). */
+function trimTrailingZeros(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 48) end--;
+  return s.slice(0, end);
+}
+
+function expandExponent(text: string, field: string): string {
   const m = /^(-?)(\d+)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(text);
   if (!m) return text;
   const [, sign, int = '', frac = '', expText = '0'] = m;
   const exp = Number(expText);
+  if (!(Math.abs(exp) <= MAX_EXPONENT)) throw new AppError('AMOUNT_PRECISION', 'The amount is out of range.', field);
   const digits = int + frac;
   const point = int.length + exp;
   let out: string;
@@ -29,17 +39,19 @@ export function toMinor(amount: number | string, decimals: number, field = 'amou
     throw new AppError('AMOUNT_PRECISION', 'The amount must be a finite number.', field);
   }
   let text = typeof amount === 'number' ? String(amount) : amount.trim();
-  text = expandExponent(text);
+  text = expandExponent(text, field);
   if (text.startsWith('-')) throw new AppError('AMOUNT_PRECISION', 'The amount must be greater than zero.', field);
   if (text.startsWith('+')) text = text.slice(1);
   const m = DECIMAL.exec(text);
   if (!m) throw new AppError('VALIDATION_ERROR', 'The amount must be a decimal number.', field);
   const int = m[1] ?? '0';
-  const frac = (m[2] ?? '').replace(/0+$/, '');
+  const frac = trimTrailingZeros(m[2] ?? '');
   if (frac.length > decimals) {
     throw new AppError('AMOUNT_PRECISION', `The amount has more than ${decimals} decimals, the most this asset allows.`, field);
   }
-  const minor = BigInt(int + frac.padEnd(decimals, '0'));
+  const digits = (int + frac.padEnd(decimals, '0')).replace(/^0+/, '');
+  if (digits.length > 38) throw new AppError('AMOUNT_PRECISION', 'The amount is too large.', field);
+  const minor = BigInt(digits || '0');
   if (minor === 0n) throw new AppError('AMOUNT_PRECISION', 'The amount must be greater than zero.', field);
   if (minor >= 10n ** 38n) throw new AppError('AMOUNT_PRECISION', 'The amount is too large.', field);
   return minor;
@@ -51,7 +63,7 @@ export function toDecimalString(minor: bigint, decimals: number): string {
   const abs = neg ? -minor : minor;
   const s = abs.toString().padStart(decimals + 1, '0');
   const int = s.slice(0, s.length - decimals);
-  const frac = decimals > 0 ? s.slice(s.length - decimals).replace(/0+$/, '') : '';
+  const frac = decimals > 0 ? trimTrailingZeros(s.slice(s.length - decimals)) : '';
   return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
 }
 

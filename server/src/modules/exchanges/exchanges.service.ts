@@ -55,7 +55,8 @@ export class ExchangesService {
     const dst = assetOf(e.destinationAssetTypeId)?.decimals ?? 0;
     return {
       id: e.id,
-      status: e.status,
+      // A REQUESTED quote past valid_until is EXPIRED, marked or not.
+      status: e.status === 'REQUESTED' && this.clock.now() > e.validUntil ? 'EXPIRED' : e.status,
       exchange_type: e.exchangeType,
       action: e.action,
       created_timestamp: e.createdAt.toISOString(),
@@ -216,7 +217,8 @@ export class ExchangesService {
           }),
         };
       }
-      const { source, destination } = await this.guard.lockForMovement(tx, auth, [e.sourceAccountId, e.destinationAccountId]);
+      const lock = await this.guard.lockForMovement(tx, auth, [e.sourceAccountId, e.destinationAccountId]);
+      const { source, destination } = lock;
       const fxSource = await this.ledger.platformAccount(tx, 'fx-liquidity', e.sourceAssetTypeId, at);
       const fxDestination = await this.ledger.platformAccount(tx, 'fx-liquidity', e.destinationAssetTypeId, at);
       const fees = await this.ledger.platformAccount(tx, 'fees', e.destinationAssetTypeId, at);
@@ -251,7 +253,7 @@ export class ExchangesService {
           ...(p.fee > 0n ? [{ ledgerAccountId: fees, amount: p.fee, transactionType: 'FEE' }] : []),
         ],
       });
-      await this.guard.touch(tx, auth, [source, destination], at);
+      await this.guard.touch(tx, auth, lock, at);
       await writeEvents(tx, [
         transactionEvent(auth.tenantId, 'POSTED', { id: outId, accountId: source.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),
         transactionEvent(auth.tenantId, 'POSTED', { id: inId, accountId: destination.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),

@@ -3,53 +3,80 @@ import type { Tx } from '../../db/client.js';
 import { accounts, customers } from '../../db/schema.js';
 import type { AuthContext } from '../../platform/auth/plugin.js';
 import { notFound } from '../../shared/errors.js';
-import { baseOf, type Status } from '../../shared/status.js';
 import { type AccountRow, assertTransactable, toWire } from '../accounts/index.js';
 import { writeEvents } from '../events/index.js';
 import { writeHistory } from '../history/index.js';
 
+/** The rows a movement holds locked, and what `touch` must wake afterwards. */
+export interface MovementLock {
+  source: AccountRow;
+  destination: AccountRow;
+  all: AccountRow[];
+  /** Customers of these accounts that are DORMANT (locked FOR UPDATE, to be woken). */
+  dormantCustomers: string[];
+}
+
 /**
  * What every money movement (transfer, withdrawal, deposit, exchange) does first, inside its
- * transaction: lock the accounts and their customers FOR SHARE (a status change, which locks FOR
- * UPDATE, waits for the movement; movements do not wait for each other), and re-check that each
- * may transact (CONTRACT §5). After posting, `touch` wakes DORMANT accounts and customers: their
- * first new activity sets them back to ACTIVE.
+ * transaction, then re-checks that each party may transact (CONTRACT §5):
+ *  - its accounts are locked FOR UPDATE, in id order (movements on one account are serialised by
+ *    its ledger row anyway; a share lock would deadlock when two movements wake a DORMANT account);
+ *  - their customers FOR SHARE, in id order, so a status change waits for the movement while
+ *    movements of one customer do not wait for each other — except a DORMANT customer, locked FOR
+ *    UPDATE because the movement will wake it.
+ * After posting, `touch` sets DORMANT accounts and customers back to ACTIVE: their first new
+ * activity wakes them.
  */
 export class MovementGuard {
-  async lockForMovement<const Ids extends readonly string[]>(
-    tx: Tx,
-    auth: AuthContext,
-    ids: Ids,
-  ): Promise<{ source: AccountRow; destination: AccountRow; all: AccountRow[] }> {
+  async lockForMovement(tx: Tx, auth: AuthContext, ids: readonly string[]): Promise<MovementLock> {
     const unique = [...new Set(ids)].sort();
     const rows = await tx
       .select()
       .from(accounts)
       .where(and(eq(accounts.clientId, auth.tenantId), inArray(accounts.id, unique)))
       .orderBy(asc(accounts.id))
-      .for('share');
+      .for('update');
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const id of unique) if (!byId.has(id)) throw notFound('Account', 'account_id');
     const customerIds = [...new Set(rows.map((r) => r.customerId))].sort();
-    const owners = await tx
-      .select({ id: customers.id, status: customers.status })
-      .from(customers)
-      .where(and(eq(customers.clientId, auth.tenantId), inArray(customers.id, customerIds)))
-      .orderBy(asc(customers.id))
-      .for('share');
-    const statusOf = new Map(owners.map((c) => [c.id, c.status]));
+    const where = (ids: string[]) => and(eq(customers.clientId, auth.tenantId), inArray(customers.id, ids));
+    const seen = await tx.select({ id: customers.id, status: customers.status }).from(customers).where(where(customerIds));
+    const dormantIds = seen.filter((c) => c.status === 'DORMANT').map((c) => c.id);
+    const others = customerIds.filter((id) => !dormantIds.includes(id));
+    const locked = [
+      ...(dormantIds.length
+        ? await tx
+            .select({ id: customers.id, status: customers.status })
+            .from(customers)
+            .where(where(dormantIds))
+            .orderBy(asc(customers.id))
+            .for('update')
+        : []),
+      ...(others.length
+        ? await tx
+            .select({ id: customers.id, status: customers.status })
+            .from(customers)
+            .where(where(others))
+            .orderBy(asc(customers.id))
+            .for('share')
+        : []),
+    ];
+    const statusOf = new Map(locked.map((c) => [c.id, c.status]));
     const ordered = ids.map((id) => byId.get(id) as AccountRow);
     ordered.forEach((a, i) => {
       assertTransactable(a, statusOf.get(a.customerId) ?? 'CLOSED', i === 0 ? 'source account' : 'destination account');
     });
-    return { source: ordered[0] as AccountRow, destination: (ordered[1] ?? ordered[0]) as AccountRow, all: ordered };
+    return {
+      source: ordered[0] as AccountRow,
+      destination: (ordered[1] ?? ordered[0]) as AccountRow,
+      all: ordered,
+      dormantCustomers: locked.filter((c) => c.status === 'DORMANT').map((c) => c.id),
+    };
   }
 
-  /** DORMANT accounts (and their DORMANT customers) become ACTIVE on new activity. */
-  async touch(tx: Tx, auth: AuthContext, touched: AccountRow[], at: Date): Promise<void> {
-    const dormant = touched.filter((a) => baseOf(a.status as Status) === 'DORMANT' && a.status === 'DORMANT');
-    if (!dormant.length) return;
-    for (const a of dormant) {
+  /** DORMANT accounts and customers of the movement become ACTIVE. */
+  async touch(tx: Tx, auth: AuthContext, lock: MovementLock, at: Date): Promise<void> {
+    for (const a of lock.all.filter((x, i, all) => x.status === 'DORMANT' && all.indexOf(x) === i)) {
       const [updated] = await tx
         .update(accounts)
         .set({ status: 'ACTIVE', updatedAt: at })
@@ -71,28 +98,29 @@ export class MovementGuard {
           at,
         },
       ]);
+    }
+    for (const id of lock.dormantCustomers) {
       const [customer] = await tx
         .update(customers)
         .set({ status: 'ACTIVE', updatedAt: at })
-        .where(and(eq(customers.clientId, auth.tenantId), eq(customers.id, a.customerId), eq(customers.status, 'DORMANT')))
+        .where(and(eq(customers.clientId, auth.tenantId), eq(customers.id, id), eq(customers.status, 'DORMANT')))
         .returning({ id: customers.id });
-      if (customer) {
-        await writeHistory(tx, 'customer', customer.id, [{ field: 'status', before: 'DORMANT', after: 'ACTIVE' }], {
-          auth,
-          reason: 'activity on a dormant customer',
+      if (!customer) continue;
+      await writeHistory(tx, 'customer', id, [{ field: 'status', before: 'DORMANT', after: 'ACTIVE' }], {
+        auth,
+        reason: 'activity on a dormant customer',
+        at,
+      });
+      await writeEvents(tx, [
+        {
+          clientId: auth.tenantId,
+          eventType: 'CUSTOMER_ACTIVE',
+          resourceType: 'customer',
+          resourceId: id,
+          eventData: { customer: { id, status: 'ACTIVE' } },
           at,
-        });
-        await writeEvents(tx, [
-          {
-            clientId: auth.tenantId,
-            eventType: 'CUSTOMER_ACTIVE',
-            resourceType: 'customer',
-            resourceId: customer.id,
-            eventData: { customer: { id: customer.id, status: 'ACTIVE' } },
-            at,
-          },
-        ]);
-      }
+        },
+      ]);
     }
   }
 }

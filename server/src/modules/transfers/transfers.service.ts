@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, gt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { transfers } from '../../db/schema.js';
@@ -41,12 +41,17 @@ export class TransfersService {
     private readonly validitySeconds: number,
   ) {}
 
+  /** A REQUESTED transfer past valid_until is EXPIRED, whether or not the sweep has marked it yet. */
+  private statusOf(t: TransferRow): TransferStatus {
+    return t.status === 'REQUESTED' && this.clock.now() > t.validUntil ? 'EXPIRED' : t.status;
+  }
+
   view(t: TransferRow) {
     const decimals = assetOf(t.assetTypeId)?.decimals ?? 0;
     const amount = JsonDecimal.fromMinor(t.amount, decimals) as unknown as number;
     return {
       id: t.id,
-      status: t.status,
+      status: this.statusOf(t),
       created_timestamp: t.createdAt.toISOString(),
       valid_until: t.validUntil.toISOString(),
       executed_timestamp: t.executedAt?.toISOString() ?? null,
@@ -142,7 +147,8 @@ export class TransfersService {
           .returning();
         return { kind: 'expired' as const, row: expired as TransferRow };
       }
-      const { source, destination } = await this.guard.lockForMovement(tx, auth, [t.sourceAccountId, t.destinationAccountId]);
+      const lock = await this.guard.lockForMovement(tx, auth, [t.sourceAccountId, t.destinationAccountId]);
+      const { source, destination } = lock;
       const outId = newId('transaction');
       const inId = newId('transaction');
       const entryId = await this.ledger.post(tx, {
@@ -168,7 +174,7 @@ export class TransfersService {
           },
         ],
       });
-      await this.guard.touch(tx, auth, [source, destination], at);
+      await this.guard.touch(tx, auth, lock, at);
       const [done] = await tx
         .update(transfers)
         .set({ status: 'EXECUTED', entryId, executedAt: at, updatedAt: at })
@@ -190,17 +196,34 @@ export class TransfersService {
   }
 
   async cancel(auth: AuthContext, id: string) {
-    const row = await inTransaction(this.db, async (tx) => {
+    const outcome = await inTransaction(this.db, async (tx) => {
       const t = await this.lock(tx, auth, id);
       if (t.status !== 'REQUESTED') throw this.notRequested(t);
-      const [cancelled] = await tx
+      const at = this.clock.now();
+      const expired = at > t.validUntil;
+      const [row] = await tx
         .update(transfers)
-        .set({ status: 'CANCELLED', updatedAt: this.clock.now() })
+        .set({ status: expired ? 'EXPIRED' : 'CANCELLED', updatedAt: at })
         .where(and(eq(transfers.clientId, auth.tenantId), eq(transfers.id, id)))
         .returning();
-      return cancelled as TransferRow;
+      return { expired, row: row as TransferRow };
     });
-    return this.view(row);
+    if (outcome.expired) {
+      throw new AppError('EXPIRED', `The transfer expired at ${outcome.row.validUntil.toISOString()}; there is nothing left to cancel.`);
+    }
+    return this.view(outcome.row);
+  }
+
+  /** Scheduler task: marks REQUESTED transfers past valid_until as EXPIRED. */
+  async expireDue(now: Date, clientId?: string): Promise<number> {
+    const where: SQL[] = [eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now)];
+    if (clientId) where.push(eq(transfers.clientId, clientId));
+    const rows = await this.db
+      .update(transfers)
+      .set({ status: 'EXPIRED', updatedAt: now })
+      .where(and(...where))
+      .returning({ id: transfers.id });
+    return rows.length;
   }
 
   async get(auth: AuthContext, id: string) {
@@ -215,7 +238,11 @@ export class TransfersService {
   async list(auth: AuthContext, q: RawPageQuery & { status?: string; account_id?: string }, basePath: string) {
     const page = parsePageQuery(q);
     const where: SQL[] = [eq(transfers.clientId, auth.tenantId)];
-    if (q.status) where.push(eq(transfers.status, q.status as TransferStatus));
+    const now = this.clock.now();
+    if (q.status === 'REQUESTED') where.push(eq(transfers.status, 'REQUESTED'), gt(transfers.validUntil, now));
+    else if (q.status === 'EXPIRED') {
+      where.push(or(eq(transfers.status, 'EXPIRED'), and(eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now))) as SQL);
+    } else if (q.status) where.push(eq(transfers.status, q.status as TransferStatus));
     const { rows, total } = await fetchPage(this.db, transfers, transfers.seq, where, page);
     const result = buildPage(page, rows, total, basePath, { status: q.status });
     return { ...result, items: result.items.map((r) => this.view(r)) };

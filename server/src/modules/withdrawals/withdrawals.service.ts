@@ -59,9 +59,11 @@ export class WithdrawalsService {
 
   view(w: WithdrawalRow) {
     const decimals = assetOf(w.assetTypeId)?.decimals ?? 0;
+    const expired = (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') && this.clock.now() > w.validUntil;
     return {
       id: w.id,
-      status: w.status,
+      // Unaccepted past valid_until is EXPIRED, whether or not the sweep has marked it yet.
+      status: expired ? 'EXPIRED' : w.status,
       created_timestamp: w.createdAt.toISOString(),
       valid_until: w.validUntil.toISOString(),
       withdrawal_rail: w.withdrawalRail,
@@ -181,7 +183,8 @@ export class WithdrawalsService {
         throw new AppError('INVALID_STATUS_TRANSITION', `The withdrawal is ${w.status}; only a REQUESTED withdrawal can be accepted.`);
       const at = this.clock.now();
       if (at > w.validUntil) return { expired: await this.update(tx, w, { status: 'EXPIRED', updatedAt: at }) };
-      const { source } = await this.guard.lockForMovement(tx, auth, [w.sourceAccountId]);
+      const lock = await this.guard.lockForMovement(tx, auth, [w.sourceAccountId]);
+      const { source } = lock;
       const cp = await lockCounterparty(tx, auth.tenantId, w.destinationCounterpartyId);
       if (!cp) throw notFound('Counterparty', 'destination_counterparty_id');
       assertCounterpartyUsable(cp);
@@ -198,7 +201,7 @@ export class WithdrawalsService {
         description: w.description,
         at,
       });
-      await this.guard.touch(tx, auth, [source], at);
+      await this.guard.touch(tx, auth, lock, at);
       const done = await this.update(tx, w, {
         status: 'AUTHORIZED',
         holdId,
@@ -227,7 +230,10 @@ export class WithdrawalsService {
     const row = await inTransaction(this.db, async (tx) => {
       const w = await this.lock(tx, auth.tenantId, id);
       const at = this.clock.now();
-      if (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') return this.update(tx, w, { status: 'CANCELLED', updatedAt: at });
+      if (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') {
+        // Past its validity it has expired: say so rather than pretend to cancel it.
+        return this.update(tx, w, { status: at > w.validUntil ? 'EXPIRED' : 'CANCELLED', updatedAt: at });
+      }
       if (w.status === 'AUTHORIZED' && w.holdId !== null) {
         await this.ledger.voidHold(tx, w.holdId, 'VOIDED', at);
         await writeEvents(tx, [

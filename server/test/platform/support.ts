@@ -1,0 +1,31 @@
+/** Helpers shared by the platform tests (not a test file itself). */
+import type { Clock } from '../../src/shared/clock.js';
+
+/** A clock the test drives: frozen at `start` until advanced. */
+export interface ManualClock extends Clock {
+  set(ms: number): void;
+}
+
+export function manualClock(start = Date.now()): ManualClock {
+  let t = start;
+  return {
+    now: () => new Date(t),
+    advance(seconds: number) {
+      t += seconds * 1000;
+      return new Date(t);
+    },
+    set(ms: number) {
+      t = ms;
+    },
+  };
+}
+
+/** The decoded JSON of one JWT segment (0 = header, 1 = payload). */
+export function jwtPart(token: string, index: 0 | 1): Record<string, unknown> {
+  const part = token.split('.')[index];
+  if (part === undefined) throw new Error('not a JWT');
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** Node stack frame lines, as they would leak into a response body. */
+export const STACK_FRAME = /\n\s+at |\bat [\w.<>]+ \(|node:internal|\.ts:\d+:\d+/;
