@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { and, eq, lt, lte, sql } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
+import { signatureUsed } from './signing.plugin.js';
 
 /**
  * Idempotency (CONTRACT §7), kept in the database so it holds across processes and restarts.
@@ -33,6 +34,15 @@ function fingerprint(request: FastifyRequest): string {
     .digest('hex');
 }
 
+/** The stored response, byte for byte, marked as a replay. */
+function replay(reply: FastifyReply, row: typeof idempotencyKeys.$inferSelect) {
+  reply
+    .code(row.responseStatus ?? 200)
+    .header('x-l2f-idempotent-replay', 'true')
+    .type(row.responseContentType ?? 'application/json; charset=utf-8');
+  return reply.send(row.responseBody ?? '');
+}
+
 export interface IdempotencyOptions {
   db: Db;
   clock: Clock;
@@ -56,6 +66,15 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       const expiresAt = ttlDays > 0 ? new Date(now.getTime() + ttlDays * 86_400_000) : null;
       const where = and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key));
 
+      if (request.signatureReused) {
+        // Only the stored response of this very request may answer a reused signature.
+        const [row] = await db.select().from(idempotencyKeys).where(where);
+        if (row?.state === 'done' && row.fingerprint === fp && !(row.expiresAt && row.expiresAt <= now)) {
+          request.idempotency = { clientId, key, replay: true };
+          return replay(reply, row);
+        }
+        throw signatureUsed();
+      }
       for (let attempt = 0; attempt < 3; attempt++) {
         const inserted = await db
           .insert(idempotencyKeys)
@@ -77,11 +96,7 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
         }
         if (row.state === 'done') {
           request.idempotency = { clientId, key, replay: true };
-          reply
-            .code(row.responseStatus ?? 200)
-            .header('x-l2f-idempotent-replay', 'true')
-            .type(row.responseContentType ?? 'application/json; charset=utf-8');
-          return reply.send(row.responseBody ?? '');
+          return replay(reply, row);
         }
         // In progress: take it over only if its holder is gone (lock expired).
         const taken = await db

@@ -107,6 +107,23 @@ describe('signed accepts when the client has signing_required', () => {
     expect(await balances(c.t.api, c.source)).toEqual({ current: '99', available: '99' });
   });
 
+  it('a byte-identical signed retry with its idempotency key gets the stored response; the signature alone still cannot act twice', async () => {
+    const c = await setup();
+    const id = await transfer(c);
+    const headers = { ...signed(c.key, 'POST', acceptUrl(id)), 'x-l2f-idempotency-id': `retry-${id}` };
+    const original = await c.t.api.post(acceptUrl(id), undefined, headers);
+    expect(original.status).toBe(200);
+    const retry = await c.t.api.post(acceptUrl(id), undefined, headers);
+    expect([retry.status, retry.headers['x-l2f-idempotent-replay'], retry.raw]).toEqual([200, 'true', original.raw]);
+    // The same signature under another idempotency key (a new request) is refused.
+    expectError(
+      await c.t.api.post(acceptUrl(id), undefined, { ...headers, 'x-l2f-idempotency-id': `other-${id}` }),
+      401,
+      'SIGNATURE_INVALID',
+    );
+    expect(await balances(c.t.api, c.source)).toEqual({ current: '99', available: '99' });
+  });
+
   it('through /api/v1 the signed path is the /api path', async () => {
     const c = await setup();
     const id = await transfer(c);

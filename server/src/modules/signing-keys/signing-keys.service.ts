@@ -54,9 +54,13 @@ export class SigningKeysService {
 
   /**
    * Verifies `signature` over `<timestamp><METHOD><path?query><raw body>` against the client's
-   * active keys; the timestamp must be within the window; each signature is accepted once.
+   * active keys; the timestamp must be within the window. Each signature is accepted once:
+   * 'reused' tells the caller it was seen before (an idempotent retry may still be answered).
    */
-  async verify(clientId: string, req: { signature: Buffer; timestamp: string; method: string; url: string; body: Buffer }): Promise<void> {
+  async verify(
+    clientId: string,
+    req: { signature: Buffer; timestamp: string; method: string; url: string; body: Buffer },
+  ): Promise<'fresh' | 'reused'> {
     const now = this.clock.now();
     const ts = Number(req.timestamp);
     if (!/^\d{1,12}$/.test(req.timestamp) || Math.abs(now.getTime() / 1000 - ts) > WINDOW_SECONDS) {
@@ -80,7 +84,7 @@ export class SigningKeysService {
       .values({ clientId, digest, expiresAt: new Date((ts + WINDOW_SECONDS) * 1000 + 60_000) })
       .onConflictDoNothing()
       .returning({ digest: signatureUses.digest });
-    if (!used.length) throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
+    return used.length ? 'fresh' : 'reused';
   }
 
   async purgeUsed(): Promise<void> {
