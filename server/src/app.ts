@@ -1,8 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config/index.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
+import { platformSettings } from './db/schema.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { WebhookWorker } from './jobs/webhooks.worker.js';
 import { AccountsService, accountsRoutes } from './modules/accounts/index.js';
 import { AdjustmentsService, adjustmentsRoutes } from './modules/adjustments/index.js';
 import {
@@ -20,19 +24,26 @@ import {
   counterpartySimulationRoutes,
 } from './modules/counterparties/index.js';
 import { CustomersService, customersRoutes } from './modules/customers/index.js';
-import { DepositsService, depositSimulationRoutes, depositsRoutes, IncomingFundsService, suspenseRoutes } from './modules/deposits/index.js';
-import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
-import { PayorsService, payorsRoutes } from './modules/payors/index.js';
-import { WithdrawalLifecycle, WithdrawalsService, withdrawalSimulationRoutes, withdrawalsRoutes } from './modules/withdrawals/index.js';
+import {
+  DepositsService,
+  depositSimulationRoutes,
+  depositsRoutes,
+  IncomingFundsService,
+  suspenseRoutes,
+} from './modules/deposits/index.js';
 import { DocumentsService, documentsRoutes } from './modules/documents/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
+import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
 import { LedgerService } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
+import { PayorsService, payorsRoutes } from './modules/payors/index.js';
 import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
+import { CLOCK_SETTING, clockSimulationRoutes } from './modules/simulations/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
 import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
 import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
 import { WebhookDelivery, WebhooksService, webhooksRoutes } from './modules/webhooks/index.js';
+import { WithdrawalLifecycle, WithdrawalsService, withdrawalSimulationRoutes, withdrawalsRoutes } from './modules/withdrawals/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
 import { authPlugin } from './platform/auth/plugin.js';
 import { TokenService } from './platform/auth/tokens.js';
@@ -44,11 +55,6 @@ import { metricsPlugin } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
-import { eq } from 'drizzle-orm';
-import { platformSettings } from './db/schema.js';
-import { Scheduler } from './jobs/scheduler.js';
-import { WebhookWorker } from './jobs/webhooks.worker.js';
-import { CLOCK_SETTING, clockSimulationRoutes } from './modules/simulations/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';

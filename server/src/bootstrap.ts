@@ -16,7 +16,14 @@ export interface BootstrapResult {
   demo?: { client_id: string; client_secret: string };
 }
 
-export async function bootstrap(app: FastifyInstance): Promise<BootstrapResult> {
+/** Processes starting together on one fresh database set up once: the second waits, finds it done. */
+const BOOTSTRAP_LOCK = 7_461_201;
+
+export function bootstrap(app: FastifyInstance): Promise<BootstrapResult> {
+  return app.ledgerline.database.exclusive(BOOTSTRAP_LOCK, () => setUp(app));
+}
+
+async function setUp(app: FastifyInstance): Promise<BootstrapResult> {
   const { config, services, database } = app.ledgerline;
   const op = await services.clients.ensureOperator(
     config.operatorClientId && config.operatorClientSecret

@@ -32,6 +32,8 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
     // Due work runs when a test moves the clock (scoped to its tenant), never in the background:
     // tests share one database and a background loop would act on other tests' rows.
     SCHEDULER_INTERVAL_MS: '0',
+    // Webhook tests start their own worker; the others need no background polling.
+    WEBHOOK_WORKER: 'false',
     ...env,
   });
 }

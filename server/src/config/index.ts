@@ -20,6 +20,10 @@ export interface Config {
   idempotencyTtlDays: number;
   logLevel: LogLevel;
   rateLimitPerSecond: number;
+  /** Run the webhook delivery worker in this process (CONTRACT §9). */
+  webhookWorker: boolean;
+  /** Per webhook attempt: no answer within this many milliseconds is a failure. */
+  webhookTimeoutMs: number;
   /** Background loop for due work (rail delays, expiries, dormancy); 0 = off (tests drive it). */
   schedulerIntervalMs: number;
   /** Days without activity after which accounts and customers become DORMANT. */
@@ -110,6 +114,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     idempotencyTtlDays: int(env, 'IDEMPOTENCY_TTL_DAYS', 30, 0, 36500),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     rateLimitPerSecond: int(env, 'RATE_LIMIT_PER_SECOND', 100, 0, 1_000_000),
+    webhookWorker: bool(env, 'WEBHOOK_WORKER', true),
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     schedulerIntervalMs: int(env, 'SCHEDULER_INTERVAL_MS', 1000, 0, 3_600_000),
     dormancyDays: int(env, 'DORMANCY_DAYS', 365, 1, 36500),
   };

@@ -24,6 +24,11 @@ export interface Database {
   db: Db;
   /** Runs fn in one raw transaction (used by migrations and the readiness check). */
   rawTransaction<T>(fn: (s: RawSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn while holding a database-wide advisory lock (PostgreSQL: on a connection of its own,
+   * so fn may use the pool). The embedded database admits one process: fn just runs.
+   */
+  exclusive<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -112,6 +117,19 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         client.release();
       }
     },
+    async exclusive(key, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
     close: () => pool.end(),
   };
 }
@@ -146,6 +164,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
           },
         }),
       ),
+    exclusive: (_key, fn) => fn(),
     async close() {
       try {
         await lite.close();

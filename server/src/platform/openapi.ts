@@ -38,6 +38,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       security: [{ oauth2: [] }],
     },
+    // Shared schemas keep their $id as component name (ErrorBody, not def-0): SDK generators
+    // name their types after it.
+    refResolver: {
+      buildLocalReference: (json: { $id?: unknown }, _baseUri: unknown, _fragment: unknown, i: number) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     transform: ({ schema, url, route }) => {
       const s = (schema ?? {}) as Record<string, unknown>;
       const scope = route.config?.auth?.scope;

@@ -39,7 +39,7 @@ describe('concurrency', () => {
     expect(await balances(t.api, destination)).toEqual({ current: '37', available: '37' });
     expect([await countByStatus(t, 'EXECUTED'), await countByStatus(t, 'REQUESTED')]).toEqual([100, 100]);
     const lines = await ok(t.api.get(`/v1/transactions?account_id=${source}&category_type=TRANSFER&page_size=100&page=1`));
-    expect(lines.transactions).toHaveLength(0); // exactly 100 TRANSFER_OUT lines: page 1 of 100 is empty
+    expect(lines.transactions).toHaveLength(0); // exactly 100 INTERNAL_TRANSFER lines: page 1 of 100 is empty
     const first = await ok(t.api.get(`/v1/transactions?account_id=${source}&category_type=TRANSFER&page_size=100`));
     expect(first.transactions).toHaveLength(100);
     const balancesAfter = first.transactions.map((x: { balance_after: number }) => x.balance_after);

@@ -75,7 +75,7 @@ describe('GET /v1/accounts/deposits/{id}/statements', () => {
     expect(summary(june)).toEqual(['stmt_2031_06', 70, 5, 10, 65, 2]);
     expect(june.lines.map((l: Record<string, unknown>) => [l.value, l.balance_after, l.transaction_type, l.transaction_date])).toEqual([
       [5, 75, 'CREDIT_CORRECTION', '2031-06-29T12:00:00.000Z'],
-      [-10, 65, 'TRANSFER_OUT', '2031-06-29T12:00:00.000Z'],
+      [-10, 65, 'INTERNAL_TRANSFER', '2031-06-29T12:00:00.000Z'],
     ]);
     const may = await ok(t.api.get(`/v1/accounts/deposits/${a}/statements/stmt_2031_05`));
     expect(may.lines.map((l: { value: number }) => l.value)).toEqual([100, -30]);
@@ -99,6 +99,6 @@ describe('GET /v1/accounts/deposits/{id}/statements', () => {
     expect(res.headers['content-type']).toMatch(/^application\/pdf/);
     expect(res.raw.startsWith('%PDF-')).toBe(true);
     expect(res.raw).toContain(a);
-    for (const text of ['Opening balance', '70.00', '65.00', 'TRANSFER_OUT', 'stmt_2031_06']) expect(res.raw).toContain(text);
+    for (const text of ['Opening balance', '70.00', '65.00', 'INTERNAL_TRANSFER', 'stmt_2031_06']) expect(res.raw).toContain(text);
   });
 });

@@ -46,9 +46,9 @@ describe('GET /v1/accounts/deposits/{id}/transactions', () => {
   it('lists newest first with signed values, balance_after, types and categories', async () => {
     const list = (await ok(t.api.get(`/v1/accounts/deposits/${a}/transactions`))).transactions as Txn[];
     expect(brief(list)).toEqual([
-      [-10, 55, 'TRANSFER_OUT', 'TRANSFER'],
+      [-10, 55, 'INTERNAL_TRANSFER', 'TRANSFER'],
       [-5, 65, 'DEBIT_CORRECTION', 'ADJUSTMENT'],
-      [-30, 70, 'TRANSFER_OUT', 'TRANSFER'],
+      [-30, 70, 'INTERNAL_TRANSFER', 'TRANSFER'],
       [100, 100, 'CREDIT_CORRECTION', 'ADJUSTMENT'],
     ]);
     expect(list.map((x) => x.category_id.slice(0, 4))).toEqual(['trf_', 'adj_', 'trf_', 'adj_']);
@@ -63,14 +63,14 @@ describe('GET /v1/accounts/deposits/{id}/transactions', () => {
       transaction_date: '2031-01-12T12:00:00.000Z',
       transaction_posted_date: '2031-01-12T12:00:00.000Z',
       transaction_status: 'POSTED',
-      transaction_type: 'TRANSFER_OUT',
+      transaction_type: 'INTERNAL_TRANSFER',
       category_type: 'TRANSFER',
       category_id: transfer2,
     });
     const inB = (await ok(t.api.get(`/v1/accounts/deposits/${b}/transactions`))).transactions as Txn[];
     expect(brief(inB)).toEqual([
-      [10, 40, 'TRANSFER_IN', 'TRANSFER'],
-      [30, 30, 'TRANSFER_IN', 'TRANSFER'],
+      [10, 40, 'INTERNAL_TRANSFER', 'TRANSFER'],
+      [30, 30, 'INTERNAL_TRANSFER', 'TRANSFER'],
     ]);
     const asc = (await ok(t.api.get(`/v1/accounts/deposits/${a}/transactions?order=ASC`))).transactions as Txn[];
     expect(asc.map((x) => x.id)).toEqual(list.map((x) => x.id).reverse());

@@ -60,7 +60,12 @@ describe('transfers: create, accept, cancel', () => {
     ]);
     const out = await ok(t.api.get(`/v1/accounts/deposits/${source}/transactions/${evts[0]?.data.transaction.id}`));
     const inn = await ok(t.api.get(`/v1/accounts/deposits/${destination}/transactions/${evts[1]?.data.transaction.id}`));
-    expect([out.value, out.transaction_type, inn.value, inn.transaction_type]).toEqual([-33.33, 'TRANSFER_OUT', 33.33, 'TRANSFER_IN']);
+    expect([out.value, out.transaction_type, inn.value, inn.transaction_type]).toEqual([
+      -33.33,
+      'INTERNAL_TRANSFER',
+      33.33,
+      'INTERNAL_TRANSFER',
+    ]);
   });
 
   it('accepting twice: the second is INVALID_STATUS_TRANSITION and money moved once', async () => {

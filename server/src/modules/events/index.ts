@@ -51,3 +51,7 @@ export function transactionEvent(
     at,
   };
 }
+
+export { EVENT_TYPES, isEventType } from './event-types.js';
+export { eventsRoutes } from './events.routes.js';
+export { EventsService, eventView } from './events.service.js';

@@ -96,7 +96,7 @@ export const payorsRoutes: FastifyPluginAsyncTypebox<{ service: PayorsService; a
     },
     async (request) => {
       const account = await findAccount(app.ledgerline.database.db, request.auth.tenantId, request.params.account_id);
-      if (!account || account.family !== 'payments') throw new AppError('NOT_FOUND', 'Account not found', 'account_id');
+      if (account?.family !== 'payments') throw new AppError('NOT_FOUND', 'Account not found', 'account_id');
       const asset = assetOf(account.assetTypeId);
       if (asset?.kind !== 'CRYPTO') throw new AppError('ASSET_MISMATCH', 'Payment addresses exist for crypto accounts only.', 'account_id');
       const expected = toMinor(request.body.amount, asset.decimals);

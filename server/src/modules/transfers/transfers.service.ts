@@ -29,7 +29,7 @@ export interface CreateTransferInput {
 
 /**
  * Transfers (LAYER2_API.md §2.10): same-asset moves between two accounts of one client.
- * REQUESTED -> EXECUTED on accept (one journal entry, TRANSFER_OUT / TRANSFER_IN lines);
+ * REQUESTED -> EXECUTED on accept (one journal entry of INTERNAL_TRANSFER lines, §2.10);
  * REQUESTED -> CANCELLED | EXPIRED. Funds are checked at accept, under the ledger's row locks.
  */
 export class TransfersService {
@@ -161,14 +161,14 @@ export class TransfersService {
           {
             ledgerAccountId: source.ledgerAccountId,
             amount: -t.amount,
-            transactionType: 'TRANSFER_OUT',
+            transactionType: 'INTERNAL_TRANSFER',
             accountRef: source.id,
             publicId: outId,
           },
           {
             ledgerAccountId: destination.ledgerAccountId,
             amount: t.amount,
-            transactionType: 'TRANSFER_IN',
+            transactionType: 'INTERNAL_TRANSFER',
             accountRef: destination.id,
             publicId: inId,
           },

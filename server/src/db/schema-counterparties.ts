@@ -1,0 +1,29 @@
+/**
+ * Drizzle table of counterparties (migrations/0007_counterparties.sql).
+ */
+import { bigint, boolean, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
+
+export const counterparties = pgTable(
+  'counterparties',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    customerId: text('customer_id').notNull(),
+    counterpartyType: text('counterparty_type').notNull(),
+    status: text('status').notNull(),
+    supportedRails: text('supported_rails').array().notNull(),
+    assetTypeId: text('asset_type_id').notNull(),
+    relationshipToCustomer: text('relationship_to_customer'),
+    walletAddress: text('wallet_address'),
+    linked: boolean('linked').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    link: jsonb('link').$type<Record<string, unknown>>(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);

@@ -1,0 +1,82 @@
+/**
+ * Drizzle tables of webhooks (migrations/0006_webhooks.sql): subscriptions, deliveries, attempts,
+ * and the outbox view of `events` (its dispatched_at column belongs to the webhook worker).
+ */
+import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
+
+export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED', 'CANCELLED'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** `events` as the webhook dispatcher sees it (schema.ts's `events` without dispatched_at is the writers' view). */
+export const eventsOutbox = pgTable(
+  'events',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    eventType: text('event_type').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id').notNull(),
+    eventData: jsonb('event_data').notNull(),
+    createdAt: ts('created_at').notNull(),
+    dispatchedAt: ts('dispatched_at'),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);
+
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    eventType: text('event_type').notNull(),
+    callbackUrl: text('callback_url').notNull(),
+    publicKey: text('public_key').notNull(),
+    privateKey: text('private_key').notNull(),
+    createdAt: ts('created_at').notNull(),
+    deletedAt: ts('deleted_at'),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: ts('next_attempt_at'),
+    lockedUntil: ts('locked_until'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    deliveredAt: ts('delivered_at'),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);
+
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    attemptedAt: ts('attempted_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    succeeded: boolean('succeeded').notNull(),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);

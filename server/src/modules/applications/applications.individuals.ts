@@ -1,0 +1,144 @@
+import type { Ajv } from 'ajv';
+import type { Db, Tx } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { type PatchBody, PatchEngine } from '../../shared/patch.js';
+import { IndividualDetailsOfCorporate, PersonDetails } from '../customers/customers.schemas.js';
+import { documentsRepository } from '../documents/index.js';
+import { writeHistory } from '../history/index.js';
+import { assertEditable } from './applications.machine.js';
+import { type ApplicationIndividualRow, type ApplicationRow, applicationsRepository as repo } from './applications.repository.js';
+import { unresolved } from './applications.rules.js';
+import { type ApplicationState, individualView } from './applications.state.js';
+
+const INDIVIDUAL_KEYS = new Set(Object.keys(IndividualDetailsOfCorporate));
+const share = (details: Record<string, unknown>) => (typeof details.percentage_ownership === 'number' ? details.percentage_ownership : 0);
+
+/** Refuses a set of individuals whose percentage_ownership totals over 100%. */
+function assertOwnership(others: ApplicationIndividualRow[], details: Record<string, unknown>): void {
+  const total = others.reduce((sum, i) => sum + share(i.details), 0) + share(details);
+  if (total > 100) {
+    throw new AppError(
+      'VALIDATION_ERROR',
+      `The individuals' percentage_ownership would total ${total}%, more than 100%.`,
+      'percentage_ownership',
+    );
+  }
+}
+
+/** Officers, owners and other individuals of CORPORATION applications (LAYER2_API.md §2.1). */
+export class ApplicationIndividuals {
+  private readonly patch: PatchEngine;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    ajv: Ajv,
+    private readonly state: ApplicationState,
+  ) {
+    this.patch = new PatchEngine(ajv, {
+      schema: PersonDetails,
+      ignored: ['created_at', 'updated_at'],
+      aliases: {
+        email: { to: 'email_address' },
+        phone: { to: 'telephone_number' },
+        address: { to: 'mailing_address' },
+        role: { to: 'individual_type', map: (v) => (Array.isArray(v) ? v : [v]) },
+        ownership_percentage: { to: 'percentage_ownership' },
+      },
+    });
+  }
+
+  private async corporateEditable(tx: Tx, auth: AuthContext, applicationId: string): Promise<ApplicationRow> {
+    const app = await this.state.lock(tx, auth, applicationId);
+    if (app.applicationType !== 'CORPORATION') {
+      throw new AppError('INVALID_CUSTOMER_TYPE', 'Individuals belong to CORPORATION applications only.', 'application_type');
+    }
+    assertEditable(app.status);
+    return app;
+  }
+
+  private async mustFind(db: Db | Tx, auth: AuthContext, applicationId: string, id: string): Promise<ApplicationIndividualRow> {
+    const row = await repo.findIndividual(db, auth.tenantId, applicationId, id);
+    if (!row) throw notFound('Individual', 'individual_id');
+    return row;
+  }
+
+  async add(auth: AuthContext, applicationId: string, body: Record<string, unknown>) {
+    const details = Object.fromEntries(Object.entries(body).filter(([k]) => INDIVIDUAL_KEYS.has(k)));
+    const row = await inTransaction(this.db, async (tx) => {
+      const app = await this.corporateEditable(tx, auth, applicationId);
+      assertOwnership(await repo.individualsOf(tx, auth.tenantId, [applicationId]), details);
+      const at = this.clock.now();
+      const created = await repo.insertIndividual(tx, {
+        clientId: auth.tenantId,
+        applicationId,
+        id: newId('individual'),
+        details,
+        createdAt: at,
+        updatedAt: at,
+      });
+      await writeHistory(tx, 'application', applicationId, [{ field: `individuals.${created.id}`, before: null, after: details }], {
+        auth,
+        at,
+      });
+      await this.state.refresh(tx, auth, await repo.update(tx, auth.tenantId, app.id, { updatedAt: at }), at);
+      return created;
+    });
+    return individualView(row);
+  }
+
+  async get(auth: AuthContext, applicationId: string, id: string) {
+    await this.state.find(auth, applicationId);
+    return individualView(await this.mustFind(this.db, auth, applicationId, id));
+  }
+
+  async update(auth: AuthContext, applicationId: string, id: string, body: PatchBody) {
+    const row = await inTransaction(this.db, async (tx) => {
+      const app = await this.corporateEditable(tx, auth, applicationId);
+      const current = await this.mustFind(tx, auth, applicationId, id);
+      const patch = this.patch.prepare(current.details, body, { id, application_id: applicationId });
+      if (!patch.changes.length) return current;
+      const others = (await repo.individualsOf(tx, auth.tenantId, [applicationId])).filter((i) => i.id !== id);
+      assertOwnership(others, patch.details);
+      const at = this.clock.now();
+      const updated = await repo.updateIndividual(tx, auth.tenantId, id, { details: patch.details, updatedAt: at });
+      const changes = patch.changes.map((c) => ({ ...c, field: `individuals.${id}.${c.field}` }));
+      await writeHistory(tx, 'application', applicationId, changes, { auth, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      const touched = await repo.update(tx, auth.tenantId, app.id, {
+        changesRequested: unresolved(
+          app.changesRequested,
+          changes.map((c) => c.field),
+        ),
+        updatedAt: at,
+      });
+      await this.state.refresh(tx, auth, touched, at);
+      return updated;
+    });
+    return individualView(row);
+  }
+
+  /** Deletes the individual and its documents (files included) for good. */
+  async remove(auth: AuthContext, applicationId: string, id: string): Promise<{ id: string }> {
+    await inTransaction(this.db, async (tx) => {
+      const app = await this.corporateEditable(tx, auth, applicationId);
+      const current = await this.mustFind(tx, auth, applicationId, id);
+      const at = this.clock.now();
+      await documentsRepository.deleteOfIndividual(tx, auth.tenantId, id);
+      await repo.deleteIndividual(tx, auth.tenantId, id);
+      await writeHistory(tx, 'application', applicationId, [{ field: `individuals.${id}`, before: current.details, after: null }], {
+        auth,
+        at,
+      });
+      const touched = await repo.update(tx, auth.tenantId, app.id, {
+        changesRequested: app.changesRequested.filter((f) => !f.startsWith(`individuals.${id}.`)),
+        updatedAt: at,
+      });
+      await this.state.refresh(tx, auth, touched, at);
+    });
+    return { id };
+  }
+}

@@ -1,0 +1,174 @@
+import type { Static } from 'typebox';
+import type { Db, Tx } from '../../db/client.js';
+import type { ApplicationStatus } from '../../db/schema-onboarding.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { orderBySchema } from '../../shared/schema-order.js';
+import type { AccountsService } from '../accounts/index.js';
+import { PersonDetails } from '../customers/customers.schemas.js';
+import { findCustomer } from '../customers/index.js';
+import { documentsRepository } from '../documents/index.js';
+import { writeEvents } from '../events/index.js';
+import { writeHistory } from '../history/index.js';
+import { assertEditable, assertTransition, eventTypeOf, impliedStatus } from './applications.machine.js';
+import { type ApplicationIndividualRow, type ApplicationRow, applicationsRepository as repo } from './applications.repository.js';
+import { type ApplicationFacts, assess, requiredDocuments } from './applications.rules.js';
+import {
+  type Application,
+  type ApplicationIndividual,
+  CorporationApplicationDetails,
+  IndividualApplicationDetails,
+} from './applications.schemas.js';
+
+export const facts = (row: ApplicationRow): ApplicationFacts => ({
+  applicationType: row.applicationType,
+  status: row.status,
+  termsAndConditionsAccepted: row.termsAndConditionsAccepted,
+  informationAttested: row.informationAttested,
+  details: row.details,
+  changesRequested: row.changesRequested,
+  decisionReason: row.decisionReason,
+});
+
+export type IndividualView = Static<typeof ApplicationIndividual>;
+
+export function individualView(row: ApplicationIndividualRow): IndividualView {
+  return {
+    id: row.id,
+    application_id: row.applicationId,
+    ...(orderBySchema(row.details, PersonDetails) as Omit<IndividualView, 'id' | 'application_id' | 'created_at' | 'updated_at'>),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export type ApplicationView = Static<typeof Application>;
+
+/** Stored details were validated with the resource schema on every write: the cast is safe. */
+export function applicationView(row: ApplicationRow, individuals: ApplicationIndividualRow[]): ApplicationView {
+  const corporate = row.applicationType === 'CORPORATION';
+  const details = orderBySchema(row.details, corporate ? CorporationApplicationDetails : IndividualApplicationDetails);
+  return {
+    id: row.id,
+    status: row.status,
+    application_type: row.applicationType,
+    customer_id: row.customerId,
+    account_to_open: { account_id: row.accountId, product_id: row.productId, asset_type_id: row.assetTypeId },
+    terms_and_conditions_accepted: row.termsAndConditionsAccepted,
+    information_attested: row.informationAttested,
+    customer_details: corporate ? { ...details, individuals: individuals.map(individualView) } : details,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  } as ApplicationView;
+}
+
+export interface AccountToOpen {
+  account_id: string;
+  product_id: string;
+  asset_type_id: string;
+}
+
+/**
+ * What every application use case shares: locking, the identity checks, status changes (with
+ * their history row and event), and the recomputation of the status after each write.
+ */
+export class ApplicationState {
+  constructor(
+    private readonly db: Db,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  async lock(tx: Tx, auth: AuthContext, id: string): Promise<ApplicationRow> {
+    const row = await repo.lock(tx, auth.tenantId, id);
+    if (!row) throw notFound('Application', 'id');
+    return row;
+  }
+
+  async lockEditable(tx: Tx, auth: AuthContext, id: string): Promise<ApplicationRow> {
+    const row = await this.lock(tx, auth, id);
+    assertEditable(row.status);
+    return row;
+  }
+
+  async find(auth: AuthContext, id: string): Promise<ApplicationRow> {
+    const row = await repo.find(this.db, auth.tenantId, id);
+    if (!row) throw notFound('Application', 'id');
+    return row;
+  }
+
+  async view(db: Db | Tx, row: ApplicationRow): Promise<ApplicationView> {
+    return applicationView(row, await repo.individualsOf(db, row.clientId, [row.id]));
+  }
+
+  /** A customer id is free when no customer and no other live application holds it. */
+  async assertCustomerIdFree(tx: Tx, auth: AuthContext, customerId: string, exceptId?: string): Promise<void> {
+    if (await findCustomer(tx, auth.tenantId, customerId)) {
+      throw new AppError('DUPLICATE_ID', `A customer with id ${customerId} already exists.`, 'customer_id');
+    }
+    const holder = await repo.liveHolding(tx, auth.tenantId, { customerId }, exceptId);
+    if (holder)
+      throw new AppError('DUPLICATE_ID', `The application ${holder} is already onboarding customer ${customerId}.`, 'customer_id');
+  }
+
+  /** The account could be opened on approval: product and asset enabled, id free (accounts and live applications). */
+  async assertAccountOpenable(tx: Tx, auth: AuthContext, account: AccountToOpen, exceptId?: string): Promise<void> {
+    await this.accounts.assertOpenable(tx, auth, {
+      accountId: account.account_id,
+      productId: account.product_id,
+      assetTypeId: account.asset_type_id,
+    });
+    const holder = await repo.liveHolding(tx, auth.tenantId, { accountId: account.account_id }, exceptId);
+    if (holder) {
+      throw new AppError(
+        'DUPLICATE_ID',
+        `The application ${holder} already opens an account ${account.account_id}.`,
+        'account_to_open.account_id',
+      );
+    }
+  }
+
+  /** Moves the application to `to` (checked by the machine), with its history row and event. */
+  async changeStatus(
+    tx: Tx,
+    auth: AuthContext,
+    row: ApplicationRow,
+    to: ApplicationStatus,
+    meta: { at: Date; reason?: string | undefined; set?: Partial<ApplicationRow> },
+  ): Promise<ApplicationRow> {
+    assertTransition(row.status, to);
+    const updated = await repo.update(tx, auth.tenantId, row.id, { ...meta.set, status: to, updatedAt: meta.at });
+    await writeHistory(tx, 'application', row.id, [{ field: 'status', before: row.status, after: to }], {
+      auth,
+      reason: meta.reason,
+      at: meta.at,
+    });
+    await this.event(tx, auth, updated, meta.at);
+    return updated;
+  }
+
+  async event(tx: Tx, auth: AuthContext, row: ApplicationRow, at: Date): Promise<void> {
+    await writeEvents(tx, [
+      {
+        clientId: auth.tenantId,
+        eventType: eventTypeOf(row.status),
+        resourceType: 'application',
+        resourceId: row.id,
+        eventData: { application: { id: row.id, status: row.status } },
+        at,
+      },
+    ]);
+  }
+
+  /**
+   * After a write, in its transaction: the document rows follow the requirements (same ids for
+   * the same requirement), and the status follows the data (INCOMPLETE ⇄ READY_FOR_SUBMISSION,
+   * CHANGES_REQUESTED until everything asked for is changed).
+   */
+  async refresh(tx: Tx, auth: AuthContext, row: ApplicationRow, at: Date, syncDocuments = true): Promise<ApplicationRow> {
+    const individuals = await repo.individualsOf(tx, auth.tenantId, [row.id]);
+    if (syncDocuments) await documentsRepository.sync(tx, auth.tenantId, row.id, requiredDocuments(facts(row), individuals), at);
+    const docs = await documentsRepository.ofApplication(tx, auth.tenantId, row.id);
+    const target = impliedStatus(row.status, assess(facts(row), individuals, docs));
+    return target === row.status ? row : this.changeStatus(tx, auth, row, target, { at });
+  }
+}

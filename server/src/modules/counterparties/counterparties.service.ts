@@ -1,0 +1,241 @@
+import type { Ajv } from 'ajv';
+import type { Db, Tx } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { diffFields, type PatchBody, PatchEngine } from '../../shared/patch.js';
+import { assertUpdatable, baseOf, checkTransition, isL2f, isStatus, type Status } from '../../shared/status.js';
+import { lockCustomer } from '../customers/index.js';
+import { statusEventType, writeEvents } from '../events/index.js';
+import { type FieldChange, historyPage, writeHistory } from '../history/index.js';
+import { editableOnceScreened, finalize, unmask, withAliases } from './counterparties.patch.js';
+import { type CounterpartyRow, counterpartiesRepository as repo } from './counterparties.repository.js';
+import { checkCounterparty, maskChange } from './counterparties.rules.js';
+import { type CounterpartyType, type CreateCounterpartyBodyT, createBodyValidator, DETAILS } from './counterparties.schemas.js';
+import { derivedColumns, view, visibleDetails, withHidden } from './counterparties.view.js';
+
+export type ScreeningResult = 'ACTIVE' | 'REJECTED' | 'EDD';
+const SCREENED_TO: Record<ScreeningResult, Status> = { ACTIVE: 'ACTIVE', REJECTED: 'CLOSED', EDD: 'EDD' };
+
+/**
+ * Sandbox screening at creation (CONTRACT §10 magic values, as applications): a profile name
+ * containing REJECT is rejected, REVIEW waits for POST /v1/simulations/counterparties/{id}/screening
+ * (undefined), the word EDD puts it in EDD; anything else passes.
+ */
+export function sandboxScreening(name: string): ScreeningResult | undefined {
+  const upper = name.toUpperCase();
+  if (upper.includes('REJECT')) return 'REJECTED';
+  if (upper.includes('REVIEW')) return undefined;
+  if (/(^|[^A-Z0-9])EDD([^A-Z0-9]|$)/.test(upper)) return 'EDD';
+  return 'ACTIVE';
+}
+
+export class CounterpartiesService {
+  /** PATCH engines, compiled on first use per type (18 schemas need not slow the start). */
+  private readonly engines = new Map<CounterpartyType, PatchEngine>();
+  /** POST bodies: validated against their own type's schema (see createBodyValidator). */
+  readonly validateCreateBody: ReturnType<typeof createBodyValidator>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    readonly ajv: Ajv,
+    private readonly opts: { sandbox: boolean },
+  ) {
+    this.validateCreateBody = createBodyValidator(ajv);
+  }
+
+  private engine(type: CounterpartyType): PatchEngine {
+    let engine = this.engines.get(type);
+    if (!engine) {
+      engine = new PatchEngine(this.ajv, { schema: DETAILS[type], hasStatus: true, ignored: ['created_at', 'updated_at'] });
+      this.engines.set(type, engine);
+    }
+    return engine;
+  }
+
+  // ---- create ------------------------------------------------------------------------------
+
+  async create(auth: AuthContext, body: CreateCounterpartyBodyT) {
+    const type = body.counterparty_type;
+    const { customer_id, counterparty_type: _t, id: _i, status: _s, created_at: _c, updated_at: _u, ...rest } = body;
+    const details = finalize(type, rest);
+    const errors = checkCounterparty(type, details);
+    if (errors.length) throw AppError.many(errors);
+    const row = await inTransaction(this.db, async (tx) => {
+      const customer = await lockCustomer(tx, auth.tenantId, customer_id);
+      if (!customer) throw notFound('Customer', 'customer_id');
+      const customerStatus = customer.status as Status;
+      if (baseOf(customerStatus) === 'CLOSED') {
+        throw new AppError('NOT_UPDATABLE', 'The customer is CLOSED: counterparties cannot be added to it.', 'customer_id');
+      }
+      if (isL2f(customerStatus) && !auth.operator) {
+        throw new AppError(
+          'L2F_STATUS_RESERVED',
+          `The customer is ${customerStatus}: it awaits action by the platform operator.`,
+          'customer_id',
+        );
+      }
+      const at = this.clock.now();
+      const created = await repo.insert(tx, {
+        clientId: auth.tenantId,
+        id: newId('counterparty'),
+        customerId: customer_id,
+        counterpartyType: type,
+        status: 'PENDING',
+        ...derivedColumns(type, details),
+        linked: false,
+        details,
+        link: null,
+        createdAt: at,
+        updatedAt: at,
+      });
+      await writeEvents(tx, [this.event(auth, created.id, 'PENDING', at)]);
+      if (!this.opts.sandbox) return created; // production: the operator decides (PATCH status)
+      const outcome = sandboxScreening(String(details.profile.name));
+      if (!outcome) return created; // REVIEW: waits for the simulation route
+      return this.screen(tx, auth, created, outcome, `sandbox screening at creation: ${outcome}`, at);
+    });
+    return view(row);
+  }
+
+  private event(auth: AuthContext, id: string, status: string, at: Date) {
+    return {
+      clientId: auth.tenantId,
+      eventType: statusEventType('COUNTERPARTY', status),
+      resourceType: 'counterparty',
+      resourceId: id,
+      eventData: { counterparty: { id, status } },
+      at,
+    };
+  }
+
+  /** A screening decision on a PENDING counterparty: ACTIVE, EDD, or CLOSED (rejected). */
+  private async screen(tx: Tx, auth: AuthContext, row: CounterpartyRow, result: ScreeningResult, reason: string, at: Date) {
+    const to = SCREENED_TO[result];
+    const updated = await repo.update(tx, auth.tenantId, row.id, { status: to, updatedAt: at });
+    await writeHistory(tx, 'counterparty', row.id, [{ field: 'status', before: row.status, after: to }], {
+      auth,
+      updatedBy: 'screening',
+      reason,
+      at,
+    });
+    await writeEvents(tx, [this.event(auth, row.id, to, at)]);
+    return updated;
+  }
+
+  /** POST /v1/simulations/counterparties/{id}/screening (sandbox). */
+  async simulateScreening(auth: AuthContext, id: string, body: { result: ScreeningResult; reason?: string | undefined }) {
+    const row = await inTransaction(this.db, async (tx) => {
+      const current = await repo.lock(tx, auth.tenantId, id);
+      if (!current) throw notFound('Counterparty', 'id');
+      if (current.status !== 'PENDING') {
+        throw new AppError(
+          'INVALID_STATUS_TRANSITION',
+          `Screening decides PENDING counterparties; this one is ${current.status}.`,
+          'status',
+        );
+      }
+      return this.screen(tx, auth, current, body.result, body.reason ?? `sandbox screening: ${body.result}`, this.clock.now());
+    });
+    return view(row);
+  }
+
+  // ---- read --------------------------------------------------------------------------------
+
+  async get(auth: AuthContext, id: string) {
+    const row = await repo.find(this.db, auth.tenantId, id);
+    if (!row) throw notFound('Counterparty', 'id');
+    return view(row);
+  }
+
+  async list(
+    auth: AuthContext,
+    query: RawPageQuery & { customer_id?: string; counterparty_type?: string; status?: string },
+    basePath: string,
+  ) {
+    const page = parsePageQuery(query);
+    const { rows, total } = await repo.list(
+      this.db,
+      auth.tenantId,
+      { customerId: query.customer_id, type: query.counterparty_type, status: query.status },
+      page,
+    );
+    const result = buildPage(page, rows, total, basePath, {
+      customer_id: query.customer_id,
+      counterparty_type: query.counterparty_type,
+      status: query.status,
+    });
+    return { ...result, items: result.items.map(view) };
+  }
+
+  async history(auth: AuthContext, id: string, query: RawPageQuery, basePath: string) {
+    if (!(await repo.find(this.db, auth.tenantId, id))) throw notFound('Counterparty', 'id');
+    return historyPage(this.db, auth.tenantId, 'counterparty', id, query, basePath);
+  }
+
+  // ---- update ------------------------------------------------------------------------------
+
+  async update(auth: AuthContext, id: string, body: PatchBody) {
+    const row = await inTransaction(this.db, async (tx) => {
+      const current = await repo.lock(tx, auth.tenantId, id);
+      if (!current) throw notFound('Counterparty', 'id');
+      const from = current.status as Status;
+      assertUpdatable(from, auth, 'counterparty');
+      const type = current.counterpartyType as CounterpartyType;
+      const before = visibleDetails(type, current.details);
+      const patch = this.engine(type).prepare(before, unmask(withAliases(body), before), {
+        id: current.id,
+        customer_id: current.customerId,
+        counterparty_type: type,
+      });
+      const after = finalize(type, patch.details, before);
+      const changes = diffFields(before, after);
+
+      if (baseOf(from) !== 'PENDING') {
+        const refused = changes.filter((c) => !editableOnceScreened(c.field));
+        if (refused.length) {
+          throw AppError.many(
+            refused.map((c) => ({
+              code: 'NOT_UPDATABLE' as const,
+              description: `${c.field} cannot change once the counterparty has passed screening (it is ${from}): register a new counterparty instead.`,
+              field: c.field,
+            })),
+          );
+        }
+      }
+      const errors = checkCounterparty(type, after);
+      if (errors.length) throw AppError.many(errors);
+
+      let to = from;
+      if (patch.status !== undefined) {
+        if (!isStatus(patch.status)) throw new AppError('VALIDATION_ERROR', `Unknown status ${patch.status}.`, 'status');
+        to = patch.status;
+      }
+      const statusChanged = checkTransition(from, to, auth, 'counterparty');
+      if (statusChanged && baseOf(from) === 'PENDING' && baseOf(to) !== 'CLOSED' && !auth.operator) {
+        throw new AppError(
+          'FORBIDDEN',
+          'A PENDING counterparty awaits screening: only the screening (the platform operator, or in sandbox POST /v1/simulations/counterparties/{id}/screening) can clear it. The client may close it.',
+          'status',
+        );
+      }
+      if (!statusChanged && !changes.length) return current;
+
+      const at = this.clock.now();
+      const details = withHidden(type, after, current.details);
+      const updated = await repo.update(tx, auth.tenantId, id, { status: to, details, ...derivedColumns(type, details), updatedAt: at });
+      const recorded: FieldChange[] = [
+        ...(statusChanged ? [{ field: 'status', before: from, after: to }] : []),
+        ...changes.map(maskChange),
+      ];
+      await writeHistory(tx, 'counterparty', id, recorded, { auth, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      if (statusChanged) await writeEvents(tx, [this.event(auth, id, to, at)]);
+      return updated;
+    });
+    return view(row);
+  }
+}

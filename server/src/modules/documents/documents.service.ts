@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { Db, Tx } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { writeHistory } from '../history/index.js';
+import { type DocumentRow, documentsRepository } from './documents.repository.js';
+import { cleanFilename, sniff } from './documents.types.js';
+
+/**
+ * What the owner of documents (applications) does around a document change, in the same
+ * transaction: lock and check the application first, recompute its status after.
+ */
+export interface DocumentOwnerHooks {
+  /** Locks the application; refuses with NOT_UPDATABLE when it does not take this change now. */
+  lockOwner(tx: Tx, auth: AuthContext, applicationId: string, change: 'upload' | 'review'): Promise<void>;
+  afterChange(tx: Tx, auth: AuthContext, applicationId: string, at: Date): Promise<void>;
+}
+
+export function documentView(row: DocumentRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    document: row.documentType,
+    application_id: row.applicationId,
+    individual_id: row.individualId,
+    required: row.required,
+    file:
+      row.uploadedAt === null
+        ? null
+        : {
+            filename: row.filename as string,
+            content_type: row.contentType as string,
+            size: row.sizeBytes as number,
+            sha256: row.sha256 as string,
+            uploaded_at: row.uploadedAt.toISOString(),
+          },
+    review: row.reviewedAt === null ? null : { reason: row.reviewReason as string, reviewed_at: row.reviewedAt.toISOString() },
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+export type DocumentView = ReturnType<typeof documentView>;
+
+/** Uploads, downloads and operator reviews of the documents the platform asks for (LAYER2_API.md §2.2). */
+export class DocumentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly owner: DocumentOwnerHooks,
+  ) {}
+
+  async get(auth: AuthContext, id: string): Promise<DocumentView> {
+    const row = await documentsRepository.find(this.db, auth.tenantId, id);
+    if (!row) throw notFound('Document', 'document_id');
+    return documentView(row);
+  }
+
+  /** Stores the file (replacing any earlier one): the document becomes SUBMITTED. */
+  async upload(auth: AuthContext, id: string, file: { content: Buffer; filename: string | undefined }): Promise<DocumentView> {
+    const found = await documentsRepository.find(this.db, auth.tenantId, id);
+    if (!found) throw notFound('Document', 'document_id');
+    if (file.content.length === 0) throw new AppError('VALIDATION_ERROR', 'The file is empty.', 'file');
+    const contentType = sniff(file.content);
+    if (!contentType) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file is not a PDF, JPEG or PNG (recognised by its content, not its name).', 'file');
+    }
+    const sha256 = createHash('sha256').update(file.content).digest('hex');
+    const row = await inTransaction(this.db, async (tx) => {
+      await this.owner.lockOwner(tx, auth, found.applicationId, 'upload');
+      const current = await documentsRepository.lock(tx, auth.tenantId, id);
+      if (!current) throw notFound('Document', 'document_id');
+      const at = this.clock.now();
+      const stored = await documentsRepository.storeFile(
+        tx,
+        auth.tenantId,
+        id,
+        { content: file.content, filename: cleanFilename(file.filename, contentType), contentType, sha256 },
+        at,
+      );
+      await writeHistory(
+        tx,
+        'application',
+        current.applicationId,
+        [
+          { field: `documents.${id}.status`, before: current.status, after: stored.status },
+          { field: `documents.${id}.sha256`, before: current.sha256, after: sha256 },
+        ].filter((c) => c.before !== c.after),
+        { auth, at },
+      );
+      await this.owner.afterChange(tx, auth, current.applicationId, at);
+      return stored;
+    });
+    return documentView(row);
+  }
+
+  async download(auth: AuthContext, id: string): Promise<{ document: DocumentRow; content: Buffer }> {
+    const document = await documentsRepository.find(this.db, auth.tenantId, id);
+    if (!document) throw notFound('Document', 'document_id');
+    const content = document.uploadedAt ? await documentsRepository.readFile(this.db, auth.tenantId, id) : undefined;
+    if (!content) throw new AppError('NOT_FOUND', 'No file has been uploaded to this document yet.', 'document_id');
+    return { document, content };
+  }
+
+  /** Operator review of an uploaded file: APPROVED or REJECTED, with the reason recorded. */
+  async review(auth: AuthContext, id: string, body: { decision: 'APPROVED' | 'REJECTED'; reason: string }): Promise<DocumentView> {
+    const found = await documentsRepository.find(this.db, auth.tenantId, id);
+    if (!found) throw notFound('Document', 'id');
+    const row = await inTransaction(this.db, async (tx) => {
+      await this.owner.lockOwner(tx, auth, found.applicationId, 'review');
+      const current = await documentsRepository.lock(tx, auth.tenantId, id);
+      if (!current) throw notFound('Document', 'id');
+      if (current.uploadedAt === null || current.status === 'MISSING' || current.status === 'CHANGES_REQUESTED') {
+        throw new AppError(
+          'INVALID_STATUS_TRANSITION',
+          `The document is ${current.status}: only an uploaded file (SUBMITTED, or already reviewed) can be reviewed.`,
+          'status',
+        );
+      }
+      const at = this.clock.now();
+      const reviewed = await documentsRepository.review(tx, auth.tenantId, id, body.decision, body.reason, at);
+      await writeHistory(
+        tx,
+        'application',
+        current.applicationId,
+        [{ field: `documents.${id}.status`, before: current.status, after: body.decision }],
+        {
+          auth,
+          reason: body.reason,
+          at,
+        },
+      );
+      await this.owner.afterChange(tx, auth, current.applicationId, at);
+      return reviewed;
+    });
+    return documentView(row);
+  }
+}

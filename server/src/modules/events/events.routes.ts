@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { basePath, listEnvelope } from '../../platform/route-helpers.js';
+import type { EventsService } from './events.service.js';
+
+const tags = ['Events'];
+const Event = Type.Object({
+  id: Type.String({ description: 'The event_id of its webhook deliveries.' }),
+  event_type: Type.String(),
+  event_date: Type.String({ format: 'date-time' }),
+  resource_type: Type.String({ description: 'customer, account, application, transaction, …' }),
+  resource_id: Type.String(),
+  event_data: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'Thin: {<resource>: {id, status, …}}; fetch the resource for details.',
+  }),
+});
+const ListEventsQuery = Type.Object(
+  {
+    ...PageQuery,
+    event_type: Type.Optional(Type.String({ maxLength: 100 })),
+    resource_type: Type.Optional(Type.String({ maxLength: 100 })),
+    resource_id: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+
+/** GET /v1/events, GET /v1/events/{event_id} (additions; scope subscriptions:read). */
+export const eventsRoutes: FastifyPluginAsyncTypebox<{ service: EventsService }> = async (app, { service }) => {
+  const read = { auth: { scope: 'subscriptions:read' as const } };
+
+  app.get(
+    '/events',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'List events (addition)',
+        description: 'Your events, newest first. Filters: event_type, resource_type, resource_id. Page or cursor style.',
+        querystring: ListEventsQuery,
+        response: {
+          200: Type.Object({ data: Type.Object({ events: Type.Array(Event) }), links: Links, pagination: Pagination }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => listEnvelope('events', await service.list(request.auth, request.query, basePath(request))),
+  );
+
+  app.get(
+    '/events/:event_id',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Retrieve an event (addition)',
+        params: Type.Object({ event_id: Type.String({ maxLength: 64 }) }),
+        response: { 200: data(Event), ...errorResponses('NOT_FOUND') },
+      },
+    },
+    async (request) => ({ data: await service.get(request.auth, request.params.event_id) }),
+  );
+};

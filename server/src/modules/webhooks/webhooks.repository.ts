@@ -1,0 +1,251 @@
+import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from '../../db/client.js';
+import { fetchPage } from '../../db/paginate.js';
+import { type DeliveryStatus, eventsOutbox, subscriptions, webhookAttempts, webhookDeliveries } from '../../db/schema-webhooks.js';
+import { uuidv7 } from '../../shared/ids.js';
+import type { PageRequest } from '../../shared/pagination.js';
+
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type AttemptRow = typeof webhookAttempts.$inferSelect;
+export type OutboxEventRow = typeof eventsOutbox.$inferSelect;
+
+/** Platform ids of this module (`sub_…`, `whd_…`, `wha_…`): time-ordered like every other (shared/ids.ts). */
+export const webhookId = (prefix: 'sub' | 'whd' | 'wha') => `${prefix}_${uuidv7()}`;
+
+/** `(a, b) IN ((…), (…))`: rows by a two-column key (every tenant table's key leads with client_id). */
+function pairIn(a: AnyPgColumn, b: AnyPgColumn, pairs: [string, string][]): SQL {
+  return sql`(${a}, ${b}) IN (${sql.join(
+    pairs.map(([x, y]) => sql`(${x}, ${y})`),
+    sql`, `,
+  )})`;
+}
+
+const d = webhookDeliveries;
+const s = subscriptions;
+const e = eventsOutbox;
+const liveSubscription = (clientId: string, id: string) => and(eq(s.clientId, clientId), eq(s.id, id), isNull(s.deletedAt));
+
+/** What a worker needs to perform one claimed attempt. */
+export interface ClaimedDelivery {
+  clientId: string;
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  eventData: unknown;
+  eventDate: Date;
+  callbackUrl: string;
+  privateKey: string;
+  /** The claim: the row's locked_until as this worker set it. */
+  lockedUntil: Date;
+}
+
+export const webhooksRepository = {
+  // ---- subscriptions ------------------------------------------------------------------------
+  async insertSubscription(db: Db, row: typeof subscriptions.$inferInsert): Promise<SubscriptionRow> {
+    const [created] = await db.insert(s).values(row).returning();
+    return created as SubscriptionRow;
+  },
+  async findSubscription(db: Db | Tx, clientId: string, id: string): Promise<SubscriptionRow | undefined> {
+    const [row] = await db.select().from(s).where(liveSubscription(clientId, id));
+    return row;
+  },
+  async listSubscriptions(db: Db, clientId: string, eventType: string | undefined, page: PageRequest) {
+    const where: SQL[] = [eq(s.clientId, clientId), isNull(s.deletedAt)];
+    if (eventType) where.push(eq(s.eventType, eventType));
+    return fetchPage(db, s, s.seq, where, page);
+  },
+  /** Soft delete; the subscription's pending deliveries are CANCELLED. Undefined when not found. */
+  async deleteSubscription(tx: Tx, clientId: string, id: string, at: Date): Promise<SubscriptionRow | undefined> {
+    const [row] = await tx.update(s).set({ deletedAt: at }).where(liveSubscription(clientId, id)).returning();
+    if (!row) return undefined;
+    await tx
+      .update(d)
+      .set({ status: 'CANCELLED', nextAttemptAt: null, lockedUntil: null, lastError: 'subscription deleted' })
+      .where(and(eq(d.clientId, clientId), eq(d.subscriptionId, id), eq(d.status, 'PENDING')));
+    return row;
+  },
+  async liveSubscriptionsOf(tx: Tx, clientId: string, eventType: string): Promise<SubscriptionRow[]> {
+    return tx
+      .select()
+      .from(s)
+      .where(and(eq(s.clientId, clientId), eq(s.eventType, eventType), isNull(s.deletedAt)))
+      .orderBy(asc(s.seq));
+  },
+
+  // ---- dispatch: events -> deliveries -------------------------------------------------------
+  /**
+   * Claims up to `batch` undispatched events (skipping those another worker holds), creates one
+   * PENDING delivery per live subscription of the client and event type that existed when the
+   * event happened, and marks the events dispatched. Run inside one transaction.
+   */
+  async dispatch(tx: Tx, now: Date, batch: number): Promise<number> {
+    const claimed = await tx
+      .select({ clientId: e.clientId, id: e.id, eventType: e.eventType, createdAt: e.createdAt })
+      .from(e)
+      .where(isNull(e.dispatchedAt))
+      .orderBy(asc(e.seq))
+      .limit(batch)
+      .for('update', { skipLocked: true });
+    if (!claimed.length) return 0;
+    const kinds = [
+      ...new Map(claimed.map((ev) => [`${ev.clientId}\n${ev.eventType}`, [ev.clientId, ev.eventType] as [string, string]])).values(),
+    ];
+    const subs = await tx
+      .select({ clientId: s.clientId, id: s.id, eventType: s.eventType, createdAt: s.createdAt })
+      .from(s)
+      .where(and(isNull(s.deletedAt), pairIn(s.clientId, s.eventType, kinds)))
+      .orderBy(asc(s.seq));
+    const rows: (typeof d.$inferInsert)[] = [];
+    for (const ev of claimed) {
+      for (const sub of subs) {
+        if (sub.clientId !== ev.clientId || sub.eventType !== ev.eventType || sub.createdAt > ev.createdAt) continue;
+        rows.push({
+          clientId: ev.clientId,
+          id: webhookId('whd'),
+          subscriptionId: sub.id,
+          eventId: ev.id,
+          eventType: ev.eventType,
+          status: 'PENDING',
+          attempts: 0,
+          nextAttemptAt: ev.createdAt, // due from the moment the event happened
+          createdAt: now,
+        });
+      }
+    }
+    for (let i = 0; i < rows.length; i += 500) await tx.insert(d).values(rows.slice(i, i + 500));
+    await tx
+      .update(e)
+      .set({ dispatchedAt: now })
+      .where(
+        pairIn(
+          e.clientId,
+          e.id,
+          claimed.map((ev) => [ev.clientId, ev.id]),
+        ),
+      );
+    return claimed.length;
+  },
+
+  // ---- deliveries ---------------------------------------------------------------------------
+  /**
+   * Claims up to `limit` due deliveries (skipping rows another worker holds or has claimed):
+   * sets locked_until, and returns what the attempt needs. Run inside one transaction; the
+   * caller commits before any network call.
+   */
+  async claimDue(tx: Tx, now: Date, lockedUntil: Date, limit: number, clientId?: string): Promise<ClaimedDelivery[]> {
+    const where = [eq(d.status, 'PENDING'), lte(d.nextAttemptAt, now), or(isNull(d.lockedUntil), lte(d.lockedUntil, now))];
+    if (clientId !== undefined) where.push(eq(d.clientId, clientId));
+    const due = await tx
+      .select({ clientId: d.clientId, id: d.id })
+      .from(d)
+      .where(and(...where))
+      .orderBy(asc(d.nextAttemptAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (!due.length) return [];
+    const keys = due.map((r) => [r.clientId, r.id] as [string, string]);
+    await tx
+      .update(d)
+      .set({ lockedUntil })
+      .where(pairIn(d.clientId, d.id, keys));
+    const rows = await tx
+      .select({
+        clientId: d.clientId,
+        id: d.id,
+        subscriptionId: d.subscriptionId,
+        eventId: d.eventId,
+        eventType: d.eventType,
+        eventData: e.eventData,
+        eventDate: e.createdAt,
+        callbackUrl: s.callbackUrl,
+        privateKey: s.privateKey,
+      })
+      .from(d)
+      .innerJoin(e, and(eq(e.clientId, d.clientId), eq(e.id, d.eventId)))
+      .innerJoin(s, and(eq(s.clientId, d.clientId), eq(s.id, d.subscriptionId)))
+      .where(pairIn(d.clientId, d.id, keys))
+      .orderBy(asc(d.nextAttemptAt));
+    return rows.map((r) => ({ ...r, lockedUntil }));
+  },
+  async lockDelivery(tx: Tx, clientId: string, id: string): Promise<DeliveryRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(d)
+      .where(and(eq(d.clientId, clientId), eq(d.id, id)))
+      .for('update');
+    return row;
+  },
+  async updateDelivery(tx: Tx, clientId: string, id: string, patch: Partial<typeof d.$inferInsert>): Promise<void> {
+    await tx
+      .update(d)
+      .set(patch)
+      .where(and(eq(d.clientId, clientId), eq(d.id, id)));
+  },
+  async insertAttempt(tx: Tx, row: Omit<typeof webhookAttempts.$inferInsert, 'id'>): Promise<void> {
+    await tx.insert(webhookAttempts).values({ ...row, id: webhookId('wha') });
+  },
+  /** Gives a claim back (the worker stopped before it knew the outcome): due again at once. */
+  async release(db: Db, c: ClaimedDelivery): Promise<void> {
+    await db
+      .update(d)
+      .set({ lockedUntil: null })
+      .where(and(eq(d.clientId, c.clientId), eq(d.id, c.id), eq(d.status, 'PENDING'), eq(d.lockedUntil, c.lockedUntil)));
+  },
+  async insertDeliveries(tx: Tx, rows: (typeof d.$inferInsert)[]): Promise<void> {
+    if (rows.length) await tx.insert(d).values(rows);
+  },
+  async pendingDelivery(tx: Tx, clientId: string, eventId: string, subscriptionId: string): Promise<DeliveryRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(d)
+      .where(and(eq(d.clientId, clientId), eq(d.eventId, eventId), eq(d.subscriptionId, subscriptionId), eq(d.status, 'PENDING')))
+      .for('update');
+    return row;
+  },
+  async listDeliveries(
+    db: Db,
+    clientId: string,
+    filters: { subscriptionId?: string; eventId?: string; status?: DeliveryStatus | undefined },
+    page: PageRequest,
+  ) {
+    const where: SQL[] = [eq(d.clientId, clientId)];
+    if (filters.subscriptionId !== undefined) where.push(eq(d.subscriptionId, filters.subscriptionId));
+    if (filters.eventId !== undefined) where.push(eq(d.eventId, filters.eventId));
+    if (filters.status !== undefined) where.push(eq(d.status, filters.status));
+    return fetchPage(db, d, d.seq, where, page);
+  },
+  async attemptsOf(db: Db, clientId: string, deliveryIds: string[]): Promise<AttemptRow[]> {
+    if (!deliveryIds.length) return [];
+    return db
+      .select()
+      .from(webhookAttempts)
+      .where(and(eq(webhookAttempts.clientId, clientId), inArray(webhookAttempts.deliveryId, deliveryIds)))
+      .orderBy(asc(webhookAttempts.seq));
+  },
+
+  // ---- events -------------------------------------------------------------------------------
+  async findEvent(db: Db, clientId: string, id: string): Promise<OutboxEventRow | undefined> {
+    const [row] = await db
+      .select()
+      .from(e)
+      .where(and(eq(e.clientId, clientId), eq(e.id, id)));
+    return row;
+  },
+  async lockEvent(tx: Tx, clientId: string, id: string): Promise<OutboxEventRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(e)
+      .where(and(eq(e.clientId, clientId), eq(e.id, id)))
+      .for('update');
+    return row;
+  },
+  async markDispatched(tx: Tx, clientId: string, id: string, at: Date): Promise<void> {
+    await tx
+      .update(e)
+      .set({ dispatchedAt: at })
+      .where(and(eq(e.clientId, clientId), eq(e.id, id), isNull(e.dispatchedAt)));
+  },
+};

@@ -1,0 +1,186 @@
+import type { Mode } from '../../config/index.js';
+import type { Db } from '../../db/client.js';
+import type { DeliveryStatus } from '../../db/schema-webhooks.js';
+import { inTransaction } from '../../db/tx.js';
+import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { isEventType } from '../events/index.js';
+import { type AttemptRow, type DeliveryRow, webhooksRepository as repo, type SubscriptionRow, webhookId } from './webhooks.repository.js';
+import { newKeyPair } from './webhooks.signing.js';
+import { checkCallbackUrl, UrlRefused } from './webhooks.urls.js';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function subscriptionView(row: SubscriptionRow) {
+  return {
+    id: row.id,
+    event_type: row.eventType,
+    callback_url: row.callbackUrl,
+    signature_verification_key: row.publicKey,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+function deliveryView(row: DeliveryRow, attempts: AttemptRow[]) {
+  return {
+    id: row.id,
+    subscription_id: row.subscriptionId,
+    event_id: row.eventId,
+    event_type: row.eventType,
+    status: row.status,
+    attempt_count: row.attempts,
+    next_attempt_at: row.status === 'PENDING' ? iso(row.nextAttemptAt) : null,
+    last_status_code: row.lastStatusCode,
+    last_error: row.lastError,
+    created_at: row.createdAt.toISOString(),
+    delivered_at: iso(row.deliveredAt),
+    attempts: attempts.map((a) => ({
+      attempt: a.attempt,
+      attempted_at: a.attemptedAt.toISOString(),
+      duration_ms: a.durationMs,
+      status_code: a.statusCode,
+      error: a.error,
+      succeeded: a.succeeded,
+    })),
+  };
+}
+
+/** Subscriptions, their deliveries, and redelivery (CONTRACT §9; LAYER2_API.md §2.14). */
+export class WebhooksService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly mode: Mode,
+  ) {}
+
+  async create(auth: AuthContext, input: { event_type: string; callback_url: string }) {
+    const errors: AppError[] = [];
+    if (!isEventType(input.event_type)) {
+      errors.push(new AppError('VALIDATION_ERROR', `event_type ${input.event_type} is not a known event type.`, 'event_type'));
+    }
+    const callbackUrl = input.callback_url.trim();
+    try {
+      await checkCallbackUrl(callbackUrl, this.mode);
+    } catch (err) {
+      if (!(err instanceof UrlRefused)) throw err;
+      errors.push(new AppError('VALIDATION_ERROR', err.message, 'callback_url'));
+    }
+    if (errors.length) throw AppError.many(errors.flatMap((e) => e.entries));
+    const { publicKeyHex, privateKeyPem } = newKeyPair();
+    const row = await repo.insertSubscription(this.db, {
+      clientId: auth.tenantId,
+      id: webhookId('sub'),
+      eventType: input.event_type,
+      callbackUrl,
+      publicKey: publicKeyHex,
+      privateKey: privateKeyPem,
+      createdAt: this.clock.now(),
+    });
+    return subscriptionView(row);
+  }
+
+  async get(auth: AuthContext, id: string) {
+    const row = await repo.findSubscription(this.db, auth.tenantId, id);
+    if (!row) throw notFound('Subscription', 'id');
+    return subscriptionView(row);
+  }
+
+  async list(auth: AuthContext, query: RawPageQuery & { event_type?: string }, basePath: string) {
+    const page = parsePageQuery(query);
+    const { rows, total } = await repo.listSubscriptions(this.db, auth.tenantId, query.event_type, page);
+    const result = buildPage(page, rows, total, basePath, { event_type: query.event_type });
+    return { ...result, items: result.items.map(subscriptionView) };
+  }
+
+  /** Deletes a subscription: nothing more is sent to it (its pending deliveries are CANCELLED). */
+  async delete(auth: AuthContext, id: string) {
+    const row = await inTransaction(this.db, (tx) => repo.deleteSubscription(tx, auth.tenantId, id, this.clock.now()));
+    if (!row) throw notFound('Subscription', 'id');
+    return { id: row.id };
+  }
+
+  /** Deliveries of a subscription or of an event, newest first, each with its attempts. */
+  async deliveries(
+    auth: AuthContext,
+    of: { subscriptionId: string } | { eventId: string },
+    query: RawPageQuery & { status?: DeliveryStatus },
+    basePath: string,
+  ) {
+    if ('subscriptionId' in of) {
+      if (!(await repo.findSubscription(this.db, auth.tenantId, of.subscriptionId))) throw notFound('Subscription', 'id');
+    } else if (!(await this.eventExists(auth, of.eventId))) {
+      throw notFound('Event', 'id');
+    }
+    const page = parsePageQuery(query);
+    const { rows, total } = await repo.listDeliveries(this.db, auth.tenantId, { ...of, status: query.status }, page);
+    const result = buildPage(page, rows, total, basePath, { status: query.status });
+    const attempts = await repo.attemptsOf(
+      this.db,
+      auth.tenantId,
+      result.items.map((r) => r.id),
+    );
+    return {
+      ...result,
+      items: result.items.map((r) =>
+        deliveryView(
+          r,
+          attempts.filter((a) => a.deliveryId === r.id),
+        ),
+      ),
+    };
+  }
+
+  private async eventExists(auth: AuthContext, eventId: string): Promise<boolean> {
+    return (await repo.findEvent(this.db, auth.tenantId, eventId)) !== undefined;
+  }
+
+  /**
+   * Sends an event again to the client's live subscriptions of its type (or the one named):
+   * a new PENDING delivery each, due now; a delivery still PENDING is made due now instead.
+   */
+  async redeliver(auth: AuthContext, eventId: string, subscriptionId?: string) {
+    return inTransaction(this.db, async (tx) => {
+      const event = await repo.lockEvent(tx, auth.tenantId, eventId);
+      if (!event) throw notFound('Event', 'id');
+      let subs = await repo.liveSubscriptionsOf(tx, auth.tenantId, event.eventType);
+      if (subscriptionId !== undefined) {
+        const named = await repo.findSubscription(tx, auth.tenantId, subscriptionId);
+        if (!named) throw notFound('Subscription', 'subscription_id');
+        if (named.eventType !== event.eventType) {
+          throw new AppError(
+            'VALIDATION_ERROR',
+            `The subscription is for ${named.eventType} events; this event is ${event.eventType}.`,
+            'subscription_id',
+          );
+        }
+        subs = [named];
+      }
+      const now = this.clock.now();
+      const fresh: Parameters<typeof repo.insertDeliveries>[1] = [];
+      for (const sub of subs) {
+        const pending = await repo.pendingDelivery(tx, auth.tenantId, event.id, sub.id);
+        if (pending) {
+          await repo.updateDelivery(tx, auth.tenantId, pending.id, { nextAttemptAt: now });
+          continue;
+        }
+        fresh.push({
+          clientId: auth.tenantId,
+          id: webhookId('whd'),
+          subscriptionId: sub.id,
+          eventId: event.id,
+          eventType: event.eventType,
+          status: 'PENDING',
+          attempts: 0,
+          nextAttemptAt: now,
+          createdAt: now,
+        });
+      }
+      await repo.insertDeliveries(tx, fresh);
+      // Every live subscription has it now: the dispatcher must not add a second delivery.
+      if (subscriptionId === undefined) await repo.markDispatched(tx, auth.tenantId, event.id, now);
+      return { id: event.id, deliveries: subs.length };
+    });
+  }
+}
