@@ -31,7 +31,7 @@ import {
   IncomingFundsService,
   suspenseRoutes,
 } from './modules/deposits/index.js';
-import { DocumentsService, documentsRoutes } from './modules/documents/index.js';
+import { DocumentsService, documentsRoutes, withdrawalDocuments } from './modules/documents/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
 import { LedgerService } from './modules/ledger/index.js';
@@ -106,14 +106,6 @@ export interface BuildOptions {
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
-/** Until documents can belong to withdrawals, no RFI is asked (see WithdrawalDocuments). */
-const withdrawalDocuments = {
-  request: async (): Promise<string> => {
-    throw new Error('withdrawal documents are not available');
-  },
-  statusOf: async () => undefined,
-};
-
 /** How long a requested transfer can be accepted (Layer2's valid_until). */
 const TRANSFER_VALIDITY_SECONDS = 900;
 
@@ -172,13 +164,23 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const deposits = new DepositsService(database.db, clock, ledger, guard, accounts);
     const incoming = new IncomingFundsService(database.db, clock, ledger);
     const payors = new PayorsService(database.db, clock);
-    const withdrawals = new WithdrawalsService(database.db, clock, ledger, guard, withdrawalDocuments, undefined);
+    const withdrawals = new WithdrawalsService(
+      database.db,
+      clock,
+      ledger,
+      guard,
+      withdrawalDocuments,
+      config.withdrawalRfiThreshold > 0 ? BigInt(config.withdrawalRfiThreshold) : undefined,
+    );
     const withdrawalLifecycle = new WithdrawalLifecycle(withdrawals);
     const rates = new TableRates(database.db, clock);
     if (config.mode === 'sandbox') await rates.seedDefaults();
     const exchanges = new ExchangesService(database.db, clock, ledger, guard, rates);
     const applications = new ApplicationsService(database.db, clock, ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
-    const documents = new DocumentsService(database.db, clock, applications.documentHooks());
+    const documents = new DocumentsService(database.db, clock, {
+      application: applications.documentHooks(),
+      withdrawal: withdrawals.documentHooks(),
+    });
     const counterparties = new CounterpartiesService(database.db, clock, ajv, { sandbox: config.mode === 'sandbox' });
     const counterpartyLinking = new CounterpartyLinking(database.db, clock, config.mode === 'sandbox');
     const events = new EventsService(database.db);

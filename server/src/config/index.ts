@@ -28,6 +28,8 @@ export interface Config {
   schedulerIntervalMs: number;
   /** Days without activity after which accounts and customers become DORMANT. */
   dormancyDays: number;
+  /** Withdrawals of at least this many units of their asset need a supporting document; 0 = never. */
+  withdrawalRfiThreshold: number;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     schedulerIntervalMs: int(env, 'SCHEDULER_INTERVAL_MS', 1000, 0, 3_600_000),
     dormancyDays: int(env, 'DORMANCY_DAYS', 365, 1, 36500),
+    withdrawalRfiThreshold: int(env, 'WITHDRAWAL_RFI_THRESHOLD', 10000, 0, 1_000_000_000_000),
   };
   return Object.freeze(config);
 }

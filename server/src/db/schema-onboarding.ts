@@ -71,7 +71,8 @@ export const documents = pgTable(
   {
     clientId: text('client_id').notNull(),
     id: text('id').notNull(),
-    applicationId: text('application_id').notNull(),
+    applicationId: text('application_id'),
+    withdrawalId: text('withdrawal_id'),
     individualId: text('individual_id'),
     ownerKey: text('owner_key').notNull(),
     documentType: text('document_type').notNull(),

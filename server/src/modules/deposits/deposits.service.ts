@@ -282,6 +282,17 @@ export class DepositsService {
       if (!account || d.holdId === null || d.amount === null) throw new Error(`deposit ${d.id} has no hold`);
       if (d.status === 'ACCEPTED') {
         await this.ledger.voidHold(tx, d.holdId, 'VOIDED', at);
+        const [held] = await this.ledger.holdRowIds(tx, d.holdId);
+        if (held) {
+          await writeEvents(tx, [
+            transactionEvent(
+              auth.tenantId,
+              'CANCELLED',
+              { id: held, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id },
+              at,
+            ),
+          ]);
+        }
       } else {
         const omnibus = await this.ledger.platformAccount(tx, 'omnibus:ACH', d.assetTypeId, at);
         const txnId = newId('transaction');

@@ -15,6 +15,24 @@ const ownerKeyOf = (r: Requirement) => r.individualId ?? 'application';
 const byId = (clientId: string, id: string) => and(eq(documents.clientId, clientId), eq(documents.id, id));
 
 export const documentsRepository = {
+  /** A document the platform asks of a withdrawal (RFI); returns its id. */
+  async requestForWithdrawal(tx: Tx, clientId: string, withdrawalId: string, documentType: string, at: Date): Promise<string> {
+    const id = newId('document');
+    await tx.insert(documents).values({
+      clientId,
+      id,
+      applicationId: null,
+      withdrawalId,
+      individualId: null,
+      ownerKey: 'withdrawal',
+      documentType,
+      status: 'MISSING',
+      required: true,
+      createdAt: at,
+      updatedAt: at,
+    });
+    return id;
+  },
   async find(db: Db | Tx, clientId: string, id: string): Promise<DocumentRow | undefined> {
     const [row] = await db.select().from(documents).where(byId(clientId, id));
     return row;

@@ -17,7 +17,8 @@ export const Document = Type.Object({
   id: Type.String(),
   status: DocStatus,
   document: Type.Unsafe<string>({ type: 'string', enum: Object.keys(DOCUMENT_TYPES) }),
-  application_id: Type.String(),
+  application_id: Type.Union([Type.String(), Type.Null()], { description: 'The application the document is for, if any.' }),
+  withdrawal_id: Type.Union([Type.String(), Type.Null()], { description: 'The withdrawal that asked for it (RFI), if any.' }),
   individual_id: Type.Union([Type.String(), Type.Null()], {
     description: 'The individual the document is about; null for the application itself.',
   }),

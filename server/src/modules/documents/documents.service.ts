@@ -9,13 +9,22 @@ import { type DocumentRow, documentsRepository } from './documents.repository.js
 import { cleanFilename, sniff } from './documents.types.js';
 
 /**
- * What the owner of documents (applications) does around a document change, in the same
- * transaction: lock and check the application first, recompute its status after.
+ * What the owner of documents (an application, or a withdrawal waiting for an RFI) does around a
+ * document change, in the same transaction: lock and check itself first, react after.
  */
 export interface DocumentOwnerHooks {
-  /** Locks the application; refuses with NOT_UPDATABLE when it does not take this change now. */
-  lockOwner(tx: Tx, auth: AuthContext, applicationId: string, change: 'upload' | 'review'): Promise<void>;
-  afterChange(tx: Tx, auth: AuthContext, applicationId: string, at: Date): Promise<void>;
+  /** Locks the owner; refuses with NOT_UPDATABLE when it does not take this change now. */
+  lockOwner(tx: Tx, auth: AuthContext, ownerId: string, change: 'upload' | 'review'): Promise<void>;
+  afterChange(tx: Tx, auth: AuthContext, ownerId: string, at: Date): Promise<void>;
+}
+
+export type DocumentOwnerKind = 'application' | 'withdrawal';
+export type DocumentOwners = Record<DocumentOwnerKind, DocumentOwnerHooks>;
+
+function ownerOf(row: DocumentRow): { kind: DocumentOwnerKind; id: string } {
+  if (row.applicationId !== null) return { kind: 'application', id: row.applicationId };
+  if (row.withdrawalId !== null) return { kind: 'withdrawal', id: row.withdrawalId };
+  throw new Error(`document ${row.id} has no owner`);
 }
 
 export function documentView(row: DocumentRow) {
@@ -24,6 +33,7 @@ export function documentView(row: DocumentRow) {
     status: row.status,
     document: row.documentType,
     application_id: row.applicationId,
+    withdrawal_id: row.withdrawalId,
     individual_id: row.individualId,
     required: row.required,
     file:
@@ -48,7 +58,7 @@ export class DocumentsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly owner: DocumentOwnerHooks,
+    private readonly owners: DocumentOwners,
   ) {}
 
   async get(auth: AuthContext, id: string): Promise<DocumentView> {
@@ -67,8 +77,9 @@ export class DocumentsService {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file is not a PDF, JPEG or PNG (recognised by its content, not its name).', 'file');
     }
     const sha256 = createHash('sha256').update(file.content).digest('hex');
+    const owner = ownerOf(found);
     const row = await inTransaction(this.db, async (tx) => {
-      await this.owner.lockOwner(tx, auth, found.applicationId, 'upload');
+      await this.owners[owner.kind].lockOwner(tx, auth, owner.id, 'upload');
       const current = await documentsRepository.lock(tx, auth.tenantId, id);
       if (!current) throw notFound('Document', 'document_id');
       const at = this.clock.now();
@@ -81,15 +92,15 @@ export class DocumentsService {
       );
       await writeHistory(
         tx,
-        'application',
-        current.applicationId,
+        owner.kind,
+        owner.id,
         [
           { field: `documents.${id}.status`, before: current.status, after: stored.status },
           { field: `documents.${id}.sha256`, before: current.sha256, after: sha256 },
         ].filter((c) => c.before !== c.after),
         { auth, at },
       );
-      await this.owner.afterChange(tx, auth, current.applicationId, at);
+      await this.owners[owner.kind].afterChange(tx, auth, owner.id, at);
       return stored;
     });
     return documentView(row);
@@ -107,8 +118,9 @@ export class DocumentsService {
   async review(auth: AuthContext, id: string, body: { decision: 'APPROVED' | 'REJECTED'; reason: string }): Promise<DocumentView> {
     const found = await documentsRepository.find(this.db, auth.tenantId, id);
     if (!found) throw notFound('Document', 'id');
+    const owner = ownerOf(found);
     const row = await inTransaction(this.db, async (tx) => {
-      await this.owner.lockOwner(tx, auth, found.applicationId, 'review');
+      await this.owners[owner.kind].lockOwner(tx, auth, owner.id, 'review');
       const current = await documentsRepository.lock(tx, auth.tenantId, id);
       if (!current) throw notFound('Document', 'id');
       if (current.uploadedAt === null || current.status === 'MISSING' || current.status === 'CHANGES_REQUESTED') {
@@ -120,18 +132,12 @@ export class DocumentsService {
       }
       const at = this.clock.now();
       const reviewed = await documentsRepository.review(tx, auth.tenantId, id, body.decision, body.reason, at);
-      await writeHistory(
-        tx,
-        'application',
-        current.applicationId,
-        [{ field: `documents.${id}.status`, before: current.status, after: body.decision }],
-        {
-          auth,
-          reason: body.reason,
-          at,
-        },
-      );
-      await this.owner.afterChange(tx, auth, current.applicationId, at);
+      await writeHistory(tx, owner.kind, owner.id, [{ field: `documents.${id}.status`, before: current.status, after: body.decision }], {
+        auth,
+        reason: body.reason,
+        at,
+      });
+      await this.owners[owner.kind].afterChange(tx, auth, owner.id, at);
       return reviewed;
     });
     return documentView(row);

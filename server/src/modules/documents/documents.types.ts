@@ -14,6 +14,8 @@ export const DOCUMENT_TYPES = {
   INCORPORATION_DOCUMENTS: 'Certificate of incorporation or formation, and articles (or equivalent constitutional documents).',
   PARTNERSHIP_AGREEMENT: 'The partnership agreement.',
   LLC_AGREEMENT: 'The LLC (operating) agreement.',
+  // Ledgerline addition, for withdrawal RFIs (LAYER2_API.md §2.9: "invoice etc.").
+  INVOICE: 'A document supporting the payment: an invoice, a contract or a statement of the obligation.',
 } as const;
 export type DocumentType = keyof typeof DOCUMENT_TYPES;
 

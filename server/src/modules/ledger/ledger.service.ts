@@ -173,12 +173,13 @@ export class LedgerService {
     const key = `${code}|${assetTypeId}`;
     const cached = this.platformIds.get(key);
     if (cached !== undefined) return cached;
-    await db
+    const fullCode = `${code}:${assetTypeId}`;
+    const [created] = await db
       .insert(ledgerAccounts)
       .values({
         clientId: null,
         kind: 'platform',
-        code: `${code}:${assetTypeId}`,
+        code: fullCode,
         assetTypeId,
         allowNegative: true,
         posted: 0n,
@@ -186,12 +187,16 @@ export class LedgerService {
         pendingOut: 0n,
         createdAt: at,
       })
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ id: ledgerAccounts.id });
+    // Created in the caller's transaction: it may still roll back, so it is not cached yet.
+    if (created) return created.id;
+    // Already there: ON CONFLICT waited for its creator to commit, so the row is durable.
     const [row] = await db
       .select({ id: ledgerAccounts.id })
       .from(ledgerAccounts)
-      .where(and(eq(ledgerAccounts.code, `${code}:${assetTypeId}`), eq(ledgerAccounts.kind, 'platform')));
-    if (!row) throw new Error(`platform account ${code}:${assetTypeId} could not be created`);
+      .where(and(eq(ledgerAccounts.code, fullCode), eq(ledgerAccounts.kind, 'platform')));
+    if (!row) throw new Error(`platform account ${fullCode} could not be created`);
     this.platformIds.set(key, row.id);
     return row.id;
   }

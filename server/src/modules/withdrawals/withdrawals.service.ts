@@ -106,8 +106,7 @@ export class WithdrawalsService {
       assertCounterpartyUsable(cp);
       const id = newId('withdrawal');
       const rfi = this.rfiThreshold !== undefined && amount >= this.rfiThreshold * 10n ** BigInt(asset.decimals);
-      const documentId = rfi ? await this.documents.request(tx, auth.tenantId, id, at) : null;
-      const [created] = await tx
+      const [inserted] = await tx
         .insert(withdrawals)
         .values({
           clientId: auth.tenantId,
@@ -122,12 +121,14 @@ export class WithdrawalsService {
           memo: input.memo ?? null,
           status: rfi ? 'CHANGES_REQUESTED' : 'REQUESTED',
           validUntil: new Date(at.getTime() + VALIDITY_SECONDS * 1000),
-          documentId,
           createdAt: at,
           updatedAt: at,
         })
         .returning();
+      let created = inserted as WithdrawalRow;
       if (rfi) {
+        // The document refers to the withdrawal: it is issued once the withdrawal row exists.
+        created = await this.update(tx, created, { documentId: await this.documents.request(tx, auth.tenantId, id, at), updatedAt: at });
         await writeEvents(tx, [
           {
             clientId: auth.tenantId,
@@ -139,7 +140,7 @@ export class WithdrawalsService {
           },
         ]);
       }
-      return created as WithdrawalRow;
+      return created;
     });
     return this.view(row);
   }
@@ -161,6 +162,24 @@ export class WithdrawalsService {
       .where(and(eq(withdrawals.clientId, w.clientId), eq(withdrawals.id, w.id)))
       .returning();
     return row as WithdrawalRow;
+  }
+
+  /** What documents do to a withdrawal: upload only while it waits or is still unaccepted; an upload lets it continue. */
+  documentHooks() {
+    return {
+      lockOwner: async (tx: Tx, auth: AuthContext, withdrawalId: string, change: 'upload' | 'review') => {
+        const w = await this.lock(tx, auth.tenantId, withdrawalId);
+        if (change === 'upload' && w.status !== 'CHANGES_REQUESTED' && w.status !== 'REQUESTED') {
+          throw new AppError('NOT_UPDATABLE', `The withdrawal is ${w.status}: its document can no longer be replaced.`, 'status');
+        }
+      },
+      afterChange: async (tx: Tx, auth: AuthContext, withdrawalId: string, at: Date) => {
+        const doc = (await this.lock(tx, auth.tenantId, withdrawalId)).documentId; // inside the transaction
+        const state = doc ? await this.documents.statusOf(tx, auth.tenantId, doc) : undefined;
+        if (state?.status === 'SUBMITTED' || state?.status === 'APPROVED')
+          await this.documentSubmitted(tx, auth.tenantId, withdrawalId, at);
+      },
+    };
   }
 
   /** A document arrived for an RFI: the withdrawal continues (CHANGES_REQUESTED -> REQUESTED). */
