@@ -58,6 +58,7 @@ import { signingPlugin } from './platform/signing.plugin.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
+import { baseOf } from './shared/status.js';
 import { createAjv } from './shared/validator.js';
 
 export interface Services {
@@ -153,7 +154,16 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey);
     const catalogue = new CatalogueService(database.db, clock);
     const accounts = new AccountsService(database.db, clock, ajv, catalogue);
-    const customers = new CustomersService(database.db, clock, ajv, accounts.customerHooks());
+    const counterparties = new CounterpartiesService(database.db, clock, ajv, { sandbox: config.mode === 'sandbox' });
+    const accountHooks = accounts.customerHooks();
+    // Closing a customer closes its (empty) accounts and its counterparties, in one transaction.
+    const customers = new CustomersService(database.db, clock, ajv, {
+      accountsOf: accountHooks.accountsOf,
+      onStatusChange: async (tx, ctx) => {
+        await accountHooks.onStatusChange?.(tx, ctx);
+        if (baseOf(ctx.to) === 'CLOSED') await counterparties.closeForCustomer(tx, ctx.auth, ctx.customer.id, ctx.at);
+      },
+    });
     const ledger = new LedgerService();
     const adjustments = new AdjustmentsService(database.db, clock, ledger);
     const transactions = new TransactionsService(database.db);
@@ -181,7 +191,6 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       application: applications.documentHooks(),
       withdrawal: withdrawals.documentHooks(),
     });
-    const counterparties = new CounterpartiesService(database.db, clock, ajv, { sandbox: config.mode === 'sandbox' });
     const counterpartyLinking = new CounterpartyLinking(database.db, clock, config.mode === 'sandbox');
     const events = new EventsService(database.db);
     const webhooks = new WebhooksService(database.db, clock, config.mode);

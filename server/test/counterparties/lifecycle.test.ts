@@ -211,3 +211,28 @@ describe('status machine (CONTRACT §5)', () => {
     ]);
   });
 });
+
+describe('closing the customer', () => {
+  it('closes its counterparties in the same transaction; one held by the operator (_L2F) stops the client', async () => {
+    const app = await getApp();
+    const t = await newTenant(app);
+    const c = await tenantWithCustomer(t);
+    const a = await createCounterparty(t.api, bodyFor('FIAT_US', c));
+    const b = await createCounterparty(t.api, bodyFor('FIAT_US', c));
+    expect((await t.operator.patch(`${CP}/${b.id}`, { status: 'FROZEN_L2F' })).status).toBe(200);
+    expectError(await t.api.patch(`/v1/customers/${c}`, { status: 'CLOSED' }), 403, 'L2F_STATUS_RESERVED', 'status');
+    expect([(await getCounterparty(t.api, a.id)).status, (await t.api.get(`/v1/customers/${c}`)).body.data.status]).toEqual([
+      'ACTIVE',
+      'ACTIVE',
+    ]);
+
+    expect((await t.operator.patch(`/v1/customers/${c}`, { status: 'CLOSED' })).status).toBe(200);
+    expect([(await getCounterparty(t.api, a.id)).status, (await getCounterparty(t.api, b.id)).status]).toEqual(['CLOSED', 'CLOSED']);
+    expect((await eventsOf(app, t.clientId, a.id)).map(([type]) => type).at(-1)).toBe('COUNTERPARTY_CLOSED');
+    expect(historyFacts(await historyOf(t.api, `${CP}/${a.id}`)).at(0)).toMatchObject({
+      field: 'status',
+      before: 'ACTIVE',
+      after: 'CLOSED',
+    });
+  });
+});

@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { counterparties } from '../../db/schema-counterparties.js';
@@ -24,6 +24,15 @@ export const counterpartiesRepository = {
     return row;
   },
   /** For money movements: the counterparty cannot change status while the movement commits. */
+  /** A customer's counterparties, locked in id order. */
+  async lockOfCustomer(tx: Tx, clientId: string, customerId: string): Promise<CounterpartyRow[]> {
+    return tx
+      .select()
+      .from(counterparties)
+      .where(and(eq(counterparties.clientId, clientId), eq(counterparties.customerId, customerId)))
+      .orderBy(asc(counterparties.id))
+      .for('update');
+  },
   async share(tx: Tx, clientId: string, id: string): Promise<CounterpartyRow | undefined> {
     const [row] = await tx.select().from(counterparties).where(byId(clientId, id)).for('share');
     return row;

@@ -127,6 +127,25 @@ export class CounterpartiesService {
     return updated;
   }
 
+  /**
+   * Closing a customer closes its counterparties, in the customer's transaction and by the same
+   * actor (so one held by the operator, _L2F, stops a client from closing the customer).
+   */
+  async closeForCustomer(tx: Tx, auth: AuthContext, customerId: string, at: Date): Promise<void> {
+    const owned = await repo.lockOfCustomer(tx, auth.tenantId, customerId);
+    for (const c of owned) {
+      const from = c.status as Status;
+      if (baseOf(from) === 'CLOSED' || !checkTransition(from, 'CLOSED', auth, 'counterparty')) continue;
+      await repo.update(tx, auth.tenantId, c.id, { status: 'CLOSED', updatedAt: at });
+      await writeHistory(tx, 'counterparty', c.id, [{ field: 'status', before: from, after: 'CLOSED' }], {
+        auth,
+        reason: 'customer closed',
+        at,
+      });
+      await writeEvents(tx, [this.event(auth, c.id, 'CLOSED', at)]);
+    }
+  }
+
   /** POST /v1/simulations/counterparties/{id}/screening (sandbox). */
   async simulateScreening(auth: AuthContext, id: string, body: { result: ScreeningResult; reason?: string | undefined }) {
     const row = await inTransaction(this.db, async (tx) => {
