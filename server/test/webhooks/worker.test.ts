@@ -10,7 +10,7 @@ const quiet = { warn: () => {}, error: () => {} };
 describe('worker lifecycle', () => {
   it('runs when the app is ready unless WEBHOOK_WORKER=false, and stops when it closes', async () => {
     // A clock in the past: this worker never finds another test's delivery due.
-    const on = await makeApp({}, { clock: manualClock(Date.UTC(2000, 0, 1)) });
+    const on = await makeApp({ WEBHOOK_WORKER: 'true' }, { clock: manualClock(Date.UTC(2000, 0, 1)) });
     const off = await makeApp({ WEBHOOK_WORKER: 'false' });
     expect(on.ledgerline.webhookWorker.started).toBe(true);
     expect(off.ledgerline.webhookWorker.started).toBe(false);
