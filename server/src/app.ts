@@ -1,10 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config/index.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
-import { platformSettings } from './db/schema.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { WebhookWorker } from './jobs/webhooks.worker.js';
 import { AccountsService, accountsRoutes } from './modules/accounts/index.js';
@@ -38,7 +36,7 @@ import { LedgerService } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
 import { PayorsService, payorsRoutes } from './modules/payors/index.js';
 import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
-import { CLOCK_SETTING, clockSimulationRoutes } from './modules/simulations/index.js';
+import { clockSimulationRoutes } from './modules/simulations/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
 import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
 import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
@@ -55,7 +53,7 @@ import { metricsPlugin } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
-import { type Clock, systemClock } from './shared/clock.js';
+import { type Clock, enterClockScope, systemClock, wallClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
 import { baseOf } from './shared/status.js';
@@ -112,7 +110,8 @@ const TRANSFER_VALIDITY_SECONDS = 900;
 
 /** Builds the application. Never listens: main.ts does, tests inject. */
 export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  let clockOrUndefined = opts.clock;
+  // Business time: the test's clock, or real time plus the current client's sandbox offset.
+  const clock: Clock = opts.clock ?? systemClock();
   const ownsDatabase = !opts.database;
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
 
@@ -131,18 +130,14 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
 
   try {
     await migrate(database);
-    if (!clockOrUndefined) {
-      // Sandbox time survives restarts: the offset moved by POST /v1/simulations/clock is stored.
-      const [row] = await database.db.select().from(platformSettings).where(eq(platformSettings.key, CLOCK_SETTING));
-      clockOrUndefined = systemClock(config.mode === 'sandbox' && typeof row?.value === 'number' ? row.value : 0);
-    }
-    const clock: Clock = clockOrUndefined;
     // Tokens, signature windows and idempotency keys live in real time: moving the sandbox clock
     // must not expire a developer's token or refuse their signatures. (Tests inject one clock.)
-    const realClock: Clock = opts.clock ?? systemClock(0);
+    const realClock: Clock = opts.clock ?? wallClock();
     const scheduler = new Scheduler(
       () => clock.now(),
       (name, err) => app.log.error({ err, task: name }, 'scheduled task failed'),
+      // Clients whose sandbox clock runs ahead get their own pass, in their own time.
+      () => clients.withClockOffsets(),
     );
     const ajv = createAjv(clock);
     app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
@@ -228,6 +223,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       },
     });
 
+    // Each request runs in a clock scope: the auth step sets its client's sandbox offset.
+    app.addHook('onRequest', (_request, _reply, done) => enterClockScope(done));
     app.addHook('onSend', async (request, reply, payload) => {
       reply.header('x-l2f-request-id', request.id);
       return payload;

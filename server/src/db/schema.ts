@@ -24,6 +24,7 @@ export const clients = pgTable('clients', {
   isOperator: boolean('is_operator').notNull(),
   tokensValidAfter: ts('tokens_valid_after').notNull(),
   exchangeSpreadBps: integer('exchange_spread_bps').notNull().default(0),
+  sandboxClockOffsetMs: bigint('sandbox_clock_offset_ms', { mode: 'number' }).notNull().default(0),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
   seq: seq(),

@@ -6,6 +6,8 @@
  * The background loop runs every `intervalMs` for all clients; the sandbox clock route runs the
  * tasks at once for the client that moved the clock.
  */
+import { withClockOffset } from '../shared/clock.js';
+
 export type DueTask = (now: Date, clientId?: string) => Promise<number>;
 
 export class Scheduler {
@@ -16,6 +18,8 @@ export class Scheduler {
   constructor(
     private readonly now: () => Date,
     private readonly onError: (name: string, err: unknown) => void,
+    /** Clients whose sandbox clock is ahead: the background loop gives each a pass in its time. */
+    private readonly offsets: () => Promise<{ clientId: string; offsetMs: number }[]> = async () => [],
   ) {}
 
   register(name: string, run: DueTask): void {
@@ -36,11 +40,19 @@ export class Scheduler {
     return done;
   }
 
+  /** Every client in real time, then each client whose sandbox clock runs ahead, in its own time. */
+  private async backgroundPass(): Promise<void> {
+    await this.runDue();
+    for (const { clientId, offsetMs } of await this.offsets()) {
+      await withClockOffset(offsetMs, () => this.runDue(clientId));
+    }
+  }
+
   start(intervalMs: number): void {
     if (intervalMs <= 0 || this.timer) return;
     this.timer = setInterval(() => {
       if (this.running) return; // never overlap with ourselves
-      this.running = this.runDue().then(
+      this.running = this.backgroundPass().then(
         () => {
           this.running = undefined;
         },

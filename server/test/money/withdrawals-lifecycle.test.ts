@@ -192,7 +192,8 @@ describe('withdrawals: cancel, fail, return, expiry', () => {
   it('accepted after valid_until before the clock ran: 400 EXPIRED, and it is EXPIRED', async () => {
     const { app, t, accountId, cp } = await setup();
     const w = await ok(create(t, accountId, cp));
-    app.ledgerline.clock.advance(901); // time passes; the due work has not run yet
+    // Time passes for this client (its sandbox clock); the due work has not run yet.
+    await app.ledgerline.services.clients.setClockOffset(t.clientId, 901_000);
     expectError(await t.api.post(`/v1/withdrawals/${w.id}/accept`), 400, 'EXPIRED');
     expect((await get(t, w.id)).status).toBe('EXPIRED');
     expect(await agree(t, accountId, USD)).toEqual({ current: '500', available: '500' });

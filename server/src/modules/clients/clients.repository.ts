@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { clients } from '../../db/schema.js';
 
@@ -24,6 +24,12 @@ export const clientsRepository = {
   async findOperator(db: Db | Tx): Promise<ClientRow | undefined> {
     const [row] = await db.select().from(clients).where(eq(clients.isOperator, true)).limit(1);
     return row;
+  },
+  async withClockOffsets(db: Db | Tx): Promise<{ clientId: string; offsetMs: number }[]> {
+    return db
+      .select({ clientId: clients.id, offsetMs: clients.sandboxClockOffsetMs })
+      .from(clients)
+      .where(ne(clients.sandboxClockOffsetMs, 0));
   },
   async countTenants(db: Db | Tx): Promise<number> {
     const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(clients).where(eq(clients.isOperator, false));

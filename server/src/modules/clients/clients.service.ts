@@ -189,6 +189,15 @@ export class ClientsService {
     return { id, generatedSecret: secret };
   }
 
+  /** Clients whose sandbox clock runs ahead of real time, with their offsets. */
+  async withClockOffsets(): Promise<{ clientId: string; offsetMs: number }[]> {
+    return clientsRepository.withClockOffsets(this.db);
+  }
+
+  async setClockOffset(id: string, offsetMs: number): Promise<void> {
+    await clientsRepository.update(this.db, id, { sandboxClockOffsetMs: offsetMs });
+  }
+
   async hasTenants(): Promise<boolean> {
     return (await clientsRepository.countTenants(this.db)) > 0;
   }

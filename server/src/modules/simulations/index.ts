@@ -1,1 +1,1 @@
-export { CLOCK_SETTING, clockSimulationRoutes } from './simulations.routes.js';
+export { clockSimulationRoutes } from './simulations.routes.js';

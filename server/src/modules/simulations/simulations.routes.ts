@@ -1,16 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { platformSettings } from '../../db/schema.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
 
-export const CLOCK_SETTING = 'sandbox_clock_offset_ms';
-
 /**
- * Sandbox simulations (CONTRACT §10), registered only in sandbox mode. The clock: moving it
- * forward persists the offset (so a restart keeps sandbox time) and runs the due work — rail
- * delays, expiries, dormancy — at once for the calling client.
+ * Sandbox simulations (CONTRACT §10), registered only in sandbox mode. The clock is the calling
+ * client's own (docs/adr/0003): moving it stores the client's offset (every process and restart
+ * sees it) and runs the due work — rail delays, expiries, dormancy — at once, in that time.
  */
 export const clockSimulationRoutes: FastifyPluginAsyncTypebox<{ scheduler: Scheduler }> = async (app, { scheduler }) => {
   app.post(
@@ -31,13 +28,10 @@ export const clockSimulationRoutes: FastifyPluginAsyncTypebox<{ scheduler: Sched
       },
     },
     async (request) => {
-      const { clock, database } = app.ledgerline;
+      const { clock, services } = app.ledgerline;
       const now = clock.advance(request.body.advance_seconds);
-      const offset = clock.offsetMs?.() ?? 0;
-      await database.db
-        .insert(platformSettings)
-        .values({ key: CLOCK_SETTING, value: offset })
-        .onConflictDoUpdate({ target: platformSettings.key, set: { value: offset } });
+      const offset = clock.offsetMs?.();
+      if (offset !== undefined) await services.clients.setClockOffset(request.auth.tenantId, offset);
       const processed = await scheduler.runDue(request.auth.tenantId);
       return { data: { now: now.toISOString(), processed } };
     },

@@ -110,7 +110,9 @@ export const webhooksRepository = {
           eventType: ev.eventType,
           status: 'PENDING',
           attempts: 0,
-          nextAttemptAt: ev.createdAt, // due from the moment the event happened
+          // Due from the moment the event happened, and never later than now: a client whose sandbox
+          // clock runs ahead stamps its events in the future, and its webhooks must not wait for it.
+          nextAttemptAt: ev.createdAt < now ? ev.createdAt : now,
           createdAt: now,
         });
       }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ClientRow } from '../../modules/clients/clients.repository.js';
 import type { ClientsService } from '../../modules/clients/clients.service.js';
+import { setClockOffset } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { ADMIN_SCOPE, type Scope } from '../../shared/scopes.js';
 import type { RateLimiter } from '../rate-limit.js';
@@ -100,6 +101,8 @@ async function authenticate(request: FastifyRequest, opts: AuthPluginOptions, ro
     );
   }
   request.auth = { caller, tenant, tenantId: tenant.id, operator, scopes };
+  // Business time for this request is the tenant's (its sandbox clock; 0 in production).
+  setClockOffset(tenant.sandboxClockOffsetMs);
 }
 
 export const authPlugin = fp<AuthPluginOptions>(
