@@ -49,11 +49,25 @@ export interface CreateClientInput {
   exchange_spread_bps?: number | undefined;
 }
 
+/** How long a client row read for authentication may be reused by this process. */
+export const CLIENT_CACHE_MS = 1000;
+
 export class ClientsService {
+  /**
+   * Every request authenticates its client: a row read in the last second is reused. Writes made
+   * through this process drop their entry at once; other processes see them within a second
+   * (a scope change, a rotation, a sandbox clock move).
+   */
+  private readonly cache = new Map<string, { row: ClientRow | undefined; until: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
+
+  private forget(id: string): void {
+    this.cache.delete(id);
+  }
 
   async create(input: CreateClientInput): Promise<ClientView & { client_secret: string }> {
     const secret = newSecret();
@@ -95,6 +109,7 @@ export class ClientsService {
     },
   ): Promise<ClientView> {
     await this.get(id);
+    this.forget(id);
     const row = await clientsRepository.update(this.db, id, {
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.regulated !== undefined && { regulated: patch.regulated }),
@@ -109,6 +124,7 @@ export class ClientsService {
   /** A new secret; the old one stops working at once, and so do tokens issued before now. */
   async rotateSecret(id: string): Promise<ClientView & { client_secret: string }> {
     await this.get(id);
+    this.forget(id);
     const secret = newSecret();
     const now = this.clock.now();
     const row = await clientsRepository.update(this.db, id, {
@@ -130,7 +146,13 @@ export class ClientsService {
   }
 
   async find(id: string): Promise<ClientRow | undefined> {
-    return clientsRepository.find(this.db, id);
+    const hit = this.cache.get(id);
+    const now = performance.now();
+    if (hit && hit.until > now) return hit.row;
+    const row = await clientsRepository.find(this.db, id);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(id, { row, until: now + CLIENT_CACHE_MS });
+    return row;
   }
 
   /**
@@ -196,6 +218,7 @@ export class ClientsService {
 
   async setClockOffset(id: string, offsetMs: number): Promise<void> {
     await clientsRepository.update(this.db, id, { sandboxClockOffsetMs: offsetMs });
+    this.forget(id);
   }
 
   async hasTenants(): Promise<boolean> {

@@ -14,10 +14,27 @@ const view = (k: KeyRow) => ({ id: k.id, public_key: k.publicKey, created_at: k.
 
 /** Clients' Ed25519 public keys, and the check of a signed request (CONTRACT §8). */
 export class SigningKeysService {
+  /** Active keys per client, reused for a second (registration and revocation here drop them). */
+  private readonly cache = new Map<string, { keys: string[]; until: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
+
+  private async activeKeys(clientId: string): Promise<string[]> {
+    const hit = this.cache.get(clientId);
+    const now = performance.now();
+    if (hit && hit.until > now) return hit.keys;
+    const rows = await this.db
+      .select({ publicKey: signingKeys.publicKey })
+      .from(signingKeys)
+      .where(and(eq(signingKeys.clientId, clientId), isNull(signingKeys.revokedAt)));
+    if (this.cache.size > 10_000) this.cache.clear();
+    const keys = rows.map((r) => r.publicKey);
+    this.cache.set(clientId, { keys, until: now + 1000 });
+    return keys;
+  }
 
   async register(clientId: string, publicKey: string) {
     const raw = normalizePublicKey(publicKey);
@@ -30,6 +47,7 @@ export class SigningKeysService {
       .onConflictDoNothing()
       .returning();
     if (!row) throw new AppError('DUPLICATE_ID', 'This public key is already registered.', 'public_key');
+    this.cache.delete(clientId);
     return view(row);
   }
 
@@ -49,6 +67,7 @@ export class SigningKeysService {
       .where(and(eq(signingKeys.clientId, clientId), eq(signingKeys.id, id), isNull(signingKeys.revokedAt)))
       .returning();
     if (!row) throw notFound('Signing key', 'id');
+    this.cache.delete(clientId);
     return { id: row.id };
   }
 
@@ -71,11 +90,8 @@ export class SigningKeysService {
       );
     }
     const message = Buffer.concat([Buffer.from(`${req.timestamp}${req.method}${req.url}`, 'utf8'), req.body]);
-    const keys = await this.db
-      .select({ publicKey: signingKeys.publicKey })
-      .from(signingKeys)
-      .where(and(eq(signingKeys.clientId, clientId), isNull(signingKeys.revokedAt)));
-    if (!keys.some((k) => verifyEd25519(message, req.signature, k.publicKey))) {
+    const keys = await this.activeKeys(clientId);
+    if (!keys.some((k) => verifyEd25519(message, req.signature, k))) {
       throw new AppError('SIGNATURE_INVALID', 'The signature does not verify against any of your active signing keys.', 'x-signature');
     }
     const digest = createHash('sha256').update(req.signature).digest('hex');
