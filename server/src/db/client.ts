@@ -67,12 +67,25 @@ function lockDataDir(dir: string): () => void {
   throw new DataDirLockedError(`Could not lock the data directory ${dir}.`);
 }
 
+/**
+ * Is the process that wrote a lock still a running Node process? A killed server can linger as
+ * a zombie (nothing reaps it, e.g. under a container's PID 1) and kill(pid, 0) still succeeds on
+ * it; a pid can also be recycled by an unrelated program. Where /proc exists, both are dead.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'Z' || state === 'X') return false;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /node|tsx|ledgerline/.test(cmdline);
+  } catch {
+    return !existsSync('/proc/self'); // no /proc: trust kill(pid, 0)
   }
 }
 
