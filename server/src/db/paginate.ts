@@ -1,4 +1,4 @@
-import { and, asc, count, desc, gt, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, gt, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { PageRequest } from '../shared/pagination.js';
 import type { Db, Tx } from './client.js';
@@ -16,13 +16,26 @@ export async function fetchPage<T extends PgTable>(
 ): Promise<{ rows: T['$inferSelect'][]; total: number | undefined }> {
   const conds = [...where];
   if (req.after !== undefined) conds.push(req.order === 'DESC' ? lt(seq, req.after) : gt(seq, req.after));
+  const dir = req.order === 'DESC' ? desc(seq) : asc(seq);
+  const offset = req.style === 'page' ? req.page * req.size : 0;
+  if (offset > 0) {
+    // Deep pages: find the page's first seq through the index alone (a deferred join), then read
+    // only that page's rows, instead of reading and discarding every row before it.
+    const boundary = db
+      .select({ seq })
+      .from(table as PgTable)
+      .where(and(...conds))
+      .orderBy(dir)
+      .limit(1)
+      .offset(offset);
+    conds.push(req.order === 'DESC' ? lte(seq, sql`(${boundary})`) : gte(seq, sql`(${boundary})`));
+  }
   const rowsQuery = db
     .select()
     .from(table as PgTable)
     .where(and(...conds))
-    .orderBy(req.order === 'DESC' ? desc(seq) : asc(seq))
-    .limit(req.size + 1)
-    .offset(req.style === 'page' ? req.page * req.size : 0);
+    .orderBy(dir)
+    .limit(req.size + 1);
   if (req.style === 'cursor') return { rows: (await rowsQuery) as T['$inferSelect'][], total: undefined };
   const [rows, totals] = await Promise.all([
     rowsQuery,
