@@ -96,12 +96,14 @@ async function main() {
   await recreateDatabase(URL_);
   const config = loadConfig({
     DATABASE_URL: URL_,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     OPERATOR_CLIENT_ID: OPERATOR.id,
     OPERATOR_CLIENT_SECRET: OPERATOR.secret,
     SEED_DEMO: 'false',
     RATE_LIMIT_PER_SECOND: '0',
     SCHEDULER_INTERVAL_MS: '0',
+    WEBHOOK_WORKER: 'false',
+    DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20',
   });
   const app = await buildApp(config);
   await bootstrap(app);

@@ -113,7 +113,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   // Business time: the test's clock, or real time plus the current client's sandbox offset.
   const clock: Clock = opts.clock ?? systemClock();
   const ownsDatabase = !opts.database;
-  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const database =
+    opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
 
   const app = Fastify({
     logger: { level: config.logLevel },

@@ -9,6 +9,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Connections this process keeps to PostgreSQL. */
+  databasePoolSize: number;
   dataDir: string;
   operatorClientId: string | undefined;
   operatorClientSecret: string | undefined;
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: str(env, 'HOST') ?? '0.0.0.0',
     databaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
     dataDir: str(env, 'DATA_DIR') ?? './data',
     operatorClientId,
     operatorClientSecret,

@@ -23,7 +23,7 @@ export const accountsRepository = {
     return row;
   },
   async lock(tx: Tx, clientId: string, id: string): Promise<AccountRow | undefined> {
-    const [row] = await tx.select().from(accounts).where(byId(clientId, id)).for('update');
+    const [row] = await tx.select().from(accounts).where(byId(clientId, id)).for('no key update');
     return row;
   },
   /** A customer's accounts, locked in id order (a fixed order: no deadlocks between cascades). */
@@ -33,7 +33,7 @@ export const accountsRepository = {
       .from(accounts)
       .where(and(eq(accounts.clientId, clientId), eq(accounts.customerId, customerId)))
       .orderBy(asc(accounts.id))
-      .for('update');
+      .for('no key update');
   },
   async ofCustomers(db: Db | Tx, clientId: string, customerIds: string[]): Promise<AccountRow[]> {
     if (!customerIds.length) return [];

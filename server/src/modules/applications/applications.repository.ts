@@ -33,7 +33,7 @@ export const applicationsRepository = {
     return row;
   },
   async lock(tx: Tx, clientId: string, id: string): Promise<ApplicationRow | undefined> {
-    const [row] = await tx.select().from(applications).where(byId(clientId, id)).for('update');
+    const [row] = await tx.select().from(applications).where(byId(clientId, id)).for('no key update');
     return row;
   },
   async update(tx: Tx, clientId: string, id: string, patch: Partial<typeof applications.$inferInsert>): Promise<ApplicationRow> {

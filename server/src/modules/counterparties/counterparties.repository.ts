@@ -20,7 +20,7 @@ export const counterpartiesRepository = {
   },
   /** Locks the row for an update (status and details are re-checked under the lock). */
   async lock(tx: Tx, clientId: string, id: string): Promise<CounterpartyRow | undefined> {
-    const [row] = await tx.select().from(counterparties).where(byId(clientId, id)).for('update');
+    const [row] = await tx.select().from(counterparties).where(byId(clientId, id)).for('no key update');
     return row;
   },
   /** For money movements: the counterparty cannot change status while the movement commits. */
@@ -31,7 +31,7 @@ export const counterpartiesRepository = {
       .from(counterparties)
       .where(and(eq(counterparties.clientId, clientId), eq(counterparties.customerId, customerId)))
       .orderBy(asc(counterparties.id))
-      .for('update');
+      .for('no key update');
   },
   async share(tx: Tx, clientId: string, id: string): Promise<CounterpartyRow | undefined> {
     const [row] = await tx.select().from(counterparties).where(byId(clientId, id)).for('share');

@@ -21,7 +21,7 @@ export const customersRepository = {
   },
   /** Locks the row for the rest of the transaction (status re-checked under the lock). */
   async lock(tx: Tx, clientId: string, id: string): Promise<CustomerRow | undefined> {
-    const [row] = await tx.select().from(customers).where(byId(clientId, id)).for('update');
+    const [row] = await tx.select().from(customers).where(byId(clientId, id)).for('no key update');
     return row;
   },
   async update(tx: Tx, clientId: string, id: string, patch: Partial<typeof customers.$inferInsert>): Promise<CustomerRow> {

@@ -171,7 +171,7 @@ export class DepositsService {
       .select()
       .from(deposits)
       .where(and(eq(deposits.clientId, clientId), eq(deposits.id, id)))
-      .for('update');
+      .for('no key update');
     if (!row) throw notFound('Deposit', 'id');
     return row;
   }
@@ -255,7 +255,7 @@ export class DepositsService {
           .where(and(...where))
           .orderBy(asc(deposits.settleAt))
           .limit(1)
-          .for('update', { skipLocked: true });
+          .for('no key update', { skipLocked: true });
         if (!due) return false;
         // Settles at its due instant (see WithdrawalLifecycle.drain).
         await this.settle(tx, due, due.settleAt && due.settleAt < now ? due.settleAt : now);

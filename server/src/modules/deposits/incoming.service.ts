@@ -265,7 +265,7 @@ export class IncomingFundsService {
             eq(addressLeases.walletAddress, input.wallet_address as string),
           ),
         )
-        .for('update');
+        .for('no key update');
       if (!lease) return { reason: 'no address of this client matches' };
       if (lease.leaseEnforced) {
         const expired =
@@ -300,7 +300,7 @@ export class IncomingFundsService {
       .select()
       .from(deposits)
       .where(and(eq(deposits.memo, input.memo.trim().toUpperCase()), eq(deposits.clientId, clientId)))
-      .for('update');
+      .for('no key update');
     if (!deposit) return { reason: `memo ${input.memo} matches no deposit` };
     if (deposit.assetTypeId !== assetTypeId) return { reason: `memo ${input.memo} is for ${deposit.assetTypeId}` };
     const account = await lockAccount(tx, clientId, deposit.destinationAccountId);
@@ -333,7 +333,7 @@ export class IncomingFundsService {
   /** The operator assigns unmatched funds to an account of the client it acts for. */
   async assign(auth: AuthContext, id: string, accountId: string) {
     const row = await inTransaction(this.db, async (tx) => {
-      const [inc] = await tx.select().from(incomingFunds).where(eq(incomingFunds.id, id)).for('update');
+      const [inc] = await tx.select().from(incomingFunds).where(eq(incomingFunds.id, id)).for('no key update');
       if (!inc) throw notFound('Suspense item', 'id');
       if (inc.status !== 'SUSPENSE') throw new AppError('INVALID_STATUS_TRANSITION', `This item is ${inc.status}, not in suspense.`);
       const account = await lockAccount(tx, auth.tenantId, accountId);

@@ -38,7 +38,7 @@ export const documentsRepository = {
     return row;
   },
   async lock(tx: Tx, clientId: string, id: string): Promise<DocumentRow | undefined> {
-    const [row] = await tx.select().from(documents).where(byId(clientId, id)).for('update');
+    const [row] = await tx.select().from(documents).where(byId(clientId, id)).for('no key update');
     return row;
   },
   /** Every document row of an application (metadata only, never the bytes), oldest first. */

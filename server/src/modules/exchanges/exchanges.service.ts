@@ -169,7 +169,7 @@ export class ExchangesService {
       .select()
       .from(exchanges)
       .where(and(eq(exchanges.clientId, clientId), eq(exchanges.id, id)))
-      .for('update');
+      .for('no key update');
     if (!row) throw notFound('Exchange', 'id');
     return row;
   }

@@ -19,8 +19,9 @@ export interface MovementLock {
 /**
  * What every money movement (transfer, withdrawal, deposit, exchange) does first, inside its
  * transaction, then re-checks that each party may transact (CONTRACT §5):
- *  - its accounts are locked FOR UPDATE, in id order (movements on one account are serialised by
- *    its ledger row anyway; a share lock would deadlock when two movements wake a DORMANT account);
+ *  - its accounts are locked FOR NO KEY UPDATE, in id order (movements on one account are
+ *    serialised by its ledger row anyway; a share lock would deadlock when two movements wake a
+ *    DORMANT account; NO KEY, because foreign-key checks of inserts elsewhere must not wait);
  *  - their customers FOR SHARE, in id order, so a status change waits for the movement while
  *    movements of one customer do not wait for each other — except a DORMANT customer, locked FOR
  *    UPDATE because the movement will wake it.
@@ -35,7 +36,7 @@ export class MovementGuard {
       .from(accounts)
       .where(and(eq(accounts.clientId, auth.tenantId), inArray(accounts.id, unique)))
       .orderBy(asc(accounts.id))
-      .for('update');
+      .for('no key update');
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const id of unique) if (!byId.has(id)) throw notFound('Account', 'account_id');
     const customerIds = [...new Set(rows.map((r) => r.customerId))].sort();
@@ -50,7 +51,7 @@ export class MovementGuard {
             .from(customers)
             .where(where(dormantIds))
             .orderBy(asc(customers.id))
-            .for('update')
+            .for('no key update')
         : []),
       ...(others.length
         ? await tx

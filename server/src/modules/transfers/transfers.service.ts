@@ -97,22 +97,25 @@ export class TransfersService {
     const amount = toMinor(input.amount, asset.decimals);
     await this.assertBothTransact(this.db, auth, source, destination);
     const at = this.clock.now();
-    const [row] = await this.db
-      .insert(transfers)
-      .values({
-        clientId: auth.tenantId,
-        id: newId('transfer'),
-        sourceAccountId: source.id,
-        destinationAccountId: destination.id,
-        assetTypeId: asset.asset_type_id,
-        amount,
-        description: input.description ?? null,
-        status: 'REQUESTED',
-        validUntil: new Date(at.getTime() + this.validitySeconds * 1000),
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returning();
+    // In a transaction of its own so that a deadlock (foreign-key checks on busy accounts) is retried.
+    const [row] = await inTransaction(this.db, (tx) =>
+      tx
+        .insert(transfers)
+        .values({
+          clientId: auth.tenantId,
+          id: newId('transfer'),
+          sourceAccountId: source.id,
+          destinationAccountId: destination.id,
+          assetTypeId: asset.asset_type_id,
+          amount,
+          description: input.description ?? null,
+          status: 'REQUESTED',
+          validUntil: new Date(at.getTime() + this.validitySeconds * 1000),
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning(),
+    );
     return this.view(row as TransferRow);
   }
 
@@ -121,7 +124,7 @@ export class TransfersService {
       .select()
       .from(transfers)
       .where(and(eq(transfers.clientId, auth.tenantId), eq(transfers.id, id)))
-      .for('update');
+      .for('no key update');
     if (!row) throw notFound('Transfer', 'id');
     return row;
   }

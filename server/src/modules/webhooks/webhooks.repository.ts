@@ -88,7 +88,7 @@ export const webhooksRepository = {
       .where(isNull(e.dispatchedAt))
       .orderBy(asc(e.seq))
       .limit(batch)
-      .for('update', { skipLocked: true });
+      .for('no key update', { skipLocked: true });
     if (!claimed.length) return 0;
     const kinds = [
       ...new Map(claimed.map((ev) => [`${ev.clientId}\n${ev.eventType}`, [ev.clientId, ev.eventType] as [string, string]])).values(),
@@ -146,7 +146,7 @@ export const webhooksRepository = {
       .where(and(...where))
       .orderBy(asc(d.nextAttemptAt))
       .limit(limit)
-      .for('update', { skipLocked: true });
+      .for('no key update', { skipLocked: true });
     if (!due.length) return [];
     const keys = due.map((r) => [r.clientId, r.id] as [string, string]);
     await tx
@@ -177,7 +177,7 @@ export const webhooksRepository = {
       .select()
       .from(d)
       .where(and(eq(d.clientId, clientId), eq(d.id, id)))
-      .for('update');
+      .for('no key update');
     return row;
   },
   async updateDelivery(tx: Tx, clientId: string, id: string, patch: Partial<typeof d.$inferInsert>): Promise<void> {
@@ -204,7 +204,7 @@ export const webhooksRepository = {
       .select()
       .from(d)
       .where(and(eq(d.clientId, clientId), eq(d.eventId, eventId), eq(d.subscriptionId, subscriptionId), eq(d.status, 'PENDING')))
-      .for('update');
+      .for('no key update');
     return row;
   },
   async listDeliveries(
@@ -241,7 +241,7 @@ export const webhooksRepository = {
       .select()
       .from(e)
       .where(and(eq(e.clientId, clientId), eq(e.id, id)))
-      .for('update');
+      .for('no key update');
     return row;
   },
   async markDispatched(tx: Tx, clientId: string, id: string, at: Date): Promise<void> {

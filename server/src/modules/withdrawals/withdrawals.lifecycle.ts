@@ -152,7 +152,7 @@ export class WithdrawalLifecycle {
           .where(and(...conds))
           .orderBy(asc(withdrawals.seq))
           .limit(1)
-          .for('update', { skipLocked: true });
+          .for('no key update', { skipLocked: true });
         if (!row) return false;
         const due = dueOf(row);
         await step(tx, row, due && due < now ? due : now);

@@ -150,7 +150,7 @@ export class WithdrawalsService {
       .select()
       .from(withdrawals)
       .where(and(eq(withdrawals.clientId, clientId), eq(withdrawals.id, id)))
-      .for('update');
+      .for('no key update');
     if (!row) throw notFound('Withdrawal', 'id');
     return row;
   }
