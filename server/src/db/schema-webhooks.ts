@@ -2,30 +2,13 @@
  * Drizzle tables of webhooks (migrations/0006_webhooks.sql): subscriptions, deliveries, attempts,
  * and the outbox view of `events` (its dispatched_at column belongs to the webhook worker).
  */
-import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
 
 export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED', 'CANCELLED'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-/** `events` as the webhook dispatcher sees it (schema.ts's `events` without dispatched_at is the writers' view). */
-export const eventsOutbox = pgTable(
-  'events',
-  {
-    clientId: text('client_id').notNull(),
-    id: text('id').notNull(),
-    eventType: text('event_type').notNull(),
-    resourceType: text('resource_type').notNull(),
-    resourceId: text('resource_id').notNull(),
-    eventData: jsonb('event_data').notNull(),
-    createdAt: ts('created_at').notNull(),
-    dispatchedAt: ts('dispatched_at'),
-    seq: seq(),
-  },
-  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
-);
 
 export const subscriptions = pgTable(
   'subscriptions',

@@ -57,6 +57,8 @@ export const events = pgTable(
     resourceId: text('resource_id').notNull(),
     eventData: jsonb('event_data').notNull(),
     createdAt: ts('created_at').notNull(),
+    /** Set once the webhook dispatcher has made the event's deliveries (migration 0006). */
+    dispatchedAt: ts('dispatched_at'),
     seq: seq(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.id] })],

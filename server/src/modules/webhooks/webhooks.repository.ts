@@ -2,14 +2,15 @@ import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-o
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
-import { type DeliveryStatus, eventsOutbox, subscriptions, webhookAttempts, webhookDeliveries } from '../../db/schema-webhooks.js';
+import { events } from '../../db/schema.js';
+import { type DeliveryStatus, subscriptions, webhookAttempts, webhookDeliveries } from '../../db/schema-webhooks.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { PageRequest } from '../../shared/pagination.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
-export type OutboxEventRow = typeof eventsOutbox.$inferSelect;
+export type OutboxEventRow = typeof events.$inferSelect;
 
 /** Platform ids of this module (`sub_…`, `whd_…`, `wha_…`): time-ordered like every other (shared/ids.ts). */
 export const webhookId = (prefix: 'sub' | 'whd' | 'wha') => `${prefix}_${uuidv7()}`;
@@ -24,7 +25,7 @@ function pairIn(a: AnyPgColumn, b: AnyPgColumn, pairs: [string, string][]): SQL 
 
 const d = webhookDeliveries;
 const s = subscriptions;
-const e = eventsOutbox;
+const e = events;
 const liveSubscription = (clientId: string, id: string) => and(eq(s.clientId, clientId), eq(s.id, id), isNull(s.deletedAt));
 
 /** What a worker needs to perform one claimed attempt. */
