@@ -1,10 +1,8 @@
 /**
  * Drizzle table of counterparties (migrations/0007_counterparties.sql).
  */
-import { bigint, boolean, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
+import { boolean, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { seq, ts } from './columns.js';
 
 export const counterparties = pgTable(
   'counterparties',

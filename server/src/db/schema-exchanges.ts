@@ -1,8 +1,6 @@
 /** Drizzle tables of migrations/0009_exchanges.sql. */
-import { bigint, integer, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const minor = (name: string) => numeric(name, { precision: 38, scale: 0, mode: 'bigint' });
+import { bigint, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { minor, ts } from './columns.js';
 
 export const fxRates = pgTable(
   'fx_rates',

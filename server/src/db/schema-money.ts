@@ -1,9 +1,6 @@
 /** Drizzle tables of migrations/0008_money_movement.sql. */
-import { bigint, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const minor = (name: string) => numeric(name, { precision: 38, scale: 0, mode: 'bigint' });
-const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
+import { bigint, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { minor, seq, ts } from './columns.js';
 
 export const deposits = pgTable(
   'deposits',

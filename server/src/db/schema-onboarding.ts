@@ -2,10 +2,8 @@
  * Drizzle tables of onboarding (migrations/0003_applications_documents.sql): applications, their
  * individuals, documents with their files, access codes.
  */
-import { bigint, boolean, customType, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
+import { bigint, boolean, customType, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { seq, ts } from './columns.js';
 
 /** bytea as a Buffer on both drivers (node-postgres gives a Buffer, PGlite a Uint8Array). */
 const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({

@@ -2,10 +2,8 @@
  * Drizzle tables of webhooks (migrations/0006_webhooks.sql): subscriptions, deliveries, attempts,
  * and the outbox view of `events` (its dispatched_at column belongs to the webhook worker).
  */
-import { bigint, boolean, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
+import { boolean, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { seq, ts } from './columns.js';
 
 export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED', 'CANCELLED'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -3,10 +3,8 @@
  * The SQL files are the source of truth for the database; test/db-schema.test.ts checks that
  * every column declared here exists with this name in the migrated database.
  */
-import { bigint, boolean, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const seq = () => bigint('seq', { mode: 'bigint' }).generatedAlwaysAsIdentity();
+import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { minor, seq, ts } from './columns.js';
 
 export const platformSettings = pgTable('platform_settings', {
   key: text('key').primaryKey(),
@@ -112,8 +110,6 @@ export const customerIndividuals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.clientId, t.id] })],
 );
-
-const minor = (name: string) => numeric(name, { precision: 38, scale: 0, mode: 'bigint' });
 
 export const clientCatalogue = pgTable('client_catalogue', {
   clientId: text('client_id').primaryKey(),

@@ -18,6 +18,16 @@ export const ErrorBody = Type.Object(
   { $id: 'ErrorBody', description: 'Error response: one entry per problem.' },
 );
 
+/** A oneOf with a discriminator, which Ajv validates branch by branch (TypeBox Union emits anyOf). */
+export function discriminated<T extends TSchema[]>(propertyName: string, variants: [...T], description?: string) {
+  return Type.Unsafe<Static<T[number]>>({
+    type: 'object',
+    oneOf: variants,
+    discriminator: { propertyName },
+    ...(description && { description }),
+  });
+}
+
 export const data = <T extends TSchema>(inner: T) => Type.Object({ data: inner });
 
 export const Links = Type.Object({

@@ -39,3 +39,6 @@ export const NoBody = Type.Unsafe<Record<string, never> | undefined>({
   maxProperties: 0,
   description: 'No body, an empty body, or {}.',
 });
+
+/** Accept routes take the mutation headers and the signing headers. */
+export const AcceptHeaders = Type.Object({ ...MutationHeaders.properties, ...SignatureHeaders.properties }, { additionalProperties: true });

@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type TArray, type TSchema, Type } from 'typebox';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { Type } from 'typebox';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import type { PatchBody } from '../../shared/patch.js';
 import { Account, AddressLease, ListAccountsQuery, OpenAccountBody, PatchAccountBody } from './accounts.schemas.js';
 import type { AccountsService, Family } from './accounts.service.js';
 
-const list = <K extends string, T extends TSchema>(key: K, item: T) =>
-  Type.Object({ data: Type.Object({ [key]: Type.Array(item) } as { [P in K]: TArray<T> }), links: Links, pagination: Pagination });
 const HistoryEntry = Type.Object(
   {},
   { additionalProperties: true, description: 'A change: field, before, after, actor, updated_by, reason, created_at' },
@@ -57,7 +55,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
         summary: 'List accounts',
         description: 'Newest first. Filters: customer_id, product_type, status. Page or cursor style.',
         querystring: ListAccountsQuery,
-        response: { 200: list('accounts', Account), ...errorResponses() },
+        response: { 200: listOf('accounts', Account), ...errorResponses() },
       },
     },
     async (request) => listEnvelope('accounts', await service.list(request.auth, family, request.query, basePath(request))),
@@ -109,7 +107,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
         summary: 'Change history of an account',
         params: Params,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: list('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
+        response: { 200: listOf('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
       },
     },
     async (request) =>

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { ExternalId } from '../customers/customers.schemas.js';
+import { ExternalId } from '../customers/index.js';
 
 /** Accounts spell ACTIVE as OPEN on the wire (LAYER2_API.md §2.5); ACTIVE is accepted on input. */
 export const ACCOUNT_STATUSES = ['OPEN', 'PENDING', 'EDD', 'FROZEN', 'DORMANT', 'CLOSED', 'PENDING_L2F', 'EDD_L2F', 'FROZEN_L2F'] as const;

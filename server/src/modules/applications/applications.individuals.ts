@@ -6,7 +6,7 @@ import type { Clock } from '../../shared/clock.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { type PatchBody, PatchEngine } from '../../shared/patch.js';
-import { IndividualDetailsOfCorporate, PersonDetails } from '../customers/customers.schemas.js';
+import { IndividualDetailsOfCorporate, PersonDetails } from '../customers/index.js';
 import { documentsRepository } from '../documents/index.js';
 import { writeHistory } from '../history/index.js';
 import { assertEditable } from './applications.machine.js';

@@ -5,14 +5,8 @@
  */
 import { type TSchema, Type } from 'typebox';
 import { APPLICATION_STATUSES, DOCUMENT_STATUSES } from '../../db/schema-onboarding.js';
-import {
-  corporationFields,
-  discriminated,
-  ExternalId,
-  IndividualDetailsOfCorporate,
-  individualFields,
-  PatchUpdates,
-} from '../customers/customers.schemas.js';
+import { discriminated } from '../../platform/http-schemas.js';
+import { corporationFields, ExternalId, IndividualDetailsOfCorporate, individualFields, PatchUpdates } from '../customers/index.js';
 import { DOCUMENT_TYPES } from '../documents/index.js';
 
 const opt = Type.Optional;

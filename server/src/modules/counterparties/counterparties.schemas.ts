@@ -7,9 +7,10 @@
 
 import type { Ajv } from 'ajv';
 import { type TSchema, Type } from 'typebox';
+import { discriminated } from '../../platform/http-schemas.js';
 import { STATUSES } from '../../shared/status.js';
 import type { ErrorObject, ValidateFunction } from '../../shared/validator.js';
-import { Address, discriminated } from '../customers/customers.schemas.js';
+import { Address } from '../customers/index.js';
 
 const str = (maxLength = 200, description?: string) => Type.String({ minLength: 1, maxLength, ...(description && { description }) });
 const enumOf = <T extends string>(values: readonly T[], description?: string) =>

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type TArray, type TSchema, Type } from 'typebox';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { Type } from 'typebox';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import type { PatchBody } from '../../shared/patch.js';
 import {
@@ -27,8 +27,6 @@ const HistoryEntry = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
 });
-const list = <K extends string, T extends TSchema>(key: K, item: T) =>
-  Type.Object({ data: Type.Object({ [key]: Type.Array(item) } as { [P in K]: TArray<T> }), links: Links, pagination: Pagination });
 const PlainPageQuery = Type.Object(PageQuery, { additionalProperties: false });
 
 export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersService }> = async (app, { service }) => {
@@ -61,7 +59,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         summary: 'List customers',
         description: 'Newest first. Filters: type, status. Page style (page, page_size) or cursor style (limit, cursor).',
         querystring: ListCustomersQuery,
-        response: { 200: list('customers', Customer), ...errorResponses() },
+        response: { 200: listOf('customers', Customer), ...errorResponses() },
       },
     },
     async (request) => listEnvelope('customers', await service.list(request.auth, request.query, basePath(request))),
@@ -119,7 +117,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         summary: 'Change history of a customer',
         params: CustomerParams,
         querystring: PlainPageQuery,
-        response: { 200: list('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
+        response: { 200: listOf('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
       },
     },
     async (request) => listEnvelope('history', await service.history(request.auth, request.params.id, request.query, basePath(request))),
@@ -160,7 +158,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         summary: 'List the individuals of a corporate customer',
         params: CustomerParams,
         querystring: PlainPageQuery,
-        response: { 200: list('individuals', Individual), ...errorResponses('NOT_FOUND', 'INVALID_CUSTOMER_TYPE') },
+        response: { 200: listOf('individuals', Individual), ...errorResponses('NOT_FOUND', 'INVALID_CUSTOMER_TYPE') },
       },
     },
     async (request) =>
@@ -219,7 +217,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         summary: 'Change history of an individual',
         params: IndividualParams,
         querystring: PlainPageQuery,
-        response: { 200: list('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
+        response: { 200: listOf('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
       },
     },
     async (request) =>

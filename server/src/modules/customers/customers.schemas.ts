@@ -3,7 +3,8 @@
  * fields of LAYER2_API.md §2.1/§2.3. One set of property maps builds the create bodies, the
  * whole-resource validators used by PATCH, and the response, so they cannot drift apart.
  */
-import { type Static, type TSchema, Type } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { discriminated } from '../../platform/http-schemas.js';
 import { STATUSES } from '../../shared/status.js';
 
 const str = (maxLength = 200, extra: object = {}) => Type.String({ minLength: 1, maxLength, ...extra });
@@ -305,16 +306,6 @@ const readOnlyIgnored = {
   accounts: opt(Type.Unknown({ description: 'read-only, ignored' })),
   individuals: opt(Type.Unknown({ description: 'read-only, ignored' })),
 };
-
-/** A oneOf with a discriminator, which Ajv validates branch by branch (TypeBox Union emits anyOf). */
-export function discriminated<T extends TSchema[]>(propertyName: string, variants: [...T], description?: string) {
-  return Type.Unsafe<Static<T[number]>>({
-    type: 'object',
-    oneOf: variants,
-    discriminator: { propertyName },
-    ...(description && { description }),
-  });
-}
 
 export const CreateIndividualCustomer = Type.Object(
   { id: ExternalId, customer_type: Type.Literal('INDIVIDUAL'), ...individualFields, ...readOnlyIgnored },

@@ -10,3 +10,14 @@ export const findCustomer = (db: Db | Tx, clientId: string, id: string): Promise
   customersRepository.find(db, clientId, id);
 export const lockCustomer = (tx: Tx, clientId: string, id: string): Promise<CustomerRow | undefined> =>
   customersRepository.lock(tx, clientId, id);
+export {
+  Address,
+  CorporationDetails,
+  corporationFields,
+  ExternalId,
+  IndividualDetails,
+  IndividualDetailsOfCorporate,
+  individualFields,
+  PatchUpdates,
+  PersonDetails,
+} from './customers.schemas.js';

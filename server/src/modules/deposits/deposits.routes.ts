@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput } from '../../platform/money-schemas.js';
-import { basePath, listEnvelope, MutationHeaders, NoBody, SignatureHeaders } from '../../platform/route-helpers.js';
+import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
 import type { DepositsService } from './deposits.service.js';
 import type { IncomingFundsService } from './incoming.service.js';
 
@@ -77,7 +77,7 @@ export const depositsRoutes: FastifyPluginAsyncTypebox<{ service: DepositsServic
       schema: {
         tags,
         summary: 'Accept an ACH pull (starts it; irreversible)',
-        headers: Type.Object({ ...MutationHeaders.properties, ...SignatureHeaders.properties }, { additionalProperties: true }),
+        headers: AcceptHeaders,
         params: Params,
         body: NoBody,
         response: {
@@ -120,7 +120,7 @@ export const depositsRoutes: FastifyPluginAsyncTypebox<{ service: DepositsServic
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ data: Type.Object({ deposits: Type.Array(Deposit) }), links: Links, pagination: Pagination }),
+          200: listOf('deposits', Deposit),
           ...errorResponses(),
         },
       },

@@ -4,6 +4,7 @@ import { addressLeases } from '../../db/schema.js';
 import { deposits, incomingFunds, payors } from '../../db/schema-money.js';
 import { inTransaction } from '../../db/tx.js';
 import type { AuthContext } from '../../platform/auth/plugin.js';
+import { maskAccountNumber } from '../../shared/bank-codes.js';
 import type { Clock } from '../../shared/clock.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
@@ -28,8 +29,6 @@ export interface Arrival {
   wallet_address?: string | undefined;
   originator?: { name?: string; account_number?: string; routing_number?: string; blockchain_address?: string } | undefined;
 }
-
-const mask = (n: string | undefined) => (n ? `${'*'.repeat(Math.max(0, n.length - 4))}${n.slice(-4)}` : undefined);
 
 /**
  * Funds arriving on a rail (CONTRACT §10: sandbox POST /v1/simulations/deposits). They are
@@ -94,7 +93,7 @@ export class IncomingFundsService {
         ? { wallet_information: { blockchain_address: input.originator?.blockchain_address ?? null } }
         : {
             account_information: {
-              account_number: mask(input.originator?.account_number) ?? null,
+              account_number: (input.originator?.account_number ? maskAccountNumber(input.originator.account_number) : undefined) ?? null,
               routing_number: input.originator?.routing_number ?? null,
             },
           }),
@@ -372,10 +371,5 @@ export class IncomingFundsService {
       return r as IncomingRow;
     });
     return this.view(row);
-  }
-
-  async find(db: Db, id: string) {
-    const [r] = await db.select().from(incomingFunds).where(eq(incomingFunds.id, id));
-    return r ? this.view(r) : undefined;
   }
 }

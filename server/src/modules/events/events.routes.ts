@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope } from '../../platform/route-helpers.js';
 import type { EventsService } from './events.service.js';
 
@@ -39,7 +39,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ service: EventsService }>
         description: 'Your events, newest first. Filters: event_type, resource_type, resource_id. Page or cursor style.',
         querystring: ListEventsQuery,
         response: {
-          200: Type.Object({ data: Type.Object({ events: Type.Array(Event) }), links: Links, pagination: Pagination }),
+          200: listOf('events', Event),
           ...errorResponses(),
         },
       },

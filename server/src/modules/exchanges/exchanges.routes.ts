@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { EXCHANGE_STATUSES } from '../../db/schema-exchanges.js';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
-import { basePath, listEnvelope, MutationHeaders, SignatureHeaders } from '../../platform/route-helpers.js';
+import { AcceptHeaders, basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import type { ExchangesService } from './exchanges.service.js';
 import type { TableRates } from './rates.js';
 
@@ -77,7 +77,7 @@ export const exchangesRoutes: FastifyPluginAsyncTypebox<{ service: ExchangesServ
         tags,
         summary: 'Accept an exchange',
         description: 'Re-prices; executes only within maximum_slippage (fraction, default 0.01), otherwise the exchange is REJECTED.',
-        headers: Type.Object({ ...MutationHeaders.properties, ...SignatureHeaders.properties }, { additionalProperties: true }),
+        headers: AcceptHeaders,
         params: Params,
         body: Type.Union([
           Type.Object(
@@ -132,7 +132,7 @@ export const exchangesRoutes: FastifyPluginAsyncTypebox<{ service: ExchangesServ
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ data: Type.Object({ exchanges: Type.Array(Exchange) }), links: Links, pagination: Pagination }),
+          200: listOf('exchanges', Exchange),
           ...errorResponses(),
         },
       },

@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { pgErrorCode } from '../../db/client.js';
 import { ledgerAccounts, ledgerTransactions } from '../../db/schema.js';
@@ -260,10 +260,5 @@ export class LedgerService {
       .from(ledgerTransactions)
       .where(and(eq(ledgerTransactions.holdId, holdId), eq(ledgerTransactions.kind, 'hold')));
     return rows.map((r) => r.id);
-  }
-
-  async accountsByIds(db: Db | Tx, ids: bigint[]) {
-    if (!ids.length) return [];
-    return db.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, ids));
   }
 }

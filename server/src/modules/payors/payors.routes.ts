@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput } from '../../platform/money-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import { AppError } from '../../shared/errors.js';
@@ -47,7 +47,7 @@ export const payorsRoutes: FastifyPluginAsyncTypebox<{ service: PayorsService; a
         params: CustomerParams,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: {
-          200: Type.Object({ data: Type.Object({ payors: Type.Array(Payor) }), links: Links, pagination: Pagination }),
+          200: listOf('payors', Payor),
           ...errorResponses('NOT_FOUND'),
         },
       },

@@ -9,8 +9,7 @@ import { AppError, notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { orderBySchema } from '../../shared/schema-order.js';
 import { baseOf, isL2f, type Status } from '../../shared/status.js';
-import { ExternalId } from '../customers/customers.schemas.js';
-import { findCustomer } from '../customers/index.js';
+import { ExternalId, findCustomer } from '../customers/index.js';
 
 /** Payor fields (LAYER2_API.md §2.4): who pays a customer's payment account. */
 export const PayorFields = {

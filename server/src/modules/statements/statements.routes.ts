@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses, Links, Pagination } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf } from '../../platform/http-schemas.js';
 import { AmountOutput } from '../../platform/money-schemas.js';
 import { basePath } from '../../platform/route-helpers.js';
 import { AppError } from '../../shared/errors.js';
@@ -42,7 +42,7 @@ export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsSe
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ data: Type.Object({ statements: Type.Array(Type.Object(Summary)) }), links: Links, pagination: Pagination }),
+          200: listOf('statements', Type.Object(Summary)),
           ...errorResponses('NOT_FOUND'),
         },
       },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountOutput } from '../../platform/money-schemas.js';
 import { basePath, listEnvelope } from '../../platform/route-helpers.js';
 import type { Family } from '../accounts/index.js';
@@ -27,7 +27,7 @@ export const Transaction = Type.Object(
   },
   { additionalProperties: true },
 );
-const List = Type.Object({ data: Type.Object({ transactions: Type.Array(Transaction) }), links: Links, pagination: Pagination });
+const List = listOf('transactions', Transaction);
 const Order = Type.Union([Type.Literal('DESC'), Type.Literal('ASC')]);
 
 /** Per-account transactions (under each account family) and the bulk list. Scope accounts:read. */

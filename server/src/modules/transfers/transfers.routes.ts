@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
-import { basePath, listEnvelope, MutationHeaders, NoBody, SignatureHeaders } from '../../platform/route-helpers.js';
+import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
 import type { TransfersService } from './transfers.service.js';
 
 const STATUSES = ['REQUESTED', 'ACCEPTED', 'EXPIRED', 'CANCELLED', 'EXECUTED', 'REJECTED'];
@@ -64,7 +64,7 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
         tags,
         summary: 'Accept (execute) a transfer',
         description: 'Executes atomically. Signed with x-signature/x-timestamp when your client requires signing.',
-        headers: Type.Object({ ...MutationHeaders.properties, ...SignatureHeaders.properties }, { additionalProperties: true }),
+        headers: AcceptHeaders,
         params: Params,
         body: NoBody,
         response: {
@@ -121,7 +121,7 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
         summary: 'List transfers (addition)',
         querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.String({ enum: STATUSES })) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({ data: Type.Object({ transfers: Type.Array(Transfer) }), links: Links, pagination: Pagination }),
+          200: listOf('transfers', Transfer),
           ...errorResponses(),
         },
       },

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../db/schema-webhooks.js';
-import { Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { listOf, PageQuery } from '../../platform/http-schemas.js';
 import { EVENT_TYPES } from '../events/index.js';
 import { MAX_URL_LENGTH } from './webhooks.urls.js';
 
@@ -74,12 +74,8 @@ export const ListDeliveriesQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const DeliveryList = Type.Object({ data: Type.Object({ deliveries: Type.Array(Delivery) }), links: Links, pagination: Pagination });
-export const SubscriptionList = Type.Object({
-  data: Type.Object({ subscriptions: Type.Array(Subscription) }),
-  links: Links,
-  pagination: Pagination,
-});
+export const DeliveryList = listOf('deliveries', Delivery);
+export const SubscriptionList = listOf('subscriptions', Subscription);
 
 /** None, an empty body, {} (CONTRACT §2), or a subscription to redeliver to. */
 export const RedeliverBody = Type.Unsafe<{ subscription_id?: string } | undefined>({

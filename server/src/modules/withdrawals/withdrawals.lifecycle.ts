@@ -6,7 +6,7 @@ import type { AuthContext } from '../../platform/auth/plugin.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { findAccount } from '../accounts/index.js';
-import { railReference } from '../deposits/deposits.instructions.js';
+import { railReference } from '../deposits/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
 import { RAIL_SETTLE_SECONDS } from './withdrawals.rules.js';
 import type { WithdrawalRow, WithdrawalsService } from './withdrawals.service.js';

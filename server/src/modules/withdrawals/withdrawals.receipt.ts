@@ -1,11 +1,12 @@
 import type { AuthContext } from '../../platform/auth/plugin.js';
+import { maskAccountNumber } from '../../shared/bank-codes.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { PdfLayout, renderPdf } from '../../shared/pdf.js';
 import { assetOf } from '../catalogue/index.js';
 import { findCounterparty } from '../counterparties/index.js';
 import type { WithdrawalsService } from './withdrawals.service.js';
 
-const mask = (v: unknown) => (typeof v === 'string' && v.length > 4 ? `${'*'.repeat(v.length - 4)}${v.slice(-4)}` : (v ?? null));
+const mask = (v: unknown) => (typeof v === 'string' ? maskAccountNumber(v) : null);
 
 /** The transmission receipt of an executed (or returned) withdrawal: JSON, or PDF for people. */
 export async function receipt(service: WithdrawalsService, auth: AuthContext, id: string) {

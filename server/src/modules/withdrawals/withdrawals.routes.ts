@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { WITHDRAWAL_STATUSES } from '../../db/schema-money.js';
-import { data, errorResponses, Links, PageQuery, Pagination } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
-import { basePath, listEnvelope, MutationHeaders, NoBody, SignatureHeaders } from '../../platform/route-helpers.js';
+import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
 import type { WithdrawalLifecycle } from './withdrawals.lifecycle.js';
 import { receipt, receiptPdf } from './withdrawals.receipt.js';
 import { PURPOSES, RAILS } from './withdrawals.rules.js';
@@ -87,7 +87,7 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
         tags,
         summary: 'Accept a withdrawal (funds go on hold, then leave)',
         ...withHeaders,
-        headers: Type.Object({ ...MutationHeaders.properties, ...SignatureHeaders.properties }, { additionalProperties: true }),
+        headers: AcceptHeaders,
         response: {
           200: data(Withdrawal),
           ...errorResponses(
@@ -182,7 +182,7 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ data: Type.Object({ withdrawals: Type.Array(Withdrawal) }), links: Links, pagination: Pagination }),
+          200: listOf('withdrawals', Withdrawal),
           ...errorResponses(),
         },
       },

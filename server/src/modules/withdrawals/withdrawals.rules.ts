@@ -1,6 +1,6 @@
 import { AppError, type ErrorEntry } from '../../shared/errors.js';
 import type { Asset } from '../catalogue/index.js';
-import { MEMO_LIMITS } from '../deposits/deposits.instructions.js';
+import { MEMO_LIMITS } from '../deposits/index.js';
 
 /**
  * The rules a withdrawal must satisfy before it is even requested (LAYER2_API.md §2.9):
