@@ -3,13 +3,10 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import type { PatchBody } from '../../shared/patch.js';
+import { HistoryEntry } from '../history/index.js';
 import { Account, AddressLease, ListAccountsQuery, OpenAccountBody, PatchAccountBody } from './accounts.schemas.js';
 import type { AccountsService, Family } from './accounts.service.js';
 
-const HistoryEntry = Type.Object(
-  {},
-  { additionalProperties: true, description: 'A change: field, before, after, actor, updated_by, reason, created_at' },
-);
 const Params = Type.Object({ account_id: Type.String({ maxLength: 128 }) });
 
 /** /v1/accounts/{family}: deposits now; payments (PAYMENT_BASIC) reuse the same routes. */

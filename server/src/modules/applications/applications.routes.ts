@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import type { PatchBody } from '../../shared/patch.js';
+import { HistoryEntry } from '../history/index.js';
 import {
   AccessCode,
   Application,
@@ -20,10 +21,6 @@ import type { ApplicationsService } from './applications.service.js';
 const tags = ['Applications'];
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const IndividualParams = Type.Object({ id: Type.String({ maxLength: 64 }), individual_id: Type.String({ maxLength: 64 }) });
-const HistoryEntry = Type.Object(
-  {},
-  { additionalProperties: true, description: 'A change: field, before, after, actor, updated_by, reason, created_at' },
-);
 const idem = ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'] as const;
 
 export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: ApplicationsService }> = async (app, { service }) => {

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import type { PatchBody } from '../../shared/patch.js';
+import { HistoryEntry } from '../history/index.js';
 import type { CounterpartyLinking } from './counterparties.link.js';
 import {
   AvailableAccount,
@@ -20,13 +21,6 @@ import type { CounterpartiesService } from './counterparties.service.js';
 
 const tags = ['Counterparties'];
 const Params = Type.Object({ id: Type.String({ maxLength: 128 }) });
-const HistoryEntry = Type.Object(
-  {},
-  {
-    additionalProperties: true,
-    description: 'A change: field, before, after (account numbers masked), actor, updated_by, reason, created_at',
-  },
-);
 const idem = ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'] as const;
 const linkErrors = errorResponses('NOT_FOUND', 'NOT_UPDATABLE', 'L2F_STATUS_RESERVED', ...idem);
 

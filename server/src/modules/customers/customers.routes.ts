@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import type { PatchBody } from '../../shared/patch.js';
+import { HistoryEntry } from '../history/index.js';
 import {
   CreateCustomerBody,
   CreateIndividualBody,
@@ -17,16 +18,6 @@ import type { CustomersService } from './customers.service.js';
 const tags = ['Customers'];
 const CustomerParams = Type.Object({ id: Type.String({ maxLength: 128 }) });
 const IndividualParams = Type.Object({ id: Type.String({ maxLength: 128 }), individual_id: Type.String({ maxLength: 64 }) });
-const HistoryEntry = Type.Object({
-  id: Type.String(),
-  field: Type.String(),
-  before: Type.Unknown(),
-  after: Type.Unknown(),
-  actor: Type.Object({ type: Type.Union([Type.Literal('client'), Type.Literal('operator')]), client_id: Type.String() }),
-  updated_by: Type.Union([Type.String(), Type.Null()]),
-  reason: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-});
 const PlainPageQuery = Type.Object(PageQuery, { additionalProperties: false });
 
 export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersService }> = async (app, { service }) => {

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { Type } from 'typebox';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { resourceHistory } from '../../db/schema.js';
@@ -92,3 +93,15 @@ export async function historyPage(
     })),
   };
 }
+
+/** A history entry on the wire (GET …/history of customers, accounts, counterparties, applications). */
+export const HistoryEntry = Type.Object({
+  id: Type.String(),
+  field: Type.String(),
+  before: Type.Unknown(),
+  after: Type.Unknown({ description: 'Account numbers appear masked.' }),
+  actor: Type.Object({ type: Type.Union([Type.Literal('client'), Type.Literal('operator')]), client_id: Type.String() }),
+  updated_by: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+});
