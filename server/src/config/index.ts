@@ -32,6 +32,11 @@ export interface Config {
   dormancyDays: number;
   /** Withdrawals of at least this many units of their asset need a supporting document; 0 = never. */
   withdrawalRfiThreshold: number;
+  /**
+   * Test aid, sandbox only (LEDGERLINE_CRASH_AFTER_COMMIT): requests whose URL matches are killed
+   * (SIGKILL) right after their unit of work commits, before the response is written.
+   */
+  crashAfterCommit: RegExp | undefined;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +109,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (tokenSigningKey !== undefined && !tokenSigningKey.includes('BEGIN PRIVATE KEY')) {
     throw new ConfigError('TOKEN_SIGNING_KEY', 'must be a PEM-encoded PKCS#8 Ed25519 private key');
   }
+  const crashPattern = str(env, 'LEDGERLINE_CRASH_AFTER_COMMIT');
+  let crashAfterCommit: RegExp | undefined;
+  if (crashPattern !== undefined) {
+    if (mode === 'production') throw new ConfigError('LEDGERLINE_CRASH_AFTER_COMMIT', 'is a test aid and is refused in production mode');
+    try {
+      crashAfterCommit = new RegExp(crashPattern);
+    } catch {
+      throw new ConfigError('LEDGERLINE_CRASH_AFTER_COMMIT', 'must be a regular expression');
+    }
+  }
   const config: Config = {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: str(env, 'HOST') ?? '0.0.0.0',
@@ -124,6 +139,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     schedulerIntervalMs: int(env, 'SCHEDULER_INTERVAL_MS', 1000, 0, 3_600_000),
     dormancyDays: int(env, 'DORMANCY_DAYS', 365, 1, 36500),
     withdrawalRfiThreshold: int(env, 'WITHDRAWAL_RFI_THRESHOLD', 10000, 0, 1_000_000_000_000),
+    crashAfterCommit,
   };
   return Object.freeze(config);
 }
