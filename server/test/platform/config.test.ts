@@ -88,7 +88,10 @@ describe('loadConfig: values', () => {
 
   it('INSTITUTION_NAME as given; INSTITUTION_ADDRESS split into lines at ";", blanks dropped', () => {
     const config = loadConfig({ INSTITUTION_NAME: ' Bank Łódzki S.A. ', INSTITUTION_ADDRESS: 'ul. Piotrkowska 1 ;; 90-001 Łódź; Polska;' });
-    expect([config.institutionName, config.institutionAddress]).toEqual(['Bank Łódzki S.A.', ['ul. Piotrkowska 1', '90-001 Łódź', 'Polska']]);
+    expect([config.institutionName, config.institutionAddress]).toEqual([
+      'Bank Łódzki S.A.',
+      ['ul. Piotrkowska 1', '90-001 Łódź', 'Polska'],
+    ]);
   });
 
   it('PORT=0 and 65535 are accepted; postgres:// too', () => {
@@ -122,7 +125,11 @@ describe('loadConfig: bad values throw a ConfigError naming the variable', () =>
     ['INSTITUTION_ADDRESS with a tab', { INSTITUTION_ADDRESS: '1 Main St\tNew York' }, 'INSTITUTION_ADDRESS'],
     ['INSTITUTION_ADDRESS of 7 lines', { INSTITUTION_ADDRESS: 'a;b;c;d;e;f;g' }, 'INSTITUTION_ADDRESS'],
     ['INSTITUTION_ADDRESS of separators only', { INSTITUTION_ADDRESS: ';;' }, 'INSTITUTION_ADDRESS'],
-    ['INSTITUTION_ADDRESS with a line over 120 characters', { INSTITUTION_ADDRESS: `1 Main St; ${'x'.repeat(121)}` }, 'INSTITUTION_ADDRESS'],
+    [
+      'INSTITUTION_ADDRESS with a line over 120 characters',
+      { INSTITUTION_ADDRESS: `1 Main St; ${'x'.repeat(121)}` },
+      'INSTITUTION_ADDRESS',
+    ],
   ];
 
   it.each(cases)('%s', (_name, env, variable) => {
