@@ -21,6 +21,8 @@ export interface PdfText {
   pages: string[][];
   /** Every line of every page, joined by newlines. */
   text: string;
+  /** The text with every run of whitespace as one space: for paragraphs, wherever they wrap. */
+  flat: string;
   items: PdfItem[];
   bytes: Buffer;
 }
@@ -57,7 +59,8 @@ export async function readPdf(bytes: Buffer): Promise<PdfText> {
     items.push(...own);
   }
   await pdf.destroy();
-  return { numPages: pdf.numPages, pages, text: pages.map((l) => l.join('\n')).join('\n'), items, bytes };
+  const text = pages.map((l) => l.join('\n')).join('\n');
+  return { numPages: pdf.numPages, pages, text, flat: text.replace(/\s+/g, ' '), items, bytes };
 }
 
 /** GETs a PDF through the app with the api's token; expects 200 and application/pdf. */

@@ -169,6 +169,16 @@ export function party(doc: Doc, x: number, y: number, width: number, heading: st
 }
 
 /**
+ * The font size at which a single word (an id, a hash, an address: no spaces to wrap at) fits
+ * the width, down to 5 pt: such values are shrunk, never broken or cut. Call with the font set.
+ */
+function fitted(doc: Doc, text: string, size: number, width: number): number {
+  if (/\s/.test(text)) return size;
+  const natural = doc.fontSize(size).widthOfString(text);
+  return natural <= width ? size : Math.max(5, Math.floor((size * width * 10) / natural) / 10);
+}
+
+/**
  * Label/value pairs in two columns from (x, y); values right-aligned when asked (amounts).
  * Returns the y below them.
  */
@@ -187,6 +197,7 @@ export function fields(
     const labelHeight = doc.heightOfString(row.label, { width: widths.label - 6 });
     doc.text(row.label, x, at, { width: widths.label - 6 });
     style(doc, size, { bold: row.bold ?? false });
+    doc.fontSize(fitted(doc, row.value, size, widths.value));
     const valueHeight = doc.heightOfString(row.value || ' ', { width: widths.value });
     doc.text(row.value, x + widths.label, at, { width: widths.value, align: opts.alignValues ?? 'left' });
     at += Math.max(labelHeight, valueHeight) + 3;
@@ -207,7 +218,7 @@ export interface Cell {
   bold?: boolean;
   color?: string;
   colSpan?: number;
-  /** Shrink the font (down to 5 pt) rather than wrap: amounts stay on one line. */
+  /** Shrink the font (down to 5 pt) rather than wrap a word: amounts stay on one line. */
   fit?: boolean;
 }
 /** Rows kept together on one page (a transaction and its reference line). */
@@ -230,10 +241,7 @@ function measureRow(doc: Doc, columns: Column[], row: Cell[]): Measured {
     col += span;
     let size = cell.size ?? TABLE_SIZE;
     style(doc, size, { bold: cell.bold ?? false });
-    if (cell.fit && cell.text) {
-      const natural = doc.widthOfString(cell.text);
-      if (natural > width - 2 * PAD.x) size = Math.max(5, Math.floor((size * (width - 2 * PAD.x) * 10) / natural) / 10);
-    }
+    if (cell.fit) size = fitted(doc, cell.text, size, width - 2 * PAD.x);
     return { cell, width, size, align };
   });
   const height = Math.max(
@@ -336,7 +344,10 @@ export async function finish(doc: Doc, footer: string): Promise<Buffer> {
       .strokeColor('#999999')
       .stroke()
       .restore();
-    style(doc, 7, { color: GREY }).text(footer, MARGIN.left, y, { width: CONTENT_WIDTH - 80, lineBreak: false });
+    style(doc, 7, { color: GREY });
+    // One line whatever its length: the footer shrinks to fit beside the page number.
+    const size = Math.min(7, (7 * (CONTENT_WIDTH - 70)) / doc.widthOfString(footer));
+    doc.fontSize(size).text(footer, MARGIN.left, y, { lineBreak: false });
     style(doc, 7.5).text(`Page ${i - start + 1} of ${count}`, MARGIN.left, y, { width: CONTENT_WIDTH, align: 'right', lineBreak: false });
     doc.page.margins.bottom = margin;
   }
