@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { getApp, newTenant, type Tenant } from '../helpers.js';
+import type { FastifyInstance } from 'fastify';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { getApp, makeApp, newTenant, type Tenant } from '../helpers.js';
+import { manualClock } from '../ledger/_fixtures.js';
 import {
   advance,
   agree,
@@ -17,8 +19,8 @@ import {
 type Body = Record<string, unknown>;
 
 /** A tenant, a USD account holding `funded`, and a SELF FIAT_US counterparty (ACH, FEDWIRE). */
-async function setup(funded = '500') {
-  const app = await getApp();
+async function setup(funded = '500', on?: FastifyInstance) {
+  const app = on ?? (await getApp());
   const t = await newTenant(app);
   const { customerId, accountId } = await customerWithAccount(t, USD);
   await fund(t, accountId, funded);
@@ -44,7 +46,10 @@ const holdOf = async (t: Tenant, accountId: string, id: string) =>
 
 describe('withdrawals: the happy path', () => {
   it('REQUESTED -> AUTHORIZED (hold) -> IN_PROGRESS (+61 s) -> EXECUTED (+ACH delay); receipt JSON and PDF', async () => {
-    const { app, t, accountId, cp } = await setup();
+    // A manual clock: "+598 s is still IN_PROGRESS" must not race real time on a busy machine.
+    const own = await makeApp({}, { clock: manualClock() });
+    onTestFinished(() => own.close());
+    const { app, t, accountId, cp } = await setup('500', own);
     const w = await ok(create(t, accountId, cp));
     expect(w).toMatchObject({
       status: 'REQUESTED',
