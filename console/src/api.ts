@@ -100,12 +100,19 @@ class Session {
 
   async fetchToken(): Promise<string> {
     const f = this.opts.fetch ?? fetch;
-    const basic = btoa(unescape(encodeURIComponent(`${this.opts.clientId}:${this.opts.clientSecret}`)));
+    // Credentials as form fields (CONTRACT §1 allows Basic or the form): a 401 to HTTP Basic carries a
+    // Basic challenge, which would make the browser open its own password prompt.
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: this.opts.clientId,
+      client_secret: this.opts.clientSecret,
+    });
     let res: Response;
     try {
-      res = await f(`${this.opts.baseUrl}/oauth2/token?grant_type=client_credentials`, {
+      res = await f(`${this.opts.baseUrl}/oauth2/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
       });
     } catch {
       throw new LedgerlineError(0, [{ code: 'CONNECTION_ERROR', description: 'The server could not be reached.' }]);
