@@ -73,8 +73,9 @@ export async function signIn(page: Page, clientId: string, secret: string): Prom
 /** In-app navigation (the token lives in the tab's memory: a reload would sign out). */
 export async function go(page: Page, path: string): Promise<void> {
   await page.evaluate((p) => {
-    window.history.pushState(null, '', `/console${p}`);
-    window.dispatchEvent(new PopStateEvent('popstate'));
+    const w = globalThis as any; // runs in the page (the server's tsconfig has no DOM types)
+    w.history.pushState(null, '', `/console${p}`);
+    w.dispatchEvent(new w.PopStateEvent('popstate'));
   }, path);
 }
 

@@ -42,12 +42,13 @@ describe('operator console', () => {
     const { page } = browser;
     const measure = async () =>
       page.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        const perf = (globalThis as any).performance; // runs in the page (no DOM types here)
+        const nav = perf.getEntriesByType('navigation')[0];
         return {
           domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
           load: Math.round(nav.loadEventEnd),
           // Marked by the app once the sign-in form has rendered.
-          signInRendered: Math.round(performance.getEntriesByName('ledgerline:sign-in-ready')[0]?.startTime ?? -1),
+          signInRendered: Math.round(perf.getEntriesByName('ledgerline:sign-in-ready')[0]?.startTime ?? -1),
         };
       });
     // The browser's very first page (new profile, nothing compiled or cached yet)…
@@ -79,7 +80,11 @@ describe('operator console', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('invalid_client');
     // The token is in memory only: nothing in the browser's storage.
-    expect(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie])).toEqual([0, 0, '']);
+    const storage = await page.evaluate(() => {
+      const w = globalThis as any;
+      return [w.localStorage.length, w.sessionStorage.length, w.document.cookie];
+    });
+    expect(storage).toEqual([0, 0, '']);
   });
 
   it('the operator approves a REVIEW application, sees the funded account, assigns suspense, redelivers, moves the clock', async () => {
