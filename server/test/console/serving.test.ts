@@ -35,8 +35,8 @@ describe('console serving', () => {
     expect(res.headers['content-type']).toMatch(/javascript/);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     // A missing asset is the app's route fallback, never a file outside the folder.
-    const escape = await app.inject({ method: 'GET', url: '/console/..%2f..%2fpackage.json' });
-    expect(escape.body).not.toContain('"dependencies"');
+    const outside = await app.inject({ method: 'GET', url: '/console/..%2f..%2fpackage.json' });
+    expect(outside.body).not.toContain('"dependencies"');
     const api = await app.inject({ method: 'GET', url: '/v1/customers' });
     expect(api.statusCode).toBe(401);
   });
