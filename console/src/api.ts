@@ -335,6 +335,7 @@ export class Ledgerline {
 
   readonly counterparties = {
     ...this.resource('/v1/counterparties', 'counterparties'),
+    update: (id: string, body: unknown) => this.request('PATCH', `/v1/counterparties/${encodeURIComponent(id)}`, { body }),
     history: (id: string, query: Query = {}) => this.pages(`/v1/counterparties/${encodeURIComponent(id)}/history`, 'history', query),
   };
 

@@ -99,12 +99,7 @@ function CounterpartyDetail({ id }: { id: string }) {
               {screen.result ? <Done>Counterparty is now {screen.result.status}.</Done> : null}
             </section>
           ) : null}
-          <StatusChange
-            id={id}
-            current={c.status}
-            statuses={STATUSES.slice(0, 6)}
-            update={(body) => api.request('PATCH', `/v1/counterparties/${encodeURIComponent(id)}`, { body })}
-          />
+          <StatusChange id={id} current={c.status} statuses={STATUSES.slice(0, 6)} update={(body) => api.counterparties.update(id, body)} />
           <section aria-labelledby="chist-h">
             <h2 id="chist-h">History</h2>
             <HistoryTable queryKey={['counterparty-history', key, id]} fetchPage={(cursor) => api.counterparties.history(id, { cursor })} />

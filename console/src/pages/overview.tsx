@@ -8,8 +8,9 @@ export function Overview() {
   const key = api.actingFor ?? '';
   const counts = useQuery({
     queryKey: ['overview', key],
+    // Each count on its own: a token without one list's scope still sees the others.
     queryFn: async () => {
-      const [customers, accounts, review, applications, transfers, withdrawals, counterparties] = await Promise.all([
+      const settled = await Promise.allSettled([
         api.customers.count(),
         api.accounts.deposits.count(),
         api.applications.count({ status: 'PROCESSING' }),
@@ -18,12 +19,16 @@ export function Overview() {
         api.withdrawals.count(),
         api.counterparties.count(),
       ]);
-      return { customers, accounts, review, applications, transfers, withdrawals, counterparties };
+      const [customers, accounts, review, applications, transfers, withdrawals, counterparties] = settled.map((r) =>
+        r.status === 'fulfilled' ? r.value : null,
+      );
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      return { customers, accounts, review, applications, transfers, withdrawals, counterparties, error: failed?.reason };
     },
   });
   const ledger = useQuery({ queryKey: ['ledger', 'verify'], queryFn: () => own.admin.ledger.verify(), enabled: operator });
   const c = counts.data;
-  const rows: [string, number | undefined, string][] = [
+  const rows: [string, number | null | undefined, string][] = [
     ['Customers', c?.customers, '/customers'],
     ['Deposit accounts', c?.accounts, '/accounts'],
     ['Applications waiting for review', c?.review, '/applications'],
@@ -35,14 +40,14 @@ export function Overview() {
   return (
     <>
       <Title>Overview</Title>
-      <ErrorAlert error={counts.error} />
+      <ErrorAlert error={counts.error ?? counts.data?.error} />
       <dl className="counts" aria-busy={counts.isPending}>
         {rows.map(([label, n, to]) => (
           <div key={label}>
             <dt>
               <Link to={to}>{label}</Link>
             </dt>
-            <dd>{n === undefined ? '…' : n.toLocaleString('en-US')}</dd>
+            <dd>{n === undefined ? '…' : n === null ? '—' : n.toLocaleString('en-US')}</dd>
           </div>
         ))}
       </dl>
