@@ -26,9 +26,11 @@ interface NavItem {
   label: string;
   operatorOnly?: boolean;
   sandboxOnly?: boolean;
+  /** A page of one client's data: the operator must choose the client first. */
+  platform?: boolean;
 }
 const NAV: NavItem[] = [
-  { to: '/', label: 'Overview' },
+  { to: '/', label: 'Overview', platform: true },
   { to: '/applications', label: 'Applications' },
   { to: '/customers', label: 'Customers' },
   { to: '/accounts', label: 'Accounts' },
@@ -39,16 +41,18 @@ const NAV: NavItem[] = [
   { to: '/counterparties', label: 'Counterparties' },
   { to: '/cards', label: 'Cards' },
   { to: '/webhooks', label: 'Webhooks' },
-  { to: '/suspense', label: 'Suspense', operatorOnly: true },
-  { to: '/clients', label: 'Clients', operatorOnly: true },
-  { to: '/ledger', label: 'Ledger', operatorOnly: true },
+  { to: '/suspense', label: 'Suspense', operatorOnly: true, platform: true },
+  { to: '/clients', label: 'Clients', operatorOnly: true, platform: true },
+  { to: '/ledger', label: 'Ledger', operatorOnly: true, platform: true },
   { to: '/simulations', label: 'Simulations', sandboxOnly: true },
 ];
 
-function route(path: string, operator: boolean, sandbox: boolean): ReactNode {
+function route(path: string, operator: boolean, acting: string, sandbox: boolean): ReactNode {
   const [, first = '', second] = path.split('/').map(decodeURIComponent);
   const item = NAV.find((n) => n.to === `/${first}`) ?? (first === '' ? NAV[0] : undefined);
   if (!item || (item.operatorOnly && !operator) || (item.sandboxOnly && !sandbox)) return <NotFound />;
+  // The API refuses the operator's tenant calls without x-l2f-client-id: ask for the client first.
+  if (operator && !acting && !item.platform) return <ChooseClient title={item.label} />;
   switch (first) {
     case '':
       return <Overview />;
@@ -82,6 +86,15 @@ function route(path: string, operator: boolean, sandbox: boolean): ReactNode {
   }
 }
 
+function ChooseClient({ title }: { title: string }) {
+  return (
+    <>
+      <h1 tabIndex={-1}>{title}</h1>
+      <p className="notice">Choose the client to work on in "Acting for client" (at the top of the page).</p>
+    </>
+  );
+}
+
 function NotFound() {
   return (
     <>
@@ -102,7 +115,7 @@ function ClientSwitcher() {
     <span className="switcher">
       <label htmlFor={id}>Acting for client</label>{' '}
       <select id={id} value={acting} onChange={(e) => setActing(e.target.value)}>
-        <option value="">Platform (operator's own data)</option>
+        <option value="">Choose a client…</option>
         {q.data?.map((c: any) => (
           <option key={c.client_id} value={c.client_id}>
             {c.name} ({c.client_id})
@@ -164,11 +177,11 @@ function Shell() {
                   Acting for client <strong>{session.acting}</strong>
                 </>
               ) : (
-                <>Acting as the platform (no client chosen)</>
+                <>No client chosen: choose one in "Acting for client"</>
               )}
             </p>
           ) : null}
-          <Suspense fallback={<p>Loading…</p>}>{route(path, session.operator, session.sandbox)}</Suspense>
+          <Suspense fallback={<p>Loading…</p>}>{route(path, session.operator, session.acting, session.sandbox)}</Suspense>
         </main>
       </div>
     </>

@@ -4,7 +4,7 @@ import { ErrorAlert, Link, Title } from '../ui';
 
 /** Counts of the acting client's data, and for the operator whether the ledger balances. */
 export function Overview() {
-  const { api, own, operator } = useSession();
+  const { api, own, operator, acting } = useSession();
   const key = api.actingFor ?? '';
   const counts = useQuery({
     queryKey: ['overview', key],
@@ -25,6 +25,8 @@ export function Overview() {
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       return { customers, accounts, review, applications, transfers, withdrawals, counterparties, error: failed?.reason };
     },
+    // The operator's counts are those of the client it acts for.
+    enabled: !operator || Boolean(acting),
   });
   const ledger = useQuery({ queryKey: ['ledger', 'verify'], queryFn: () => own.admin.ledger.verify(), enabled: operator });
   const c = counts.data;
@@ -41,13 +43,14 @@ export function Overview() {
     <>
       <Title>Overview</Title>
       <ErrorAlert error={counts.error ?? counts.data?.error} />
+      {operator && !acting ? <p className="notice">Choose a client in "Acting for client" to see its counts.</p> : null}
       <dl className="counts" aria-busy={counts.isPending}>
         {rows.map(([label, n, to]) => (
           <div key={label}>
             <dt>
               <Link to={to}>{label}</Link>
             </dt>
-            <dd>{n === undefined ? '…' : n === null ? '—' : n.toLocaleString('en-US')}</dd>
+            <dd>{n === undefined ? (operator && !acting ? '—' : '…') : n === null ? '—' : n.toLocaleString('en-US')}</dd>
           </div>
         ))}
       </dl>

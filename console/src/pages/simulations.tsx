@@ -35,7 +35,7 @@ export default function Simulations() {
   return (
     <>
       <Title>Simulations</Title>
-      <p>Sandbox only. {operator ? (acting ? `Acting for client ${acting}.` : 'Acting as the platform: choose a client first.') : null}</p>
+      <p>Sandbox only. {operator ? (acting ? `Acting for client ${acting}.` : 'Choose a client first.') : null}</p>
       <DepositPanel />
       <ClockPanel />
       <CardPanel />

@@ -106,8 +106,13 @@ describe('operator console', () => {
     await page.getByTestId('ledger-balanced').waitFor();
     expect(await page.getByTestId('ledger-balanced').textContent()).toMatch(/^Ledger (NOT )?balanced/);
 
+    // Before a client is chosen, a client's page asks for one (the API needs x-l2f-client-id).
+    await navTo(page, 'Customers');
+    await page.getByText('Choose the client to work on').waitFor();
     // The switcher lists every client; the choice shows on every page.
     await page.getByLabel('Acting for client').selectOption(t.clientId);
+    await page.getByRole('table', { name: 'Customers' }).waitFor();
+    await navTo(page, 'Overview');
     await page.getByTestId('acting').getByText(t.clientId).waitFor();
     await shot(page, '02-operator-overview');
 
@@ -144,6 +149,8 @@ describe('operator console', () => {
     const accounts = page.getByRole('table', { name: /^Accounts of/ });
     const row = accounts.getByRole('row').filter({ hasText: application.accountId });
     await row.getByText('1,234,567.89 USD').first().waitFor();
+    // The operator is offered the _L2F statuses (only its calls may set them).
+    expect(await page.getByLabel('New status').locator('option').allTextContents()).toContain('FROZEN_L2F');
     await shot(page, '05-customer-funded-account');
 
     // Suspense: a wrong account is refused (alert), the right one is credited.
@@ -198,6 +205,20 @@ describe('operator console', () => {
     else await page.getByRole('table', { name: 'Cards' }).waitFor();
     await shot(page, '10-cards');
 
+    // Clients: create one (its secret shown once), then rotate that secret after confirming.
+    await navTo(page, 'Clients');
+    const name = `Console made ${uid('n').slice(-6)}`;
+    await page.getByRole('region', { name: 'New client' }).getByLabel('Name').fill(name);
+    await page.getByRole('button', { name: 'Create client' }).click();
+    const firstSecret = await page.getByRole('region', { name: 'New client' }).getByTestId('client-secret').textContent();
+    expect(firstSecret?.length).toBeGreaterThanOrEqual(16);
+    const clientRow = page.getByRole('row').filter({ hasText: name });
+    await clientRow.getByRole('button', { name: 'Rotate secret' }).click();
+    await clientRow.getByRole('button', { name: 'Confirm' }).click();
+    const rotated = await clientRow.getByTestId('client-secret').textContent();
+    expect(rotated).not.toBe(firstSecret);
+    await shot(page, '11-clients-rotated');
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   }, 180_000);
@@ -225,7 +246,7 @@ describe('operator console', () => {
     for (const operatorOnly of ['Clients', 'Suspense', 'Ledger'])
       expect(await nav.getByRole('link', { name: operatorOnly }).count()).toBe(0);
     expect(await page.getByLabel('Acting for client').count()).toBe(0);
-    await shot(page, '11-client-overview');
+    await shot(page, '12-client-overview');
 
     await navTo(page, 'Customers');
     const list = page.getByRole('table', { name: 'Customers' });
@@ -236,12 +257,12 @@ describe('operator console', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/^NOT_FOUND: /);
-    await shot(page, '12-client-foreign-customer');
+    await shot(page, '13-client-foreign-customer');
 
     await go(page, '/clients');
     await page.getByRole('heading', { name: 'Not found' }).waitFor();
     expect(await page.getByRole('table', { name: 'Clients' }).count()).toBe(0);
-    await shot(page, '13-client-no-clients-page');
+    await shot(page, '14-client-no-clients-page');
 
     await go(page, `/customers/${mine.id}`);
     await page.getByRole('heading', { name: 'Own Customer' }).waitFor();
