@@ -28,7 +28,7 @@ export function testDatabase(): Promise<Database> {
 
 export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
   return loadConfig({
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', // e.g. TEST_LOG_LEVEL=error to see what a 500 was
     OPERATOR_CLIENT_ID: OPERATOR.id,
     OPERATOR_CLIENT_SECRET: OPERATOR.secret,
     SEED_DEMO: 'false',

@@ -117,6 +117,19 @@ function fromFastify(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/**
+ * An unexpected error as it may be logged: a failed query's message carries its parameters
+ * (personal data, secrets), so only the statement and the database's own diagnosis are kept.
+ */
+export function safeForLogs(error: unknown): unknown {
+  const cause = (error as { cause?: Record<string, unknown> }).cause;
+  const query = (error as { query?: unknown }).query;
+  if (typeof query !== 'string') return error;
+  const pick = (e: Record<string, unknown> | undefined) =>
+    e && { code: e.code, message: e.message, detail: e.detail, hint: e.hint, where: e.where, routine: e.routine };
+  return { type: (error as Error).name, query, cause: pick(cause), stack: (error as Error).stack?.split('\n').slice(1).join('\n') };
+}
+
 /** An error as the catalogue knows it, or undefined for an unexpected one (a 500). */
 export function asAppError(error: unknown): AppError | undefined {
   return error instanceof AppError ? error : fromFastify(error as FastifyError);
@@ -126,7 +139,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     let appError = asAppError(error);
     if (!appError) {
-      request.log.error({ err: error }, 'unhandled error');
+      request.log.error({ err: safeForLogs(error) }, 'unhandled error');
       appError = new AppError('INTERNAL_ERROR', `An internal error occurred (request id ${request.id}).`);
     } else if (appError.status >= 500) {
       request.log.error({ err: error }, 'server error');

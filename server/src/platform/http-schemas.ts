@@ -5,15 +5,16 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { ERROR_CATALOGUE, type ErrorCode } from '../shared/errors.js';
 
+/** One problem: a catalogue code, what it means here, and the field it is about. */
+export const ErrorEntry = Type.Object({
+  code: Type.String({ description: 'A code of the error catalogue (docs/errors.md).' }),
+  description: Type.String(),
+  field: Type.Optional(Type.String({ description: 'The offending field, as a dotted path, where there is one.' })),
+});
+
 export const ErrorBody = Type.Object(
   {
-    errors: Type.Array(
-      Type.Object({
-        code: Type.String({ description: 'A code of the error catalogue (docs/errors.md).' }),
-        description: Type.String(),
-        field: Type.Optional(Type.String({ description: 'The offending field, as a dotted path, where there is one.' })),
-      }),
-    ),
+    errors: Type.Array(ErrorEntry),
   },
   { $id: 'ErrorBody', description: 'Error response: one entry per problem.' },
 );

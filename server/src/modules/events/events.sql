@@ -17,3 +17,13 @@ CREATE OR REPLACE FUNCTION event_transaction(
     jsonb_build_object('transaction', jsonb_build_object('id', p_transaction_id, 'status', p_status,
       'account_id', p_account_id, 'category_type', p_category_type, 'category_id', p_category_id)), p_at);
 $$;
+
+-- Many TRANSACTION_* events at once: p_rows [{"id", "status", "transaction_id", "account_id",
+-- "category_type", "category_id"}].
+CREATE OR REPLACE FUNCTION event_transactions(p_client_id text, p_rows jsonb, p_at timestamptz) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO events (client_id, id, event_type, resource_type, resource_id, event_data, created_at)
+  SELECT p_client_id, r->>'id', 'TRANSACTION_' || (r->>'status'), 'transaction', r->>'transaction_id',
+         jsonb_build_object('transaction', jsonb_build_object('id', r->>'transaction_id', 'status', r->>'status',
+           'account_id', r->>'account_id', 'category_type', r->>'category_type', 'category_id', r->>'category_id')), p_at
+    FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS t(r, o) ORDER BY o;
+$$;

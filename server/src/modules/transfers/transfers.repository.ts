@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Reader, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { transfers } from '../../db/schema.js';
@@ -51,6 +51,29 @@ export type AcceptOutcome =
   | { outcome: 'NOT_FOUND' }
   | { outcome: 'STATUS' | 'EXPIRED'; transfer: TransferJson }
   | { outcome: 'NOT_TRANSACTABLE'; role: string; account_id: string; account_status?: string; customer_status?: string };
+
+/** One transfer of a batch to execute, as transfers_execute_batch takes it. */
+export interface BatchItem {
+  id: string;
+  source: string;
+  destination: string;
+  asset: string;
+  amount: string;
+  description: string | null;
+  txn_ids: [string, string];
+  event_ids: [string, string];
+}
+
+export interface BatchOutcome {
+  applied: boolean;
+  results: (
+    | { transfer: TransferJson }
+    | { error: 'NOT_TRANSACTABLE' | 'INSUFFICIENT_FUNDS'; role?: string; account_id?: string }
+    | Record<string, never>
+  )[];
+  dormant_accounts?: string[];
+  dormant_customers?: string[];
+}
 
 /** A party of a transfer as the create step checks it. */
 export interface Party {
@@ -109,6 +132,27 @@ export const transfersRepository = {
             ${toArray(p.transactable)}::text[], ${toArray(p.txnIds)}::text[], ${toArray(p.eventIds)}::text[]) AS r`,
     );
     return (row as { r: AcceptOutcome }).r;
+  },
+  /** Which of these ids the client's transfers already use. */
+  async existingIds(db: Reader, clientId: string, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await db
+      .select({ id: transfers.id })
+      .from(transfers)
+      .where(and(eq(transfers.clientId, clientId), inArray(transfers.id, ids)));
+    return new Set(rows.map((r) => r.id));
+  },
+  /** transfers_execute_batch (transfers.sql): create and execute many in one round trip. */
+  async executeBatch(
+    tx: Tx,
+    p: { clientId: string; items: BatchItem[]; at: Date; validUntil: Date; transactable: readonly string[]; atomic: boolean },
+  ): Promise<BatchOutcome> {
+    const [row] = await queryRows<{ r: BatchOutcome }>(
+      tx,
+      sql`SELECT transfers_execute_batch(${p.clientId}, ${JSON.stringify(p.items)}::jsonb, ${p.at.toISOString()}::timestamptz,
+            ${p.validUntil.toISOString()}::timestamptz, ${toArray(p.transactable)}::text[], ${p.atomic}) AS r`,
+    );
+    return (row as { r: BatchOutcome }).r;
   },
   /** REQUESTED past valid_until -> EXPIRED (the sweeper). */
   async expireDue(tx: Tx, now: Date, clientId?: string): Promise<number> {

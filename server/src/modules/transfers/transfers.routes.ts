@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
+import { data, ErrorEntry, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
 import { readContext, writeContext } from '../../platform/unit-of-work.js';
+import { BATCH_MAX, transferBatch } from './transfers.batch.js';
 import { TRANSFER_STATUSES } from './transfers.machine.js';
 import type { TransfersService } from './transfers.service.js';
 
@@ -18,6 +19,15 @@ const Transfer = Type.Object({
   destination_details: Type.Object({ destination_account_id: Type.String(), asset_type_id: Type.String(), amount_to_credit: AmountOutput }),
 });
 const Params = Type.Object({ transfer_id: Type.String({ maxLength: 64 }) });
+const TransferBody = Type.Object(
+  {
+    source_account_id: Type.String({ minLength: 1, maxLength: 128 }),
+    destination_account_id: Type.String({ minLength: 1, maxLength: 128 }),
+    amount: AmountInput,
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
 
 export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersService }> = async (app, { service }) => {
   const tags = ['Transfers'];
@@ -32,15 +42,7 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
         tags,
         summary: 'Request a transfer between two accounts of one asset',
         headers: MutationHeaders,
-        body: Type.Object(
-          {
-            source_account_id: Type.String({ minLength: 1, maxLength: 128 }),
-            destination_account_id: Type.String({ minLength: 1, maxLength: 128 }),
-            amount: AmountInput,
-            description: Type.Optional(Type.String({ maxLength: 500 })),
-          },
-          { additionalProperties: false },
-        ),
+        body: TransferBody,
         response: {
           200: data(Transfer),
           ...errorResponses(
@@ -55,6 +57,53 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
       },
     },
     async (request) => ({ data: await service.create(writeContext(request), request.body) }),
+  );
+
+  app.post(
+    '/transfers/batch',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Create (and execute) many transfers at once (addition)',
+        description:
+          'Up to 1,000 transfers. Each item answers its own result, in order: the transfer, or its errors (fields prefixed ' +
+          '`transfers.<index>.`). With `execute` they are executed at once (funds checked item by item, in order); with ' +
+          '`atomic` nothing takes effect unless every item can (a 400 naming each refusal). Idempotent as a whole.',
+        headers: MutationHeaders,
+        body: Type.Object(
+          {
+            transfers: Type.Array(
+              Type.Object(
+                {
+                  id: Type.Optional(
+                    Type.String({
+                      pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$',
+                      description: 'Your id for the transfer (else one is made).',
+                    }),
+                  ),
+                  ...TransferBody.properties,
+                },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: BATCH_MAX },
+            ),
+            execute: Type.Optional(Type.Boolean({ default: false, description: 'Execute each transfer now.' })),
+            atomic: Type.Optional(Type.Boolean({ default: false, description: 'All or none.' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: data(
+            Type.Object({
+              results: Type.Array(Type.Union([Type.Object({ transfer: Transfer }), Type.Object({ errors: Type.Array(ErrorEntry) })])),
+            }),
+          ),
+          ...errorResponses('IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS', 'INSUFFICIENT_FUNDS', 'NOT_TRANSACTABLE', 'DUPLICATE_ID'),
+        },
+      },
+    },
+    async (request) => ({ data: await transferBatch(writeContext(request), service, request.body) }),
   );
 
   app.post(

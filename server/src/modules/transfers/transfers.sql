@@ -77,3 +77,121 @@ BEGIN
     'dormant_customers', to_jsonb(array_remove(ARRAY[
       CASE WHEN src_customer = 'DORMANT' THEN src.customer_id END, CASE WHEN dst_customer = 'DORMANT' THEN dst.customer_id END], NULL)));
 END $$;
+
+-- Creates and executes many transfers in one round trip (POST /v1/transfers/batch with execute).
+-- p_items, checked by TypeScript against the accounts it read: [{"id", "source", "destination",
+-- "asset", "amount" (minor units, text), "description", "txn_ids": [debit, credit],
+-- "event_ids": [debit, credit]}]. Under the locks accept takes (accounts in id order, customers),
+-- each item's parties must still be able to transact; the ledger posts what funds allow, in order
+-- (ledger_post_pairs). With p_atomic one refusal leaves everything unwritten. Returns
+-- {"results": [{"transfer"} | {"error": "NOT_TRANSACTABLE" | "INSUFFICIENT_FUNDS", "role"?, "account_id"?}],
+--  "dormant_accounts", "dormant_customers"}.
+CREATE OR REPLACE FUNCTION transfers_execute_batch(
+  p_client_id text, p_items jsonb, p_at timestamptz, p_valid_until timestamptz, p_transactable text[], p_atomic boolean
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_accounts text[];
+  v_customers text[];
+  v_acc_id text[]; v_acc_status text[]; v_acc_ledger bigint[]; v_acc_customer text[];
+  v_cus_id text[]; v_cus_status text[];
+  v_n int;
+  v_refusal jsonb[];
+  v_pairs jsonb := '[]'::jsonb;
+  v_pair_item int[];
+  v_posted jsonb;
+  v_results jsonb := '[]'::jsonb;
+  v_events jsonb := '[]'::jsonb;
+  v_any_refused boolean := false;
+  v_dormant_accounts jsonb := '[]'::jsonb;
+  v_dormant_customers jsonb := '[]'::jsonb;
+  v_item jsonb;
+  i int; j int; s int; d int; sc int; dc int; k int := 0;
+  t transfers;
+BEGIN
+  v_n := jsonb_array_length(p_items);
+  SELECT array_agg(DISTINCT a ORDER BY a) INTO v_accounts
+    FROM jsonb_array_elements(p_items) x, LATERAL (VALUES (x->>'source'), (x->>'destination')) v(a);
+  PERFORM 1 FROM accounts WHERE client_id = p_client_id AND id = ANY (v_accounts) ORDER BY id FOR NO KEY UPDATE;
+  SELECT array_agg(id ORDER BY id), array_agg(status ORDER BY id), array_agg(ledger_account_id ORDER BY id),
+         array_agg(customer_id ORDER BY id)
+    INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer
+    FROM accounts WHERE client_id = p_client_id AND id = ANY (v_accounts);
+  SELECT array_agg(DISTINCT c ORDER BY c) INTO v_customers FROM unnest(v_acc_customer) c;
+  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_customers) AND status = 'DORMANT' ORDER BY id FOR NO KEY UPDATE;
+  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_customers) AND status <> 'DORMANT' ORDER BY id FOR SHARE;
+  SELECT array_agg(id ORDER BY id), array_agg(status ORDER BY id) INTO v_cus_id, v_cus_status
+    FROM customers WHERE client_id = p_client_id AND id = ANY (v_customers);
+
+  -- Each item's parties, under the locks.
+  FOR i IN 1 .. v_n LOOP
+    v_item := p_items->(i - 1);
+    s := array_position(v_acc_id, v_item->>'source');
+    d := array_position(v_acc_id, v_item->>'destination');
+    IF s IS NULL OR d IS NULL THEN RAISE EXCEPTION 'item % names an unknown account', i USING ERRCODE = 'LL002'; END IF;
+    sc := array_position(v_cus_id, v_acc_customer[s]);
+    dc := array_position(v_cus_id, v_acc_customer[d]);
+    v_refusal[i] := CASE
+      WHEN NOT (v_acc_status[s] = ANY (p_transactable)) OR sc IS NULL OR NOT (v_cus_status[sc] = ANY (p_transactable))
+        THEN jsonb_build_object('error', 'NOT_TRANSACTABLE', 'role', 'source account', 'account_id', v_acc_id[s])
+      WHEN NOT (v_acc_status[d] = ANY (p_transactable)) OR dc IS NULL OR NOT (v_cus_status[dc] = ANY (p_transactable))
+        THEN jsonb_build_object('error', 'NOT_TRANSACTABLE', 'role', 'destination account', 'account_id', v_acc_id[d])
+    END;
+    IF v_refusal[i] IS NOT NULL THEN
+      v_any_refused := true;
+      CONTINUE;
+    END IF;
+    k := k + 1;
+    v_pair_item[k] := i;
+    v_pairs := v_pairs || jsonb_build_object('category_id', v_item->>'id', 'description', v_item->>'description',
+      'debit', v_acc_ledger[s], 'credit', v_acc_ledger[d], 'amount', v_item->>'amount', 'type', 'INTERNAL_TRANSFER',
+      'debit_ref', v_item->>'source', 'credit_ref', v_item->>'destination', 'debit_txn', v_item->'txn_ids'->>0,
+      'credit_txn', v_item->'txn_ids'->>1);
+  END LOOP;
+  IF p_atomic AND v_any_refused THEN
+    SELECT jsonb_agg(coalesce(v_refusal[g], '{}'::jsonb) ORDER BY g) INTO v_results FROM generate_series(1, v_n) g;
+    RETURN jsonb_build_object('results', v_results, 'applied', false);
+  END IF;
+
+  v_posted := ledger_post_pairs(p_client_id, 'TRANSFER', v_pairs, p_at, p_atomic);
+  FOR j IN 1 .. k LOOP
+    IF v_posted->(j - 1) ? 'error' THEN
+      v_refusal[v_pair_item[j]] := v_posted->(j - 1);
+      v_any_refused := true;
+    END IF;
+  END LOOP;
+  IF p_atomic AND v_any_refused THEN
+    SELECT jsonb_agg(coalesce(v_refusal[g], '{}'::jsonb) ORDER BY g) INTO v_results FROM generate_series(1, v_n) g;
+    RETURN jsonb_build_object('results', v_results, 'applied', false);
+  END IF;
+
+  FOR j IN 1 .. k LOOP
+    i := v_pair_item[j];
+    CONTINUE WHEN v_refusal[i] IS NOT NULL;
+    v_item := p_items->(i - 1);
+    INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount, description,
+        status, valid_until, entry_id, created_at, updated_at, executed_at)
+      VALUES (p_client_id, v_item->>'id', v_item->>'source', v_item->>'destination', v_item->>'asset', (v_item->>'amount')::numeric,
+        v_item->>'description',
+        'EXECUTED', p_valid_until, (v_posted->(j - 1)->>'entry')::bigint, p_at, p_at, p_at)
+      RETURNING * INTO t;
+    v_refusal[i] := jsonb_build_object('transfer', transfer_json(t));
+    -- Their first activity wakes DORMANT parties (done by their modules, told here which).
+    s := array_position(v_acc_id, v_item->>'source');
+    d := array_position(v_acc_id, v_item->>'destination');
+    IF v_acc_status[s] = 'DORMANT' THEN v_dormant_accounts := v_dormant_accounts || to_jsonb(v_acc_id[s]); END IF;
+    IF v_acc_status[d] = 'DORMANT' THEN v_dormant_accounts := v_dormant_accounts || to_jsonb(v_acc_id[d]); END IF;
+    sc := array_position(v_cus_id, v_acc_customer[s]);
+    dc := array_position(v_cus_id, v_acc_customer[d]);
+    IF v_cus_status[sc] = 'DORMANT' THEN v_dormant_customers := v_dormant_customers || to_jsonb(v_cus_id[sc]); END IF;
+    IF v_cus_status[dc] = 'DORMANT' THEN v_dormant_customers := v_dormant_customers || to_jsonb(v_cus_id[dc]); END IF;
+    v_events := v_events
+      || jsonb_build_object('id', v_item->'event_ids'->>0, 'status', 'POSTED', 'transaction_id', v_item->'txn_ids'->>0,
+           'account_id', v_item->>'source', 'category_type', 'TRANSFER', 'category_id', t.id)
+      || jsonb_build_object('id', v_item->'event_ids'->>1, 'status', 'POSTED', 'transaction_id', v_item->'txn_ids'->>1,
+           'account_id', v_item->>'destination', 'category_type', 'TRANSFER', 'category_id', t.id);
+  END LOOP;
+  PERFORM event_transactions(p_client_id, v_events, p_at);
+  SELECT jsonb_agg(v_refusal[g] ORDER BY g) INTO v_results FROM generate_series(1, v_n) g;
+  RETURN jsonb_build_object('results', v_results, 'applied', true,
+    'dormant_accounts', v_dormant_accounts, 'dormant_customers', v_dormant_customers);
+END $$;

@@ -1,0 +1,144 @@
+/** POST /v1/transfers/batch (issue 9): per-item results in order, execution in order, atomic, idempotent. */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getApp, newTenant, type Tenant } from '../helpers.js';
+import { balances, EUR, expectError, fundedAccount, ok, transactionEvents, USD, verifyLedger } from './_fixtures.js';
+
+beforeAll(async () => {
+  await getApp();
+});
+afterEach(async () => verifyLedger(await getApp()));
+
+const batch = (t: Tenant, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  t.api.post('/v1/transfers/batch', body, headers);
+const item = (source: string, destination: string, amount: string | number, extra: Record<string, unknown> = {}) => ({
+  source_account_id: source,
+  destination_account_id: destination,
+  amount,
+  ...extra,
+});
+
+async function setup(funds = '10.00') {
+  const app = await getApp();
+  const t = await newTenant(app);
+  const a = (await fundedAccount(t, USD, funds)).id;
+  const b = (await fundedAccount(t, USD)).id;
+  const e = (await fundedAccount(t, EUR, '5.00')).id;
+  return { app, t, a, b, e };
+}
+
+describe('POST /v1/transfers/batch', () => {
+  it('executes in order, each item answering its own result; funds are checked item by item', async () => {
+    const { app, t, a, b, e } = await setup('10.00');
+    const res = await batch(t, {
+      execute: true,
+      transfers: [
+        item(a, b, '4.00', { description: 'first' }),
+        item('no-such-account', b, '1.00'),
+        item(a, b, '7.00', { description: 'too much after the first' }),
+        item(a, e, '1.00'),
+        item(a, b, '0.001'),
+        item(a, b, '6.00', { description: 'exactly what is left' }),
+      ],
+    });
+    const { results } = await ok(res);
+    expect(results).toHaveLength(6);
+    expect(results[0].transfer).toMatchObject({ status: 'EXECUTED', description: 'first', source_details: { amount_to_debit: 4 } });
+    expect(results[1].errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'transfers.1.source_account_id' })]);
+    expect(results[2].errors).toEqual([expect.objectContaining({ code: 'INSUFFICIENT_FUNDS', field: 'transfers.2' })]);
+    expect(results[3].errors).toEqual([expect.objectContaining({ code: 'ASSET_MISMATCH', field: 'transfers.3.destination_account_id' })]);
+    expect(results[4].errors).toEqual([expect.objectContaining({ code: 'AMOUNT_PRECISION', field: 'transfers.4.amount' })]);
+    expect(results[5].transfer).toMatchObject({ status: 'EXECUTED', source_details: { amount_to_debit: 6 } });
+    expect(await balances(t.api, a)).toEqual({ current: '0', available: '0' });
+    expect(await balances(t.api, b)).toEqual({ current: '10', available: '10' });
+    // Each executed transfer is a real one: retrievable, with its two lines and two events.
+    const one = await ok(t.api.get(`/v1/transfers/${results[0].transfer.id}`));
+    expect(one).toEqual(results[0].transfer);
+    const txns = await ok(t.api.get(`/v1/accounts/deposits/${b}/transactions`));
+    expect(txns.transactions.map((x: { value: number; category_id: string }) => [x.value, x.category_id])).toEqual([
+      [6, results[5].transfer.id],
+      [4, results[0].transfer.id],
+    ]);
+    const posted = (await transactionEvents(app, t.clientId)).filter((x) => x.data.transaction.category_type === 'TRANSFER');
+    expect(posted).toHaveLength(4);
+    expect(new Set(posted.map((x) => x.data.transaction.category_id))).toEqual(new Set([results[0].transfer.id, results[5].transfer.id]));
+  });
+
+  it('without execute: REQUESTED transfers, accepted later like any other', async () => {
+    const { t, a, b } = await setup('10.00');
+    const { results } = await ok(batch(t, { transfers: [item(a, b, '1.50'), item(a, b, '2.50', { id: 'my-transfer-1' })] }));
+    expect(results.map((r: { transfer: { status: string } }) => r.transfer.status)).toEqual(['REQUESTED', 'REQUESTED']);
+    expect(results[1].transfer.id).toBe('my-transfer-1');
+    expect(await balances(t.api, a)).toEqual({ current: '10', available: '10' });
+    expect((await ok(t.api.post('/v1/transfers/my-transfer-1/accept'))).status).toBe('EXECUTED');
+    expect(await balances(t.api, b)).toEqual({ current: '2.5', available: '2.5' });
+  });
+
+  it('atomic: one refusal and nothing takes effect (its code decides the status, each refusal named); all valid and all execute', async () => {
+    const { t, a, b } = await setup('10.00');
+    const refused = await batch(t, {
+      execute: true,
+      atomic: true,
+      transfers: [item(a, b, '3.00'), item(a, b, '3.00'), item(a, b, '5.00'), item(a, 'nowhere', '1.00')],
+    });
+    expect(refused.status, refused.raw).toBe(404);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'transfers.3.destination_account_id' })]);
+    const unfunded = await batch(t, {
+      execute: true,
+      atomic: true,
+      transfers: [item(a, b, '3.00'), item(a, b, '3.00'), item(a, b, '5.00')],
+    });
+    expect(unfunded.status, unfunded.raw).toBe(400);
+    expect(unfunded.body.errors).toEqual([expect.objectContaining({ code: 'INSUFFICIENT_FUNDS', field: 'transfers.2' })]);
+    expect(await balances(t.api, a)).toEqual({ current: '10', available: '10' });
+    expect((await ok(t.api.get('/v1/transfers'))).transfers).toEqual([]);
+
+    const { results } = await ok(batch(t, { execute: true, atomic: true, transfers: [item(a, b, '3.00'), item(a, b, '7.00')] }));
+    expect(results.map((r: { transfer: { status: string } }) => r.transfer.status)).toEqual(['EXECUTED', 'EXECUTED']);
+    expect(await balances(t.api, b)).toEqual({ current: '10', available: '10' });
+  });
+
+  it('is idempotent as a whole: the same key replays byte for byte, another body is 422', async () => {
+    const { t, a, b } = await setup('10.00');
+    const body = { execute: true, transfers: [item(a, b, '1.00'), item(a, b, '2.00')] };
+    const key = { 'x-l2f-idempotency-id': `batch-${Date.now()}` };
+    const first = await batch(t, body, key);
+    const again = await batch(t, body, key);
+    expect(again.status).toBe(200);
+    expect(again.headers['x-l2f-idempotent-replay']).toBe('true');
+    expect(again.raw).toBe(first.raw);
+    expect(await balances(t.api, b)).toEqual({ current: '3', available: '3' });
+    expectError(await batch(t, { ...body, atomic: true }, key), 422, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('refuses a duplicate id, a frozen account and a batch over 1,000', async () => {
+    const { t, a, b } = await setup('10.00');
+    await ok(batch(t, { transfers: [item(a, b, '1.00', { id: 'dup-1' })] }));
+    const frozen = (await fundedAccount(t, USD, '1.00')).id;
+    await ok(t.api.patch(`/v1/accounts/deposits/${frozen}`, { status: 'FROZEN' }));
+    const { results } = await ok(
+      batch(t, {
+        execute: true,
+        transfers: [
+          item(a, b, '1.00', { id: 'dup-1' }),
+          item(a, b, '1.00', { id: 'dup-2' }),
+          item(a, b, '1.00', { id: 'dup-2' }),
+          item(frozen, b, '1.00'),
+        ],
+      }),
+    );
+    expect(results[0].errors).toEqual([expect.objectContaining({ code: 'DUPLICATE_ID', field: 'transfers.0.id' })]);
+    expect(results[1].transfer).toMatchObject({ id: 'dup-2', status: 'EXECUTED' });
+    expect(results[2].errors).toEqual([expect.objectContaining({ code: 'DUPLICATE_ID', field: 'transfers.2.id' })]);
+    expect(results[3].errors).toEqual([expect.objectContaining({ code: 'NOT_TRANSACTABLE', field: 'transfers.3' })]);
+    const tooMany = await batch(t, { transfers: Array.from({ length: 1001 }, () => item(a, b, '0.01')) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors[0]).toMatchObject({ code: 'VALIDATION_ERROR', field: 'transfers' });
+  });
+
+  it('another tenant cannot move money from these accounts', async () => {
+    const { a, b } = await setup('10.00');
+    const stranger = await newTenant(await getApp());
+    const { results } = await ok(batch(stranger, { execute: true, transfers: [item(a, b, '1.00')] }));
+    expect(results[0].errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'transfers.0.source_account_id' })]);
+  });
+});
