@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config/index.js';
@@ -40,7 +41,7 @@ import { clockSimulationRoutes } from './modules/simulations/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
 import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
 import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
-import { WebhookDelivery, WebhooksService, webhooksRoutes } from './modules/webhooks/index.js';
+import { WebhookDelivery, WebhooksService, webhookBacklog, webhooksRoutes } from './modules/webhooks/index.js';
 import { WithdrawalLifecycle, WithdrawalsService, withdrawalSimulationRoutes, withdrawalsRoutes } from './modules/withdrawals/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
 import { authPlugin } from './platform/auth/plugin.js';
@@ -49,8 +50,11 @@ import { BODY_LIMIT, registerBodyParsers } from './platform/body-parsers.js';
 import { registerErrorHandling } from './platform/errors.plugin.js';
 import { ErrorBody } from './platform/http-schemas.js';
 import { idempotencyPlugin, purgeExpiredIdempotencyKeys } from './platform/idempotency.plugin.js';
-import { metricsPlugin } from './platform/metrics.plugin.js';
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH, registerInputGuard } from './platform/input.js';
+import { loggerOptions } from './platform/logging.js';
+import { createMetrics, metricsPlugin, poolStats } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
+import { registerOpsAccess } from './platform/ops-routes.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
 import { type Clock, enterClockScope, systemClock, wallClock } from './shared/clock.js';
@@ -102,6 +106,8 @@ export interface BuildOptions {
   /** An already open database (tests share one per worker); otherwise opened from config. */
   database?: Database;
   clock?: Clock;
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: Writable;
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -117,7 +123,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, opts.logStream),
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     genReqId: (req) => {
@@ -127,6 +133,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   try {
@@ -189,10 +198,11 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     });
     const counterpartyLinking = new CounterpartyLinking(database.db, clock, config.mode === 'sandbox');
     const events = new EventsService(database.db);
-    const webhooks = new WebhooksService(database.db, clock, config.mode);
+    const webhooks = new WebhooksService(database.db, clock, config.mode, realClock);
+    const metrics = createMetrics();
     const webhookWorker = new WebhookWorker(
       new WebhookDelivery(database.db, clock, { mode: config.mode, timeoutMs: config.webhookTimeoutMs, signingClock: realClock }),
-      { log: app.log },
+      { log: app.log, onOutcome: (outcome) => metrics.webhookAttempts.inc({ outcome }) },
     );
     app.decorate('ledgerline', {
       config,
@@ -230,12 +240,30 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       reply.header('x-l2f-request-id', request.id);
       return payload;
     });
+    registerInputGuard(app);
     registerBodyParsers(app);
     registerErrorHandling(app);
     app.addSchema(ErrorBody);
+    registerOpsAccess(app, {
+      metricsAccess: config.metricsAccess,
+      docsAccess: config.docsAccess,
+      separatePort: config.opsPort !== undefined,
+    });
     await registerOpenApi(app);
-    await app.register(metricsPlugin);
-    await app.register(authPlugin, { tokens, clients, rateLimiter: createRateLimiter(config.rateLimitPerSecond) });
+    await app.register(metricsPlugin, {
+      metrics,
+      sources: {
+        webhookBacklog: () => webhookBacklog(database.db, realClock.now()),
+        scheduler: () => scheduler.stats(),
+        pool: () => poolStats(database.db),
+      },
+    });
+    await app.register(authPlugin, {
+      tokens,
+      clients,
+      rateLimiter: createRateLimiter(config.rateLimitPerSecond),
+      onRateLimited: () => metrics.rateLimited.inc({ limiter: 'api_client' }),
+    });
     await app.register(signingPlugin, { keys: signingKeys });
     await app.register(idempotencyPlugin, { db: database.db, clock: realClock, ttlDays: config.idempotencyTtlDays });
 
@@ -250,7 +278,18 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       }
     });
 
-    await app.register(oauthRoutes, { clients, tokens });
+    await app.register(oauthRoutes, {
+      clients,
+      tokens,
+      guard: {
+        perAddressPerMinute: config.tokenRateLimitPerAddress,
+        perClientPerMinute: config.tokenRateLimitPerClient,
+        lockoutFailures: config.tokenLockoutFailures,
+        lockoutSeconds: config.tokenLockoutSeconds,
+        now: () => realClock.now().getTime(),
+        onRefused: (limiter) => metrics.rateLimited.inc({ limiter }),
+      },
+    });
     const api = async (scope: FastifyInstance) => {
       await scope.register(clientsRoutes, { service: clients });
       await scope.register(customersRoutes, { service: customers });

@@ -29,6 +29,11 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
     OPERATOR_CLIENT_SECRET: OPERATOR.secret,
     SEED_DEMO: 'false',
     RATE_LIMIT_PER_SECOND: '0',
+    // Tests mint many tokens from one address and try wrong secrets on purpose: the token
+    // endpoint's limits and lockout are tested with their own apps (test/platform/login-guard).
+    TOKEN_RATE_LIMIT_PER_ADDRESS: '0',
+    TOKEN_RATE_LIMIT_PER_CLIENT: '0',
+    TOKEN_LOCKOUT_FAILURES: '0',
     // Due work runs when a test moves the clock (scoped to its tenant), never in the background:
     // tests share one database and a background loop would act on other tests' rows.
     SCHEDULER_INTERVAL_MS: '0',

@@ -53,6 +53,8 @@ export class WebhooksService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly mode: Mode,
+    /** Real time: when a redelivery is due (the worker claims in real time, whatever the sandbox clock says). */
+    private readonly realClock: Clock = clock,
   ) {}
 
   async create(auth: AuthContext, input: { event_type: string; callback_url: string }) {
@@ -157,7 +159,9 @@ export class WebhooksService {
         }
         subs = [named];
       }
-      const now = this.clock.now();
+      // Due now in real time: a client whose sandbox clock runs ahead would otherwise schedule it
+      // in its future, and the worker (real time) would not send it until real time caught up.
+      const now = this.realClock.now();
       const fresh: Parameters<typeof repo.insertDeliveries>[1] = [];
       for (const sub of subs) {
         const pending = await repo.pendingDelivery(tx, auth.tenantId, event.id, sub.id);
