@@ -41,7 +41,7 @@ import { clockSimulationRoutes } from './modules/simulations/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
 import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
 import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
-import { WebhookDelivery, WebhooksService, webhookBacklog, webhooksRoutes } from './modules/webhooks/index.js';
+import { encryptStoredWebhookKeys, WebhookDelivery, WebhooksService, webhookBacklog, webhooksRoutes } from './modules/webhooks/index.js';
 import { WithdrawalLifecycle, WithdrawalsService, withdrawalSimulationRoutes, withdrawalsRoutes } from './modules/withdrawals/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
 import { authPlugin } from './platform/auth/plugin.js';
@@ -57,6 +57,8 @@ import { registerOpenApi } from './platform/openapi.js';
 import { registerOpsAccess } from './platform/ops-routes.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
+import { resolveMasterKey, Vault } from './platform/vault/index.js';
+import { vaultRoutes } from './platform/vault/vault.routes.js';
 import { type Clock, enterClockScope, systemClock, wallClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
@@ -89,6 +91,8 @@ export interface Services {
 export interface Ledgerline {
   config: Readonly<Config>;
   database: Database;
+  /** Encryption at rest (CONTRACT §17). */
+  vault: Vault;
   clock: Clock;
   scheduler: Scheduler;
   /** Webhook delivery (started on ready when config.webhookWorker; tests call runOnce()). */
@@ -155,8 +159,21 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     // amounts as exact decimal numbers (views are explicit objects: nothing internal leaks).
     app.setSerializerCompiler(() => stringify);
 
+    const masterKey = resolveMasterKey(config);
+    if (masterKey.created) app.log.warn(`generated a sandbox master key in ${masterKey.file}: keep it with the data directory`);
+    const vault = await Vault.open(database.db, {
+      masterKey: masterKey.key,
+      previousMasterKeys: config.previousMasterKeys,
+      now: () => realClock.now(),
+    });
+    // Secrets an earlier version stored in clear are encrypted now that the vault is open.
+    const encrypted = await encryptStoredWebhookKeys(database.db, vault);
+    if (encrypted) app.log.info({ subscriptions: encrypted }, 'encrypted webhook private keys stored in clear');
     const clients = new ClientsService(database.db, realClock); // rotation compares with token times
-    const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey);
+    const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey, {
+      vault,
+      mayGenerate: config.mode === 'sandbox',
+    });
     const catalogue = new CatalogueService(database.db, clock);
     const accounts = new AccountsService(database.db, clock, ajv, catalogue);
     const counterparties = new CounterpartiesService(database.db, clock, ajv, { sandbox: config.mode === 'sandbox' });
@@ -198,15 +215,21 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     });
     const counterpartyLinking = new CounterpartyLinking(database.db, clock, config.mode === 'sandbox');
     const events = new EventsService(database.db);
-    const webhooks = new WebhooksService(database.db, clock, config.mode, realClock);
+    const webhooks = new WebhooksService(database.db, clock, config.mode, realClock, vault);
     const metrics = createMetrics();
     const webhookWorker = new WebhookWorker(
-      new WebhookDelivery(database.db, clock, { mode: config.mode, timeoutMs: config.webhookTimeoutMs, signingClock: realClock }),
+      new WebhookDelivery(database.db, clock, {
+        mode: config.mode,
+        timeoutMs: config.webhookTimeoutMs,
+        signingClock: realClock,
+        box: vault,
+      }),
       { log: app.log, onOutcome: (outcome) => metrics.webhookAttempts.inc({ outcome }) },
     );
     app.decorate('ledgerline', {
       config,
       database,
+      vault,
       clock,
       scheduler,
       webhookWorker,
@@ -292,6 +315,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     });
     const api = async (scope: FastifyInstance) => {
       await scope.register(clientsRoutes, { service: clients });
+      await scope.register(vaultRoutes, { vault, db: database.db });
       await scope.register(customersRoutes, { service: customers });
       await scope.register(catalogueRoutes, { service: catalogue });
       await scope.register(accountsRoutes, { service: accounts, family: 'deposits' });

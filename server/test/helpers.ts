@@ -10,6 +10,8 @@ import { type Database, openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 
 export const OPERATOR = { id: 'test-operator', secret: 'test-operator-secret-0123456789' };
+/** The master key of every test app: apps of one worker share one database, hence one vault. */
+export const TEST_MASTER_KEY = '6c65646765726c696e652d746573742d6d61737465722d6b65792d3031323334';
 
 let databasePromise: Promise<Database> | undefined;
 /** The worker's database: PGlite in memory, or TEST_DATABASE_URL. */
@@ -34,6 +36,9 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
     TOKEN_RATE_LIMIT_PER_ADDRESS: '0',
     TOKEN_RATE_LIMIT_PER_CLIENT: '0',
     TOKEN_LOCKOUT_FAILURES: '0',
+    LEDGERLINE_MASTER_KEY: TEST_MASTER_KEY,
+    // Tests run on the embedded database, production-mode apps too.
+    ALLOW_EMBEDDED_IN_PRODUCTION: 'true',
     // Due work runs when a test moves the clock (scoped to its tenant), never in the background:
     // tests share one database and a background loop would act on other tests' rows.
     SCHEDULER_INTERVAL_MS: '0',

@@ -3,10 +3,12 @@ import type { Db } from '../../db/client.js';
 import type { DeliveryStatus } from '../../db/schema-webhooks.js';
 import { inTransaction } from '../../db/tx.js';
 import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { SecretBox } from '../../platform/vault/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { isEventType } from '../events/index.js';
+import { webhookKeyContext } from './webhooks.keys.js';
 import { type AttemptRow, type DeliveryRow, webhooksRepository as repo, type SubscriptionRow, webhookId } from './webhooks.repository.js';
 import { newKeyPair } from './webhooks.signing.js';
 import { checkCallbackUrl, UrlRefused } from './webhooks.urls.js';
@@ -54,7 +56,9 @@ export class WebhooksService {
     private readonly clock: Clock,
     private readonly mode: Mode,
     /** Real time: when a redelivery is due (the worker claims in real time, whatever the sandbox clock says). */
-    private readonly realClock: Clock = clock,
+    private readonly realClock: Clock,
+    /** Encrypts each subscription's private key at rest. */
+    private readonly box: SecretBox,
   ) {}
 
   async create(auth: AuthContext, input: { event_type: string; callback_url: string }) {
@@ -71,13 +75,14 @@ export class WebhooksService {
     }
     if (errors.length) throw AppError.many(errors.flatMap((e) => e.entries));
     const { publicKeyHex, privateKeyPem } = newKeyPair();
+    const id = webhookId('sub');
     const row = await repo.insertSubscription(this.db, {
       clientId: auth.tenantId,
-      id: webhookId('sub'),
+      id,
       eventType: input.event_type,
       callbackUrl,
       publicKey: publicKeyHex,
-      privateKey: privateKeyPem,
+      privateKey: this.box.encrypt(privateKeyPem, webhookKeyContext(auth.tenantId, id)),
       createdAt: this.clock.now(),
     });
     return subscriptionView(row);
