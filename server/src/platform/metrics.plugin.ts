@@ -56,34 +56,34 @@ export function createMetrics(): Metrics {
 
 function gauges(metrics: Metrics, sources: MetricsSources): void {
   const registers = [metrics.registry];
-  // One backlog query per scrape, shared by the four gauges it feeds.
-  let backlog: ReturnType<MetricsSources['webhookBacklog']> | undefined;
-  const read = () => {
-    backlog ??= sources.webhookBacklog().finally(() => {
-      setImmediate(() => {
-        backlog = undefined;
-      });
-    });
-    return backlog;
-  };
-  const fromBacklog = (name: string, help: string, pick: (b: Awaited<ReturnType<MetricsSources['webhookBacklog']>>) => number) =>
-    new Gauge({
-      name,
-      help,
-      registers,
-      async collect() {
-        try {
-          this.set(pick(await read()));
-        } catch {
-          // The database is unreachable: /readyz says so; keep the last value.
-        }
-      },
-    });
-  fromBacklog('ledgerline_webhook_deliveries_pending', 'Webhook deliveries waiting for an attempt (due or scheduled)', (b) => b.pending);
-  fromBacklog('ledgerline_webhook_deliveries_due', 'Webhook deliveries due now and not yet attempted', (b) => b.due);
-  fromBacklog('ledgerline_webhook_oldest_due_seconds', 'How long the oldest due webhook delivery has waited', (b) => b.oldestDueSeconds);
-  fromBacklog('ledgerline_events_undispatched', 'Events not yet turned into webhook deliveries', (b) => b.undispatchedEvents);
-
+  new Gauge({
+    name: 'ledgerline_webhook_backlog',
+    help: 'Webhook work waiting, all clients: deliveries pending (due or scheduled), due now, and events not yet dispatched',
+    labelNames: ['state'] as const,
+    registers,
+    async collect() {
+      try {
+        const b = await sources.webhookBacklog();
+        this.set({ state: 'pending' }, b.pending);
+        this.set({ state: 'due' }, b.due);
+        this.set({ state: 'undispatched_events' }, b.undispatchedEvents);
+      } catch {
+        // The database is unreachable: /readyz says so; keep the last values.
+      }
+    },
+  });
+  new Gauge({
+    name: 'ledgerline_webhook_oldest_due_seconds',
+    help: 'How long the oldest due webhook delivery has waited for its attempt',
+    registers,
+    async collect() {
+      try {
+        this.set((await sources.webhookBacklog()).oldestDueSeconds);
+      } catch {
+        // as above
+      }
+    },
+  });
   new Gauge({
     name: 'ledgerline_scheduler_lag_seconds',
     help: 'How much later than its interval the last background pass of the scheduler started',
@@ -94,12 +94,10 @@ function gauges(metrics: Metrics, sources: MetricsSources): void {
   });
   new Gauge({
     name: 'ledgerline_scheduler_last_pass_age_seconds',
-    help: 'Time since the scheduler last finished a background pass (absent before the first)',
+    help: 'Time since the scheduler last finished a background pass (-1 before the first)',
     registers,
     collect() {
-      const age = sources.scheduler().lastPassAgeSeconds;
-      if (age === undefined) this.reset();
-      else this.set(age);
+      this.set(sources.scheduler().lastPassAgeSeconds ?? -1);
     },
   });
   new Gauge({

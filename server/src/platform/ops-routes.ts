@@ -8,14 +8,14 @@ import { AppError } from '../shared/errors.js';
  * The operator's routes: /metrics, /docs (and its assets) and /openapi.json. Each group can ask
  * for a token with the admin scope (METRICS_ACCESS, DOCS_ACCESS), and all of them can move to a
  * port of their own (OPS_PORT): then the API port answers 404 there, and the ops port serves
- * nothing else.
+ * nothing else but /healthz and /readyz (on both ports, for probes).
  */
 const OPS_SOCKET = Symbol('ledgerline.opsPort');
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** A route of the operator's (metrics, docs): see platform/ops-routes.ts. */
-    ops?: 'metrics' | 'docs';
+    /** A route of the operator's (metrics, docs; health is served on both ports): see platform/ops-routes.ts. */
+    ops?: 'metrics' | 'docs' | 'health';
   }
 }
 
@@ -26,7 +26,8 @@ export interface OpsOptions {
   separatePort: boolean;
 }
 
-function opsKind(url: string): 'metrics' | 'docs' | undefined {
+function opsKind(url: string): 'metrics' | 'docs' | 'health' | undefined {
+  if (url === '/healthz' || url === '/readyz') return 'health';
   if (url === '/metrics') return 'metrics';
   if (url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/')) return 'docs';
   return undefined;
@@ -37,6 +38,10 @@ export function registerOpsAccess(app: FastifyInstance, opts: OpsOptions): void 
   app.addHook('onRoute', (route) => {
     const kind = opsKind(route.url);
     if (!kind) return;
+    if (kind === 'health') {
+      route.config = { ...route.config, ops: 'health' };
+      return;
+    }
     const access = kind === 'metrics' ? opts.metricsAccess : opts.docsAccess;
     route.config = {
       ...route.config,
@@ -48,8 +53,8 @@ export function registerOpsAccess(app: FastifyInstance, opts: OpsOptions): void 
   // Before authentication: the wrong port answers as if the route did not exist.
   app.addHook('onRequest', async (request) => {
     const onOpsPort = (request.raw as IncomingMessage & { [OPS_SOCKET]?: boolean })[OPS_SOCKET] === true;
-    const isOps = request.routeOptions.config.ops !== undefined;
-    if (isOps !== onOpsPort) {
+    const ops = request.routeOptions.config.ops;
+    if (ops !== 'health' && (ops !== undefined) !== onOpsPort) {
       throw new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`);
     }
   });
