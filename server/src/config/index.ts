@@ -53,6 +53,11 @@ export interface Config {
   masterKey: Buffer | undefined;
   /** Former master keys, still accepted to unwrap data keys until they are re-wrapped (rotation). */
   previousMasterKeys: Buffer[];
+  /**
+   * Test aid, sandbox only (LEDGERLINE_CRASH_AFTER_COMMIT): requests whose URL matches are killed
+   * (SIGKILL) right after their unit of work commits, before the response is written.
+   */
+  crashAfterCommit: RegExp | undefined;
 }
 
 export type OpsAccess = 'public' | 'admin';
@@ -179,6 +184,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   const opsDefault: OpsAccess = mode === 'production' ? 'admin' : 'public';
   const opsPort = str(env, 'OPS_PORT') === undefined ? undefined : int(env, 'OPS_PORT', 0, 1, 65535);
+  const crashPattern = str(env, 'LEDGERLINE_CRASH_AFTER_COMMIT');
+  let crashAfterCommit: RegExp | undefined;
+  if (crashPattern !== undefined) {
+    if (mode === 'production') throw new ConfigError('LEDGERLINE_CRASH_AFTER_COMMIT', 'is a test aid and is refused in production mode');
+    try {
+      crashAfterCommit = new RegExp(crashPattern);
+    } catch {
+      throw new ConfigError('LEDGERLINE_CRASH_AFTER_COMMIT', 'must be a regular expression');
+    }
+  }
   const config: Config = {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: str(env, 'HOST') ?? '0.0.0.0',
@@ -210,6 +225,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     opsHost: str(env, 'OPS_HOST') ?? '127.0.0.1',
     masterKey,
     previousMasterKeys,
+    crashAfterCommit,
   };
   if (config.opsPort !== undefined && config.opsPort === config.port) {
     throw new ConfigError('OPS_PORT', `must differ from PORT (${config.port})`);

@@ -118,6 +118,7 @@ describe('metrics beyond HTTP', () => {
 
   it('scheduler lag: how late the background loop is against its interval', async () => {
     const scheduler = new Scheduler(
+      (await getApp()).ledgerline.database,
       () => new Date(),
       () => {},
     );

@@ -27,6 +27,7 @@ import { sandboxMasterKey, Vault } from '../../src/platform/vault/index.js';
 import { keysCommand } from '../../src/platform/vault/keys-cli.js';
 import { vaultKeys } from '../../src/platform/vault/vault.repository.js';
 import { wallClock } from '../../src/shared/clock.js';
+import type { WriteContext } from '../../src/shared/context.js';
 import { Api, getApp, individualBody, newTenant, testConfig } from '../helpers.js';
 import { Receiver, subscribe, until } from '../webhooks/_support.js';
 
@@ -184,7 +185,9 @@ describe('upgrade: secrets an earlier version stored in clear', () => {
     const signing = newKeyPair().privateKeyPem;
     await database.db.insert(platformSettings).values({ key: 'token_signing_key', value: { pem: signing } });
     const clients = new ClientsService(database.db, wallClock());
-    const client = await clients.create({ name: 'legacy fintech', regulated: true });
+    const client = await database.transaction((s) =>
+      clients.create({ now: new Date(), tx: s.tx, db: s.tx } as unknown as WriteContext, { name: 'legacy fintech', regulated: true }),
+    );
     const oldTokens = await TokenService.create(database.db, wallClock(), 900, signing, {
       vault: { encrypt: () => '', decrypt: () => '', isEncrypted: () => false },
       mayGenerate: false,

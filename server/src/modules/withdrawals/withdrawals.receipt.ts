@@ -1,5 +1,5 @@
-import type { AuthContext } from '../../platform/auth/plugin.js';
 import { maskAccountNumber } from '../../shared/bank-codes.js';
+import type { Context } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { PdfLayout, renderPdf } from '../../shared/pdf.js';
 import { assetOf } from '../catalogue/index.js';
@@ -9,17 +9,17 @@ import type { WithdrawalsService } from './withdrawals.service.js';
 const mask = (v: unknown) => (typeof v === 'string' ? maskAccountNumber(v) : null);
 
 /** The transmission receipt of an executed (or returned) withdrawal: JSON, or PDF for people. */
-export async function receipt(service: WithdrawalsService, auth: AuthContext, id: string) {
-  const w = await service.find(auth, id);
+export async function receipt(service: WithdrawalsService, ctx: Context, id: string) {
+  const w = await service.find(ctx, id);
   if (w.status !== 'EXECUTED' && w.status !== 'RETURNED') {
     throw new AppError('INVALID_STATUS_TRANSITION', `A receipt exists once the withdrawal is EXECUTED (this one is ${w.status}).`);
   }
-  const cp = await findCounterparty(service.db, auth.tenantId, w.destinationCounterpartyId);
+  const cp = await findCounterparty(ctx.db, ctx.tenantId, w.destinationCounterpartyId);
   if (!cp) throw notFound('Counterparty', 'destination_counterparty_id');
   const details = cp.details as Record<string, any>;
   const account = (details.account_information ?? {}) as Record<string, unknown>;
   return {
-    ...service.view(w),
+    ...service.view(w, ctx.now),
     beneficiary: {
       counterparty_id: cp.id,
       name: details.profile?.name ?? null,
@@ -30,8 +30,8 @@ export async function receipt(service: WithdrawalsService, auth: AuthContext, id
   };
 }
 
-export async function receiptPdf(service: WithdrawalsService, auth: AuthContext, id: string): Promise<Buffer> {
-  const r = await receipt(service, auth, id);
+export async function receiptPdf(service: WithdrawalsService, ctx: Context, id: string): Promise<Buffer> {
+  const r = await receipt(service, ctx, id);
   const decimals = assetOf(r.asset_type_id)?.decimals ?? 2;
   const doc = new PdfLayout();
   doc.text(48, 'Ledgerline', { size: 18, bold: true });

@@ -21,7 +21,7 @@ export async function keysCommand(command: string, env: Record<string, string | 
       previousMasterKeys: config.previousMasterKeys,
       now: () => new Date(),
     });
-    if (command === 'rotate') return await vault.rewrapAll(database.db);
+    if (command === 'rotate') return await vault.rewrapAll(database);
     return { master_key_id: vault.masterKeyId, keys: await vault.status(database.db) };
   } finally {
     await database.close();

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
 import { data, errorResponses } from '../http-schemas.js';
 import { MutationHeaders, NoBody } from '../route-helpers.js';
 import type { Vault } from './vault.js';
@@ -22,8 +22,9 @@ const Key = Type.Object({
  * LEDGERLINE_MASTER_KEY and the old one in LEDGERLINE_PREVIOUS_MASTER_KEYS, call rotate, then
  * drop the old key). Same as `npm run keys -- rotate` (server/src/platform/vault/keys-cli.ts).
  */
-export const vaultRoutes: FastifyPluginAsyncTypebox<{ vault: Vault; db: Db }> = async (app, { vault, db }) => {
-  const config = { auth: { scope: 'admin' as const, tenant: false } };
+export const vaultRoutes: FastifyPluginAsyncTypebox<{ vault: Vault; database: Database }> = async (app, { vault, database }) => {
+  // Rotation opens its own transaction (data keys only, compare-and-set): not a request's unit of work.
+  const config = { auth: { scope: 'admin' as const, tenant: false }, unitOfWork: false as const };
   app.get(
     '/admin/keys',
     {
@@ -34,7 +35,7 @@ export const vaultRoutes: FastifyPluginAsyncTypebox<{ vault: Vault; db: Db }> = 
         response: { 200: data(Type.Object({ master_key_id: Type.String(), keys: Type.Array(Key) })), ...errorResponses() },
       },
     },
-    async () => ({ data: { master_key_id: vault.masterKeyId, keys: await vault.status(db) } }),
+    async () => ({ data: { master_key_id: vault.masterKeyId, keys: await vault.status(database.db) } }),
   );
   app.post(
     '/admin/keys/rotate',
@@ -53,6 +54,6 @@ export const vaultRoutes: FastifyPluginAsyncTypebox<{ vault: Vault; db: Db }> = 
         },
       },
     },
-    async () => ({ data: await vault.rewrapAll(db) }),
+    async () => ({ data: await vault.rewrapAll(database) }),
   );
 };

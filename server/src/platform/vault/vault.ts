@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config/index.js';
-import type { Db } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
+import type { Database, Db } from '../../db/client.js';
+import { ownTransaction } from '../../jobs/scheduler.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { formatEnvelope, hmac, isEnvelope, masterKeyId, newKey, open, parseEnvelope, seal, VaultCryptoError } from './crypto.js';
 import { type KeyPurpose, vaultRepository as repo, type VaultKeyRow } from './vault.repository.js';
@@ -122,9 +122,9 @@ export class Vault {
    * Re-wraps every data key not yet wrapped by the current master key (rotation), each row
    * compare-and-set so concurrent rotations do not clash. Encrypted values are not touched.
    */
-  async rewrapAll(db: Db): Promise<RotationResult> {
+  async rewrapAll(database: Database): Promise<RotationResult> {
     let rewrapped = 0;
-    await inTransaction(db, async (tx) => {
+    await ownTransaction(database, async (tx) => {
       rewrapped = 0;
       for (const row of await repo.all(tx)) {
         if (row.masterKeyId === this.masterKeyId) continue;
@@ -133,7 +133,7 @@ export class Vault {
         if (await repo.rewrap(tx, row.id, row.wrappedKey, { masterKeyId: this.masterKeyId, wrappedKey, at: this.now() })) rewrapped++;
       }
     });
-    return { master_key_id: this.masterKeyId, rewrapped, keys: await this.status(db) };
+    return { master_key_id: this.masterKeyId, rewrapped, keys: await this.status(database.db) };
   }
 
   private get currentMaster(): Buffer {
