@@ -195,7 +195,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const adjustments = new AdjustmentsService(ledger);
     const transactions = new TransactionsService();
     const guard = new MovementGuard();
-    const transfers = new TransfersService(ledger, guard, TRANSFER_VALIDITY_SECONDS);
+    const transfers = new TransfersService(TRANSFER_VALIDITY_SECONDS);
     const signingKeys = new SigningKeysService(database.db, realClock);
     const statements = new StatementsService();
     const deposits = new DepositsService(ledger, guard, accounts);
@@ -366,6 +366,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     scheduler.register('transfers', (pass) => transfers.expireDue(pass));
     scheduler.register('withdrawals', (pass) => withdrawalLifecycle.processDue(pass));
     scheduler.register('pull_deposits', (pass) => deposits.settleDue(pass));
+    scheduler.register('holds', (pass) => ledger.expireDue(pass));
     scheduler.register('dormancy', (pass) => accounts.markDormant(pass, config.dormancyDays));
     scheduler.start(config.schedulerIntervalMs);
     // Outbound webhooks: started once the app is ready; stopped before the database closes.

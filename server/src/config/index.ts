@@ -58,6 +58,10 @@ export interface Config {
    * (SIGKILL) right after their unit of work commits, before the response is written.
    */
   crashAfterCommit: RegExp | undefined;
+  /** The institution named on statements and receipts (CONTRACT §15). */
+  institutionName: string;
+  /** Its postal address, one entry per printed line. */
+  institutionAddress: readonly string[];
 }
 
 export type OpsAccess = 'public' | 'admin';
@@ -134,6 +138,36 @@ function keys(env: Env, name: string): Buffer[] {
       if (!parsed) throw new ConfigError(name, `entry ${i + 1} must be 32 bytes, as 64 hex digits or base64`);
       return parsed;
     });
+}
+
+/** Defaults that say plainly they are not a real bank. */
+const SANDBOX_INSTITUTION = { name: 'Ledgerline Sandbox Bank', address: '1 Sandbox Way; Testville, CA 94000; United States' };
+const hasControl = (v: string) =>
+  [...v].some((c) => {
+    const n = c.codePointAt(0) as number;
+    return n < 0x20 || (n >= 0x7f && n <= 0x9f);
+  });
+
+/** Printed on documents: at most 120 characters, no control characters. */
+function printable(env: Env, name: string, fallback: string): string {
+  const v = str(env, name) ?? fallback;
+  if (v.length > 120) throw new ConfigError(name, `must be at most 120 characters, got ${v.length}`);
+  if (hasControl(v)) throw new ConfigError(name, 'must not contain control characters (newlines, tabs)');
+  return v;
+}
+
+/** An address as lines separated by ";": 1 to 6 lines of at most 120 characters each. */
+function addressLines(env: Env, name: string, fallback: string): readonly string[] {
+  const raw = str(env, name) ?? fallback;
+  if (hasControl(raw)) throw new ConfigError(name, 'must not contain control characters: separate lines with ";"');
+  const lines = raw
+    .split(';')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (lines.length < 1 || lines.length > 6) throw new ConfigError(name, `must have 1 to 6 lines separated by ";", got ${lines.length}`);
+  const long = lines.find((l) => l.length > 120);
+  if (long !== undefined) throw new ConfigError(name, `lines must be at most 120 characters, got ${long.length}`);
+  return Object.freeze(lines);
 }
 
 export function loadConfig(env: Env = process.env): Readonly<Config> {
@@ -226,6 +260,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     masterKey,
     previousMasterKeys,
     crashAfterCommit,
+    institutionName: printable(env, 'INSTITUTION_NAME', SANDBOX_INSTITUTION.name),
+    institutionAddress: addressLines(env, 'INSTITUTION_ADDRESS', SANDBOX_INSTITUTION.address),
   };
   if (config.opsPort !== undefined && config.opsPort === config.port) {
     throw new ConfigError('OPS_PORT', `must differ from PORT (${config.port})`);

@@ -84,7 +84,8 @@ export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsSe
     async (request, reply) => {
       const { account_id, statement_id } = request.params;
       if ((request.headers.accept ?? '').includes('application/pdf')) {
-        const pdf = await service.pdf(readContext(request), family, account_id, statement_id);
+        const { institutionName: name, institutionAddress: address } = app.ledgerline.config;
+        const pdf = await service.pdf(readContext(request), family, account_id, statement_id, { name, address });
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${account_id}-${statement_id}.pdf"`)

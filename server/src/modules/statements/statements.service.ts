@@ -4,11 +4,11 @@ import { ledgerTransactions } from '../../db/schema.js';
 import type { Context } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { toDecimalString, toFixedString } from '../../shared/money.js';
-import { PdfLayout, renderPdf } from '../../shared/pdf.js';
-import { type AccountRow, type Family, findAccount, toWire } from '../accounts/index.js';
+import type { Institution } from '../../shared/pdf-document.js';
+import { type AccountRow, type Family, findAccount } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
 import { transactionView } from '../transactions/index.js';
+import { statementPdf } from './statement.document.js';
 
 /**
  * Monthly statements (UTC calendar months), computed from the ledger: the opening balance is the
@@ -110,63 +110,9 @@ export class StatementsService {
     return { statement: { ...rest, lines: rows.map(transactionView) }, account, minor: _minor, rows };
   }
 
-  /** The statement as a PDF a person can read. */
-  async pdf(ctx: Context, family: Family, accountId: string, statementId: string): Promise<Buffer> {
-    const { statement, account, minor, rows } = await this.get(ctx, family, accountId, statementId);
-    // Fiat and most crypto print with every decimal; 18-decimal assets trim trailing zeros.
-    const fmt = (v: bigint) => (minor.decimals <= 9 ? toFixedString(v, minor.decimals) : toDecimalString(v, minor.decimals));
-    const doc = new PdfLayout();
-    doc.text(48, 'Ledgerline', { size: 18, bold: true });
-    doc.text(547, 'Account statement', { size: 12, right: true });
-    doc.down(28);
-    for (const [k, v] of [
-      ['Account', account.id],
-      ['Customer', account.customerId],
-      ['Asset', account.assetTypeId],
-      ['Status', toWire(account.status)],
-      ['Period', `${statement.period_start} to ${statement.period_end} (UTC)`],
-      ['Statement', statement.id],
-    ] as const) {
-      doc.text(48, k, { bold: true });
-      doc.text(150, v);
-      doc.down(15);
-    }
-    doc.down(8);
-    for (const [k, v] of [
-      ['Opening balance', fmt(minor.opening)],
-      ['Total in', fmt(minor.totalIn)],
-      ['Total out', fmt(minor.totalOut)],
-      ['Closing balance', fmt(minor.opening + minor.totalIn - minor.totalOut)],
-    ] as const) {
-      doc.text(48, k, { bold: k.startsWith('Closing') });
-      doc.text(330, v, { right: true, bold: k.startsWith('Closing') });
-      doc.down(15);
-    }
-    doc.down(12);
-    const header = () => {
-      doc.text(48, 'Date', { bold: true, size: 9 });
-      doc.text(130, 'Type', { bold: true, size: 9 });
-      doc.text(250, 'Reference', { bold: true, size: 9 });
-      doc.text(460, 'Amount', { bold: true, size: 9, right: true });
-      doc.text(547, 'Balance', { bold: true, size: 9, right: true });
-      doc.down(6);
-      doc.rule();
-      doc.down(10);
-    };
-    header();
-    if (!rows.length) doc.text(48, 'No transactions in this period.', { size: 9 });
-    for (const r of rows) {
-      doc.ensure(14, header);
-      doc.text(48, r.createdAt.toISOString().slice(0, 16).replace('T', ' '), { size: 8 });
-      doc.text(130, r.transactionType, { size: 8 });
-      doc.text(250, `${r.categoryType} ${r.categoryId}`.slice(0, 44), { size: 7 });
-      doc.text(460, fmt(r.amount), { size: 8, right: true });
-      doc.text(547, r.runningBalance === null ? '' : fmt(r.runningBalance), { size: 8, right: true });
-      doc.down(12);
-    }
-    doc.ensure(30);
-    doc.down(18);
-    doc.text(48, `Generated ${ctx.now.toISOString()} from the ledger. Amounts in ${account.assetTypeId}.`, { size: 7 });
-    return renderPdf(doc.pages, `Statement ${statement.id} ${account.id}`);
+  /** The statement as a PDF a person can read (statement.pdf.ts lays it out). */
+  async pdf(ctx: Context, family: Family, accountId: string, statementId: string, institution: Institution): Promise<Buffer> {
+    const computed = await this.get(ctx, family, accountId, statementId);
+    return statementPdf(ctx.db, ctx.tenantId, computed, institution, ctx.now);
   }
 }

@@ -158,7 +158,8 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
     },
     async (request, reply) => {
       if ((request.headers.accept ?? '').includes('application/pdf')) {
-        const pdf = await receiptPdf(service, readContext(request), request.params.withdrawal_id);
+        const { institutionName: name, institutionAddress: address } = app.ledgerline.config;
+        const pdf = await receiptPdf(service, readContext(request), request.params.withdrawal_id, { name, address });
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${request.params.withdrawal_id}.pdf"`)
