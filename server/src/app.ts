@@ -47,6 +47,7 @@ import { oauthRoutes } from './platform/auth/oauth.routes.js';
 import { authPlugin } from './platform/auth/plugin.js';
 import { TokenService } from './platform/auth/tokens.js';
 import { BODY_LIMIT, registerBodyParsers } from './platform/body-parsers.js';
+import { consolePlugin } from './platform/console.plugin.js';
 import { registerErrorHandling } from './platform/errors.plugin.js';
 import { ErrorBody } from './platform/http-schemas.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH, registerInputGuard } from './platform/input.js';
@@ -320,6 +321,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
         onRefused: (limiter) => metrics.rateLimited.inc({ limiter }),
       },
     });
+    // The operator console (CONTRACT §15): static files at /console, calling the API above.
+    await app.register(consolePlugin);
     const api = async (scope: FastifyInstance) => {
       await scope.register(clientsRoutes, { service: clients });
       await scope.register(vaultRoutes, { vault, database });

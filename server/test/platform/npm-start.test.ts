@@ -43,10 +43,10 @@ describe('npm start', () => {
   let child: ChildProcess | undefined;
 
   beforeAll(() => {
-    // What `npm install` / `npm ci` runs (the root package's prepare script): the test starts the
+    // What `npm install` / `npm ci` runs for the server (the root package's prepare script): the test starts the
     // sources as they are now, not a stale build.
-    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT_DIR, encoding: 'utf8', timeout: 200_000 });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+    const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT_DIR, encoding: 'utf8', timeout: 200_000 });
+    if (build.status !== 0) throw new Error(`npm run build:server failed:\n${build.stdout}\n${build.stderr}`);
     dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-npm-start-'));
   }, LONG);
 

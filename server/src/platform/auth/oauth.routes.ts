@@ -15,10 +15,15 @@ import type { TokenService } from './tokens.js';
  */
 type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'slow_down';
 
-function oauthError(reply: FastifyReply, error: OAuthError, description: string) {
+/**
+ * `challenge: false` when the client sent its credentials in the form: RFC 6749 §5.2 requires the
+ * Basic challenge only for HTTP Basic, and a browser (the console) that receives one would open its
+ * own password prompt instead of letting the page show the error.
+ */
+function oauthError(reply: FastifyReply, error: OAuthError, description: string, challenge = true) {
   // slow_down: the token endpoint's "too many requests" (IANA OAuth errors registry, RFC 8628).
   const status = error === 'invalid_client' ? 401 : error === 'slow_down' ? 429 : 400;
-  if (status === 401) reply.header('www-authenticate', 'Basic realm="ledgerline"');
+  if (status === 401 && challenge) reply.header('www-authenticate', 'Basic realm="ledgerline"');
   return reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
 }
 
@@ -111,6 +116,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
           reply,
           'invalid_client',
           `Too many failed authentications for this client: try again in ${verdict.retryAfter} seconds.`,
+          Boolean(basic),
         );
       }
       return oauthError(reply, 'slow_down', `Too many token requests: retry in ${verdict.retryAfter} seconds.`);
@@ -121,7 +127,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
       guard.failed(creds.id);
       // Who tried, from where; never the secret.
       request.log.warn({ client_id: creds.id, source_address: request.ip, reason: 'bad_credentials' }, 'token request refused');
-      return oauthError(reply, 'invalid_client', 'Client authentication failed.');
+      return oauthError(reply, 'invalid_client', 'Client authentication failed.', Boolean(basic));
     }
     guard.succeeded(client.id);
 
