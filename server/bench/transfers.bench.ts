@@ -12,7 +12,7 @@
  * server's CPU profile during the first HTTP case, for chrome://inspect or tools).
  */
 import { fork } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { dirname, join } from 'node:path';

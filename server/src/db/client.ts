@@ -184,9 +184,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         let result: Awaited<ReturnType<typeof fn>>;
         try {
           // BEGIN and the opening statements in one round trip; COMMIT and the finishing ones in one.
-          const opening = opts.opening?.length
-            ? rowsOf(await client.query(['BEGIN', ...opts.opening].join(';\n'))).slice(1)
-            : (await client.query('BEGIN'), []);
+          const opening = rowsOf(await client.query(['BEGIN', ...(opts.opening ?? [])].join(';\n'))).slice(1);
           result = await fn({
             tx: handleOf(client),
             query: async (text, params) => (await client.query(text, params as unknown[])).rows,

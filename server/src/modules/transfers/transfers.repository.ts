@@ -132,7 +132,7 @@ export const transfersRepository = {
 
 /** The SQL of "reads as `status` at `now`": expiring statuses split at valid_until. */
 function statusAt(status: TransferStatus, now: Date): SQL {
-  if (expiry && expiry.from.includes(status)) return and(eq(transfers.status, status), gt(transfers.validUntil, now)) as SQL;
+  if (expiry?.from.includes(status)) return and(eq(transfers.status, status), gt(transfers.validUntil, now)) as SQL;
   if (expiry && status === expiry.to) {
     return or(eq(transfers.status, status), and(eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now))) as SQL;
   }
