@@ -21,7 +21,9 @@ export function renderErrorsDoc(): string {
     ...rows,
     '',
     'The token endpoint (`/oauth2/token`) answers RFC 6749 errors instead: `{"error","error_description"}`',
-    'with `invalid_request`, `invalid_client` (401), `unsupported_grant_type`, `invalid_scope`.',
+    'with `invalid_request`, `invalid_client` (401; also while a client id is locked out after repeated',
+    'failed secrets, with `Retry-After`), `unsupported_grant_type`, `invalid_scope`, and `slow_down` (429,',
+    'with `Retry-After`) when its per-address or per-client rate limit is exceeded.',
     '',
   ].join('\n');
 }

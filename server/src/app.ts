@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config/index.js';
@@ -40,7 +41,7 @@ import { clockSimulationRoutes } from './modules/simulations/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
 import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
 import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
-import { WebhookDelivery, WebhooksService, webhooksRoutes } from './modules/webhooks/index.js';
+import { encryptStoredWebhookKeys, WebhookDelivery, WebhooksService, webhookBacklog, webhooksRoutes } from './modules/webhooks/index.js';
 import { WithdrawalLifecycle, WithdrawalsService, withdrawalSimulationRoutes, withdrawalsRoutes } from './modules/withdrawals/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
 import { authPlugin } from './platform/auth/plugin.js';
@@ -49,11 +50,16 @@ import { BODY_LIMIT, registerBodyParsers } from './platform/body-parsers.js';
 import { consolePlugin } from './platform/console.plugin.js';
 import { registerErrorHandling } from './platform/errors.plugin.js';
 import { ErrorBody } from './platform/http-schemas.js';
-import { metricsPlugin } from './platform/metrics.plugin.js';
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH, registerInputGuard } from './platform/input.js';
+import { loggerOptions } from './platform/logging.js';
+import { createMetrics, metricsPlugin, poolStats } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
+import { registerOpsAccess } from './platform/ops-routes.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
 import { purgeExpiredIdempotencyKeys, unitOfWorkPlugin } from './platform/unit-of-work.js';
+import { resolveMasterKey, Vault } from './platform/vault/index.js';
+import { vaultRoutes } from './platform/vault/vault.routes.js';
 import { type Clock, wallClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
@@ -86,6 +92,8 @@ export interface Services {
 export interface Ledgerline {
   config: Readonly<Config>;
   database: Database;
+  /** Encryption at rest (CONTRACT §17). */
+  vault: Vault;
   clock: Clock;
   scheduler: Scheduler;
   /** Webhook delivery (started on ready when config.webhookWorker; tests call runOnce()). */
@@ -107,6 +115,8 @@ export interface BuildOptions {
    * tokens, signature windows and idempotency TTLs use it as it is.
    */
   clock?: Clock;
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: Writable;
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -122,7 +132,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, opts.logStream),
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     genReqId: (req) => {
@@ -132,6 +142,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   try {
@@ -152,8 +165,21 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     // amounts as exact decimal numbers (views are explicit objects: nothing internal leaks).
     app.setSerializerCompiler(() => stringify);
 
+    const masterKey = resolveMasterKey(config);
+    if (masterKey.created) app.log.warn(`generated a sandbox master key in ${masterKey.file}: keep it with the data directory`);
+    const vault = await Vault.open(database.db, {
+      masterKey: masterKey.key,
+      previousMasterKeys: config.previousMasterKeys,
+      now: () => realClock.now(),
+    });
+    // Secrets an earlier version stored in clear are encrypted now that the vault is open.
+    const encrypted = await encryptStoredWebhookKeys(database.db, vault);
+    if (encrypted) app.log.info({ subscriptions: encrypted }, 'encrypted webhook private keys stored in clear');
     const clients = new ClientsService(database.db, realClock); // rotation compares with token times
-    const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey);
+    const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey, {
+      vault,
+      mayGenerate: config.mode === 'sandbox',
+    });
     const catalogue = new CatalogueService();
     const accounts = new AccountsService(ajv, catalogue);
     const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox' });
@@ -193,14 +219,21 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     });
     const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox');
     const events = new EventsService();
-    const webhooks = new WebhooksService(config.mode);
+    const webhooks = new WebhooksService(config.mode, vault);
+    const metrics = createMetrics();
     const webhookWorker = new WebhookWorker(
-      new WebhookDelivery(database, clock, { mode: config.mode, timeoutMs: config.webhookTimeoutMs, signingClock: realClock }),
-      { log: app.log },
+      new WebhookDelivery(database, clock, {
+        mode: config.mode,
+        timeoutMs: config.webhookTimeoutMs,
+        signingClock: realClock,
+        box: vault,
+      }),
+      { log: app.log, onOutcome: (outcome) => metrics.webhookAttempts.inc({ outcome }) },
     );
     app.decorate('ledgerline', {
       config,
       database,
+      vault,
       clock,
       scheduler,
       webhookWorker,
@@ -232,12 +265,30 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       reply.header('x-l2f-request-id', request.id);
       return payload;
     });
+    registerInputGuard(app);
     registerBodyParsers(app);
     registerErrorHandling(app);
     app.addSchema(ErrorBody);
+    registerOpsAccess(app, {
+      metricsAccess: config.metricsAccess,
+      docsAccess: config.docsAccess,
+      separatePort: config.opsPort !== undefined,
+    });
     await registerOpenApi(app);
-    await app.register(metricsPlugin);
-    await app.register(authPlugin, { tokens, clients, rateLimiter: createRateLimiter(config.rateLimitPerSecond) });
+    await app.register(metricsPlugin, {
+      metrics,
+      sources: {
+        webhookBacklog: () => webhookBacklog(database.db, realClock.now()),
+        scheduler: () => scheduler.stats(),
+        pool: () => poolStats(database.db),
+      },
+    });
+    await app.register(authPlugin, {
+      tokens,
+      clients,
+      rateLimiter: createRateLimiter(config.rateLimitPerSecond),
+      onRateLimited: () => metrics.rateLimited.inc({ limiter: 'api_client' }),
+    });
     await app.register(signingPlugin, { keys: signingKeys, database });
     await app.register(unitOfWorkPlugin, {
       database,
@@ -258,11 +309,23 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       }
     });
 
-    await app.register(oauthRoutes, { clients, tokens });
+    await app.register(oauthRoutes, {
+      clients,
+      tokens,
+      guard: {
+        perAddressPerMinute: config.tokenRateLimitPerAddress,
+        perClientPerMinute: config.tokenRateLimitPerClient,
+        lockoutFailures: config.tokenLockoutFailures,
+        lockoutSeconds: config.tokenLockoutSeconds,
+        now: () => realClock.now().getTime(),
+        onRefused: (limiter) => metrics.rateLimited.inc({ limiter }),
+      },
+    });
     // The operator console (CONTRACT §15): static files at /console, calling the API above.
     await app.register(consolePlugin);
     const api = async (scope: FastifyInstance) => {
       await scope.register(clientsRoutes, { service: clients });
+      await scope.register(vaultRoutes, { vault, database });
       await scope.register(customersRoutes, { service: customers });
       await scope.register(catalogueRoutes, { service: catalogue });
       await scope.register(accountsRoutes, { service: accounts, family: 'deposits' });

@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { DataDirLockedError } from './db/client.js';
+import { serveOps } from './platform/ops-routes.js';
 
 /** Process entry: configuration, app, listen; graceful shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -24,11 +25,18 @@ async function main(): Promise<void> {
       console.error(err.message);
       process.exit(75);
     }
+    if (err instanceof ConfigError) {
+      // What the environment lacks and only the database could tell (a master key that does not
+      // open its vault, no signing key in production): same exit as a bad variable.
+      console.error(err.message);
+      process.exit(78);
+    }
     throw err;
   }
   await bootstrap(app);
 
   let closing = false;
+  let closeOps: (() => Promise<void>) | undefined;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
@@ -39,7 +47,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     try {
-      await app.close(); // stops accepting, waits for in-flight requests, closes the database
+      await Promise.all([closeOps?.(), app.close()]); // stop accepting, finish in-flight requests, close the database
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'error during shutdown');
@@ -50,6 +58,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  if (config.opsPort !== undefined) {
+    const ops = await serveOps(app, config.opsPort, config.opsHost);
+    closeOps = ops.close;
+    app.log.info(`/metrics, /docs and /openapi.json on http://${config.opsHost}:${ops.port}`);
+  }
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}`;
   app.log.info(`Ledgerline (${config.mode}) on ${where}; API docs at /docs`);
 }

@@ -14,6 +14,8 @@ import type { WriteContext } from '../src/shared/context.js';
 import { manualClock } from './clock.js';
 
 export const OPERATOR = { id: 'test-operator', secret: 'test-operator-secret-0123456789' };
+/** The master key of every test app: apps of one worker share one database, hence one vault. */
+export const TEST_MASTER_KEY = '6c65646765726c696e652d746573742d6d61737465722d6b65792d3031323334';
 
 let databasePromise: Promise<Database> | undefined;
 /** The worker's database: PGlite in memory, or TEST_DATABASE_URL. */
@@ -33,6 +35,14 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
     OPERATOR_CLIENT_SECRET: OPERATOR.secret,
     SEED_DEMO: 'false',
     RATE_LIMIT_PER_SECOND: '0',
+    // Tests mint many tokens from one address and try wrong secrets on purpose: the token
+    // endpoint's limits and lockout are tested with their own apps (test/platform/login-guard).
+    TOKEN_RATE_LIMIT_PER_ADDRESS: '0',
+    TOKEN_RATE_LIMIT_PER_CLIENT: '0',
+    TOKEN_LOCKOUT_FAILURES: '0',
+    LEDGERLINE_MASTER_KEY: TEST_MASTER_KEY,
+    // Tests run on the embedded database, production-mode apps too.
+    ALLOW_EMBEDDED_IN_PRODUCTION: 'true',
     // Due work runs when a test moves the clock (scoped to its tenant), never in the background:
     // tests share one database and a background loop would act on other tests' rows.
     SCHEDULER_INTERVAL_MS: '0',

@@ -32,6 +32,27 @@ export interface Config {
   dormancyDays: number;
   /** Withdrawals of at least this many units of their asset need a supporting document; 0 = never. */
   withdrawalRfiThreshold: number;
+  /** Token requests per minute from one source address; 0 = no limit. */
+  tokenRateLimitPerAddress: number;
+  /** Token requests per minute for one client id; 0 = no limit. */
+  tokenRateLimitPerClient: number;
+  /** Failed secrets in a row that lock a client id out of the token endpoint; 0 = never. */
+  tokenLockoutFailures: number;
+  /** How long such a lockout lasts. */
+  tokenLockoutSeconds: number;
+  /** Production on the embedded database (no fsync): refused unless this is set. */
+  allowEmbeddedInProduction: boolean;
+  /** Who may read /metrics: anyone, or a token with the admin scope. */
+  metricsAccess: OpsAccess;
+  /** Who may read /docs and /openapi.json. */
+  docsAccess: OpsAccess;
+  /** When set, /metrics, /docs and /openapi.json are served on this port (OPS_HOST) and not on PORT. */
+  opsPort: number | undefined;
+  opsHost: string;
+  /** LEDGERLINE_MASTER_KEY, 32 bytes: wraps the data keys (CONTRACT §17). Sandbox: generated when unset. */
+  masterKey: Buffer | undefined;
+  /** Former master keys, still accepted to unwrap data keys until they are re-wrapped (rotation). */
+  previousMasterKeys: Buffer[];
   /**
    * Test aid, sandbox only (LEDGERLINE_CRASH_AFTER_COMMIT): requests whose URL matches are killed
    * (SIGKILL) right after their unit of work commits, before the response is written.
@@ -42,6 +63,8 @@ export interface Config {
   /** Its postal address, one entry per printed line. */
   institutionAddress: readonly string[];
 }
+
+export type OpsAccess = 'public' | 'admin';
 
 export class ConfigError extends Error {
   constructor(
@@ -84,6 +107,37 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(v)) return true;
   if (['false', '0', 'no'].includes(v)) return false;
   throw new ConfigError(name, `must be true or false, got "${v}"`);
+}
+
+/** A 32-byte key, as 64 hex digits or base64 (standard or URL-safe, padded or not). */
+export function parseKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (key.length === 32) return key;
+  }
+  return undefined;
+}
+
+function key(env: Env, name: string): Buffer | undefined {
+  const v = str(env, name);
+  if (v === undefined) return undefined;
+  const parsed = parseKey(v);
+  if (!parsed) throw new ConfigError(name, 'must be 32 bytes, as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)');
+  return parsed;
+}
+
+function keys(env: Env, name: string): Buffer[] {
+  const v = str(env, name);
+  if (v === undefined) return [];
+  return v
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((k, i) => {
+      const parsed = parseKey(k);
+      if (!parsed) throw new ConfigError(name, `entry ${i + 1} must be 32 bytes, as 64 hex digits or base64`);
+      return parsed;
+    });
 }
 
 /** Defaults that say plainly they are not a real bank. */
@@ -143,6 +197,27 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (tokenSigningKey !== undefined && !tokenSigningKey.includes('BEGIN PRIVATE KEY')) {
     throw new ConfigError('TOKEN_SIGNING_KEY', 'must be a PEM-encoded PKCS#8 Ed25519 private key');
   }
+  const databasePresent = databaseUrl !== undefined;
+  const allowEmbeddedInProduction = bool(env, 'ALLOW_EMBEDDED_IN_PRODUCTION', false);
+  if (mode === 'production' && !databasePresent && !allowEmbeddedInProduction) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is required in production mode: the embedded database runs without fsync (set ALLOW_EMBEDDED_IN_PRODUCTION=true to use it anyway)',
+    );
+  }
+  const masterKey = key(env, 'LEDGERLINE_MASTER_KEY');
+  if (mode === 'production' && masterKey === undefined) {
+    throw new ConfigError(
+      'LEDGERLINE_MASTER_KEY',
+      'is required in production mode: 32 bytes, as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)',
+    );
+  }
+  const previousMasterKeys = keys(env, 'LEDGERLINE_PREVIOUS_MASTER_KEYS');
+  if (previousMasterKeys.length && masterKey === undefined) {
+    throw new ConfigError('LEDGERLINE_PREVIOUS_MASTER_KEYS', 'needs LEDGERLINE_MASTER_KEY (the key they are rotated to)');
+  }
+  const opsDefault: OpsAccess = mode === 'production' ? 'admin' : 'public';
+  const opsPort = str(env, 'OPS_PORT') === undefined ? undefined : int(env, 'OPS_PORT', 0, 1, 65535);
   const crashPattern = str(env, 'LEDGERLINE_CRASH_AFTER_COMMIT');
   let crashAfterCommit: RegExp | undefined;
   if (crashPattern !== undefined) {
@@ -173,9 +248,23 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     schedulerIntervalMs: int(env, 'SCHEDULER_INTERVAL_MS', 1000, 0, 3_600_000),
     dormancyDays: int(env, 'DORMANCY_DAYS', 365, 1, 36500),
     withdrawalRfiThreshold: int(env, 'WITHDRAWAL_RFI_THRESHOLD', 10000, 0, 1_000_000_000_000),
+    tokenRateLimitPerAddress: int(env, 'TOKEN_RATE_LIMIT_PER_ADDRESS', 60, 0, 1_000_000),
+    tokenRateLimitPerClient: int(env, 'TOKEN_RATE_LIMIT_PER_CLIENT', 20, 0, 1_000_000),
+    tokenLockoutFailures: int(env, 'TOKEN_LOCKOUT_FAILURES', 10, 0, 1_000_000),
+    tokenLockoutSeconds: int(env, 'TOKEN_LOCKOUT_SECONDS', 900, 1, 86_400 * 7),
+    allowEmbeddedInProduction,
+    metricsAccess: oneOf(env, 'METRICS_ACCESS', ['public', 'admin'] as const, opsDefault),
+    docsAccess: oneOf(env, 'DOCS_ACCESS', ['public', 'admin'] as const, opsDefault),
+    opsPort,
+    opsHost: str(env, 'OPS_HOST') ?? '127.0.0.1',
+    masterKey,
+    previousMasterKeys,
     crashAfterCommit,
     institutionName: printable(env, 'INSTITUTION_NAME', SANDBOX_INSTITUTION.name),
     institutionAddress: addressLines(env, 'INSTITUTION_ADDRESS', SANDBOX_INSTITUTION.address),
   };
+  if (config.opsPort !== undefined && config.opsPort === config.port) {
+    throw new ConfigError('OPS_PORT', `must differ from PORT (${config.port})`);
+  }
   return Object.freeze(config);
 }

@@ -57,6 +57,12 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastPassAt: number | undefined;
+  private intervalMs = 0;
+  /** Real time (ms) of the background loop's last start, last pass start and end (metrics). */
+  private startedAt: number | undefined;
+  private lastPassStart: number | undefined;
+  private lastPassEnd: number | undefined;
+  private lastLagMs = 0;
 
   constructor(
     private readonly database: Database,
@@ -109,18 +115,42 @@ export class Scheduler {
 
   start(intervalMs: number): void {
     if (intervalMs <= 0 || this.timer) return;
+    this.intervalMs = intervalMs;
+    this.startedAt = Date.now();
     this.timer = setInterval(() => {
       if (this.running) return; // never overlap with ourselves
+      const start = Date.now();
+      // Due one interval after the previous pass started (or after the loop started).
+      this.lastLagMs = Math.max(0, start - ((this.lastPassStart ?? this.startedAt ?? start) + intervalMs));
+      this.lastPassStart = start;
       this.running = this.backgroundPass().then(
         () => {
+          this.lastPassEnd = Date.now();
           this.running = undefined;
         },
         () => {
+          this.lastPassEnd = Date.now();
           this.running = undefined;
         },
       );
     }, intervalMs);
     this.timer.unref();
+  }
+
+  /**
+   * For metrics: how late the last background pass started (a pass still running when the next
+   * is due counts as late too), how long ago one last finished, and how long it took.
+   */
+  stats(now = Date.now()): { lagSeconds: number; lastPassAgeSeconds: number | undefined; lastPassSeconds: number } {
+    let lagMs = this.lastLagMs;
+    const previous = this.timer ? (this.lastPassStart ?? this.startedAt) : undefined;
+    if (previous !== undefined) lagMs = Math.max(lagMs, now - (previous + this.intervalMs));
+    const running = this.lastPassStart !== undefined && (this.lastPassEnd === undefined || this.lastPassEnd < this.lastPassStart);
+    return {
+      lagSeconds: Math.max(0, lagMs) / 1000,
+      lastPassAgeSeconds: this.lastPassEnd === undefined ? undefined : (now - this.lastPassEnd) / 1000,
+      lastPassSeconds: this.lastPassStart === undefined ? 0 : ((running ? now : (this.lastPassEnd as number)) - this.lastPassStart) / 1000,
+    };
   }
 
   async stop(): Promise<void> {

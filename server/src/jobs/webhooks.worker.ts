@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ClaimedDelivery, WebhookDelivery } from '../modules/webhooks/index.js';
+import type { AttemptOutcome, ClaimedDelivery, WebhookDelivery } from '../modules/webhooks/index.js';
 
 export interface WebhookWorkerOptions {
   log: Pick<FastifyBaseLogger, 'warn' | 'error'>;
@@ -11,6 +11,8 @@ export interface WebhookWorkerOptions {
   stopGraceMs?: number;
   /** Deliver this client's deliveries only (a dedicated worker); default: everyone's. */
   clientId?: string;
+  /** Told the outcome of every attempt (metrics). */
+  onOutcome?: (outcome: AttemptOutcome) => void;
 }
 
 const DISPATCH_BATCH = 100;
@@ -97,6 +99,7 @@ export class WebhookWorker {
   private track(c: ClaimedDelivery): Promise<unknown> {
     const p = this.delivery
       .attempt(c, this.stopController.signal)
+      .then((outcome) => this.opts.onOutcome?.(outcome))
       .catch((err) => this.opts.log.error({ err, delivery_id: c.id }, 'webhook attempt could not be recorded; its claim will expire'))
       .finally(() => {
         this.inFlight.delete(p);

@@ -52,7 +52,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           ...s,
           ...(url.startsWith('/api/') && { hide: true }),
           ...(!scope && { security: [] }),
-          ...(scope && { security: [{ oauth2: [scope] }] }),
+          ...(scope && { security: [{ oauth2: typeof scope === 'string' ? [scope] : [...scope] }] }),
         } as typeof schema,
         url,
       };

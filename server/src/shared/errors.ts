@@ -42,6 +42,13 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: { status: 429, description: 'Too many requests; retry after the number of seconds in Retry-After.' },
   INTERNAL_ERROR: { status: 500, description: 'An internal error occurred. It has been logged with the request id.' },
   SERVICE_UNAVAILABLE: { status: 503, description: 'The service is not ready (database unreachable or migrations pending).' },
+  // Added by issue 10 (hostile input).
+  REQUEST_TIMEOUT: { status: 408, description: 'The request was not received completely in time.' },
+  URI_TOO_LONG: { status: 414, description: 'The URL, or a segment of its path, is longer than allowed.' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    description: 'The request line and headers are larger than allowed (16 KB): a URL or header is too long.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

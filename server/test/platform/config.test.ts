@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 
 const OP = { OPERATOR_CLIENT_ID: 'the-operator', OPERATOR_CLIENT_SECRET: 'a-secret-of-16-chars+' };
+const KEY_HEX = 'ab'.repeat(32);
+/** What production needs besides the operator: PostgreSQL and a master key. */
+const PROD = { LEDGERLINE_MODE: 'production', ...OP, DATABASE_URL: 'postgres://db/x', LEDGERLINE_MASTER_KEY: KEY_HEX };
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -63,6 +66,16 @@ describe('loadConfig: values', () => {
       IDEMPOTENCY_TTL_DAYS: '0',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_SECOND: '0',
+      LEDGERLINE_MASTER_KEY: KEY_HEX,
+      LEDGERLINE_PREVIOUS_MASTER_KEYS: `${'cd'.repeat(32)}, ${Buffer.alloc(32, 7).toString('base64')}`,
+      TOKEN_RATE_LIMIT_PER_ADDRESS: '5',
+      TOKEN_RATE_LIMIT_PER_CLIENT: '4',
+      TOKEN_LOCKOUT_FAILURES: '3',
+      TOKEN_LOCKOUT_SECONDS: '30',
+      METRICS_ACCESS: 'public',
+      DOCS_ACCESS: 'admin',
+      OPS_PORT: '9090',
+      OPS_HOST: '0.0.0.0',
     });
     expect(config).toMatchObject({
       port: 3000,
@@ -77,8 +90,19 @@ describe('loadConfig: values', () => {
       idempotencyTtlDays: 0,
       logLevel: 'warn',
       rateLimitPerSecond: 0,
+      tokenRateLimitPerAddress: 5,
+      tokenRateLimitPerClient: 4,
+      tokenLockoutFailures: 3,
+      tokenLockoutSeconds: 30,
+      allowEmbeddedInProduction: false,
+      metricsAccess: 'public',
+      docsAccess: 'admin',
+      opsPort: 9090,
+      opsHost: '0.0.0.0',
     });
     expect(config.tokenSigningKey).toContain('BEGIN PRIVATE KEY');
+    expect(config.masterKey?.toString('hex')).toBe(KEY_HEX);
+    expect(config.previousMasterKeys.map((k) => k.toString('hex'))).toEqual(['cd'.repeat(32), '07'.repeat(32)]);
   });
 
   it('booleans: true/1/yes and false/0/no, any case', () => {
@@ -120,6 +144,18 @@ describe('loadConfig: bad values throw a ConfigError naming the variable', () =>
     ['OPERATOR_CLIENT_ID with bad characters', { ...OP, OPERATOR_CLIENT_ID: 'has space' }, 'OPERATOR_CLIENT_ID'],
     ['OPERATOR_CLIENT_SECRET too short', { ...OP, OPERATOR_CLIENT_SECRET: 'short' }, 'OPERATOR_CLIENT_SECRET'],
     ['production mode without an operator', { LEDGERLINE_MODE: 'production' }, 'OPERATOR_CLIENT_ID'],
+    ['production mode on the embedded database', { ...PROD, DATABASE_URL: '' }, 'DATABASE_URL'],
+    ['production mode without a master key', { ...PROD, LEDGERLINE_MASTER_KEY: '' }, 'LEDGERLINE_MASTER_KEY'],
+    ['a master key of 16 bytes', { LEDGERLINE_MASTER_KEY: 'ab'.repeat(16) }, 'LEDGERLINE_MASTER_KEY'],
+    ['a master key that is not hex or base64', { LEDGERLINE_MASTER_KEY: 'z'.repeat(64) }, 'LEDGERLINE_MASTER_KEY'],
+    ['previous master keys without a current one', { LEDGERLINE_PREVIOUS_MASTER_KEYS: KEY_HEX }, 'LEDGERLINE_PREVIOUS_MASTER_KEYS'],
+    [
+      'a bad previous master key',
+      { LEDGERLINE_MASTER_KEY: KEY_HEX, LEDGERLINE_PREVIOUS_MASTER_KEYS: `${KEY_HEX},nope` },
+      'LEDGERLINE_PREVIOUS_MASTER_KEYS',
+    ],
+    ['METRICS_ACCESS=everyone', { METRICS_ACCESS: 'everyone' }, 'METRICS_ACCESS'],
+    ['OPS_PORT equal to PORT', { PORT: '8080', OPS_PORT: '8080' }, 'OPS_PORT'],
     ['INSTITUTION_NAME over 120 characters', { INSTITUTION_NAME: 'B'.repeat(121) }, 'INSTITUTION_NAME'],
     ['INSTITUTION_NAME with a newline', { INSTITUTION_NAME: 'Bank\nof Lies' }, 'INSTITUTION_NAME'],
     ['INSTITUTION_ADDRESS with a tab', { INSTITUTION_ADDRESS: '1 Main St\tNew York' }, 'INSTITUTION_ADDRESS'],
@@ -149,7 +185,23 @@ describe('loadConfig: bad values throw a ConfigError naming the variable', () =>
     expect(configError({ OPERATOR_CLIENT_ID: 'the-operator' }).message).toContain('OPERATOR_CLIENT_ID and OPERATOR_CLIENT_SECRET');
   });
 
-  it('production mode with an operator is accepted', () => {
-    expect(loadConfig({ LEDGERLINE_MODE: 'production', ...OP }).mode).toBe('production');
+  it('production mode with an operator, PostgreSQL and a master key is accepted', () => {
+    expect(loadConfig(PROD).mode).toBe('production');
+  });
+
+  it('production on the embedded database only with ALLOW_EMBEDDED_IN_PRODUCTION=true', () => {
+    const config = loadConfig({ ...PROD, DATABASE_URL: '', ALLOW_EMBEDDED_IN_PRODUCTION: 'true' });
+    expect([config.databaseUrl, config.allowEmbeddedInProduction]).toEqual([undefined, true]);
+  });
+
+  it('/metrics and /docs ask for the admin token by default in production, not in the sandbox', () => {
+    expect([loadConfig(PROD).metricsAccess, loadConfig(PROD).docsAccess]).toEqual(['admin', 'admin']);
+    expect([loadConfig({}).metricsAccess, loadConfig({}).docsAccess]).toEqual(['public', 'public']);
+  });
+
+  it('a master key in base64 (standard or URL-safe) is read as 32 bytes', () => {
+    const key = Buffer.alloc(32, 251);
+    expect(loadConfig({ LEDGERLINE_MASTER_KEY: key.toString('base64') }).masterKey).toEqual(key);
+    expect(loadConfig({ LEDGERLINE_MASTER_KEY: key.toString('base64url') }).masterKey).toEqual(key);
   });
 });

@@ -79,7 +79,8 @@ describe('error responses', () => {
       payload: crafted,
     });
     expect(token.statusCode).toBe(400);
-    expect(token.json()).toEqual({ errors: [{ code: 'INVALID_JSON', description: 'The request body is not valid JSON.' }] });
+    // The token route answers in RFC 6749's shape (CONTRACT §1), bad bodies included.
+    expect(token.json()).toEqual({ error: 'invalid_request', error_description: 'The request body is not valid JSON.' });
     const api = await post(crafted, 'application/json');
     expect(api.statusCode).toBe(400);
     expect(api.json().errors[0].code).toBe('INVALID_JSON');

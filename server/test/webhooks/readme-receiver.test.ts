@@ -12,6 +12,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptions } from '../../src/db/schema-webhooks.js';
+import { webhookKeyContext } from '../../src/modules/webhooks/index.js';
 import { newKeyPair, signDelivery } from '../../src/modules/webhooks/webhooks.signing.js';
 import { makeApp, newTenant } from '../helpers.js';
 import { deliveriesOf, type ManualClock, manualClock, newCustomer, pass, until } from './_support.js';
@@ -105,7 +106,8 @@ describe('the README receiver', () => {
       .select({ privateKey: subscriptions.privateKey })
       .from(subscriptions)
       .where(and(eq(subscriptions.clientId, t.clientId), eq(subscriptions.id, sub.id)));
-    const realKey = row?.privateKey as string;
+    // Stored encrypted (CONTRACT §17): the test opens it with the app's vault.
+    const realKey = app.ledgerline.vault.decrypt(row?.privateKey as string, webhookKeyContext(t.clientId, sub.id));
     const body = JSON.stringify({
       event_id: 'evt_forged',
       event_date: new Date().toISOString(),

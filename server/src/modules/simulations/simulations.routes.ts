@@ -4,23 +4,37 @@ import type { Scheduler } from '../../jobs/scheduler.js';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
 import { writeContext } from '../../platform/unit-of-work.js';
+import type { Scope } from '../../shared/scopes.js';
 
 /**
  * Sandbox simulations (CONTRACT §10), registered only in sandbox mode. The clock is the calling
  * client's own (docs/adr/0003): moving it stores the client's offset (every process and restart
  * sees it) and runs the due work — rail delays, expiries, dormancy — at once, in that time, in the
  * same transaction: the move and what it made happen commit together.
+ *
+ * Scopes: moving time changes what the due work changes, so the token must hold the write scope
+ * of each: transfers expire (transfers:write), withdrawals are sent and settle (withdrawals:write),
+ * pulled deposits settle (deposits:write), exchange quotes lapse (exchanges:write), accounts and
+ * customers become DORMANT (accounts:write, customers:write). A read-only token cannot move time.
  */
+export const CLOCK_SCOPES = [
+  'customers:write',
+  'accounts:write',
+  'transfers:write',
+  'withdrawals:write',
+  'deposits:write',
+  'exchanges:write',
+] as const satisfies readonly Scope[];
+
 export const clockSimulationRoutes: FastifyPluginAsyncTypebox<{ scheduler: Scheduler }> = async (app, { scheduler }) => {
   app.post(
     '/simulations/clock',
     {
-      config: { auth: {} },
+      config: { auth: { scope: CLOCK_SCOPES } },
       schema: {
         tags: ['Sandbox simulations'],
         summary: 'Advance the sandbox clock',
-        description:
-          'Moves platform time forward (never back) and processes what became due for your client: expiries, rail settlements, dormancy.',
+        description: `Moves platform time forward (never back) and processes what became due for your client: expiries, rail settlements, dormancy. Requires the scopes ${CLOCK_SCOPES.join(', ')} (what the due work changes).`,
         headers: MutationHeaders,
         body: Type.Object({ advance_seconds: Type.Integer({ minimum: 1, maximum: 10 * 366 * 86400 }) }, { additionalProperties: false }),
         response: {

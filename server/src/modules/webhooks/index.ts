@@ -1,5 +1,12 @@
 export { type AttemptOutcome, type DeliveryOptions, WebhookDelivery } from './webhooks.delivery.js';
+
+import type { Db } from '../../db/client.js';
+import { webhooksRepository } from './webhooks.repository.js';
+
 export type { ClaimedDelivery } from './webhooks.repository.js';
+/** The delivery backlog of all clients at `now` (metrics). */
+export const webhookBacklog = (db: Db, now: Date) => webhooksRepository.backlog(db, now);
+export { encryptStoredWebhookKeys, webhookKeyContext } from './webhooks.keys.js';
 export { webhooksRoutes } from './webhooks.routes.js';
 export { maxAttempts, RETRY_SCHEDULES } from './webhooks.schedule.js';
 export { WebhooksService } from './webhooks.service.js';

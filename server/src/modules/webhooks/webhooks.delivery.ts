@@ -1,7 +1,9 @@
 import type { Mode } from '../../config/index.js';
 import type { Database } from '../../db/client.js';
 import { ownTransaction } from '../../jobs/scheduler.js';
+import type { SecretBox } from '../../platform/vault/index.js';
 import type { Clock } from '../../shared/clock.js';
+import { privateKeyPem } from './webhooks.keys.js';
 import { type ClaimedDelivery, webhooksRepository as repo } from './webhooks.repository.js';
 import { maxAttempts, retryDelaySeconds } from './webhooks.schedule.js';
 import { type SendResult, sendWebhook } from './webhooks.sender.js';
@@ -16,6 +18,8 @@ export interface DeliveryOptions {
    * sandbox clock (events, retry schedule) was moved forward. Default: the platform clock.
    */
   signingClock?: Clock;
+  /** Opens the subscriptions' private keys (stored encrypted). */
+  box: SecretBox;
 }
 
 /** What became of one attempt. */
@@ -68,7 +72,11 @@ export class WebhookDelivery {
     const timestamp = String(Math.floor((this.options.signingClock ?? this.clock).now().getTime() / 1000));
     return {
       body,
-      headers: { 'x-l2f-event-id': c.eventId, 'x-timestamp': timestamp, 'x-signature': signDelivery(c.privateKey, timestamp, body) },
+      headers: {
+        'x-l2f-event-id': c.eventId,
+        'x-timestamp': timestamp,
+        'x-signature': signDelivery(privateKeyPem(this.options.box, c.clientId, c.subscriptionId, c.privateKey), timestamp, body),
+      },
     };
   }
 

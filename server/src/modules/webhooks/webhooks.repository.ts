@@ -229,6 +229,27 @@ export const webhooksRepository = {
       .orderBy(asc(webhookAttempts.seq));
   },
 
+  // ---- monitoring ---------------------------------------------------------------------------
+  /** The delivery backlog, all clients (metrics): read through the partial indexes on PENDING and undispatched rows. */
+  async backlog(db: Db, now: Date) {
+    const [row] = await db
+      .select({
+        pending: sql<number>`count(*)::int`,
+        due: sql<number>`count(*) FILTER (WHERE ${d.nextAttemptAt} <= ${now.toISOString()}::timestamptz)::int`,
+        oldestDue: sql<string | null>`min(${d.nextAttemptAt}) FILTER (WHERE ${d.nextAttemptAt} <= ${now.toISOString()}::timestamptz)`,
+      })
+      .from(d)
+      .where(eq(d.status, 'PENDING'));
+    const [events] = await db.select({ n: sql<number>`count(*)::int` }).from(e).where(isNull(e.dispatchedAt));
+    const oldest = row?.oldestDue ? new Date(row.oldestDue).getTime() : undefined;
+    return {
+      pending: Number(row?.pending ?? 0),
+      due: Number(row?.due ?? 0),
+      oldestDueSeconds: oldest === undefined ? 0 : Math.max(0, (now.getTime() - oldest) / 1000),
+      undispatchedEvents: Number(events?.n ?? 0),
+    };
+  },
+
   // ---- events -------------------------------------------------------------------------------
   async findEvent(db: Db, clientId: string, id: string): Promise<OutboxEventRow | undefined> {
     const [row] = await db

@@ -1,10 +1,12 @@
 import type { Mode } from '../../config/index.js';
 import type { Tx } from '../../db/client.js';
 import type { DeliveryStatus } from '../../db/schema-webhooks.js';
+import type { SecretBox } from '../../platform/vault/index.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { isEventType } from '../events/index.js';
+import { webhookKeyContext } from './webhooks.keys.js';
 import { type AttemptRow, type DeliveryRow, webhooksRepository as repo, type SubscriptionRow, webhookId } from './webhooks.repository.js';
 import { newKeyPair } from './webhooks.signing.js';
 import { checkCallbackUrl, UrlRefused } from './webhooks.urls.js';
@@ -47,7 +49,11 @@ function deliveryView(row: DeliveryRow, attempts: AttemptRow[]) {
 
 /** Subscriptions, their deliveries, and redelivery (CONTRACT §9; LAYER2_API.md §2.14). */
 export class WebhooksService {
-  constructor(private readonly mode: Mode) {}
+  constructor(
+    private readonly mode: Mode,
+    /** Encrypts each subscription's private key at rest. */
+    private readonly box: SecretBox,
+  ) {}
 
   async create(ctx: Context, input: { event_type: string; callback_url: string }) {
     const errors: AppError[] = [];
@@ -63,13 +69,14 @@ export class WebhooksService {
     }
     if (errors.length) throw AppError.many(errors.flatMap((e) => e.entries));
     const { publicKeyHex, privateKeyPem } = newKeyPair();
+    const id = webhookId('sub');
     const row = await repo.insertSubscription(ctx.db, {
       clientId: ctx.tenantId,
-      id: webhookId('sub'),
+      id,
       eventType: input.event_type,
       callbackUrl,
       publicKey: publicKeyHex,
-      privateKey: privateKeyPem,
+      privateKey: this.box.encrypt(privateKeyPem, webhookKeyContext(ctx.tenantId, id)),
       createdAt: ctx.now,
     });
     return subscriptionView(row);
@@ -151,7 +158,10 @@ export class WebhooksService {
         }
         subs = [named];
       }
-      const now = ctx.now;
+      // Due now in the platform's time, not the tenant's business time (ctx.now, which a sandbox
+      // clock moves ahead): the worker claims in platform time and would not send it until that
+      // caught up. Business time is platform time plus the tenant's offset, so take it off.
+      const now = new Date(ctx.now.getTime() - ctx.tenant.sandboxClockOffsetMs);
       const fresh: Parameters<typeof repo.insertDeliveries>[1] = [];
       for (const sub of subs) {
         const pending = await repo.pendingDelivery(tx, ctx.tenantId, event.id, sub.id);

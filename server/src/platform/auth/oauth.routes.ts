@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ClientsService } from '../../modules/clients/index.js';
+import { AppError } from '../../shared/errors.js';
 import { isScope } from '../../shared/scopes.js';
+import { registerFormParser } from '../body-parsers.js';
+import { createLoginGuard, type LoginGuardOptions } from './login-guard.js';
 import type { TokenService } from './tokens.js';
 
 /**
@@ -10,7 +13,7 @@ import type { TokenService } from './tokens.js';
  * Basic or form fields; grant_type and scope in the query string or the form body. Errors at this
  * endpoint are RFC 6749's `{error, error_description}`, not the API envelope.
  */
-type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
+type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'slow_down';
 
 /**
  * `challenge: false` when the client sent its credentials in the form: RFC 6749 §5.2 requires the
@@ -18,7 +21,8 @@ type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type
  * own password prompt instead of letting the page show the error.
  */
 function oauthError(reply: FastifyReply, error: OAuthError, description: string, challenge = true) {
-  const status = error === 'invalid_client' ? 401 : 400;
+  // slow_down: the token endpoint's "too many requests" (IANA OAuth errors registry, RFC 8628).
+  const status = error === 'invalid_client' ? 401 : error === 'slow_down' ? 429 : 400;
   if (status === 401 && challenge) reply.header('www-authenticate', 'Basic realm="ledgerline"');
   return reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
 }
@@ -51,10 +55,38 @@ const Params = Type.Object(
   { additionalProperties: true },
 );
 
-export const oauthRoutes: FastifyPluginAsyncTypebox<{ clients: ClientsService; tokens: TokenService }> = async (
-  app,
-  { clients, tokens },
-) => {
+export interface OAuthRoutesOptions {
+  clients: ClientsService;
+  tokens: TokenService;
+  guard: LoginGuardOptions;
+}
+
+export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async (app, { clients, tokens, guard: guardOptions }) => {
+  // Forms are read here only: elsewhere a form body is a 415 (send JSON).
+  registerFormParser(app);
+  const guard = await createLoginGuard(app, guardOptions);
+  // Errors raised before the handler (bad input in the URL or the form) keep RFC 6749's shape.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.status === 415) {
+        return reply.code(415).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: error.message });
+      }
+      if (error.status < 500) return oauthError(reply, 'invalid_request', error.message);
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      if (status === 413 || status === 415) {
+        return reply.code(status).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: error.message });
+      }
+      return oauthError(reply, 'invalid_request', 'The token request is malformed.');
+    }
+    request.log.error({ err: error }, 'token endpoint error');
+    return reply
+      .code(500)
+      .header('cache-control', 'no-store')
+      .send({ error: 'server_error', error_description: 'An internal error occurred.' });
+  });
+
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const query = (request.query ?? {}) as Record<string, string | undefined>;
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
@@ -75,9 +107,29 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ clients: ClientsService; t
       return oauthError(reply, 'invalid_request', 'Send client credentials either by HTTP Basic or in the form, not both.');
     }
     const creds = basic ?? (formId && formSecret ? { id: formId, secret: formSecret } : undefined);
+    // Limits and lockout come before any secret is hashed.
+    const verdict = await guard.admit(request, reply, creds?.id ?? formId);
+    if (!verdict.ok) {
+      request.log.warn({ client_id: creds?.id ?? formId, source_address: request.ip, reason: verdict.reason }, 'token request refused');
+      if (verdict.reason === 'locked') {
+        return oauthError(
+          reply,
+          'invalid_client',
+          `Too many failed authentications for this client: try again in ${verdict.retryAfter} seconds.`,
+          Boolean(basic),
+        );
+      }
+      return oauthError(reply, 'slow_down', `Too many token requests: retry in ${verdict.retryAfter} seconds.`);
+    }
     if (!creds) return oauthError(reply, 'invalid_client', 'Client authentication is required (HTTP Basic or client_id/client_secret).');
     const client = await clients.authenticate(creds.id, creds.secret);
-    if (!client) return oauthError(reply, 'invalid_client', 'Client authentication failed.', Boolean(basic));
+    if (!client) {
+      guard.failed(creds.id);
+      // Who tried, from where; never the secret.
+      request.log.warn({ client_id: creds.id, source_address: request.ip, reason: 'bad_credentials' }, 'token request refused');
+      return oauthError(reply, 'invalid_client', 'Client authentication failed.', Boolean(basic));
+    }
+    guard.succeeded(client.id);
 
     // No scope = every scope the client holds; otherwise space- or +-separated, all held.
     const requested = (param('scope') ?? '').split(/[\s+]+/).filter(Boolean);
@@ -109,6 +161,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ clients: ClientsService; t
       }),
       400: Type.Object({ error: Type.String(), error_description: Type.String() }),
       401: Type.Object({ error: Type.String(), error_description: Type.String() }),
+      429: Type.Object({ error: Type.String(), error_description: Type.String() }),
     },
   };
   app.post('/oauth2/token', { schema }, handler);

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ClientsService } from '../../modules/clients/clients.service.js';
 import type { AuthContext } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { ADMIN_SCOPE, type Scope } from '../../shared/scopes.js';
-import type { RateLimiter } from '../rate-limit.js';
+import { enforceRateLimit, type RateLimiter } from '../rate-limit.js';
 import type { TokenService } from './tokens.js';
 
 export type { AuthContext } from '../../shared/context.js';
@@ -16,8 +16,8 @@ export type { AuthContext } from '../../shared/context.js';
  * A route without `config.auth` is public.
  */
 export interface RouteAuth {
-  /** Absent: any valid token of the client (e.g. its own signing keys). */
-  scope?: Scope;
+  /** Absent: any valid token of the client (e.g. its own signing keys). Several: all of them. */
+  scope?: Scope | readonly Scope[];
   tenant?: boolean;
 }
 
@@ -36,6 +36,8 @@ export interface AuthPluginOptions {
   tokens: TokenService;
   clients: ClientsService;
   rateLimiter: RateLimiter;
+  /** Called when the rate limiter refuses a request (metrics). */
+  onRateLimited?: () => void;
 }
 
 function bearer(request: FastifyRequest): string {
@@ -49,7 +51,7 @@ function bearer(request: FastifyRequest): string {
   return m[1] as string;
 }
 
-async function authenticate(request: FastifyRequest, opts: AuthPluginOptions, route: RouteAuth): Promise<void> {
+async function authenticate(request: FastifyRequest, reply: FastifyReply, opts: AuthPluginOptions, route: RouteAuth): Promise<void> {
   const claims = await opts.tokens.verify(bearer(request));
   const caller = await opts.clients.find(claims.clientId);
   // A token outlives neither its client nor a secret rotation.
@@ -63,13 +65,17 @@ async function authenticate(request: FastifyRequest, opts: AuthPluginOptions, ro
   const scopes = new Set(claims.scopes.filter((s) => held.has(s)));
   const operator = caller.isOperator && scopes.has(ADMIN_SCOPE);
 
-  const retryAfter = opts.rateLimiter.take(caller.id);
-  if (retryAfter > 0) {
-    throw new AppError('RATE_LIMITED', 'Too many requests for this client.', undefined, { 'retry-after': String(retryAfter) });
-  }
+  enforceRateLimit(opts.rateLimiter, caller.id, reply, opts.onRateLimited);
 
-  if (route.scope && !scopes.has(route.scope)) {
-    throw new AppError('INSUFFICIENT_SCOPE', `This operation requires the scope ${route.scope}.`);
+  const required = route.scope === undefined ? [] : typeof route.scope === 'string' ? [route.scope] : route.scope;
+  const missing = required.filter((s) => !scopes.has(s));
+  if (missing.length) {
+    throw new AppError(
+      'INSUFFICIENT_SCOPE',
+      required.length === 1
+        ? `This operation requires the scope ${required[0]}.`
+        : `This operation requires the scopes ${required.join(', ')}; the token lacks ${missing.join(', ')}.`,
+    );
   }
 
   let tenant = caller;
@@ -89,14 +95,17 @@ async function authenticate(request: FastifyRequest, opts: AuthPluginOptions, ro
     );
   }
   request.auth = { caller, tenant, tenantId: tenant.id, operator, scopes };
+  // Every later log line of the request names its client (and the tenant an operator acts for).
+  request.log = request.log.child(tenant === caller ? { client_id: caller.id } : { client_id: caller.id, tenant_id: tenant.id });
+  reply.log = request.log;
 }
 
 export const authPlugin = fp<AuthPluginOptions>(
   async (app: FastifyInstance, opts) => {
     app.decorateRequest('auth', null as unknown as AuthContext);
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       const route = request.routeOptions.config.auth;
-      if (route) await authenticate(request, opts, route);
+      if (route) await authenticate(request, reply, opts, route);
     });
   },
   { name: 'auth' },
