@@ -1,13 +1,13 @@
-import { and, eq, gt, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Reader, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { transfers } from '../../db/schema.js';
 import { queryRows } from '../../db/sql.js';
+import { statusFilter } from '../../db/status-filter.js';
 import type { PageRequest } from '../../shared/pagination.js';
 import { type TransferRow, type TransferStatus, transferMachine } from './transfers.machine.js';
 
 const byId = (clientId: string, id: string) => and(eq(transfers.clientId, clientId), eq(transfers.id, id));
-const expiry = transferMachine.spec.expiry;
 
 /** A row as transfer_json (transfers.sql) writes it: money, ids and times as text. */
 interface TransferJson {
@@ -156,8 +156,9 @@ export const transfersRepository = {
   },
   /** REQUESTED past valid_until -> EXPIRED (the sweeper). */
   async expireDue(tx: Tx, now: Date, clientId?: string): Promise<number> {
+    const expiry = transferMachine.spec.expiry;
     if (!expiry) return 0;
-    const where: SQL[] = [eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now)];
+    const where: SQL[] = [inArray(transfers.status, [...expiry.from]), lt(transfers.validUntil, now)];
     if (clientId) where.push(eq(transfers.clientId, clientId));
     const rows = await tx
       .update(transfers)
@@ -169,19 +170,10 @@ export const transfersRepository = {
   /** A page of a client's transfers; a status filter means the status as read at `now` (the machine's). */
   async list(db: Reader, clientId: string, status: TransferStatus | undefined, now: Date, page: PageRequest) {
     const where: SQL[] = [eq(transfers.clientId, clientId)];
-    if (status) where.push(statusAt(status, now));
+    if (status) where.push(statusFilter(transferMachine, { status: transfers.status, deadline: transfers.validUntil }, status, now));
     return fetchPage(db, transfers, transfers.seq, where, page);
   },
 };
-
-/** The SQL of "reads as `status` at `now`": expiring statuses split at valid_until. */
-function statusAt(status: TransferStatus, now: Date): SQL {
-  if (expiry?.from.includes(status)) return and(eq(transfers.status, status), gt(transfers.validUntil, now)) as SQL;
-  if (expiry && status === expiry.to) {
-    return or(eq(transfers.status, status), and(eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now))) as SQL;
-  }
-  return eq(transfers.status, status);
-}
 
 /** A text[] parameter as an array literal (both drivers take it): every element quoted, " and \ escaped. */
 function toArray(values: readonly string[]): string {

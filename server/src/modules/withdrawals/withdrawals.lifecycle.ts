@@ -1,6 +1,4 @@
-import { and, asc, eq, inArray, lte, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { withdrawals } from '../../db/schema-money.js';
 import type { DuePass } from '../../jobs/scheduler.js';
 import type { WriteContext } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
@@ -8,8 +6,10 @@ import { newId } from '../../shared/ids.js';
 import { findAccount } from '../accounts/index.js';
 import { railReference } from '../deposits/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
+import { type WithdrawalRow, withdrawalMachine } from './withdrawals.machine.js';
+import { withdrawalsRepository as repo } from './withdrawals.repository.js';
 import { RAIL_SETTLE_SECONDS } from './withdrawals.rules.js';
-import type { WithdrawalRow, WithdrawalsService } from './withdrawals.service.js';
+import type { WithdrawalsService } from './withdrawals.service.js';
 
 /**
  * What happens to a withdrawal after accept, driven by time (the scheduler) or by the sandbox's
@@ -25,8 +25,8 @@ export class WithdrawalLifecycle {
   }
 
   async send(tx: Tx, row: WithdrawalRow, at: Date): Promise<WithdrawalRow> {
-    if (row.status !== 'AUTHORIZED' || row.holdId === null)
-      throw new AppError('INVALID_STATUS_TRANSITION', `The withdrawal is ${row.status}.`);
+    withdrawalMachine.assertMove(row, 'IN_PROGRESS', at, 'sent');
+    if (row.holdId === null) throw new Error(`withdrawal ${row.id} has no hold`);
     await this.w.ledger.holdPending(tx, row.holdId);
     await writeEvents(tx, [
       transactionEvent(
@@ -46,9 +46,9 @@ export class WithdrawalLifecycle {
 
   async settle(tx: Tx, row: WithdrawalRow, at: Date): Promise<WithdrawalRow> {
     let current = row;
-    if (current.status === 'AUTHORIZED') current = await this.send(tx, current, at);
-    if (current.status !== 'IN_PROGRESS' || current.holdId === null)
-      throw new AppError('INVALID_STATUS_TRANSITION', `The withdrawal is ${current.status}.`);
+    if (withdrawalMachine.can(current.status, 'IN_PROGRESS')) current = await this.send(tx, current, at);
+    withdrawalMachine.assertMove(current, 'EXECUTED', at, 'settled');
+    if (current.holdId === null) throw new Error(`withdrawal ${current.id} has no hold`);
     const account = await findAccount(tx, current.clientId, current.sourceAccountId);
     if (!account) throw new Error(`withdrawal ${current.id} lost its account`);
     const omnibus = await this.w.ledger.platformAccount(tx, `omnibus:${current.withdrawalRail}`, current.assetTypeId, at);
@@ -76,9 +76,8 @@ export class WithdrawalLifecycle {
   }
 
   async fail(tx: Tx, row: WithdrawalRow, at: Date, reason: string): Promise<WithdrawalRow> {
-    if ((row.status !== 'AUTHORIZED' && row.status !== 'IN_PROGRESS') || row.holdId === null) {
-      throw new AppError('INVALID_STATUS_TRANSITION', `Only an authorized or in-progress withdrawal can fail (this one is ${row.status}).`);
-    }
+    withdrawalMachine.assertMove(row, 'FAILED', at, 'failed by the rail');
+    if (row.holdId === null) throw new Error(`withdrawal ${row.id} has no hold`);
     await this.w.ledger.voidHold(tx, row.holdId, 'VOIDED', at);
     await writeEvents(tx, [
       transactionEvent(
@@ -93,8 +92,7 @@ export class WithdrawalLifecycle {
 
   /** The beneficiary bank sends the funds back: the debit is reversed. */
   async return(tx: Tx, row: WithdrawalRow, at: Date, reason: string): Promise<WithdrawalRow> {
-    if (row.status !== 'EXECUTED')
-      throw new AppError('INVALID_STATUS_TRANSITION', `Only an executed withdrawal can be returned (this one is ${row.status}).`);
+    withdrawalMachine.assertMove(row, 'RETURNED', at, 'returned');
     const account = await findAccount(tx, row.clientId, row.sourceAccountId);
     if (!account) throw new Error(`withdrawal ${row.id} lost its account`);
     const omnibus = await this.w.ledger.platformAccount(tx, `omnibus:${row.withdrawalRail}`, row.assetTypeId, at);
@@ -136,7 +134,7 @@ export class WithdrawalLifecycle {
    * jump happens, in order, with its own timestamps.
    */
   private async drain(
-    where: SQL,
+    kind: 'expire' | 'send' | 'settle',
     dueOf: (row: WithdrawalRow) => Date | null,
     step: (tx: Tx, row: WithdrawalRow, at: Date) => Promise<unknown>,
     pass: DuePass,
@@ -145,15 +143,7 @@ export class WithdrawalLifecycle {
     let done = 0;
     for (let i = 0; i < 10_000; i++) {
       const found = await pass.unit(async (tx) => {
-        const conds: SQL[] = [where];
-        if (clientId) conds.push(eq(withdrawals.clientId, clientId));
-        const [row] = await tx
-          .select()
-          .from(withdrawals)
-          .where(and(...conds))
-          .orderBy(asc(withdrawals.seq))
-          .limit(1)
-          .for('no key update', { skipLocked: true });
+        const row = await repo.claimDue(tx, kind, now, clientId);
         if (!row) return false;
         const due = dueOf(row);
         await step(tx, row, due && due < now ? due : now);
@@ -166,25 +156,31 @@ export class WithdrawalLifecycle {
   }
 
   async processDue(pass: DuePass): Promise<number> {
-    const { now } = pass;
     const expired = await this.drain(
-      and(inArray(withdrawals.status, ['REQUESTED', 'CHANGES_REQUESTED']), lte(withdrawals.validUntil, now)) as SQL,
+      'expire',
       (row) => row.validUntil,
-      (tx, row, at) => this.w.update(tx, row, { status: 'EXPIRED', updatedAt: at }),
+      (tx, row, at) => this.expire(tx, row, at),
       pass,
     );
     const sent = await this.drain(
-      and(eq(withdrawals.status, 'AUTHORIZED'), lte(withdrawals.sendAt, now)) as SQL,
+      'send',
       (row) => row.sendAt,
       (tx, row, at) => this.send(tx, row, at),
       pass,
     );
     const settled = await this.drain(
-      and(eq(withdrawals.status, 'IN_PROGRESS'), lte(withdrawals.settleAt, now)) as SQL,
+      'settle',
       (row) => row.settleAt,
       (tx, row, at) => this.settle(tx, row, at),
       pass,
     );
     return expired + sent + settled;
+  }
+
+  /** Unaccepted past valid_until: EXPIRED (the machine's expiry), at its deadline. */
+  private expire(tx: Tx, row: WithdrawalRow, at: Date): Promise<WithdrawalRow> {
+    const expiry = withdrawalMachine.spec.expiry;
+    if (!expiry) throw new Error('withdrawals expire');
+    return repo.update(tx, row, { status: expiry.to, updatedAt: at });
   }
 }

@@ -1,7 +1,4 @@
-import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { fetchPage } from '../../db/paginate.js';
-import { type WITHDRAWAL_STATUSES, withdrawals } from '../../db/schema-money.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
@@ -14,10 +11,11 @@ import { assertCounterpartyUsable, findCounterparty, lockCounterparty } from '..
 import { transactionEvent, writeEvents } from '../events/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { MovementGuard } from '../movements/index.js';
+import { type WithdrawalRow, type WithdrawalStatus, withdrawalMachine } from './withdrawals.machine.js';
+import { withdrawalsRepository as repo } from './withdrawals.repository.js';
 import { checkWithdrawal, SEND_DELAY_SECONDS, VALIDITY_SECONDS } from './withdrawals.rules.js';
 
-export type WithdrawalRow = typeof withdrawals.$inferSelect;
-export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number];
+export type { WithdrawalRow, WithdrawalStatus } from './withdrawals.machine.js';
 
 export interface CreateWithdrawalInput {
   withdrawal_rail: string;
@@ -55,11 +53,10 @@ export class WithdrawalsService {
 
   view(w: WithdrawalRow, now: Date) {
     const decimals = assetOf(w.assetTypeId)?.decimals ?? 0;
-    const expired = (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') && now > w.validUntil;
     return {
       id: w.id,
       // Unaccepted past valid_until is EXPIRED, whether or not the sweep has marked it yet.
-      status: expired ? 'EXPIRED' : w.status,
+      status: withdrawalMachine.statusAt(w, now),
       created_timestamp: w.createdAt.toISOString(),
       valid_until: w.validUntil.toISOString(),
       withdrawal_rail: w.withdrawalRail,
@@ -102,26 +99,22 @@ export class WithdrawalsService {
       assertCounterpartyUsable(cp);
       const id = newId('withdrawal');
       const rfi = this.rfiThreshold !== undefined && amount >= this.rfiThreshold * 10n ** BigInt(asset.decimals);
-      const [inserted] = await tx
-        .insert(withdrawals)
-        .values({
-          clientId: ctx.tenantId,
-          id,
-          sourceAccountId: account.id,
-          destinationCounterpartyId: cp.id,
-          withdrawalRail: input.withdrawal_rail,
-          assetTypeId: asset.asset_type_id,
-          amount,
-          purpose: input.purpose,
-          description: input.description ?? null,
-          memo: input.memo ?? null,
-          status: rfi ? 'CHANGES_REQUESTED' : 'REQUESTED',
-          validUntil: new Date(at.getTime() + VALIDITY_SECONDS * 1000),
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returning();
-      let created = inserted as WithdrawalRow;
+      let created = await repo.insert(tx, {
+        clientId: ctx.tenantId,
+        id,
+        sourceAccountId: account.id,
+        destinationCounterpartyId: cp.id,
+        withdrawalRail: input.withdrawal_rail,
+        assetTypeId: asset.asset_type_id,
+        amount,
+        purpose: input.purpose,
+        description: input.description ?? null,
+        memo: input.memo ?? null,
+        status: rfi ? 'CHANGES_REQUESTED' : 'REQUESTED',
+        validUntil: new Date(at.getTime() + VALIDITY_SECONDS * 1000),
+        createdAt: at,
+        updatedAt: at,
+      });
       if (rfi) {
         // The document refers to the withdrawal: it is issued once the withdrawal row exists.
         created = await this.update(tx, created, { documentId: await this.documents.request(tx, ctx.tenantId, id, at), updatedAt: at });
@@ -142,22 +135,13 @@ export class WithdrawalsService {
   }
 
   async lock(tx: Tx, clientId: string, id: string): Promise<WithdrawalRow> {
-    const [row] = await tx
-      .select()
-      .from(withdrawals)
-      .where(and(eq(withdrawals.clientId, clientId), eq(withdrawals.id, id)))
-      .for('no key update');
+    const row = await repo.lock(tx, clientId, id);
     if (!row) throw notFound('Withdrawal', 'id');
     return row;
   }
 
-  async update(tx: Tx, w: WithdrawalRow, patch: Partial<typeof withdrawals.$inferInsert> & { updatedAt: Date }): Promise<WithdrawalRow> {
-    const [row] = await tx
-      .update(withdrawals)
-      .set(patch)
-      .where(and(eq(withdrawals.clientId, w.clientId), eq(withdrawals.id, w.id)))
-      .returning();
-    return row as WithdrawalRow;
+  update(tx: Tx, w: WithdrawalRow, patch: Parameters<typeof repo.update>[2]): Promise<WithdrawalRow> {
+    return repo.update(tx, w, patch);
   }
 
   /** What documents do to a withdrawal: upload only while it waits or is still unaccepted; an upload lets it continue. */
@@ -165,7 +149,7 @@ export class WithdrawalsService {
     return {
       lockOwner: async (tx: Tx, ctx: WriteContext, withdrawalId: string, change: 'upload' | 'review') => {
         const w = await this.lock(tx, ctx.tenantId, withdrawalId);
-        if (change === 'upload' && w.status !== 'CHANGES_REQUESTED' && w.status !== 'REQUESTED') {
+        if (change === 'upload' && !withdrawalMachine.can(w.status, 'AUTHORIZED') && !withdrawalMachine.can(w.status, 'REQUESTED')) {
           throw new AppError('NOT_UPDATABLE', `The withdrawal is ${w.status}: its document can no longer be replaced.`, 'status');
         }
       },
@@ -180,7 +164,7 @@ export class WithdrawalsService {
   /** A document arrived for an RFI: the withdrawal continues (CHANGES_REQUESTED -> REQUESTED). */
   async documentSubmitted(tx: Tx, clientId: string, withdrawalId: string, at: Date): Promise<void> {
     const w = await this.lock(tx, clientId, withdrawalId);
-    if (w.status === 'CHANGES_REQUESTED') {
+    if (w.status === 'CHANGES_REQUESTED' && withdrawalMachine.can(w.status, 'REQUESTED')) {
       // The requester had to wait for us: the validity window restarts.
       await this.update(tx, w, { status: 'REQUESTED', validUntil: new Date(at.getTime() + VALIDITY_SECONDS * 1000), updatedAt: at });
     }
@@ -190,13 +174,12 @@ export class WithdrawalsService {
   async accept(ctx: WriteContext, id: string) {
     const outcome = await (async (tx: Tx) => {
       const w = await this.lock(tx, ctx.tenantId, id);
+      const at = ctx.now;
+      if (withdrawalMachine.expired(w, at)) return { expired: await this.update(tx, w, { status: 'EXPIRED', updatedAt: at }) };
       if (w.status === 'CHANGES_REQUESTED') {
         throw new AppError('INVALID_STATUS_TRANSITION', 'The withdrawal waits for a document: see GET /v1/withdrawals/{id}/status.');
       }
-      if (w.status !== 'REQUESTED')
-        throw new AppError('INVALID_STATUS_TRANSITION', `The withdrawal is ${w.status}; only a REQUESTED withdrawal can be accepted.`);
-      const at = ctx.now;
-      if (at > w.validUntil) return { expired: await this.update(tx, w, { status: 'EXPIRED', updatedAt: at }) };
+      withdrawalMachine.assertMove(w, 'AUTHORIZED', at, 'accepted');
       const lock = await this.guard.lockForMovement(tx, ctx, [w.sourceAccountId]);
       const { source } = lock;
       const cp = await lockCounterparty(tx, ctx.tenantId, w.destinationCounterpartyId);
@@ -242,11 +225,12 @@ export class WithdrawalsService {
     const row = await (async (tx: Tx) => {
       const w = await this.lock(tx, ctx.tenantId, id);
       const at = ctx.now;
-      if (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') {
-        // Past its validity it has expired: say so rather than pretend to cancel it.
-        return this.update(tx, w, { status: at > w.validUntil ? 'EXPIRED' : 'CANCELLED', updatedAt: at });
+      // Past its validity it has expired: say so rather than pretend to cancel it.
+      if (withdrawalMachine.expired(w, at)) return this.update(tx, w, { status: 'EXPIRED', updatedAt: at });
+      if (withdrawalMachine.can(w.status, 'CANCELLED') && w.holdId === null) {
+        return this.update(tx, w, { status: 'CANCELLED', updatedAt: at });
       }
-      if (w.status === 'AUTHORIZED' && w.holdId !== null) {
+      if (withdrawalMachine.can(w.status, 'CANCELLED') && w.holdId !== null) {
         await this.ledger.voidHold(tx, w.holdId, 'VOIDED', at);
         await writeEvents(tx, [
           transactionEvent(
@@ -277,10 +261,7 @@ export class WithdrawalsService {
   }
 
   async find(ctx: Context, id: string): Promise<WithdrawalRow> {
-    const [row] = await ctx.db
-      .select()
-      .from(withdrawals)
-      .where(and(eq(withdrawals.clientId, ctx.tenantId), eq(withdrawals.id, id)));
+    const row = await repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Withdrawal', 'id');
     return row;
   }
@@ -292,7 +273,7 @@ export class WithdrawalsService {
     const documents = doc ? [{ document_id: doc.id, document: doc.document, status: doc.status }] : [];
     return {
       id: w.id,
-      status: w.status,
+      status: withdrawalMachine.statusAt(w, ctx.now),
       fields: [],
       field_errors: [],
       documents,
@@ -302,10 +283,13 @@ export class WithdrawalsService {
 
   async list(ctx: Context, q: RawPageQuery & { status?: string; account_id?: string }, basePath: string) {
     const page = parsePageQuery(q);
-    const where: SQL[] = [eq(withdrawals.clientId, ctx.tenantId)];
-    if (q.status) where.push(eq(withdrawals.status, q.status as WithdrawalStatus));
-    if (q.account_id) where.push(eq(withdrawals.sourceAccountId, q.account_id));
-    const { rows, total } = await fetchPage(ctx.db, withdrawals, withdrawals.seq, where, page);
+    const { rows, total } = await repo.list(
+      ctx.db,
+      ctx.tenantId,
+      { status: q.status as WithdrawalStatus | undefined, accountId: q.account_id },
+      ctx.now,
+      page,
+    );
     const result = buildPage(page, rows, total, basePath, { status: q.status, account_id: q.account_id });
     return { ...result, items: result.items.map((r) => this.view(r, ctx.now)) };
   }
