@@ -35,6 +35,7 @@ import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './mo
 import { LedgerService } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
 import { PayorsService, payorsRoutes } from './modules/payors/index.js';
+import { SettlementsService, settlementsRoutes } from './modules/settlements/index.js';
 import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
 import { clockSimulationRoutes } from './modules/simulations/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
@@ -53,6 +54,7 @@ import { metricsPlugin } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
+import { versionsPlugin } from './platform/versions/index.js';
 import { type Clock, enterClockScope, systemClock, wallClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
@@ -182,6 +184,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const rates = new TableRates(database.db, clock);
     if (config.mode === 'sandbox') await rates.seedDefaults();
     const exchanges = new ExchangesService(database.db, clock, ledger, guard, rates);
+    const settlements = new SettlementsService(database.db, transfers, exchanges);
     const applications = new ApplicationsService(database.db, clock, ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
     const documents = new DocumentsService(database.db, clock, {
       application: applications.documentHooks(),
@@ -238,6 +241,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     await app.register(authPlugin, { tokens, clients, rateLimiter: createRateLimiter(config.rateLimitPerSecond) });
     await app.register(signingPlugin, { keys: signingKeys });
     await app.register(idempotencyPlugin, { db: database.db, clock: realClock, ttlDays: config.idempotencyTtlDays });
+    await app.register(versionsPlugin);
 
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
@@ -278,6 +282,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(withdrawalsRoutes, { service: withdrawals });
       await scope.register(suspenseRoutes, { incoming });
       await scope.register(exchangesRoutes, { service: exchanges });
+      await scope.register(settlementsRoutes, { service: settlements });
       await scope.register(ratesRoutes, { rates });
       if (config.mode === 'sandbox') {
         await scope.register(clockSimulationRoutes, { scheduler });

@@ -39,6 +39,7 @@ export const applications = pgTable(
     assetTypeId: text('asset_type_id').notNull(),
     termsAndConditionsAccepted: boolean('terms_and_conditions_accepted').notNull(),
     informationAttested: boolean('information_attested').notNull(),
+    attestationRequired: boolean('attestation_required').notNull().default(true),
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
     changesRequested: jsonb('changes_requested').$type<string[]>().notNull(),
     decisionReason: text('decision_reason'),

@@ -334,9 +334,13 @@ export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Dri
 
   // ---- Payment accounts (1.0.5) and settlements
   const paymentAccount = uid('pay');
-  await d.call('POST /v1/accounts/payments', {
-    body: { customer_id: person, account_to_open: { account_id: paymentAccount, product_id: 'PAYMENT_BASIC', asset_type_id: ETH } },
-  });
+  const paymentBody = {
+    customer_id: person,
+    account_to_open: { account_id: paymentAccount, product_id: 'PAYMENT_BASIC', asset_type_id: ETH },
+  };
+  // 1.1.2 has no payment-account operations, but still reads settlements: open one all the same.
+  if (spec.op('POST /v1/accounts/payments')) await d.call('POST /v1/accounts/payments', { body: paymentBody });
+  else await setup('POST', '/v1/accounts/payments', paymentBody);
   await d.call('GET /v1/accounts/payments', { query: { page: '0', page_size: '5' } });
   await d.call('GET /v1/accounts/payments/{}', { params: [paymentAccount] });
   const payor = uid('payor');
@@ -353,22 +357,30 @@ export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Dri
       body: { amount: '0.5', payor_id: payor, payment_reference: 'INV-1' },
     }),
   );
-  if (lease?.wallet_address) {
+  const leased =
+    lease ??
+    (spec.op('POST /v1/accounts/payments/{}/address')
+      ? undefined
+      : await setup('POST', `/v1/accounts/payments/${paymentAccount}/address`, { amount: '0.5', payor_id: payor }));
+  if (leased?.wallet_address) {
     await d.send('POST', '/v1/simulations/deposits', {
       rail: 'CRYPTO',
       asset_type_id: ETH,
       amount: '0.5',
-      wallet_address: lease.wallet_address,
+      wallet_address: leased.wallet_address,
     });
   }
   const payTxs = dataOf(await d.call('GET /v1/accounts/payments/{}/transactions', { params: [paymentAccount] }));
   await d.call('GET /v1/accounts/payments/{}/transactions/{}', { params: [paymentAccount, payTxs?.transactions?.[0]?.id] });
+  // A settlement: the payment account's collected funds moved on (here, to the ETH deposit account).
+  const sweep = await d.send('POST', '/v1/transfers', { source_account_id: paymentAccount, destination_account_id: eth, amount: '0.25' });
+  const settlement = sweep.status === 200 ? (sweep.body.data.id as string) : undefined;
+  if (settlement) await d.send('POST', `/v1/transfers/${settlement}/accept`);
+  await d.call('GET /v1/settlements/{}', { params: [settlement], query: { source_account_id: paymentAccount } });
   await d.call('PATCH /v1/accounts/payments/{}', {
     params: [paymentAccount],
     body: { updates: [{ field: 'status', value: 'FROZEN' }], updated_by: 'conformance', reason: 'test' },
   });
-  const settlement = (payTxs?.transactions?.[0]?.settlement_id ?? transfer) as string | undefined;
-  await d.call('GET /v1/settlements/{}', { params: [settlement] });
 
   // ---- Payments (1.1.2)
   const payment = dataOf(

@@ -200,6 +200,7 @@ function stringFor(name: string, schema: Json): string {
   const n = name.toLowerCase();
   const pick = (): string => {
     if (n === 'established_on') return '2015-03-01';
+    if (n === 'ui_message_webview_url_scheme') return 'ledgerline';
     if (/country|nationality|citizenship|jurisdictions/.test(n)) return 'US';
     if (n === 'state' || n === 'state_of_incorporation') return 'NY';
     if (n === 'postal_code') return '10001';

@@ -41,7 +41,9 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: data(Application), ...errorResponses('DUPLICATE_ID', ...idem) },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body as CreateApplicationBodyT) }),
+    async (request) => ({
+      data: await service.create(request.auth, request.body as CreateApplicationBodyT, request.apiVersion !== '1.0.5'),
+    }),
   );
 
   app.get(

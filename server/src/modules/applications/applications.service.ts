@@ -91,7 +91,8 @@ export class ApplicationsService {
     };
   }
 
-  async create(auth: AuthContext, body: CreateApplicationBodyT): Promise<ApplicationView> {
+  /** `attestationRequired`: false for an application created in API version 1.0.5 (docs/versions.md). */
+  async create(auth: AuthContext, body: CreateApplicationBodyT, attestationRequired = true): Promise<ApplicationView> {
     const { individuals: _ignored, ...details } = body.customer_details ?? {};
     const row = await inTransaction(this.db, async (tx) => {
       await this.state.assertCustomerIdFree(tx, auth, body.customer_id);
@@ -108,6 +109,7 @@ export class ApplicationsService {
         assetTypeId: body.account_to_open.asset_type_id,
         termsAndConditionsAccepted: body.terms_and_conditions_accepted ?? false,
         informationAttested: body.information_attested ?? false,
+        attestationRequired,
         details,
         changesRequested: [],
         createdAt: at,
@@ -238,6 +240,8 @@ export class ApplicationsService {
       application_document_errors: a.documentErrors,
       document_errors: a.documentErrors,
       individual_errors: a.individualErrors,
+      created_date: row.createdAt.toISOString(),
+      status_update_date: row.updatedAt.toISOString(),
     };
   }
 

@@ -9,6 +9,7 @@ import { toDecimalString, toFixedString } from '../../shared/money.js';
 import { PdfLayout, renderPdf } from '../../shared/pdf.js';
 import { type AccountRow, type Family, findAccount, toWire } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
+import { findCustomer } from '../customers/index.js';
 import { transactionView } from '../transactions/index.js';
 
 /**
@@ -114,7 +115,8 @@ export class StatementsService {
     if (rows.length > 10_000)
       throw new AppError('VALIDATION_ERROR', 'This statement has too many lines to render; use the transactions API.', 'statement_id');
     const { _minor, ...rest } = summary;
-    return { statement: { ...rest, lines: rows.map(transactionView) }, account, minor: _minor, rows };
+    const customer = await findCustomer(this.db, auth.tenantId, account.customerId);
+    return { statement: { ...rest, lines: rows.map(transactionView) }, account, customer, minor: _minor, rows };
   }
 
   /** The statement as a PDF a person can read. */

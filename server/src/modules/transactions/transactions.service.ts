@@ -97,6 +97,23 @@ export class TransactionsService {
     return transactionView(row);
   }
 
+  /** GET /v1/transactions/{id}: one customer-account transaction of the client. */
+  async byId(auth: AuthContext, transactionId: string) {
+    const [row] = await this.db
+      .select()
+      .from(ledgerTransactions)
+      .where(
+        and(
+          eq(ledgerTransactions.clientId, auth.tenantId),
+          eq(ledgerTransactions.publicId, transactionId),
+          isNotNull(ledgerTransactions.accountId),
+        ),
+      )
+      .limit(1);
+    if (!row) throw notFound('Transaction', 'id');
+    return transactionView(row);
+  }
+
   /** GET /v1/transactions: every customer-account transaction of the client, with filters. */
   async bulk(auth: AuthContext, q: TransactionFilters, basePath: string) {
     const where: SQL[] = [eq(ledgerTransactions.clientId, auth.tenantId), ...dateRange(q)];
