@@ -42,10 +42,10 @@ describe('PUSH deposits: fiat instructions per rail, matched by memo', () => {
       received_count: '0',
     });
     // Rails Layer2's Instruction cannot describe (SWIFT, SEPA_CT, FPS…) are in other_deposit_instructions.
-    const instructions = [
-      ...dep.deposit_source.deposit_instructions,
-      ...(dep.deposit_source.other_deposit_instructions ?? []),
-    ] as Record<string, any>[];
+    const instructions = [...dep.deposit_source.deposit_instructions, ...(dep.deposit_source.other_deposit_instructions ?? [])] as Record<
+      string,
+      any
+    >[];
     expect(instructions.map((i) => i.instruction_type)).toEqual(rails);
     for (const i of dep.deposit_source.deposit_instructions) expect(['ACH', 'FEDWIRE', 'CRYPTO']).toContain(i.instruction_type);
     const memos = new Set(instructions.map((i) => i.memo ?? i.reference));
