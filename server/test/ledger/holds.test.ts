@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../../src/db/client.js';
 import { ledgerAccounts, ledgerHolds } from '../../src/db/schema.js';
-import { inTransaction } from '../../src/db/tx.js';
+import { ownTransaction } from '../../src/jobs/scheduler.js';
 import { getApp, newTenant, type Tenant } from '../helpers.js';
 import { adjust, balances, createTransfer, expectError, fundedAccount, ledgerIdOf, ok, USD, verifyLedger } from './_fixtures.js';
 
@@ -32,7 +32,7 @@ async function setup(funds = '100.00'): Promise<Setup> {
   return { app, t, a, b, la: await ledgerIdOf(app, t.clientId, a), lb: await ledgerIdOf(app, t.clientId, b) };
 }
 
-const run = <T>(app: FastifyInstance, fn: (tx: Tx) => Promise<T>) => inTransaction(app.ledgerline.database.db, fn);
+const run = <T>(app: FastifyInstance, fn: (tx: Tx) => Promise<T>) => ownTransaction(app.ledgerline.database, fn);
 
 function authorize(s: Setup, amount: bigint, categoryId = `hold-${s.a}`) {
   return run(s.app, (tx) =>

@@ -1,5 +1,5 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Db, Reader, Tx } from '../../db/client.js';
 import { pgErrorCode } from '../../db/client.js';
 import { ledgerAccounts, ledgerTransactions } from '../../db/schema.js';
 import { queryRows } from '../../db/sql.js';
@@ -205,7 +205,7 @@ export class LedgerService {
    * The invariant check (CONTRACT §12): per asset the posted lines sum to zero; every customer
    * account's stored balances equal its lines and open holds; running balances chain.
    */
-  async verify(db: Db) {
+  async verify(db: Reader) {
     const assetRows = await queryRows<{ asset_type_id: string; sum: string }>(
       db,
       sql`

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { AmountOutput } from '../../platform/money-schemas.js';
+import { readContext } from '../../platform/unit-of-work.js';
 import type { SettlementsService } from './settlements.service.js';
 
 const AssetType = Type.Unsafe<string>({ type: 'string', enum: ['FIAT', 'BITCOIN', 'ETHEREUM', 'POLYGON'] });
@@ -57,6 +58,6 @@ export const settlementsRoutes: FastifyPluginAsyncTypebox<{ service: Settlements
         response: { 200: data(Settlement), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.settlement_id, request.query) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.settlement_id, request.query) }),
   );
 };

@@ -1,5 +1,4 @@
-import type { Db, Tx } from '../../db/client.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Context } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { findAccount } from '../accounts/index.js';
 import type { ExchangesService } from '../exchanges/index.js';
@@ -29,15 +28,14 @@ function assetParts(assetTypeId: string): { asset_type?: string; currency: strin
 
 export class SettlementsService {
   constructor(
-    private readonly db: Db,
     private readonly transfers: TransfersService,
     private readonly exchanges: ExchangesService,
   ) {}
 
-  private async movement(auth: AuthContext, id: string): Promise<{ kind: 'TRANSFER' | 'EXCHANGE'; m: Json } | undefined> {
+  private async movement(ctx: Context, id: string): Promise<{ kind: 'TRANSFER' | 'EXCHANGE'; m: Json } | undefined> {
     try {
-      if (id.startsWith('trf_')) return { kind: 'TRANSFER', m: await this.transfers.get(auth, id) };
-      if (id.startsWith('exc_')) return { kind: 'EXCHANGE', m: await this.exchanges.get(auth, id) };
+      if (id.startsWith('trf_')) return { kind: 'TRANSFER', m: await this.transfers.get(ctx, id) };
+      if (id.startsWith('exc_')) return { kind: 'EXCHANGE', m: await this.exchanges.get(ctx, id) };
     } catch (err) {
       if (err instanceof AppError && err.status === 404) return undefined;
       throw err;
@@ -45,17 +43,17 @@ export class SettlementsService {
     return undefined;
   }
 
-  async get(auth: AuthContext, id: string, q: { source_account_id?: string; destination_account_id?: string }, db: Db | Tx = this.db) {
-    const found = await this.movement(auth, id);
+  async get(ctx: Context, id: string, q: { source_account_id?: string; destination_account_id?: string }) {
+    const found = await this.movement(ctx, id);
     const src = found?.m.source_details as Json | undefined;
     const dst = found?.m.destination_details as Json | undefined;
-    const source = src && (await findAccount(db, auth.tenantId, src.source_account_id));
+    const source = src && (await findAccount(ctx.db, ctx.tenantId, src.source_account_id));
     if (!found || !src || !dst || !source || source.family !== 'payments') throw notFound('Settlement', 'id');
     if (q.source_account_id && q.source_account_id !== src.source_account_id) throw notFound('Settlement', 'source_account_id');
     if (q.destination_account_id && q.destination_account_id !== dst.destination_account_id) {
       throw notFound('Settlement', 'destination_account_id');
     }
-    const destination = await findAccount(db, auth.tenantId, dst.destination_account_id);
+    const destination = await findAccount(ctx.db, ctx.tenantId, dst.destination_account_id);
     const from = assetParts(src.asset_type_id);
     const to = assetParts(dst.asset_type_id);
     const status = found.kind === 'EXCHANGE' && found.m.status === 'ACCEPTED' ? 'CONVERTING' : SETTLEMENT_STATUS[found.m.status];

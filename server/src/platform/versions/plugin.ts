@@ -46,6 +46,13 @@ function withoutNullable(schema: Schema): Schema {
 
 const key = (request: FastifyRequest) => operationKey(request.method, request.routeOptions.url ?? '');
 
+/** A Layer2 answer in the request's version: its views, then no null (a body the route built, not a reply). */
+async function shape(request: FastifyRequest, status: number, result: unknown): Promise<unknown> {
+  if (status >= 300 || !result || typeof result !== 'object' || Object.getPrototypeOf(result) !== Object.prototype) return result;
+  const shaped = await applyViews(key(request), result as Json, { version: request.apiVersion, request });
+  return 'data' in shaped ? { ...shaped, data: withoutNulls(shaped.data) } : shaped;
+}
+
 /**
  * The version layer of the platform: which version a request is answered in, request bodies
  * normalised as their schema says (normalize.ts), and Layer2 responses shaped for the version
@@ -62,6 +69,13 @@ export const versionsPlugin = fp(
       if (!keys.some((k) => LAYER2_OPERATIONS[k])) return;
       const response = route.schema?.response as Record<string, Schema> | undefined;
       if (response?.[200]) route.schema = { ...route.schema, response: { ...response, 200: withoutNullable(response[200]) } };
+      // Responses are shaped as the handler returns them: inside the unit of work for mutations
+      // (so the stored idempotent answer is the shaped one, and views read in its transaction).
+      const handler = route.handler;
+      route.handler = async function versioned(this: FastifyInstance, request, reply) {
+        const result = await handler.call(this, request, reply);
+        return shape(request, reply.statusCode, result);
+      };
       const readOnly = keys.flatMap((k) => READ_ONLY_FIELDS[k] ?? []);
       let body = route.schema?.body as Schema | undefined;
       if (body && readOnly.length) {
@@ -87,14 +101,6 @@ export const versionsPlugin = fp(
     app.addHook('preValidation', async (request) => {
       const body = request.routeOptions.schema?.body as Schema | undefined;
       if (body && request.body && typeof request.body === 'object') normalizeBody(request.body, body);
-    });
-
-    app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-      if (reply.statusCode >= 300 || !payload || typeof payload !== 'object') return payload;
-      const k = key(request);
-      if (!LAYER2_OPERATIONS[k]) return payload;
-      const shaped = await applyViews(k, payload as Json, { version: request.apiVersion, request });
-      return 'data' in shaped ? { ...shaped, data: withoutNulls(shaped.data) } : shaped;
     });
   },
   { name: 'api-versions', dependencies: ['auth'] },

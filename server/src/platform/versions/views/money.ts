@@ -40,7 +40,8 @@ defineViews('GET /v1/withdrawals/{}/status', {
 });
 
 async function customerName(ctx: ViewContext, accountId: string | undefined): Promise<string | undefined> {
-  const db = ctx.request.server.ledgerline.database.db;
+  // The request's own handle: its transaction in a mutation (the embedded database has one session).
+  const db = ctx.request.ctx?.db ?? ctx.request.server.ledgerline.database.db;
   const tenant = ctx.request.auth?.tenantId;
   if (!tenant || !accountId) return undefined;
   const account = await findAccount(db, tenant, accountId);
