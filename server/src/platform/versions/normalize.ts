@@ -39,7 +39,7 @@ const acceptsString = (s: Schema): boolean =>
   ((s.anyOf ?? s.oneOf ?? []) as Schema[]).some(acceptsString);
 
 export function normalizeBody(value: unknown, schema: Schema | undefined): void {
-  if (!schema || value === null || typeof value !== 'object') return;
+  if (!schema || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
   if (Array.isArray(value)) {
     const items = schema.items as Schema | undefined;
     for (const v of value) normalizeBody(v, items);

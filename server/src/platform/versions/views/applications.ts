@@ -132,8 +132,6 @@ function status(s: Json, version: '1.0.5' | '1.1.2'): Json {
     customer_id: s.customer_id,
     account_to_open: s.account_to_open,
     terms_and_conditions_accepted: s.terms_and_conditions_accepted,
-    created_date: s.created_date,
-    status_update_date: s.status_update_date,
     application_errors: applicationErrors,
     application_document_errors: ((s.application_document_errors ?? []) as Json[]).map(documentError),
   };
@@ -141,6 +139,8 @@ function status(s: Json, version: '1.0.5' | '1.1.2'): Json {
     ? { ...base, application_validation_errors: fields.known, individual_errors: individuals, other_validation_errors: fields.other }
     : {
         ...base,
+        created_date: s.created_date,
+        status_update_date: s.status_update_date,
         information_attested: s.information_attested,
         validation_errors: fields.known,
         application_individual_errors: individuals,

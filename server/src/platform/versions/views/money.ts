@@ -73,7 +73,11 @@ async function deposit(d: Json, ctx: ViewContext): Promise<Json> {
   }
   return out;
 }
-defineViews(['POST /v1/deposits', 'GET /v1/deposits/{}', 'POST /v1/deposits/{}/accept'], { common: onData(deposit) });
+defineViews(['POST /v1/deposits', 'GET /v1/deposits/{}', 'POST /v1/deposits/{}/accept'], {
+  common: onData(deposit),
+  // customer_name is Rail 1.1.2's (required there); 1.0.5 has no such field.
+  '1.0.5': onData(({ customer_name: _n, ...d }) => d),
+});
 
 /**
  * Counterparty linking: both documents answer the linking object itself (the request's fields and
