@@ -29,11 +29,12 @@ import {
   IncomingFundsService,
   suspenseRoutes,
 } from './modules/deposits/index.js';
-import { DocumentsService, documentsRoutes, withdrawalDocuments } from './modules/documents/index.js';
+import { DocumentsService, documentsRoutes, paymentDocuments, withdrawalDocuments } from './modules/documents/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
 import { LedgerService } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
+import { PaymentsService, paymentsRoutes } from './modules/payments/index.js';
 import { PayorsService, payorsRoutes } from './modules/payors/index.js';
 import { SettlementsService, settlementsRoutes } from './modules/settlements/index.js';
 import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
@@ -189,9 +190,11 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const exchanges = new ExchangesService(ledger, guard, rates);
     const settlements = new SettlementsService(transfers, exchanges);
     const applications = new ApplicationsService(ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
+    const payments = new PaymentsService(deposits, paymentDocuments);
     const documents = new DocumentsService({
       application: applications.documentHooks(),
       withdrawal: withdrawals.documentHooks(),
+      payment: payments.documentHooks(),
     });
     const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox');
     const events = new EventsService();
@@ -291,6 +294,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(suspenseRoutes, { incoming });
       await scope.register(exchangesRoutes, { service: exchanges });
       await scope.register(settlementsRoutes, { service: settlements });
+      await scope.register(paymentsRoutes, { service: payments });
       await scope.register(ratesRoutes, { rates });
       if (config.mode === 'sandbox') {
         await scope.register(clockSimulationRoutes, { scheduler });

@@ -72,6 +72,7 @@ export const documents = pgTable(
     id: text('id').notNull(),
     applicationId: text('application_id'),
     withdrawalId: text('withdrawal_id'),
+    paymentId: text('payment_id'),
     individualId: text('individual_id'),
     ownerKey: text('owner_key').notNull(),
     documentType: text('document_type').notNull(),

@@ -396,6 +396,37 @@ export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Dri
   await d.call('POST /v1/payments/{}/accept', { params: [payment] });
   await d.call('GET /v1/payments/{}', { params: [payment] });
   await d.call('GET /v1/payments/{}/status', { params: [payment] });
+  // A payer who is not the customer: the payment waits for an invoice (RFI) named by its status.
+  const friend = (
+    await setup('POST', '/v1/counterparties', {
+      customer_id: person,
+      counterparty_type: 'FIAT_US',
+      supported_rails: ['ACH'],
+      profile: { ...profile, name: 'Alan Turing', relationship_to_customer: 'FRIEND' },
+      account_information: { asset_type_id: USD, account_number: '987654321', routing_number: '021000021', type: 'CHECKING' },
+    })
+  ).id as string;
+  const invoiced = dataOf(
+    await d.call('POST /v1/payments', {
+      body: {
+        payment_source: { source_counterparty_id: friend, asset_type: [USD] },
+        payment_destination: { destination_account_id: usdB },
+        payment_info: { description: 'Invoice 43' },
+      },
+    }),
+  )?.id as string | undefined;
+  const rfi = dataOf(await d.call('GET /v1/payments/{}/status', { params: [invoiced] }));
+  const invoice = (rfi?.document_errors?.[0]?.document_id ?? rfi?.document_errors?.[0]?.id) as string | undefined;
+  if (invoice) {
+    const { body, contentType } = Driver.multipart(FILES.pdf, 'invoice.pdf');
+    await d.call('POST /v1/documents/{}', {
+      params: [invoice],
+      raw: { body, contentType },
+      query: spec.version === '1.1.2' ? { file: 'invoice.pdf' } : {},
+    });
+  }
+  await d.call('POST /v1/payments/{}/accept', { params: [invoiced] });
+  await d.call('GET /v1/payments/{}', { params: [invoiced] });
 
   // ---- Subscriptions
   await d.call('GET /v1/subscriptions');

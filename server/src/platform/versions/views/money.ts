@@ -94,3 +94,26 @@ defineViews(['POST /v1/counterparties/{}/link/details', 'POST /v1/counterparties
 });
 
 export { deposit as depositView, withdrawal as withdrawalView };
+
+/**
+ * Payments (1.1.2): a payment waiting for its invoice is REQUESTED in `status` (the enum Rail's
+ * description gives has no CHANGES_REQUESTED; status_detail and GET …/status say it); instructions
+ * per asset as for deposits (rails Rail's Instruction cannot describe in other_deposit_instructions).
+ */
+const PAYMENT_STATUS: Record<string, string> = { CHANGES_REQUESTED: 'REQUESTED' };
+function payment(p: Json): Json {
+  const out = mapStatus(p, PAYMENT_STATUS);
+  const byAsset = out.payment_source?.deposit_instructions as Record<string, Json[]> | undefined;
+  if (!byAsset) return out;
+  const kept: Record<string, Json[]> = {};
+  const other: Json[] = [];
+  for (const [asset, list] of Object.entries(byAsset)) {
+    kept[asset] = list.filter((i) => INSTRUCTION_TYPES.has(i.instruction_type));
+    other.push(...list.filter((i) => !INSTRUCTION_TYPES.has(i.instruction_type)));
+  }
+  return {
+    ...out,
+    payment_source: { ...out.payment_source, deposit_instructions: kept, ...(other.length && { other_deposit_instructions: other }) },
+  };
+}
+defineViews(['POST /v1/payments', 'GET /v1/payments/{}', 'POST /v1/payments/{}/accept'], { common: onData(payment) });
