@@ -470,7 +470,7 @@ export const CorporationCustomer = Type.Object(
 );
 export const Customer = discriminated('customer_type', [IndividualCustomer, CorporationCustomer]);
 
-/** PATCH: the Layer2 `updates` list, or a plain object of fields (seed 003). Validated whole after merging. */
+/** PATCH: the Layer2 `updates` list, or a plain object of fields. Validated whole after merging. */
 export const PatchUpdates = Type.Array(
   Type.Object(
     {
@@ -499,7 +499,7 @@ export const PatchCustomerBody = Type.Object(
     ...plainFields(['id', 'customer_type'], 'read-only: accepted when equal to the current value'),
     ...plainFields(['created_at', 'updated_at', 'accounts', 'individuals'], 'read-only, ignored'),
   },
-  { additionalProperties: false, description: 'Either {updates, updated_by, reason} (Layer2) or a plain object of fields (seed 003).' },
+  { additionalProperties: false, description: 'Either {updates, updated_by, reason} (Layer2) or a plain object of fields.' },
 );
 export type PatchCustomerBodyT = Static<typeof PatchCustomerBody>;
 
@@ -512,8 +512,8 @@ export const PatchIndividualBody = Type.Object(
     ...plainFields(['email'], 'alias of email_address'),
     ...plainFields(['phone'], 'alias of telephone_number'),
     ...plainFields(['address'], 'alias of mailing_address'),
-    ...plainFields(['role'], 'alias of individual_type (seed 003); a single value or a list'),
-    ...plainFields(['ownership_percentage'], 'alias of percentage_ownership (seed 003)'),
+    ...plainFields(['role'], 'alias of individual_type; a single value or a list'),
+    ...plainFields(['ownership_percentage'], 'alias of percentage_ownership'),
     ...plainFields(['id', 'customer_id'], 'read-only: accepted when equal to the current value'),
     ...plainFields(['created_at', 'updated_at'], 'read-only, ignored'),
   },

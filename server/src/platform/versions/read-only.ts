@@ -44,7 +44,7 @@ export const READ_ONLY_FIELDS: Record<string, string[]> = {
 };
 
 type Schema = Record<string, any>;
-const DESCRIPTION = 'Read-only: accepted and ignored, so an object received can be sent back (CONTRACT §2).';
+const DESCRIPTION = 'Read-only: accepted and ignored, so an object received can be sent back.';
 
 /** A copy of `schema` where the dotted `path` is a read-only property of every object branch. */
 export function withReadOnly(schema: Schema, path: string[], depth = 0): Schema {
