@@ -83,7 +83,9 @@ export class ExampleBuilder {
     if (s.allOf) return Object.assign({}, ...s.allOf.map((p: Json) => this.build(p, name, depth + 1)));
     for (const k of ['oneOf', 'anyOf'] as const) {
       if (Array.isArray(s[k])) {
-        const branches = (s[k] as Json[]).filter((b) => this.resolve(b).type !== 'null');
+        // A branch inherits its parent's own keywords (`{type: string, anyOf: [{format: ipv4}, …]}`).
+        const { [k]: _union, ...own } = s;
+        const branches = (s[k] as Json[]).filter((b) => this.resolve(b).type !== 'null').map((b) => ({ ...own, ...this.resolve(b) }));
         for (const b of branches) {
           const v = this.build(b, name, depth + 1);
           if (this.valid(b, v)) return v;
@@ -131,6 +133,8 @@ export class ExampleBuilder {
     if (s.format === 'e164') return '+14155550101';
     if (s.format === 'country-code') return 'US';
     if (s.format === 'binary') return '<bytes>';
+    if (s.format === 'ipv4') return '203.0.113.7';
+    if (s.format === 'ipv6') return '2001:db8::7';
     const fits = (v: string) => this.valid(s, v);
     for (const [re, v] of HINTS) if (re.test(name) && fits(v)) return v;
     for (const v of CANDIDATES) if (fits(v)) return v;
