@@ -9,8 +9,8 @@ export function renderErrorsDoc(): string {
   return [
     '# Error catalogue',
     '',
-    'Every error response is `{"errors":[{"code","description","field"?}]}`, one entry per problem',
-    '(CONTRACT §2). The codes below are the whole, closed catalogue; the HTTP status belongs to the',
+    'Every error response is `{"errors":[{"code","description","field"?}]}`, one entry per problem.',
+    'The codes below are the whole, closed catalogue; the HTTP status belongs to the',
     'code. When one response carries several entries, its status is the highest of theirs.',
     '',
     'Generated from `server/src/shared/errors.ts` by `npm run docs:errors -w server`; a test fails',

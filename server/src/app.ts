@@ -30,12 +30,14 @@ import {
   IncomingFundsService,
   suspenseRoutes,
 } from './modules/deposits/index.js';
-import { DocumentsService, documentsRoutes, withdrawalDocuments } from './modules/documents/index.js';
+import { DocumentsService, documentsRoutes, paymentDocuments, withdrawalDocuments } from './modules/documents/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
 import { LedgerService } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
+import { PaymentsService, paymentsRoutes } from './modules/payments/index.js';
 import { PayorsService, payorsRoutes } from './modules/payors/index.js';
+import { SettlementsService, settlementsRoutes } from './modules/settlements/index.js';
 import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
 import { clockSimulationRoutes } from './modules/simulations/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
@@ -60,6 +62,7 @@ import { signingPlugin } from './platform/signing.plugin.js';
 import { purgeExpiredIdempotencyKeys, unitOfWorkPlugin } from './platform/unit-of-work.js';
 import { resolveMasterKey, Vault } from './platform/vault/index.js';
 import { vaultRoutes } from './platform/vault/vault.routes.js';
+import { versionsPlugin } from './platform/versions/index.js';
 import { type Clock, wallClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
@@ -212,10 +215,13 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const rates = new TableRates();
     if (config.mode === 'sandbox') await ownTransaction(database, (tx) => rates.seedDefaults(tx, clock.now()));
     const exchanges = new ExchangesService(ledger, guard, rates);
+    const settlements = new SettlementsService(transfers, exchanges);
     const applications = new ApplicationsService(ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
+    const payments = new PaymentsService(deposits, paymentDocuments);
     const documents = new DocumentsService({
       application: applications.documentHooks(),
       withdrawal: withdrawals.documentHooks(),
+      payment: payments.documentHooks(),
     });
     const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox');
     const events = new EventsService();
@@ -290,6 +296,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       onRateLimited: () => metrics.rateLimited.inc({ limiter: 'api_client' }),
     });
     await app.register(signingPlugin, { keys: signingKeys, database });
+    // Before the unit of work: its views run inside the handler the unit of work wraps.
+    await app.register(versionsPlugin);
     await app.register(unitOfWorkPlugin, {
       database,
       baseNow: () => clock.now(),
@@ -351,6 +359,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(withdrawalsRoutes, { service: withdrawals });
       await scope.register(suspenseRoutes, { incoming });
       await scope.register(exchangesRoutes, { service: exchanges });
+      await scope.register(settlementsRoutes, { service: settlements });
+      await scope.register(paymentsRoutes, { service: payments });
       await scope.register(ratesRoutes, { rates });
       if (config.mode === 'sandbox') {
         await scope.register(clockSimulationRoutes, { scheduler });

@@ -108,3 +108,24 @@ export const payors = pgTable(
   },
   (t) => [primaryKey({ columns: [t.clientId, t.customerId, t.id] })],
 );
+
+/** Rail 1.1.2 Payments (collections): the stored states; EXECUTED/FAILURE come from its deposit. */
+export const payments = pgTable(
+  'payments',
+  {
+    clientId: text('client_id').notNull(),
+    id: text('id').notNull(),
+    sourceCounterpartyId: text('source_counterparty_id').notNull(),
+    destinationAccountId: text('destination_account_id').notNull(),
+    assetTypes: text('asset_types').array().notNull(),
+    description: text('description').notNull(),
+    status: text('status', { enum: ['REQUESTED', 'CHANGES_REQUESTED', 'ACCEPTED'] }).notNull(),
+    depositId: text('deposit_id'),
+    documentId: text('document_id'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    seq: seq(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.id] })],
+);

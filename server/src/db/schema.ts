@@ -23,6 +23,7 @@ export const clients = pgTable('clients', {
   tokensValidAfter: ts('tokens_valid_after').notNull(),
   exchangeSpreadBps: integer('exchange_spread_bps').notNull().default(0),
   sandboxClockOffsetMs: bigint('sandbox_clock_offset_ms', { mode: 'number' }).notNull().default(0),
+  apiVersion: text('api_version').notNull().default('1.1.2'),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
   seq: seq(),

@@ -31,13 +31,17 @@ export function discriminated<T extends TSchema[]>(propertyName: string, variant
 
 export const data = <T extends TSchema>(inner: T) => Type.Object({ data: inner });
 
-export const Links = Type.Object({
-  self: Type.String(),
-  first: Type.String(),
-  prev: Type.Union([Type.String(), Type.Null()]),
-  next: Type.Union([Type.String(), Type.Null()]),
-  last: Type.Union([Type.String(), Type.Null()]),
-});
+/** Five strings, always (Layer2's Page): see PageResult in shared/pagination.ts for the ends. */
+export const Links = Type.Object(
+  {
+    self: Type.String({ description: 'This page.' }),
+    first: Type.String({ description: 'The first page.' }),
+    prev: Type.String({ description: 'The previous page; on the first page, the first page.' }),
+    next: Type.String({ description: 'The next page; on the last page, the last page.' }),
+    last: Type.String({ description: 'The last page (cursor style: the next page while has_more, then this page).' }),
+  },
+  { description: 'Links to pages of this list, as paths with their query.' },
+);
 
 export const Pagination = Type.Object({
   has_more: Type.Boolean(),

@@ -1,8 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { wallClock } from '../shared/clock.js';
 import { ERROR_CATALOGUE } from '../shared/errors.js';
 import { ALL_SCOPES } from '../shared/scopes.js';
+import { createAjv, type ValidateFunction } from '../shared/validator.js';
+import { finishReference } from './openapi-examples.js';
 
 /**
  * OpenAPI 3.1, generated from the route schemas (never hand-written), at /openapi.json, and an
@@ -12,7 +15,32 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   const catalogue = Object.entries(ERROR_CATALOGUE)
     .map(([code, e]) => `| ${code} | ${e.status} | ${e.description} |`)
     .join('\n');
+  // Examples are built to validate against their own schema: checked with the API's own Ajv
+  // configuration, the document's components added once, each schema compiled once.
+  const valid = (doc: Record<string, any>) => {
+    const ajv = createAjv(wallClock());
+    ajv.addSchema({ $id: 'openapi', components: doc.components });
+    const compiled = new WeakMap<object, ValidateFunction | null>();
+    return (schema: Record<string, any>, value: unknown) => {
+      let fn = compiled.get(schema);
+      if (fn === undefined) {
+        try {
+          fn = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')));
+        } catch {
+          fn = null;
+        }
+        compiled.set(schema, fn);
+      }
+      return fn ? (fn(value) as boolean) : false;
+    };
+  };
+  let finished: unknown;
   await app.register(swagger, {
+    transformObject: (documentObject) => {
+      const doc = (documentObject as { openapiObject: Record<string, any> }).openapiObject;
+      finished ??= finishReference(doc, valid(doc));
+      return finished as typeof doc;
+    },
     openapi: {
       openapi: '3.1.0',
       info: {

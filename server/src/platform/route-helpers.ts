@@ -5,7 +5,9 @@ import type { PageResult } from '../shared/pagination.js';
 /** Headers every mutating route documents (validation is done by the platform plugins). */
 export const MutationHeaders = Type.Object(
   {
-    'x-l2f-idempotency-id': Type.Optional(Type.String({ description: 'Idempotency key (CONTRACT §7): safe retries.' })),
+    'x-l2f-idempotency-id': Type.Optional(
+      Type.String({ description: 'Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice.' }),
+    ),
     'x-l2f-request-id': Type.Optional(Type.String({ description: 'Your id for this request; echoed in the response.' })),
   },
   { additionalProperties: true },

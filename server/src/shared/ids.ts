@@ -24,6 +24,7 @@ export const ID_PREFIX = {
   withdrawal: 'wd',
   exchange: 'exc',
   counterparty: 'cpty',
+  payment: 'pay',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

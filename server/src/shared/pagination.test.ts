@@ -102,7 +102,7 @@ describe('buildPage: page style', () => {
     expect(page.links).toEqual({
       self: '/v1/customers?type=INDIVIDUAL&page=0&page_size=2',
       first: '/v1/customers?type=INDIVIDUAL&page=0&page_size=2',
-      prev: null,
+      prev: '/v1/customers?type=INDIVIDUAL&page=0&page_size=2',
       next: '/v1/customers?type=INDIVIDUAL&page=1&page_size=2',
       last: '/v1/customers?type=INDIVIDUAL&page=2&page_size=2',
     });
@@ -120,10 +120,10 @@ describe('buildPage: page style', () => {
     });
   });
 
-  it('the last page: no next, no cursor', () => {
+  it('the last page: next is the last page itself, no cursor', () => {
     const page = buildPage(req(2, 2), rows(1), 5, '/v1/customers', {});
     expect(page.items).toHaveLength(1);
-    expect(page.links.next).toBeNull();
+    expect(page.links.next).toBe('/v1/customers?page=2&page_size=2');
     expect(page.links.prev).toBe('/v1/customers?page=1&page_size=2');
     expect(page.pagination).toEqual({ has_more: false, next_cursor: null });
   });
@@ -140,8 +140,8 @@ describe('buildPage: page style', () => {
     expect(page.links).toEqual({
       self: '/v1/customers?page=0&page_size=20',
       first: '/v1/customers?page=0&page_size=20',
-      prev: null,
-      next: null,
+      prev: '/v1/customers?page=0&page_size=20',
+      next: '/v1/customers?page=0&page_size=20',
       last: '/v1/customers?page=0&page_size=20',
     });
     expect(page.pagination).toEqual({ has_more: false, next_cursor: null });
@@ -149,7 +149,7 @@ describe('buildPage: page style', () => {
 });
 
 describe('buildPage: cursor style', () => {
-  it('first page: next carries the cursor of the last row; prev and last are null', () => {
+  it('first page: next carries the cursor of the last row; prev is the first page, last the next one', () => {
     const req: PageRequest = { style: 'cursor', size: 2, page: 0, after: undefined, order: 'DESC' };
     const page = buildPage(req, rows(9, 8, 7), undefined, '/v1/customers', { status: 'ACTIVE' });
     const cursor = encodeCursor(8n, 'DESC');
@@ -157,20 +157,21 @@ describe('buildPage: cursor style', () => {
     expect(page.links).toEqual({
       self: '/v1/customers?status=ACTIVE&limit=2',
       first: '/v1/customers?status=ACTIVE&limit=2',
-      prev: null,
+      prev: '/v1/customers?status=ACTIVE&limit=2',
       next: `/v1/customers?status=ACTIVE&limit=2&cursor=${cursor}`,
-      last: null,
+      last: `/v1/customers?status=ACTIVE&limit=2&cursor=${cursor}`,
     });
     expect(page.pagination).toEqual({ has_more: true, next_cursor: cursor });
     expect(parsePageQuery({ limit: '2', cursor }).after).toBe(8n);
   });
 
-  it('a later, final page: self carries its cursor; no next', () => {
+  it('a later, final page: self carries its cursor; next and last are this page', () => {
     const req: PageRequest = { style: 'cursor', size: 2, page: 0, after: 8n, order: 'ASC' };
     const page = buildPage(req, rows(9), undefined, '/v1/customers', {});
     expect(page.links.self).toBe(`/v1/customers?limit=2&order=ASC&cursor=${encodeCursor(8n, 'ASC')}`);
     expect(page.links.first).toBe('/v1/customers?limit=2&order=ASC');
-    expect(page.links.next).toBeNull();
+    expect(page.links.next).toBe(page.links.self);
+    expect(page.links.last).toBe(page.links.self);
     expect(page.pagination).toEqual({ has_more: false, next_cursor: null });
   });
 });

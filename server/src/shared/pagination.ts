@@ -75,7 +75,13 @@ export function parsePageQuery(q: RawPageQuery): PageRequest {
 
 export interface PageResult<T> {
   items: T[];
-  links: { self: string; first: string; prev: string | null; next: string | null; last: string | null };
+  /**
+   * Five strings, always (Layer2's Page requires them). Page style: `prev` on the first page is the
+   * first page, `next` on the last page is the last page. Cursor style: `prev` is the first page
+   * (a keyset walk only goes forward), `next` and `last` are this page once `has_more` is false;
+   * while more rows exist `last` is the next page (the end of a keyset walk is not known ahead).
+   */
+  links: { self: string; first: string; prev: string; next: string; last: string };
   pagination: { has_more: boolean; next_cursor: string | null };
 }
 
@@ -102,15 +108,11 @@ export function buildPage<T extends { seq: bigint }>(
   };
   const order = req.order === 'DESC' ? undefined : req.order;
   if (req.style === 'cursor') {
+    const self = qs({ limit: req.size, order, cursor: req.after !== undefined ? encodeCursor(req.after, req.order) : undefined });
+    const next = nextCursor ? qs({ limit: req.size, order, cursor: nextCursor }) : self;
     return {
       items,
-      links: {
-        self: qs({ limit: req.size, order, cursor: req.after !== undefined ? encodeCursor(req.after, req.order) : undefined }),
-        first: qs({ limit: req.size, order }),
-        prev: null,
-        next: nextCursor ? qs({ limit: req.size, order, cursor: nextCursor }) : null,
-        last: null,
-      },
+      links: { self, first: qs({ limit: req.size, order }), prev: qs({ limit: req.size, order }), next, last: next },
       pagination: { has_more: hasMore, next_cursor: nextCursor },
     };
   }
@@ -121,8 +123,8 @@ export function buildPage<T extends { seq: bigint }>(
     links: {
       self: page(req.page),
       first: page(0),
-      prev: req.page > 0 ? page(Math.min(req.page - 1, lastPage)) : null,
-      next: hasMore ? page(req.page + 1) : null,
+      prev: req.page > 0 ? page(Math.min(req.page - 1, lastPage)) : page(0),
+      next: hasMore ? page(req.page + 1) : page(lastPage),
       last: page(lastPage),
     },
     pagination: { has_more: hasMore, next_cursor: nextCursor },

@@ -14,15 +14,12 @@ async function requestAddress(t: Tenant, accountId: string, headers: Record<stri
   return res.body.data as Record<string, any>;
 }
 
-/** The fixed-address lease of DEPOSIT_BASIC (LAYER2_API.md §2.5 AddressLease). */
+/** The fixed-address lease of DEPOSIT_BASIC (LAYER2_API.md §2.5 AddressLease): no limits, so none are given (never null). */
 const lease = (asset: string) => ({
   id: expect.any(String),
   wallet_address: expect.any(String),
   asset_type_id: asset,
   lease_enforced: false,
-  lease_end_date: null,
-  lease_transaction_limit: null,
-  lease_value_limit: null,
 });
 
 describe('POST /v1/accounts/deposits/{id}/address', () => {

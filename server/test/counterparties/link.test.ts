@@ -23,8 +23,11 @@ describe('linking a FIAT_US_LINKED counterparty (MX, simulated in sandbox)', () 
     const url = `${CP}/${cp.id}/link/details`;
     const first = await t.api.post(url, MX);
     expect(first.status, first.raw).toBe(200);
-    const { mx_widget_url, ...rest } = first.body.data;
+    // The linking object: what was sent, the counterparty, and the widget URL (also at the top level).
+    const { mx_widget_url, linking_provider, ...rest } = first.body.data;
     expect(rest).toEqual(cp);
+    expect(linking_provider).toBe('MX');
+    expect(first.body.mx_widget_url).toBe(mx_widget_url);
     expect(mx_widget_url).toMatch(
       /^https:\/\/mx-widget\.sandbox\.ledgerline\.invalid\/connect\/[A-Za-z0-9_-]{32}\?mode=verification&member_guid=MBR-[0-9a-f]{32}$/,
     );
@@ -45,8 +48,10 @@ describe('linking a FIAT_US_LINKED counterparty (MX, simulated in sandbox)', () 
     const cp = await linkedCounterparty(t);
     const res = await t.api.post(`${CP}/${cp.id}/link/accounts`, { ...MX, member_guid: MEMBER });
     expect(res.status, res.raw).toBe(200);
-    const { available_accounts, ...rest } = res.body.data;
+    const { available_accounts, linking_provider, member_guid, ...rest } = res.body.data;
     expect(rest).toEqual(cp);
+    expect({ linking_provider, member_guid }).toEqual({ linking_provider: 'MX', member_guid: MEMBER });
+    expect(res.body.available_accounts).toEqual(available_accounts);
     expect(available_accounts.length).toBeGreaterThanOrEqual(2);
     expect(available_accounts.length).toBeLessThanOrEqual(3);
     for (const a of available_accounts) {

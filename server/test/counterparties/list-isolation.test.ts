@@ -41,7 +41,7 @@ describe('GET /v1/counterparties', () => {
     expect(p0.body.links).toEqual({
       self: `${CP}?customer_id=${c}&page=0&page_size=2`,
       first: `${CP}?customer_id=${c}&page=0&page_size=2`,
-      prev: null,
+      prev: `${CP}?customer_id=${c}&page=0&page_size=2`,
       next: `${CP}?customer_id=${c}&page=1&page_size=2`,
       last: `${CP}?customer_id=${c}&page=1&page_size=2`,
     });

@@ -71,8 +71,8 @@ describe('GET /v1/customers filters', () => {
     expect(res.body.links).toEqual({
       self: '/v1/customers?type=INDIVIDUAL&status=ACTIVE&page=0&page_size=1',
       first: '/v1/customers?type=INDIVIDUAL&status=ACTIVE&page=0&page_size=1',
-      prev: null,
-      next: null,
+      prev: '/v1/customers?type=INDIVIDUAL&status=ACTIVE&page=0&page_size=1',
+      next: '/v1/customers?type=INDIVIDUAL&status=ACTIVE&page=0&page_size=1',
       last: '/v1/customers?type=INDIVIDUAL&status=ACTIVE&page=0&page_size=1',
     });
   });

@@ -68,7 +68,11 @@ describe('GET /v1/accounts/deposits/{id}/statements', () => {
       `/v1/accounts/deposits/${a}/statements?page=1&page_size=1`,
     ]);
     expect(second.body.data.statements.map((s: { id: string }) => s.id)).toEqual(['stmt_2031_05']);
-    expect([second.body.pagination.has_more, second.body.links.next]).toEqual([false, null]);
+    // The last page: next is the last page itself (five string links, never null).
+    expect([second.body.pagination.has_more, second.body.links.next]).toEqual([
+      false,
+      `/v1/accounts/deposits/${a}/statements?page=1&page_size=1`,
+    ]);
   });
 
   it('retrieves a statement with its lines, oldest first', async () => {

@@ -57,7 +57,6 @@ describe('GET /v1/accounts/deposits/{id}/transactions', () => {
       id: expect.stringMatching(/^txn_/),
       account_id: a,
       asset_type_id: USD,
-      description: null,
       value: -10,
       balance_after: 55,
       transaction_date: '2031-01-12T12:00:00.000Z',

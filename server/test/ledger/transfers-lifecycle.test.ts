@@ -29,7 +29,7 @@ describe('transfer expiry (controllable clock)', () => {
     clock.advance(1);
     expectError(await t.api.post(`/v1/transfers/${late}/accept`), 400, 'EXPIRED');
     const read = await ok(t.api.get(`/v1/transfers/${late}`));
-    expect([read.status, read.executed_timestamp]).toEqual(['EXPIRED', null]);
+    expect([read.status, read.executed_timestamp]).toEqual(['EXPIRED', undefined]);
     expectError(await t.api.post(`/v1/transfers/${late}/accept`), 400, 'INVALID_STATUS_TRANSITION');
     expectError(await t.api.post(`/v1/transfers/${late}/cancel`), 400, 'INVALID_STATUS_TRANSITION');
     expect((await ok(t.api.get('/v1/transfers?status=EXPIRED'))).transfers.map((x: { id: string }) => x.id)).toEqual([late]);

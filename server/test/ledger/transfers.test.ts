@@ -35,7 +35,6 @@ describe('transfers: create, accept, cancel', () => {
       status: 'REQUESTED',
       created_timestamp: expect.any(String),
       valid_until: expect.any(String),
-      executed_timestamp: null,
       description: 'rent',
       source_details: { source_account_id: source, asset_type_id: USD, amount_to_debit: 12.5 },
       destination_details: { destination_account_id: destination, asset_type_id: USD, amount_to_credit: 12.5 },

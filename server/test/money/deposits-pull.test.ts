@@ -47,7 +47,6 @@ describe('PULL deposits from a linked counterparty', () => {
       deposit_source: { source_counterparty_id: cp, asset_type_id: USD },
       deposit_details: { amount: '250.75', reference: 'rent june' },
       received_total: '0',
-      settle_at: null,
     });
     const accepted = await ok(t.api.post(`/v1/deposits/${dep.id}/accept`));
     expect(accepted.status).toBe('ACCEPTED');
@@ -60,7 +59,6 @@ describe('PULL deposits from a linked counterparty', () => {
         transaction_status: 'PENDING',
         transaction_type: 'TRANSFER_IN',
         category_type: 'DEPOSIT',
-        transaction_posted_date: null,
       },
     ]);
     expect((await eventsOf(app, t.clientId, pending[0]?.id)).map((e) => e.type)).toEqual(['TRANSACTION_PENDING']);

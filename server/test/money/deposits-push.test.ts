@@ -41,8 +41,13 @@ describe('PUSH deposits: fiat instructions per rail, matched by memo', () => {
       received_total: '0',
       received_count: '0',
     });
-    const instructions = dep.deposit_source.deposit_instructions as Record<string, any>[];
+    // Rails Layer2's Instruction cannot describe (SWIFT, SEPA_CT, FPS…) are in other_deposit_instructions.
+    const instructions = [...dep.deposit_source.deposit_instructions, ...(dep.deposit_source.other_deposit_instructions ?? [])] as Record<
+      string,
+      any
+    >[];
     expect(instructions.map((i) => i.instruction_type)).toEqual(rails);
+    for (const i of dep.deposit_source.deposit_instructions) expect(['ACH', 'FEDWIRE', 'CRYPTO']).toContain(i.instruction_type);
     const memos = new Set(instructions.map((i) => i.memo ?? i.reference));
     expect(memos.size).toBe(1);
     const memo = [...memos][0] as string;
@@ -182,7 +187,6 @@ describe('PUSH deposits: crypto instructions are the account address', () => {
       originator_type: 'CRYPTO',
       rail: 'CRYPTO',
       rail_reference: inc.rail_reference,
-      rail_originator_memo: null,
       profile: { name: 'Wallet Owner' },
       wallet_information: { blockchain_address: 'sender-addr' },
     });

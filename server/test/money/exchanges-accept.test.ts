@@ -51,7 +51,6 @@ describe('accept re-prices within maximum_slippage (SOL/USD moved by the operato
       maximum_slippage: '0.01',
       rejection_reason: 'The price moved beyond maximum_slippage 0.01: now 148 against 150.',
       destination_details: { amount_to_credit: '300' },
-      executed_timestamp: null,
     });
     expect((await ok(t.api.get(`/v1/exchanges/${q.id}`))).status).toBe('REJECTED');
     expectError(await accept(t, q.id), 400, 'INVALID_STATUS_TRANSITION');

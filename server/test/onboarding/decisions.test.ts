@@ -100,7 +100,7 @@ describe('decisions', () => {
     );
     expect(res.status).toBe('CHANGES_REQUESTED');
     let s = await statusOf(t.api, id);
-    expect(s.validation_errors.map((e: any) => [e.field_name, e.field_status])).toEqual([
+    expect(s.application_validation_errors.map((e: any) => [e.field_name, e.field_status])).toEqual([
       ['date_of_birth', 'CHANGES_REQUESTED'],
       ['mailing_address', 'CHANGES_REQUESTED'],
       ['terms_and_conditions_accepted', 'CHANGES_REQUESTED'],
@@ -115,7 +115,7 @@ describe('decisions', () => {
       }),
     );
     s = await statusOf(t.api, id);
-    expect(s.validation_errors.map((e: any) => e.field_name)).toEqual(['terms_and_conditions_accepted']);
+    expect(s.application_validation_errors.map((e: any) => e.field_name)).toEqual(['terms_and_conditions_accepted']);
     await ok(t.api.patch(`/v1/applications/${id}`, { updates: [{ field: 'terms_and_conditions_accepted', value: 'true' }] }));
     expect((await getApplication(t.api, id)).status).toBe('CHANGES_REQUESTED'); // unchanged value: still asked for
     await ok(t.api.patch(`/v1/applications/${id}`, { terms_and_conditions_accepted: false }));
@@ -195,7 +195,7 @@ describe('decisions', () => {
       t.api.post(`/v1/simulations/applications/${id}/decision`, { decision: 'CHANGES_REQUESTED', documents: [doc!.id] }),
     );
     expect(res.status).toBe('CHANGES_REQUESTED');
-    expect((await statusOf(t.api, id)).validation_errors).toEqual([]);
+    expect((await statusOf(t.api, id)).application_validation_errors).toEqual([]);
     await uploadAll(t.api, id);
     expect((await ok(t.api.post(`/v1/applications/${id}/submit`))).status).toBe('PROCESSING');
     expect((await ok(t.api.post(`/v1/simulations/applications/${id}/decision`, { decision: 'APPROVED' }))).status).toBe('APPROVED');

@@ -119,6 +119,8 @@ describe('documents', () => {
     const s = await statusOf(t.api, id);
     expect(s.application_document_errors[1]).toEqual({
       id: bill.id,
+      document_id: bill.id,
+      mandatory: true,
       status: 'REJECTED',
       document: 'UTILITY_BILL',
       description: `A utility bill of the last 3 months showing the address (proof of address). Rejected: bill older than 3 months. Upload a new file with POST /v1/documents/${bill.id}.`,
@@ -126,9 +128,9 @@ describe('documents', () => {
     const again = await uploadFile(t.api, bill.id, FILES.png, 'bill.png');
     expect(again.body.data).toMatchObject({
       status: 'SUBMITTED',
-      review: null,
       file: { content_type: 'image/png', sha256: sha256(FILES.png) },
     });
+    expect(again.body.data).not.toHaveProperty('review'); // the rejection is cleared (absent, never null)
     expect((await getApplication(t.api, id)).status).toBe('READY_FOR_SUBMISSION');
     const approved = await ok(t.operator.post(`/v1/admin/documents/${idDoc.id}/review`, { decision: 'APPROVED', reason: 'matches' }));
     expect(approved.status).toBe('APPROVED');

@@ -42,7 +42,7 @@ describe('corporation journey', () => {
 
     let s = await statusOf(t.api, id);
     expect(s.application_errors).toEqual(['MISSING_INDIVIDUAL', 'MISSING_OFFICER', 'MISSING_CONTROL_PERSON', 'MISSING_BENEFICIAL_OWNER']);
-    expect(s.validation_errors).toEqual([]);
+    expect(s.application_validation_errors).toEqual([]);
     expect(s.application_document_errors.map((d: any) => [d.document, d.status])).toEqual([['INCORPORATION_DOCUMENTS', 'MISSING']]);
     expect(s.individual_errors).toEqual([]);
 
@@ -143,7 +143,7 @@ describe('corporation journey', () => {
     );
     expect(asked.status).toBe('CHANGES_REQUESTED');
     let s = await statusOf(t.api, id);
-    expect(s.validation_errors).toEqual([
+    expect(s.application_validation_errors).toEqual([
       {
         field_name: 'registered_number',
         field_status: 'CHANGES_REQUESTED',
@@ -161,7 +161,7 @@ describe('corporation journey', () => {
     await uploadAll(t.api, id);
     expect((await getApplication(t.api, id)).status).toBe('READY_FOR_SUBMISSION');
     s = await statusOf(t.api, id);
-    expect([s.validation_errors, s.individual_errors[0].individual_validation_errors]).toEqual([[], []]);
+    expect([s.application_validation_errors, s.individual_errors[0].individual_validation_errors]).toEqual([[], []]);
 
     expect((await ok(t.api.post(`/v1/applications/${id}/submit`))).status).toBe('PROCESSING');
     expect((await ok(t.operator.post(`/v1/admin/applications/${id}/decision`, { decision: 'APPROVED', reason: 'all good' }))).status).toBe(

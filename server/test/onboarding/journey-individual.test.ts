@@ -41,13 +41,13 @@ describe('individual journey', () => {
     // All fields are there: only the two documents are missing.
     const before = await statusOf(t.api, id);
     expect(before.application_errors).toEqual([]);
-    expect(before.validation_errors).toEqual([]);
+    expect(before.application_validation_errors).toEqual([]);
     expect(before.individual_errors).toEqual([]);
     expect(before.application_document_errors.map((d: any) => [d.document, d.status])).toEqual([
       ['GOVERNMENT_ID_FRONT', 'MISSING'],
       ['UTILITY_BILL', 'MISSING'],
     ]);
-    expect(before.document_errors).toEqual(before.application_document_errors);
+    for (const d of before.application_document_errors) expect([d.document_id, d.mandatory]).toEqual([d.id, true]);
     for (const d of before.application_document_errors) expect(d.id).toMatch(/^doc_[0-9a-f-]{36}$/);
 
     const [idDoc, billDoc] = before.application_document_errors;
@@ -58,7 +58,6 @@ describe('individual journey', () => {
       status: 'SUBMITTED',
       document: 'GOVERNMENT_ID_FRONT',
       application_id: id,
-      individual_id: null,
     });
     expect(up.body.data.file).toMatchObject({ filename: 'passport.png', content_type: 'image/png', size: FILES.png.length });
     expect((await getApplication(t.api, id)).status).toBe('INCOMPLETE');

@@ -48,7 +48,7 @@ describe('GET /v1/applications', () => {
     expect(first.body.links).toEqual({
       self: '/v1/applications?page=0&page_size=2',
       first: '/v1/applications?page=0&page_size=2',
-      prev: null,
+      prev: '/v1/applications?page=0&page_size=2',
       next: '/v1/applications?page=1&page_size=2',
       last: '/v1/applications?page=1&page_size=2',
     });

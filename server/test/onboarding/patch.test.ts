@@ -110,7 +110,7 @@ describe('PATCH /v1/applications/{id}', () => {
     const { app, t, id } = await readyIndividual();
     const down = await ok(t.api.patch(`/v1/applications/${id}`, { updates: [{ field: 'customer_details.date_of_birth', value: null }] }));
     expect(down.status).toBe('INCOMPLETE');
-    expect((await statusOf(t.api, id)).validation_errors).toEqual([
+    expect((await statusOf(t.api, id)).application_validation_errors).toEqual([
       { field_name: 'date_of_birth', field_status: 'INCOMPLETE', description: 'date_of_birth is required.' },
     ]);
     const terms = await ok(t.api.patch(`/v1/applications/${id}`, { date_of_birth: '1990-12-10', terms_and_conditions_accepted: false }));
@@ -141,7 +141,7 @@ describe('PATCH /v1/applications/{id}', () => {
         ],
       }),
     );
-    expect((await statusOf(t.api, id)).validation_errors).toEqual([
+    expect((await statusOf(t.api, id)).application_validation_errors).toEqual([
       {
         field_name: 'mailing_address.state',
         field_status: 'INCOMPLETE',
@@ -236,7 +236,7 @@ describe('PATCH /v1/applications/{id}', () => {
       t.api.patch(`/v1/applications/${id}`, { address: { ...address, city: 'Albany' }, corporate_entity_type: 'OTHER' }),
     );
     expect(res.customer_details.registered_address.city).toBe('Albany');
-    expect((await statusOf(t.api, id)).validation_errors).toEqual([
+    expect((await statusOf(t.api, id)).application_validation_errors).toEqual([
       {
         field_name: 'corporate_entity_type_description',
         field_status: 'INCOMPLETE',

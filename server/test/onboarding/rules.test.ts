@@ -70,7 +70,7 @@ describe('corporate requirements', () => {
       ),
     );
     let s = await statusOf(t.api, id);
-    expect(s.validation_errors.map((e: any) => e.field_name)).toEqual([
+    expect(s.application_validation_errors.map((e: any) => e.field_name)).toEqual([
       'state_of_incorporation',
       'kyc_profile.regulation_agency',
       'kyc_profile.description_of_business_nature',

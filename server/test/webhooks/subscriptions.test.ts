@@ -122,8 +122,8 @@ describe('list, retrieve, delete', () => {
     expect(all.body.links).toEqual({
       self: '/v1/subscriptions?page=0&page_size=20',
       first: '/v1/subscriptions?page=0&page_size=20',
-      prev: null,
-      next: null,
+      prev: '/v1/subscriptions?page=0&page_size=20',
+      next: '/v1/subscriptions?page=0&page_size=20',
       last: '/v1/subscriptions?page=0&page_size=20',
     });
     const p1 = await t.api.get('/v1/subscriptions?page=1&page_size=2');

@@ -42,7 +42,9 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: data(Application), ...errorResponses('DUPLICATE_ID', ...idem) },
       },
     },
-    async (request) => ({ data: await service.create(writeContext(request), request.body as CreateApplicationBodyT) }),
+    async (request) => ({
+      data: await service.create(writeContext(request), request.body as CreateApplicationBodyT, request.apiVersion !== '1.0.5'),
+    }),
   );
 
   app.get(

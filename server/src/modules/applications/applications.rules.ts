@@ -14,6 +14,8 @@ export interface ApplicationFacts {
   status: ApplicationStatus;
   termsAndConditionsAccepted: boolean;
   informationAttested: boolean;
+  /** false for applications created in API version 1.0.5, which has no attestation field. */
+  attestationRequired?: boolean;
   details: Json;
   changesRequested: string[];
   decisionReason: string | null;
@@ -202,7 +204,7 @@ export function assess(app: ApplicationFacts, individuals: IndividualFacts[], do
   const requested = app.changesRequested;
   const topLevel = requested.filter((f) => !f.startsWith('individuals.')).map((f) => (f.startsWith(DETAILS) ? f.slice(DETAILS.length) : f));
   const missing = missingFields(app.applicationType === 'INDIVIDUAL' ? INDIVIDUAL_RULES : CORPORATION_RULES, app.details);
-  if (!app.informationAttested) {
+  if (!app.informationAttested && app.attestationRequired !== false) {
     missing.push({
       field_name: 'information_attested',
       field_status: 'INCOMPLETE',

@@ -84,7 +84,8 @@ export class ApplicationsService {
     };
   }
 
-  async create(ctx: WriteContext, body: CreateApplicationBodyT): Promise<ApplicationView> {
+  /** `attestationRequired`: false for an application created in API version 1.0.5 (docs/versions.md). */
+  async create(ctx: WriteContext, body: CreateApplicationBodyT, attestationRequired = true): Promise<ApplicationView> {
     const { individuals: _ignored, ...details } = body.customer_details ?? {};
     const row = await (async (tx: Tx) => {
       await this.state.assertCustomerIdFree(tx, ctx, body.customer_id);
@@ -101,6 +102,7 @@ export class ApplicationsService {
         assetTypeId: body.account_to_open.asset_type_id,
         termsAndConditionsAccepted: body.terms_and_conditions_accepted ?? false,
         informationAttested: body.information_attested ?? false,
+        attestationRequired,
         details,
         changesRequested: [],
         createdAt: at,
@@ -231,6 +233,8 @@ export class ApplicationsService {
       application_document_errors: a.documentErrors,
       document_errors: a.documentErrors,
       individual_errors: a.individualErrors,
+      created_date: row.createdAt.toISOString(),
+      status_update_date: row.updatedAt.toISOString(),
     };
   }
 

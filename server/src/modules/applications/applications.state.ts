@@ -24,6 +24,7 @@ export const facts = (row: ApplicationRow): ApplicationFacts => ({
   status: row.status,
   termsAndConditionsAccepted: row.termsAndConditionsAccepted,
   informationAttested: row.informationAttested,
+  attestationRequired: row.attestationRequired,
   details: row.details,
   changesRequested: row.changesRequested,
   decisionReason: row.decisionReason,

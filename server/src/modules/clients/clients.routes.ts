@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
 import { readContext, writeContext } from '../../platform/unit-of-work.js';
+import { API_VERSIONS, DEFAULT_API_VERSION } from '../../platform/versions/index.js';
 import { ALL_SCOPES } from '../../shared/scopes.js';
 import { type ClientsService, toView } from './clients.service.js';
 
@@ -15,6 +16,7 @@ const Client = Type.Object({
   scopes: Type.Array(Type.String()),
   signing_required: Type.Boolean(),
   exchange_spread_bps: Type.Integer({ description: 'Spread on exchanges, in basis points of the mid rate.' }),
+  api_version: Type.String({ description: 'The Layer2 API version its responses are shaped for (docs/versions.md).' }),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });
@@ -79,7 +81,17 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
         headers: MutationHeaders,
         params: Params,
         body: Type.Object(
-          { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...ClientFields },
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            ...ClientFields,
+            api_version: Type.Optional(
+              Type.Unsafe<string>({
+                type: 'string',
+                enum: [...API_VERSIONS],
+                description: `The Layer2 API version the client's responses are shaped for (default ${DEFAULT_API_VERSION}); a request may ask for another with x-l2f-api-version. See docs/versions.md.`,
+              }),
+            ),
+          },
           { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: data(Client), ...errorResponses('NOT_FOUND') },

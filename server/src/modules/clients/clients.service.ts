@@ -14,6 +14,7 @@ export interface ClientView {
   scopes: string[];
   signing_required: boolean;
   exchange_spread_bps: number;
+  api_version: string;
   created_at: string;
   updated_at: string;
 }
@@ -26,6 +27,7 @@ export function toView(row: ClientRow): ClientView {
     scopes: row.scopes,
     signing_required: row.signingRequired,
     exchange_spread_bps: row.exchangeSpreadBps,
+    api_version: row.apiVersion,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -115,6 +117,7 @@ export class ClientsService {
       scopes?: string[] | undefined;
       signing_required?: boolean | undefined;
       exchange_spread_bps?: number | undefined;
+      api_version?: string | undefined;
     },
   ): Promise<ClientView> {
     await this.get(ctx, id);
@@ -125,6 +128,7 @@ export class ClientsService {
       ...(patch.scopes !== undefined && { scopes: checkScopes(patch.scopes, false) }),
       ...(patch.signing_required !== undefined && { signingRequired: patch.signing_required }),
       ...(patch.exchange_spread_bps !== undefined && { exchangeSpreadBps: patch.exchange_spread_bps }),
+      ...(patch.api_version !== undefined && { apiVersion: patch.api_version }),
       updatedAt: ctx.now,
     });
     return toView(row as ClientRow);

@@ -162,9 +162,7 @@ export const Profile = Type.Object(
     date_of_birth: opt(Type.String({ format: 'past-date', description: 'YYYY-MM-DD, individuals' })),
     address: ProfileAddress,
     line_of_business: opt(enumOf(LINE_OF_BUSINESS, 'Required for FIAT_EU and FIAT_IN')),
-    relationship_to_customer: opt(
-      enumOf(RELATIONSHIPS, 'Required for FIAT_EU and FIAT_IN. A PERSONAL_ACCOUNT withdrawal needs SELF (LAYER2_API.md §2.9).'),
-    ),
+    relationship_to_customer: opt(enumOf(RELATIONSHIPS, 'Required for FIAT_EU and FIAT_IN. A PERSONAL_ACCOUNT withdrawal needs SELF.')),
   },
   { additionalProperties: false },
 );
@@ -401,7 +399,7 @@ export const PatchCounterpartyBody = Type.Object(
     created_at: loose('read-only, ignored'),
     updated_at: loose('read-only, ignored'),
   },
-  { additionalProperties: false, description: 'Either {updates, updated_by, reason} (Layer2) or a plain object of fields (seed 003).' },
+  { additionalProperties: false, description: 'Either {updates, updated_by, reason} (Layer2) or a plain object of fields.' },
 );
 
 export const ListCounterpartiesQuery = Type.Object(

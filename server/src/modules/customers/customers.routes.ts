@@ -179,7 +179,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
       schema: {
         tags,
         summary: 'Update an individual',
-        description: 'Both PATCH forms; role and ownership_percentage (seed 003) are aliases of individual_type and percentage_ownership.',
+        description: 'Both PATCH forms; role and ownership_percentage are aliases of individual_type and percentage_ownership.',
         headers: MutationHeaders,
         params: IndividualParams,
         body: PatchIndividualBody,

@@ -92,6 +92,85 @@ export const PRIMARY_BUSINESS = [
   'NON_CRYPTO_MSB_US',
   'NON_CRYPTO_MSB_FOREIGN',
   'OTHER',
+  // Rail 1.1.2 adds these (and drops OTHER): the union is accepted (docs/versions.md).
+  'ACCOUNTANCY',
+  'ADULT_ENTERTAINMENT',
+  'ADULT_PRODUCTS',
+  'ADVERTISING_MARKETING_PR',
+  'AEROSPACE',
+  'AGRICULTURE',
+  'ALCOHOL',
+  'ARCHITECTURE',
+  'ARTS_ANTIQUES',
+  'ASSET_WEALTH_MANAGEMENT',
+  'AUTOMOBILE_CAR_PARTS',
+  'AUTOMOBILE_LUXURY',
+  'BARS_RESTAURANTS',
+  'BIO_SCIENCE',
+  'BOOKS_MAGAZINES_NEWSPAPERS',
+  'BROADCASTERS_RADIO_TV',
+  'BUILDING_MATERIALS',
+  'CALL_CENTER',
+  'CASINO_GAMBLING',
+  'CHEMICAL_MANUFACTURING',
+  'CLOTHING_TEXTILES',
+  'COMPANY_FORMATION',
+  'CONSTRUCTION_TRADES',
+  'CYBER_SECURITY',
+  'DATA_STORAGE_PROCESSING',
+  'ECOMMERCE',
+  'ELECTRONICS_MOBILE_PHONES',
+  'ENGINEERING',
+  'EVENT_PLANNING',
+  'FITNESS_EQUIPMENT',
+  'FOOD_BEVERAGE',
+  'FOUNDATION',
+  'FREIGHT_LOGISTICS_SHIPPING',
+  'HEALTH_SUPPLEMENTS',
+  'HEAVY_EQUIPMENT',
+  'HISTORICAL_CULTURAL_ARTIFACTS',
+  'HOSPITALITY',
+  'HOSPITALS_CARE_FACILITIES',
+  'IMPORT_EXPORT',
+  'INDUSTRIAL_EQUIPMENT',
+  'INFLUENCER_SOCIAL_MEDIA',
+  'INSURANCE_INSURANCE_COMPANIES',
+  'INVESTMENT_FIRMS',
+  'IT_MANAGED_SERVICES',
+  'LEGAL_SERVICES',
+  'LOGGING_TIMBER_PAPER_MILLS',
+  'LUXURY_GOODS',
+  'LUXURY_GOODS_BROKER',
+  'MINING_EXTRACTION',
+  'MULTILEVEL_MARKETING',
+  'MUSIC_PRODUCTION',
+  'OIL_GAS',
+  'PAWN_BROKERS',
+  'PAYROLL',
+  'POLITICAL_PARTY_GROUP',
+  'PRECIOUS_METALS',
+  'PRIVATE_EQUITY',
+  'PRIVATE_JET_CHARTER',
+  'REAL_ESTATE_INVESTMENT',
+  'RETAILER_DURABLE',
+  'RETAILER_NON_DURABLE',
+  'SCHOOL_UNIVERSITY',
+  'SECURITY',
+  'SOFTWARE_BLOCKCHAIN_CRYPTO',
+  'SPORTING_PROFESSIONAL_CLUB',
+  'TAX_ADVISORS',
+  'TAXI_PRIVATE_TRANSPORT',
+  'TELECOMMUNICATIONS',
+  'TOBACCO',
+  'TRAVEL',
+  'UTILITIES_WATER_GAS_ELECTRIC',
+  'VENTURE_CAPITAL',
+  'VIDEO_GAMES',
+  'WASTE_MANAGEMENT_RECYCLING',
+  'WEAPONS_MANUFACTURER',
+  'WEAPONS_MILITARY_SERVICES',
+  'WHOLESALER_DURABLE',
+  'WHOLESALER_NON_DURABLE',
 ] as const;
 export const REGULATED_STATUS = ['REGULATED', 'REGISTERED', 'LICENSED', 'NONE', 'NOT_REQUIRED'] as const;
 export const CONTROL_EXEMPTION = [
@@ -138,6 +217,18 @@ const Phone = Type.String({ format: 'e164', description: 'E.164, e.g. +141555501
 const PastDate = Type.String({ format: 'past-date', description: 'RFC 3339 full-date (YYYY-MM-DD), not in the future' });
 const Countries = Type.Array(country(), { uniqueItems: true, maxItems: 250 });
 const JurisdictionList = Type.Array(str(100), { maxItems: 250 });
+/** A string (1.0.5) or a list of Rail 1.1.2's values; stored and echoed in the shape written. */
+const VendorsAndCounterparties = Type.Unsafe<string | string[]>({
+  anyOf: [
+    { type: 'string', minLength: 1, maxLength: 200 },
+    { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 50 },
+  ],
+  description: 'A string (1.0.5) or a list (1.1.2: SELF, MERCHANTS_SUPPLIERS, CUSTOMERS, EMPLOYEES, CONTRACTORS, FRIENDS, FAMILY).',
+});
+/** One value (both documents) or a list (Ledgerline's earlier form); stored as written. */
+const oneOrMany = (item: ReturnType<typeof Type.String> | ReturnType<typeof enumOf>, description: string) =>
+  Type.Unsafe<string | string[]>({ anyOf: [item, { type: 'array', items: item, uniqueItems: true, maxItems: 100 }], description });
+const IpAddress = Type.String({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }], description: 'IPv4 or IPv6 address' });
 
 export const IndividualInvestmentProfile = Type.Object(
   {
@@ -161,8 +252,9 @@ export const IndividualInvestmentProfile = Type.Object(
 export const IndividualKycProfile = Type.Object(
   {
     funds_send_receive_jurisdictions: opt(JurisdictionList),
+    business_jurisdictions: opt(Type.Array(country(), { uniqueItems: true, maxItems: 250 })),
     engage_in_activities: opt(Type.Array(enumOf(ACTIVITIES), { uniqueItems: true })),
-    vendors_and_counterparties: opt(Type.Array(str(100), { maxItems: 50 })),
+    vendors_and_counterparties: opt(VendorsAndCounterparties),
   },
   { additionalProperties: false },
 );
@@ -175,6 +267,7 @@ export const CorporateInvestmentProfile = Type.Object(
     total_assets: opt(enumOf(ASSET_BAND)),
     asset_allocation_to_crypto: opt(enumOf(ASSET_BAND)),
     usd_value_of_crypto: opt(enumOf(ASSET_BAND)),
+    usd_value_of_fiat: opt(enumOf(ASSET_BAND)),
     investment_experience_crypto: opt(enumOf(['LITTLE', 'MODERATE', 'SIGNIFICANT'] as const)),
     investment_strategy_crypto: opt(enumOf(['LOW_RISK', 'MEDIUM_RISK', 'HIGH_RISK', 'OTHER'] as const)),
     initial_deposit_source: opt(enumOf(['DEPOSIT', 'WIRE'] as const)),
@@ -184,12 +277,12 @@ export const CorporateInvestmentProfile = Type.Object(
     frequency_of_crypto_transactions: opt(enumOf(FREQ)),
     frequency_of_transactions: opt(enumOf(FREQ)),
     crypto_investment_plans: opt(
-      Type.Array(enumOf(['CUSTODY', 'STAKING', 'TRADING', 'LENDING', 'BORROWING'] as const), { uniqueItems: true }),
+      oneOrMany(enumOf(['CUSTODY', 'STAKING', 'TRADING', 'LENDING', 'BORROWING'] as const), 'One plan (Layer2) or a list.'),
     ),
     investment_proceeds_use: opt(str(500)),
-    expected_crypto_assets: opt(Type.Array(str(50), { maxItems: 100 })),
+    expected_crypto_assets: opt(oneOrMany(str(50), 'A string (Layer2) or a list of asset names.')),
     perform_transfers_with_unhosted_wallets: opt(Type.Boolean()),
-    known_unhosted_wallet_addresses: opt(Type.Array(str(200), { maxItems: 100 })),
+    known_unhosted_wallet_addresses: opt(oneOrMany(str(200), 'A string (Layer2) or a list of addresses.')),
     trades_per_month: opt(
       enumOf([
         'UPTO_20',
@@ -221,21 +314,14 @@ export const CorporateKycProfile = Type.Object(
     is_charitable: opt(Type.Boolean()),
     business_jurisdictions: opt(Countries),
     funds_send_receive_jurisdictions: opt(JurisdictionList),
+    has_complex_ownership: opt(Type.Boolean()),
     new_york_office: opt(Type.Boolean()),
     engage_in_activities: opt(Type.Array(enumOf(ACTIVITIES), { uniqueItems: true })),
     regulated_status: opt(enumOf(REGULATED_STATUS)),
     regulation_agency: opt(str(200)),
     regulation_agency_regulation_number: opt(str(100)),
     control_exemption_reason: opt(enumOf(CONTROL_EXEMPTION)),
-    vendors_and_counterparties: opt(
-      Type.Unsafe<string | string[]>({
-        anyOf: [
-          { type: 'string', minLength: 1, maxLength: 200 },
-          { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 50 },
-        ],
-        description: 'A string (1.0.5) or a list of strings.',
-      }),
-    ),
+    vendors_and_counterparties: opt(VendorsAndCounterparties),
   },
   { additionalProperties: false },
 );
@@ -249,9 +335,12 @@ export const individualFields = {
   mailing_address: opt(Address),
   telephone_number: opt(Phone),
   tax_reference_number: opt(str(50)),
+  tax_reference_number_country: opt(country()),
   passport_number: opt(Type.String({ pattern: '^[A-Za-z0-9]{5,20}$' })),
   nationality: opt(country('ISO 3166-1 alpha-2 nationality')),
+  citizenship: opt(Countries),
   date_of_birth: opt(PastDate),
+  ip_address: opt(IpAddress),
   us_residency_status: opt(enumOf(US_RESIDENCY)),
   employment_status: opt(enumOf(EMPLOYMENT_STATUS)),
   employment_description: opt(str(500)),
@@ -266,10 +355,14 @@ export const corporationFields = {
   registered_name: str(200),
   trading_name: opt(str(200)),
   registered_number: opt(str(100)),
+  registered_number_country: opt(country()),
+  corporate_tax_reference_number: opt(str(50)),
+  corporate_tax_reference_number_country: opt(country()),
   registered_address: opt(Address),
   physical_address: opt(Address),
   telephone_number: opt(Phone),
   website_address: opt(Type.String({ format: 'uri', maxLength: 500, pattern: '^https?://' })),
+  ip_address: opt(IpAddress),
   state_of_incorporation: opt(Type.String({ pattern: '^[A-Z0-9]{1,3}$' })),
   country_of_incorporation: opt(country()),
   corporate_entity_type: opt(enumOf(CORPORATE_ENTITY_TYPE)),
@@ -377,7 +470,7 @@ export const CorporationCustomer = Type.Object(
 );
 export const Customer = discriminated('customer_type', [IndividualCustomer, CorporationCustomer]);
 
-/** PATCH: the Layer2 `updates` list, or a plain object of fields (seed 003). Validated whole after merging. */
+/** PATCH: the Layer2 `updates` list, or a plain object of fields. Validated whole after merging. */
 export const PatchUpdates = Type.Array(
   Type.Object(
     {
@@ -406,7 +499,7 @@ export const PatchCustomerBody = Type.Object(
     ...plainFields(['id', 'customer_type'], 'read-only: accepted when equal to the current value'),
     ...plainFields(['created_at', 'updated_at', 'accounts', 'individuals'], 'read-only, ignored'),
   },
-  { additionalProperties: false, description: 'Either {updates, updated_by, reason} (Layer2) or a plain object of fields (seed 003).' },
+  { additionalProperties: false, description: 'Either {updates, updated_by, reason} (Layer2) or a plain object of fields.' },
 );
 export type PatchCustomerBodyT = Static<typeof PatchCustomerBody>;
 
@@ -419,8 +512,8 @@ export const PatchIndividualBody = Type.Object(
     ...plainFields(['email'], 'alias of email_address'),
     ...plainFields(['phone'], 'alias of telephone_number'),
     ...plainFields(['address'], 'alias of mailing_address'),
-    ...plainFields(['role'], 'alias of individual_type (seed 003); a single value or a list'),
-    ...plainFields(['ownership_percentage'], 'alias of percentage_ownership (seed 003)'),
+    ...plainFields(['role'], 'alias of individual_type; a single value or a list'),
+    ...plainFields(['ownership_percentage'], 'alias of percentage_ownership'),
     ...plainFields(['id', 'customer_id'], 'read-only: accepted when equal to the current value'),
     ...plainFields(['created_at', 'updated_at'], 'read-only, ignored'),
   },

@@ -8,7 +8,7 @@ import type { DepositsService } from './deposits.service.js';
 import type { IncomingFundsService } from './incoming.service.js';
 
 const STATUSES = ['REQUESTED', 'ACCEPTED', 'EXECUTED', 'FAILURE', 'RETURNED'];
-const Deposit = Type.Object({}, { additionalProperties: true, description: 'DepositPush or DepositPull (LAYER2_API.md §2.8)' });
+const Deposit = Type.Object({}, { additionalProperties: true, description: 'DepositPush or DepositPull' });
 const Params = Type.Object({ deposit_id: Type.String({ maxLength: 64 }) });
 const Incoming = Type.Object({}, { additionalProperties: true });
 

@@ -15,6 +15,25 @@ const ownerKeyOf = (r: Requirement) => r.individualId ?? 'application';
 const byId = (clientId: string, id: string) => and(eq(documents.clientId, clientId), eq(documents.id, id));
 
 export const documentsRepository = {
+  /** A document the platform asks of a payment (RFI, Rail 1.1.2 collections); returns its id. */
+  async requestForPayment(tx: Tx, clientId: string, paymentId: string, documentType: string, at: Date): Promise<string> {
+    const id = newId('document');
+    await tx.insert(documents).values({
+      clientId,
+      id,
+      applicationId: null,
+      withdrawalId: null,
+      paymentId,
+      individualId: null,
+      ownerKey: 'payment',
+      documentType,
+      status: 'MISSING',
+      required: true,
+      createdAt: at,
+      updatedAt: at,
+    });
+    return id;
+  },
   /** A document the platform asks of a withdrawal (RFI); returns its id. */
   async requestForWithdrawal(tx: Tx, clientId: string, withdrawalId: string, documentType: string, at: Date): Promise<string> {
     const id = newId('document');

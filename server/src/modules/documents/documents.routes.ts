@@ -6,8 +6,8 @@ import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
 import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { DocumentsService } from './documents.service.js';
-import { DOCUMENT_TYPES } from './documents.types.js';
-import { MULTIPART_LIMITS, readUpload, refuseOversizedBody } from './documents.upload.js';
+import { DOCUMENT_TYPES, MAX_FILE_BYTES } from './documents.types.js';
+import { MULTIPART_LIMITS, RAW_TYPES, readUpload, refuseOversizedBody } from './documents.upload.js';
 
 const tags = ['Documents'];
 const Params = Type.Object({ document_id: Type.String({ maxLength: 64 }) });
@@ -43,6 +43,11 @@ export const Document = Type.Object({
 export const documentsRoutes: FastifyPluginAsyncTypebox<{ service: DocumentsService }> = async (app, { service }) => {
   // Multipart is parsed in this plugin only; the rest of the API keeps its 1 MB JSON body limit.
   await app.register(multipart, { limits: MULTIPART_LIMITS });
+  // The file as the raw body, for clients that upload bytes (in this plugin only, like multipart).
+  app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (request, body: Buffer, done) => {
+    request.rawBody = body;
+    done(null, body);
+  });
 
   app.post(
     '/documents/:document_id',
@@ -55,10 +60,10 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ service: DocumentsServ
         tags,
         summary: 'Upload a document',
         description:
-          'multipart/form-data with the file in a part named `file`: PDF, JPEG or PNG (recognised by its bytes), at most 30 MB. A new upload replaces the file; the document becomes SUBMITTED and the application status is recomputed. Document ids come from GET /v1/applications/{id}/status.',
+          'multipart/form-data with the file in a part named `file`, or the file itself as the body (Content-Type application/pdf, image/png, image/jpeg or application/octet-stream; its name in `?file=` or Content-Disposition): PDF, JPEG or PNG (recognised by its bytes), at most 30 MB. A new upload replaces the file; the document becomes SUBMITTED and the application status is recomputed. Document ids come from GET /v1/applications/{id}/status.',
         headers: MutationHeaders,
         params: Params,
-        consumes: ['multipart/form-data'],
+        consumes: ['multipart/form-data', ...RAW_TYPES],
         body: Type.Object({
           file: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The document: PDF, JPEG or PNG, at most 30 MB.' }),
         }),

@@ -16,12 +16,13 @@ export interface DocumentOwnerHooks {
   afterChange(tx: Tx, ctx: WriteContext, ownerId: string, at: Date): Promise<void>;
 }
 
-export type DocumentOwnerKind = 'application' | 'withdrawal';
+export type DocumentOwnerKind = 'application' | 'withdrawal' | 'payment';
 export type DocumentOwners = Record<DocumentOwnerKind, DocumentOwnerHooks>;
 
 function ownerOf(row: DocumentRow): { kind: DocumentOwnerKind; id: string } {
   if (row.applicationId !== null) return { kind: 'application', id: row.applicationId };
   if (row.withdrawalId !== null) return { kind: 'withdrawal', id: row.withdrawalId };
+  if (row.paymentId !== null) return { kind: 'payment', id: row.paymentId };
   throw new Error(`document ${row.id} has no owner`);
 }
 
@@ -32,6 +33,7 @@ export function documentView(row: DocumentRow) {
     document: row.documentType,
     application_id: row.applicationId,
     withdrawal_id: row.withdrawalId,
+    ...(row.paymentId !== null && { payment_id: row.paymentId }),
     individual_id: row.individualId,
     required: row.required,
     file:

@@ -24,16 +24,32 @@ function fromMultipartError(err: unknown): AppError {
   return new AppError('VALIDATION_ERROR', 'The multipart/form-data body is malformed.', 'file');
 }
 
+/** The file sent as the raw body (issue 11: some Layer2 clients upload bytes, not multipart). */
+export const RAW_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'application/octet-stream'];
+
+/** A raw body's file name: `?file=` (Rail 1.1.2 declares it) or Content-Disposition's filename. */
+function rawFilename(request: FastifyRequest): string | undefined {
+  const q = (request.query as Record<string, unknown> | undefined)?.file;
+  if (typeof q === 'string' && q) return q;
+  const m = /filename="?([^";]+)"?/i.exec(String(request.headers['content-disposition'] ?? ''));
+  return m?.[1];
+}
+
 /**
- * Reads the one `file` part of a multipart/form-data upload into memory (at most 30 MB).
- * Not multipart: 400 (field file) when no body was sent, 415 when another kind of body was.
+ * Reads the one `file` part of a multipart/form-data upload into memory (at most 30 MB), or the
+ * raw body when it is sent as application/pdf, image/png, image/jpeg or application/octet-stream.
+ * Neither: 400 (field file) when no body was sent, 415 when another kind of body was.
  */
 export async function readUpload(request: FastifyRequest): Promise<{ content: Buffer; filename: string | undefined }> {
+  if (Buffer.isBuffer(request.body)) return { content: request.body, filename: rawFilename(request) };
   if (!request.isMultipart()) {
     if (request.body === undefined || request.body === null) {
       throw new AppError('VALIDATION_ERROR', 'Send the file as multipart/form-data, in a part named file.', 'file');
     }
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with the file in a part named file.');
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send multipart/form-data with the file in a part named file, or the file itself as application/pdf, image/png, image/jpeg or application/octet-stream.',
+    );
   }
   let file: { content: Buffer; filename: string | undefined } | undefined;
   const errors: ErrorEntry[] = [];

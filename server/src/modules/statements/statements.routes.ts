@@ -7,10 +7,13 @@ import { readContext } from '../../platform/unit-of-work.js';
 import { AppError } from '../../shared/errors.js';
 import type { Family } from '../accounts/index.js';
 import { Transaction } from '../transactions/index.js';
+import { statementCustomer, statementTransactions, summaryFields } from './statements.layer2.js';
 import type { StatementsService } from './statements.service.js';
 
 const Summary = {
   id: Type.String({ description: 'stmt_YYYY_MM' }),
+  year: Type.Integer({ description: 'The statement’s calendar year (UTC).' }),
+  month: Type.Integer({ minimum: 1, maximum: 12, description: 'The statement’s calendar month, 1-12 (UTC).' }),
   account_id: Type.String(),
   asset_type_id: Type.String(),
   period_start: Type.String({ format: 'date' }),
@@ -21,7 +24,36 @@ const Summary = {
   total_out: AmountOutput,
   transaction_count: Type.Integer(),
 };
-const Statement = Type.Object({ ...Summary, lines: Type.Array(Transaction) });
+const Statement = Type.Object({
+  ...Summary,
+  statement_period: Type.String({ description: 'YYYY-MM, the statement’s month.' }),
+  customer: Type.Object(
+    {
+      name: Type.String(),
+      address1: Type.Optional(Type.String()),
+      address2: Type.Optional(Type.String()),
+      address3: Type.Optional(Type.String()),
+      city: Type.Optional(Type.String()),
+      state: Type.Optional(Type.String()),
+      postal_code: Type.Optional(Type.String()),
+      country: Type.Optional(Type.String()),
+    },
+    { description: 'The account holder.' },
+  ),
+  transactions: Type.Array(
+    Type.Object({
+      transaction_id: Type.String(),
+      transaction_type: Type.String(),
+      description: Type.String(),
+      transaction_date: Type.String({ format: 'date-time' }),
+      transaction_posted_date: Type.String({ format: 'date-time' }),
+      amount: AmountOutput,
+      balance: AmountOutput,
+    }),
+    { description: 'The month’s posted lines (Rail 1.1.2’s names).' },
+  ),
+  lines: Type.Array(Transaction, { description: 'Every line of the month, as the transactions API shows them.' }),
+});
 
 export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsService; family: Family }> = async (
   app,
@@ -58,12 +90,12 @@ export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsSe
       const link = (p: number) => `${path}?page=${p}&page_size=${size}`;
       const hasMore = (page + 1) * size < total;
       return {
-        data: { statements: items },
+        data: { statements: items.map((i) => ({ ...i, ...summaryFields(i.id) })) },
         links: {
           self: link(page),
           first: link(0),
-          prev: page > 0 ? link(page - 1) : null,
-          next: hasMore ? link(page + 1) : null,
+          prev: page > 0 ? link(Math.min(page - 1, last)) : link(0),
+          next: hasMore ? link(page + 1) : link(last),
           last: link(last),
         },
         pagination: { has_more: hasMore, next_cursor: null },
@@ -91,7 +123,16 @@ export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsSe
           .header('content-disposition', `inline; filename="${account_id}-${statement_id}.pdf"`)
           .send(pdf as never); // a Buffer is sent as is, not serialised
       }
-      return { data: (await service.get(readContext(request), family, account_id, statement_id)).statement };
+      const { statement, customer } = await service.get(readContext(request), family, account_id, statement_id);
+      return {
+        data: {
+          ...statement,
+          ...summaryFields(statement.id),
+          statement_period: statement.id.slice(5).replace('_', '-'),
+          customer: statementCustomer(customer, statement.account_id),
+          transactions: statementTransactions(statement.lines),
+        },
+      };
     },
   );
 };

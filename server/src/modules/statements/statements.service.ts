@@ -7,6 +7,7 @@ import { AppError, notFound } from '../../shared/errors.js';
 import type { Institution } from '../../shared/pdf-document.js';
 import { type AccountRow, type Family, findAccount } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
+import { findCustomer } from '../customers/index.js';
 import { transactionView } from '../transactions/index.js';
 import { statementPdf } from './statement.document.js';
 
@@ -107,7 +108,8 @@ export class StatementsService {
     if (rows.length > 10_000)
       throw new AppError('VALIDATION_ERROR', 'This statement has too many lines to render; use the transactions API.', 'statement_id');
     const { _minor, ...rest } = summary;
-    return { statement: { ...rest, lines: rows.map(transactionView) }, account, minor: _minor, rows };
+    const customer = await findCustomer(ctx.db, ctx.tenantId, account.customerId);
+    return { statement: { ...rest, lines: rows.map(transactionView) }, account, customer, minor: _minor, rows };
   }
 
   /** The statement as a PDF a person can read (statement.pdf.ts lays it out). */

@@ -103,4 +103,18 @@ export const bulkTransactionsRoutes: FastifyPluginAsyncTypebox<{ service: Transa
     },
     async (request) => listEnvelope('transactions', await service.bulk(readContext(request), request.query, basePath(request))),
   );
+  app.get(
+    '/transactions/:transaction_id',
+    {
+      config: { auth: { scope: 'accounts:read' } },
+      schema: {
+        tags: ['Transactions'],
+        summary: 'Retrieve a transaction',
+        description: 'One line of one of your customer accounts, by its id (as listed by GET /v1/transactions).',
+        params: Type.Object({ transaction_id: Type.String({ maxLength: 64 }) }),
+        response: { 200: data(Transaction), ...errorResponses('NOT_FOUND') },
+      },
+    },
+    async (request) => ({ data: await service.byId(readContext(request), request.params.transaction_id) }),
+  );
 };

@@ -95,6 +95,23 @@ export class TransactionsService {
     return transactionView(row);
   }
 
+  /** GET /v1/transactions/{id}: one customer-account transaction of the client. */
+  async byId(ctx: Context, transactionId: string) {
+    const [row] = await ctx.db
+      .select()
+      .from(ledgerTransactions)
+      .where(
+        and(
+          eq(ledgerTransactions.clientId, ctx.tenantId),
+          eq(ledgerTransactions.publicId, transactionId),
+          isNotNull(ledgerTransactions.accountId),
+        ),
+      )
+      .limit(1);
+    if (!row) throw notFound('Transaction', 'id');
+    return transactionView(row);
+  }
+
   /** GET /v1/transactions: every customer-account transaction of the client, with filters. */
   async bulk(ctx: Context, q: TransactionFilters, basePath: string) {
     const where: SQL[] = [eq(ledgerTransactions.clientId, ctx.tenantId), ...dateRange(q)];

@@ -151,13 +151,17 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
       config: read,
       schema: {
         tags,
-        summary: 'Transmission receipt (JSON, or PDF with Accept: application/pdf)',
+        summary: 'Transmission receipt (PDF, or JSON with Accept: application/json)',
+        description:
+          'The transmission receipt of an executed withdrawal: a PDF by default (Rail 1.1.2 answers bytes), its data as JSON when the request accepts application/json only.',
         params: Params,
+        produces: ['application/pdf', 'application/json'],
         response: { 200: data(Receipt), ...errorResponses('NOT_FOUND', 'INVALID_STATUS_TRANSITION') },
       },
     },
     async (request, reply) => {
-      if ((request.headers.accept ?? '').includes('application/pdf')) {
+      const accept = request.headers.accept ?? '';
+      if (!accept.includes('application/json') || accept.includes('application/pdf')) {
         const { institutionName: name, institutionAddress: address } = app.ledgerline.config;
         const pdf = await receiptPdf(service, readContext(request), request.params.withdrawal_id, { name, address });
         return reply

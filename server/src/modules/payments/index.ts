@@ -1,0 +1,2 @@
+export { paymentsRoutes } from './payments.routes.js';
+export { PaymentsService } from './payments.service.js';

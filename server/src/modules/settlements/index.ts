@@ -1,0 +1,2 @@
+export { settlementsRoutes } from './settlements.routes.js';
+export { SettlementsService } from './settlements.service.js';

@@ -1,0 +1,3 @@
+// Each file registers the views of one resource's operations (defineViews).
+import './applications.js';
+import './money.js';

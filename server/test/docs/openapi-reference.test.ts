@@ -1,0 +1,99 @@
+/**
+ * The reference people read (issue 11, point 5): every operation of /openapi.json has a
+ * description, an example for its JSON request body and one for its JSON success answer, each
+ * valid under the operation's own schema; tags follow Layer2's order with operator and sandbox
+ * routes last; neither the reference nor the repository's documents point at files outside it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { TAG_ORDER } from '../../src/platform/openapi-examples.js';
+import { wallClock } from '../../src/shared/clock.js';
+import { createAjv } from '../../src/shared/validator.js';
+import { getApp } from '../helpers.js';
+
+type Json = Record<string, any>;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** Files that live outside this repository (the project's steering documents). */
+const OUTSIDE = /LAYER2_API|CONTRACT(\.md)?\s*§|CONTRACT\.md|DESIGN\.md|\.\.\/shared|\bshared\/(layer2|seeds)|\bseeds?\/|seed 00\d/;
+
+async function reference(): Promise<Json> {
+  const app = await getApp();
+  const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
+
+function operations(doc: Json): { key: string; op: Json }[] {
+  const out: { key: string; op: Json }[] = [];
+  for (const [path, item] of Object.entries(doc.paths as Json)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+      if ((item as Json)[method]) out.push({ key: `${method.toUpperCase()} ${path}`, op: (item as Json)[method] });
+    }
+  }
+  return out;
+}
+
+describe('the OpenAPI reference', () => {
+  it('every operation: a description, and examples valid under their own schemas', { timeout: 120_000 }, async () => {
+    const doc = await reference();
+    const ajv = createAjv(wallClock());
+    ajv.addSchema({ $id: 'ref', components: doc.components });
+    const check = (schema: Json, value: unknown) => {
+      const fn = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"ref#/components/')));
+      return fn(value) ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+    };
+    const problems: string[] = [];
+    const ops = operations(doc);
+    expect(ops.length).toBeGreaterThan(100);
+    for (const { key, op } of ops) {
+      if (!op.description?.trim()) problems.push(`${key}: no description`);
+      const body = op.requestBody?.content?.['application/json'];
+      if (body?.schema) {
+        if (body.example === undefined) problems.push(`${key}: no request example`);
+        else for (const e of check(body.schema, body.example)) problems.push(`${key}: request example ${e}`);
+      }
+      const success = Object.entries((op.responses ?? {}) as Json).filter(([s]) => s.startsWith('2'));
+      if (!success.length) problems.push(`${key}: no success response`);
+      for (const [status, r] of success) {
+        const media = (r as Json).content?.['application/json'];
+        if (!media?.schema) continue; // bytes (downloads, PDFs)
+        if (media.example === undefined) problems.push(`${key}: no ${status} example`);
+        else for (const e of check(media.schema, media.example)) problems.push(`${key}: ${status} example ${e}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('tags in Layer2’s order, operator and sandbox routes last', async () => {
+    const doc = await reference();
+    const tags = (doc.tags as Json[]).map((t) => t.name as string);
+    const used = new Set(operations(doc).flatMap(({ op }) => (op.tags ?? []) as string[]));
+    expect(new Set(tags)).toEqual(used);
+    const layer2 = tags.filter((t) => TAG_ORDER.includes(t));
+    expect(layer2).toEqual(TAG_ORDER.filter((t) => used.has(t)));
+    expect(tags.slice(0, 5)).toEqual(['Applications', 'Accounts', 'Payment accounts', 'Counterparties', 'Customers']);
+    const last = tags.findIndex((t) => t.startsWith('Admin') || /simulations/i.test(t));
+    expect(last).toBeGreaterThan(0);
+    expect(tags.slice(last).every((t) => t.startsWith('Admin') || /simulations/i.test(t))).toBe(true);
+  });
+
+  it('points at no file outside this repository', async () => {
+    const text = JSON.stringify(await reference());
+    expect(text.match(new RegExp(OUTSIDE.source, 'g')) ?? []).toEqual([]);
+    const files = [
+      join(ROOT, 'README.md'),
+      ...readdirSync(join(ROOT, 'docs'), { recursive: true }).map((f) => join(ROOT, 'docs', String(f))),
+    ];
+    const found: string[] = [];
+    for (const f of files.filter((f) => f.endsWith('.md'))) {
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (OUTSIDE.test(line)) found.push(`${f.slice(ROOT.length + 1)}:${i + 1}: ${line.trim().slice(0, 100)}`);
+        });
+    }
+    expect(found).toEqual([]);
+  });
+});
