@@ -21,6 +21,8 @@ export interface TransportOptions {
 }
 
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+/** 401 codes that mean the token itself was refused (not, say, a missing signature). */
+const TOKEN_REFUSED = new Set(['TOKEN_EXPIRED', 'UNAUTHORIZED']);
 const MAX_DELAY_MS = 8_000;
 const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -173,7 +175,7 @@ export function createTransport(opts: TransportOptions, tokens: TokenManager): (
       const token = await tokens.get(request.signal);
       const response = await sendSigned(opts, request.url, method, pathWithQuery, body, base, token, request.signal);
       // A token the server no longer takes (expired early, clock skew): one fresh token, once.
-      if (response.status === 401 && !refreshed) {
+      if (response.status === 401 && !refreshed && TOKEN_REFUSED.has((await errorCode(response)) ?? '')) {
         refreshed = true;
         tokens.invalidate(token);
         await response.body?.cancel().catch(() => {});

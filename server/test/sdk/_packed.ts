@@ -84,7 +84,19 @@ export function runScript<T = any>(dir: string, script: string, env: Record<stri
 /** Runs the TypeScript compiler of the repository on files of the install folder. */
 export async function tsc(dir: string, files: string[]): Promise<{ code: number; output: string }> {
   const bin = join(REPO, 'node_modules', '.bin', 'tsc');
-  const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', ...files];
+  const args = [
+    '--noEmit',
+    '--strict',
+    '--target',
+    'es2022',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--types',
+    'node',
+    ...files,
+  ];
   try {
     const { stdout, stderr } = await run(bin, args, { cwd: dir, env: cleanEnv(), maxBuffer: 1 << 24 });
     return { code: 0, output: stdout + stderr };

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corporationBody, getApp, makeApp, newTenant, uid } from '../helpers.js';
+import { corporationBody, makeApp, newTenant, uid } from '../helpers.js';
 import { fundedAccount, type ManualClock, manualClock, USD } from '../ledger/_fixtures.js';
 import { pass, Receiver, subscribe, until } from '../webhooks/_support.js';
 import { type Installed, packAndInstall, runScript, tsc } from './_packed.js';
@@ -65,7 +65,8 @@ async function faultyProxy(upstream: string): Promise<{ url: string; seen: Seen[
       }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {
-        if (typeof v === 'string' && !['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding'].includes(k)) headers[k] = v;
+        if (typeof v === 'string' && !['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding'].includes(k))
+          headers[k] = v;
       }
       const answer = await fetch(upstream + req.url, { method: req.method, headers, ...(body.length && { body }) });
       const text = await answer.text();
@@ -94,7 +95,7 @@ async function faultyProxy(upstream: string): Promise<{ url: string; seen: Seen[
 
 beforeAll(async () => {
   installed = await packAndInstall();
-  app = await getApp();
+  app = await makeApp();
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   clock = manualClock(Date.now());
   timedApp = await makeApp({ TOKEN_TTL_SECONDS: '60' }, { clock });
@@ -107,6 +108,7 @@ afterAll(async () => {
     s.close();
   }
   await timedApp?.close();
+  await app?.close();
   installed?.cleanup();
 });
 
@@ -120,7 +122,11 @@ describe('the packed SDK against a real server', () => {
       clock.advance(seconds);
       res.writeHead(204).end();
     });
-    const run = await runScript(installed.dir, 'token-refresh.mjs', { BASE_URL: timedBase, CONTROL_URL: await listen(control), ...creds(t) });
+    const run = await runScript(installed.dir, 'token-refresh.mjs', {
+      BASE_URL: timedBase,
+      CONTROL_URL: await listen(control),
+      ...creds(t),
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.result).toEqual({
       first: { tokens: 1, tokenRequests: 1, refused: 0 },
@@ -171,12 +177,12 @@ describe('the packed SDK against a real server', () => {
       ...creds(t),
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.result.unsigned).toEqual({ isLedgerlineError: true, status: 400, code: 'SIGNATURE_REQUIRED' });
+    expect(run.result.unsigned).toEqual({ isLedgerlineError: true, status: 401, code: 'SIGNATURE_REQUIRED' });
     expect(run.result.accepted).toBe('EXECUTED');
     expect(new Set(run.result.twins).size).toBe(2);
     expect(run.result.twinStatuses).toEqual(['EXECUTED', 'EXECUTED']);
-    const balance = await t.api.get(`/v1/accounts/deposits/${destination}`);
-    expect(String(balance.body.data.current_balance ?? balance.body.data.balance?.current ?? '')).not.toBe('');
+    const transfers = await t.api.get('/v1/transfers?status=EXECUTED');
+    expect(transfers.body.data.transfers).toHaveLength(3);
   });
 
   it('iterates a list across pages with for await', async () => {

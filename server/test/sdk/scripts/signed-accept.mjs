@@ -24,4 +24,6 @@ const a = await signed.transfers.create(body);
 const b = await signed.transfers.create(body);
 const acceptedA = await signed.transfers.accept(a.id);
 const acceptedB = await signed.transfers.accept(b.id);
-console.log(JSON.stringify({ unsigned, accepted: accepted.status, twins: [a.id, b.id], twinStatuses: [acceptedA.status, acceptedB.status] }));
+console.log(
+  JSON.stringify({ unsigned, accepted: accepted.status, twins: [a.id, b.id], twinStatuses: [acceptedA.status, acceptedB.status] }),
+);

@@ -13,7 +13,12 @@ const spy = async (input, init) => {
   return res;
 };
 const advanceServer = (s) => fetch(`${process.env.CONTROL_URL}/advance?seconds=${s}`, { method: 'POST' });
-const client = new Ledgerline({ baseUrl: process.env.BASE_URL, clientId: process.env.CLIENT_ID, clientSecret: process.env.CLIENT_SECRET, fetch: spy });
+const client = new Ledgerline({
+  baseUrl: process.env.BASE_URL,
+  clientId: process.env.CLIENT_ID,
+  clientSecret: process.env.CLIENT_SECRET,
+  fetch: spy,
+});
 const summary = () => ({
   tokens: client.tokensFetched,
   tokenRequests: seen.filter((s) => s.url.endsWith('/oauth2/token')).length,

@@ -14,7 +14,14 @@ const describe = (err) => ({
 });
 const out = {};
 try {
-  await client.customers.create({ id: 'bad-1', customer_type: 'INDIVIDUAL', first_name: 'Ada', last_name: 'Lovelace', date_of_birth: 'yesterday', colour: 'red' });
+  await client.customers.create({
+    id: 'bad-1',
+    customer_type: 'INDIVIDUAL',
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    date_of_birth: 'yesterday',
+    colour: 'red',
+  });
 } catch (err) {
   out.validation = describe(err);
 }
