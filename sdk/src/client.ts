@@ -9,6 +9,7 @@ import {
   Counterparties,
   Customers,
   Deposits,
+  EventListeners,
   Events,
   Exchanges,
   SigningKeys,
@@ -18,9 +19,17 @@ import {
   Withdrawals,
 } from './resources.js';
 import { RequestSigner } from './signing.js';
+import { streamListener } from './streams.js';
 import { createTransport, type FetchLike, TokenManager, type TransportOptions } from './transport.js';
 
 export const VERSION = '0.1.0';
+
+interface Shared {
+  api: Client<paths>;
+  tokens: TokenManager;
+  core: Core;
+  transport: TransportOptions;
+}
 
 export interface LedgerlineOptions {
   /** The server, with or without `/api` (`http://localhost:8080` or `https://sandbox.example/api`). */
@@ -64,6 +73,7 @@ export class Ledgerline {
   readonly counterparties: Counterparties;
   readonly subscriptions: Subscriptions;
   readonly events: Events;
+  readonly eventListeners: EventListeners;
   readonly signingKeys: SigningKeys;
   readonly simulations: Simulations;
   readonly admin: Admin;
@@ -71,11 +81,12 @@ export class Ledgerline {
   readonly baseUrl: string;
   private readonly tokens: TokenManager;
   private readonly core: Core;
+  private readonly transport: TransportOptions;
 
   constructor(options: LedgerlineOptions);
   /** @internal A view sharing another instance's transport and tokens. */
-  constructor(options: LedgerlineOptions, shared: { api: Client<paths>; tokens: TokenManager; core: Core });
-  constructor(options: LedgerlineOptions, shared?: { api: Client<paths>; tokens: TokenManager; core: Core }) {
+  constructor(options: LedgerlineOptions, shared: Shared);
+  constructor(options: LedgerlineOptions, shared?: Shared) {
     if (!options?.baseUrl) throw new TypeError('Ledgerline: baseUrl is required');
     if (!options.clientId || !options.clientSecret) throw new TypeError('Ledgerline: clientId and clientSecret are required');
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -83,6 +94,7 @@ export class Ledgerline {
       this.api = shared.api;
       this.tokens = shared.tokens;
       this.core = shared.core;
+      this.transport = shared.transport;
     } else {
       const transport: TransportOptions = {
         baseUrl: this.baseUrl,
@@ -99,6 +111,7 @@ export class Ledgerline {
       this.tokens = new TokenManager(transport);
       this.api = createApiClient(this.baseUrl, createTransport(transport, this.tokens));
       this.core = new Core(this.api);
+      this.transport = transport;
     }
     const core = this.core;
     this.customers = new Customers(core);
@@ -111,6 +124,7 @@ export class Ledgerline {
     this.counterparties = new Counterparties(core);
     this.subscriptions = new Subscriptions(core);
     this.events = new Events(core);
+    this.eventListeners = new EventListeners(core, (id, o) => streamListener(this.transport, this.tokens, id, o));
     this.signingKeys = new SigningKeys(core);
     this.simulations = new Simulations(core);
     this.admin = new Admin(core);
@@ -124,6 +138,7 @@ export class Ledgerline {
       api: this.api,
       tokens: this.tokens,
       core: this.core.withHeaders({ 'x-l2f-client-id': clientId }),
+      transport: { ...this.transport, headers: { ...this.transport.headers, 'x-l2f-client-id': clientId } },
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Core } from './core.js';
 import type { PageRequest } from './pagination.js';
+import type { StreamedEvent, StreamOptions } from './streams.js';
 import type { ListItem, ListParams, RequestBody, RequestOptions, ResponseData } from './types.js';
 
 type O = RequestOptions;
@@ -418,4 +419,23 @@ export class Admin {
     update: (body: RequestBody<'/v1/admin/rates', 'put'>, o?: O): Promise<ResponseData<'/v1/admin/rates', 'put'>> =>
       this.core.call('put', '/v1/admin/rates', { body }, o),
   };
+}
+
+/** Event listeners (`ledgerline listen`): a client's new events as a signed stream. */
+export class EventListeners {
+  constructor(
+    private readonly core: Core,
+    private readonly streamer: (listenerId: string, options?: StreamOptions) => AsyncGenerator<StreamedEvent>,
+  ) {}
+  /** A listener with its own key pair: `signature_verification_key` verifies every streamed event. */
+  create(body?: RequestBody<'/v1/event-listeners', 'post'>, o?: O): Promise<ResponseData<'/v1/event-listeners', 'post'>> {
+    return this.core.call('post', '/v1/event-listeners', { body }, o);
+  }
+  delete(id: string, o?: O): Promise<ResponseData<'/v1/event-listeners/{id}', 'delete'>> {
+    return this.core.call('delete', '/v1/event-listeners/{id}', { path: p({ id }) }, o);
+  }
+  /** The listener's events as they happen (`for await`), until `signal` aborts; reconnects after the last one received. */
+  stream(id: string, options?: StreamOptions): AsyncGenerator<StreamedEvent> {
+    return this.streamer(id, options);
+  }
 }

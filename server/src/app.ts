@@ -30,6 +30,7 @@ import {
   suspenseRoutes,
 } from './modules/deposits/index.js';
 import { DocumentsService, documentsRoutes, withdrawalDocuments } from './modules/documents/index.js';
+import { eventListenersRoutes } from './modules/event-listeners/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
 import { LedgerService } from './modules/ledger/index.js';
@@ -270,6 +271,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(signingKeysRoutes, { service: signingKeys });
       await scope.register(eventsRoutes, { service: events });
       await scope.register(webhooksRoutes, { service: webhooks });
+      await scope.register(eventListenersRoutes, { db: database.db, clock, realClock });
       await scope.register(accountsRoutes, { service: accounts, family: 'payments' });
       await scope.register(accountTransactionsRoutes, { service: transactions, family: 'payments' });
       await scope.register(statementsRoutes, { service: statements, family: 'payments' });

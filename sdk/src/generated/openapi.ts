@@ -24371,6 +24371,338 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/event-listeners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an event listener (addition)
+         * @description A listener streams your events created from now on (GET …/stream), each signed like a webhook delivery with the listener’s own key. Used by `ledgerline listen`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key (CONTRACT §7): safe retries. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description No body, {}, or {event_types}. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Only these types (default: all). */
+                        event_types?: ("CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED")[];
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @description Hex Ed25519 public key: verifies x-signature over <x-timestamp><raw body> of every streamed event. */
+                                signature_verification_key: string;
+                                /** @description Only these event types; null: all. */
+                                event_types: string[] | null;
+                                /** Format: date-time */
+                                created_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/event-listeners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an event listener (addition)
+         * @description Its streams end; it cannot be opened again.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key (CONTRACT §7): safe retries. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description No body, an empty body, or {}. */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/event-listeners/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream a listener’s events (server-sent events; addition)
+         * @description text/event-stream. Each event: `id: <event_id>`, `event: event`, `data: {"headers":{"x-l2f-event-id","x-timestamp","x-signature"},"body":"<raw JSON>"}`. Comments (`: ping`) keep the connection alive. Send Last-Event-ID to resume after an event.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Resume after this event (SSE reconnection). */
+                    "last-event-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A stream of server-sent events. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/payments": {
         parameters: {
             query?: never;
