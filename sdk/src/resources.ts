@@ -1,7 +1,7 @@
 import type { Core } from './core.js';
 import type { PageRequest } from './pagination.js';
 import type { StreamedEvent, StreamOptions } from './streams.js';
-import type { ListItem, ListParams, RequestBody, RequestOptions, ResponseData } from './types.js';
+import type { ListItem, ListParams, QueryParams, RequestBody, RequestOptions, ResponseBody, ResponseData } from './types.js';
 
 type O = RequestOptions;
 const p = (v: Record<string, string>) => v;
@@ -387,7 +387,19 @@ export class Admin {
       this.core.call('post', '/v1/admin/adjustments', { body }, o),
   };
   readonly ledger = {
+    /** The whole invariant check in one call. */
     verify: (o?: O): Promise<ResponseData<'/v1/admin/ledger/verify', 'get'>> => this.core.call('get', '/v1/admin/ledger/verify', {}, o),
+    /** One page of customer accounts checked (follow `pagination.next_cursor`): for progress on a large ledger. */
+    verifyAccounts: (
+      params?: QueryParams<'/v1/admin/ledger/verify/accounts', 'get'>,
+      o?: O,
+    ): Promise<ResponseBody<'/v1/admin/ledger/verify/accounts', 'get'>> =>
+      this.core.raw('get', '/v1/admin/ledger/verify/accounts', { query: params }, o) as Promise<
+        ResponseBody<'/v1/admin/ledger/verify/accounts', 'get'>
+      >,
+    /** Every asset sums to zero (with verifyAccounts, the same check as verify). */
+    verifyAssets: (o?: O): Promise<ResponseData<'/v1/admin/ledger/verify/assets', 'get'>> =>
+      this.core.call('get', '/v1/admin/ledger/verify/assets', {}, o),
   };
   readonly applications = {
     decide: (

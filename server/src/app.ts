@@ -33,7 +33,7 @@ import { DocumentsService, documentsRoutes, withdrawalDocuments } from './module
 import { eventListenersRoutes } from './modules/event-listeners/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
-import { LedgerService } from './modules/ledger/index.js';
+import { LedgerService, ledgerVerifyRoutes } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
 import { PayorsService, payorsRoutes } from './modules/payors/index.js';
 import { SigningKeysService, signingKeysRoutes } from './modules/signing-keys/index.js';
@@ -267,6 +267,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(bulkTransactionsRoutes, { service: transactions });
       await scope.register(statementsRoutes, { service: statements, family: 'deposits' });
       await scope.register(adjustmentsRoutes, { service: adjustments, ledger });
+      await scope.register(ledgerVerifyRoutes, { db: database.db });
       await scope.register(transfersRoutes, { service: transfers });
       await scope.register(signingKeysRoutes, { service: signingKeys });
       await scope.register(eventsRoutes, { service: events });
