@@ -14,6 +14,7 @@ describe('paged ledger verification', () => {
     const t = await newTenant(app);
     const a = (await fundedAccount(t, USD, '50.00')).id;
     const b = (await fundedAccount(t, USD)).id;
+    await fundedAccount(t, USD); // three accounts at least: two pages of two
     const trf = await createTransfer(t, a, b, '12.34');
     expect((await t.api.post(`/v1/transfers/${trf}/accept`)).status).toBe(200);
     const op = await operatorApi(app);
@@ -31,7 +32,9 @@ describe('paged ledger verification', () => {
     const mismatched: unknown[] = [];
     let cursor: string | null = null;
     do {
-      const res = await op.get(`/v1/admin/ledger/verify/accounts?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; raw: string; body: any } = await op.get(
+        `/v1/admin/ledger/verify/accounts?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status, res.raw).toBe(200);
       checked += res.body.data.checked;
       mismatched.push(...res.body.data.mismatched_accounts);

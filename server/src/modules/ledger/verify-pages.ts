@@ -9,15 +9,19 @@ import { queryRows } from '../../db/sql.js';
  * verify() checks; each piece is a read of its own.
  */
 export async function verifyCustomerAccountsPage(db: Db | Tx, after: bigint, limit: number) {
-  const [range] = await queryRows<{ total: string; checked: string; last: string | null }>(
+  const [range] = await queryRows<{ total: string; checked: string; last: string | null; more: boolean | null }>(
     db,
     sql`
-    WITH page AS (SELECT id FROM ledger_accounts WHERE kind = 'customer' AND id > ${after} ORDER BY id LIMIT ${limit})
+    WITH page AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM (
+                    SELECT id FROM ledger_accounts WHERE kind = 'customer' AND id > ${after} ORDER BY id LIMIT ${limit + 1}) x)
     SELECT (SELECT count(*) FROM ledger_accounts WHERE kind = 'customer')::text AS total,
-           count(*)::text AS checked, max(id)::text AS last FROM page`,
+           count(*) FILTER (WHERE n <= ${limit})::text AS checked,
+           (max(id) FILTER (WHERE n <= ${limit}))::text AS last,
+           bool_or(n > ${limit}) AS more FROM page`,
   );
   const last = range?.last ? BigInt(range.last) : null;
-  if (last === null) return { total: Number(range?.total ?? 0), checked: 0, last: null, mismatched: [] as Record<string, string>[] };
+  const more = range?.more === true;
+  if (last === null) return { total: Number(range?.total ?? 0), checked: 0, last: null, more, mismatched: [] as Record<string, string>[] };
   const mismatched = await queryRows<Record<string, string>>(
     db,
     sql`
@@ -49,7 +53,7 @@ export async function verifyCustomerAccountsPage(db: Db | Tx, after: bigint, lim
     if (!mismatched.some((r) => r.ledger_account_id === id))
       mismatched.push({ ledger_account_id: id, reason: 'running balance chain broken' });
   }
-  return { total: Number(range?.total ?? 0), checked: Number(range?.checked ?? 0), last, mismatched };
+  return { total: Number(range?.total ?? 0), checked: Number(range?.checked ?? 0), last, more, mismatched };
 }
 
 /** Per asset, the posted lines sum to zero; the platform accounts' running balances chain. */

@@ -51,7 +51,7 @@ export const ledgerVerifyRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (
       const cursor = request.query.cursor;
       if (cursor !== undefined && !/^[0-9]{1,30}$/.test(cursor)) throw new AppError('VALIDATION_ERROR', 'cursor is not valid.', 'cursor');
       const page = await verifyCustomerAccountsPage(db, BigInt(cursor ?? 0), limit);
-      const more = page.last !== null && page.checked === limit;
+      const more = page.more && page.last !== null;
       return {
         data: { total_accounts: page.total, checked: page.checked, mismatched_accounts: page.mismatched },
         pagination: { has_more: more, next_cursor: more ? String(page.last) : null },
