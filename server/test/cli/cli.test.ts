@@ -22,7 +22,7 @@ afterAll(async () => {
 const operatorEnv = () => ({ LEDGERLINE_BASE_URL: base, LEDGERLINE_CLIENT_ID: OPERATOR.id, LEDGERLINE_CLIENT_SECRET: OPERATOR.secret });
 const tenantEnv = (t: Tenant) => ({ LEDGERLINE_BASE_URL: base, LEDGERLINE_CLIENT_ID: t.clientId, LEDGERLINE_CLIENT_SECRET: t.secret });
 
-describe('ledgerline --help', () => {
+describe('ledgerline --help', { timeout: 180_000 }, () => {
   it.each([
     [[], 'ledgerline'],
     [['migrate'], 'ledgerline migrate'],
@@ -54,7 +54,7 @@ describe('ledgerline --help', () => {
   });
 });
 
-describe('ledgerline clients', () => {
+describe('ledgerline clients', { timeout: 180_000 }, () => {
   it('creates, lists and rotates clients (operator), in JSON that parses', async () => {
     const name = `cli ${uid()}`;
     const created = await runCli(['clients', 'create', '--name', name, '--regulated', '--json'], operatorEnv());
@@ -99,7 +99,7 @@ describe('ledgerline clients', () => {
   });
 });
 
-describe('ledgerline simulate, events, ledger verify', () => {
+describe('ledgerline simulate, events, ledger verify', { timeout: 180_000 }, () => {
   it('simulates a deposit to an account and moves the sandbox clock', async () => {
     const t = await newTenant(app);
     const customer = uid('cli');

@@ -24,7 +24,7 @@ afterAll(async () => {
   await app.close();
 });
 
-describe('ledgerline listen --forward-to', () => {
+describe('ledgerline listen --forward-to', { timeout: 180_000 }, () => {
   it('forwards each new event, raw body and signed headers unchanged, and prints the receiver’s status', async () => {
     const t = await newTenant(app);
     const env = { LEDGERLINE_BASE_URL: base, LEDGERLINE_CLIENT_ID: t.clientId, LEDGERLINE_CLIENT_SECRET: t.secret };
@@ -90,7 +90,7 @@ describe('ledgerline listen --forward-to', () => {
   });
 });
 
-describe('ledgerline migrate', () => {
+describe('ledgerline migrate', { timeout: 180_000 }, () => {
   it('reports, applies, and refuses with a clear message while a server holds the embedded store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ledgerline-cli-migrate-'));
     const versions = listMigrations().map((m) => m.version);

@@ -114,7 +114,7 @@ afterAll(async () => {
 
 const creds = (t: { clientId: string; secret: string }) => ({ CLIENT_ID: t.clientId, CLIENT_SECRET: t.secret });
 
-describe('the packed SDK against a real server', () => {
+describe('the packed SDK against a real server', { timeout: 180_000 }, () => {
   it('refreshes its token across expiry: after the server refuses it, and before it expires', async () => {
     const t = await newTenant(timedApp);
     const control = createServer((req, res) => {
