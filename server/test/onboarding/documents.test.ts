@@ -103,7 +103,7 @@ describe('documents', () => {
     // The JSON body limit of the rest of the API is unchanged (1 MB).
     const json = await t.api.post('/v1/applications', { pad: 'x'.repeat(1024 * 1024) });
     expectError(json, 413, 'PAYLOAD_TOO_LARGE');
-  });
+  }, 120_000); // 60 MB through multipart: slow on a loaded 2-core machine (the suite runs child processes beside it)
 
   it('a re-upload replaces the file and sets SUBMITTED again; uploads recompute the application status', async () => {
     const { t, id, idDoc, bill } = await withDocuments();

@@ -27,12 +27,24 @@ export interface Installed {
   cleanup(): void;
 }
 
-/** Packs the SDK and installs the tarball (and @types/node, as a TypeScript user has) in a new folder. */
+/**
+ * Packs the SDK and installs the tarball (and @types/node, as a TypeScript user has) in a new
+ * folder. The package is built from the current source into a staging copy (never into sdk/dist,
+ * which other test files import while this runs), then packed as `npm pack` packs sdk/.
+ */
 export async function packAndInstall(): Promise<Installed> {
   const dir = mkdtempSync(join(tmpdir(), 'ledgerline-sdk-'));
+  const staging = join(dir, 'staging');
   const packs = join(dir, 'packs');
+  mkdirSync(staging);
   mkdirSync(packs);
-  await run('npm', ['pack', '--pack-destination', packs], { cwd: SDK_DIR, env: cleanEnv(), maxBuffer: 1 << 24 });
+  for (const f of ['package.json', 'README.md']) copyFileSync(join(SDK_DIR, f), join(staging, f));
+  await run(join(SDK_DIR, 'node_modules', '.bin', 'tsc'), ['-p', join(SDK_DIR, 'tsconfig.build.json'), '--outDir', join(staging, 'dist')], {
+    cwd: SDK_DIR,
+    env: cleanEnv(),
+    maxBuffer: 1 << 24,
+  });
+  await run('npm', ['pack', '--ignore-scripts', '--pack-destination', packs], { cwd: staging, env: cleanEnv(), maxBuffer: 1 << 24 });
   const tarball = join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz')) as string);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'sdk-consumer', private: true, type: 'module' }));
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, '@types/node@20.19.43'], {
