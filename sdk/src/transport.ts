@@ -144,7 +144,7 @@ async function send(
       continue;
     }
     if (attempt < opts.maxRetries && (await retryable(response))) {
-      const wait = response.status === 429 ? (retryAfterMs(response.headers) ?? backoffMs(attempt)) : backoffMs(attempt);
+      const wait = retryAfterMs(response.headers) ?? backoffMs(attempt); // 429 (and a 503 that says when)
       await response.body?.cancel().catch(() => {});
       await sleep(wait, init.signal);
       continue;

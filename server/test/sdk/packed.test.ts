@@ -244,6 +244,15 @@ describe('the packed SDK against a real server', { timeout: 180_000 }, () => {
     }
   });
 
+  it('installs with openapi-fetch as its only dependency: none of the server’s (pg, PGlite, fastify)', async () => {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(join(installed.dir, 'node_modules', '@ledgerline', 'sdk', 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.dependencies)).toEqual(['openapi-fetch']);
+    for (const heavy of ['pg', '@electric-sql/pglite', 'fastify', 'drizzle-orm'])
+      expect(existsSync(join(installed.dir, 'node_modules', heavy))).toBe(false);
+    expect(existsSync(join(installed.dir, 'node_modules', '@ledgerline', 'sdk', 'dist', 'index.d.ts'))).toBe(true);
+  });
+
   it('types request bodies: a wrong body does not compile, a right one does', async () => {
     const good = await tsc(installed.dir, ['typed-good.ts']);
     expect(good.output).toBe('');
