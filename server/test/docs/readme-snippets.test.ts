@@ -17,7 +17,7 @@ const SECTIONS: [string, string][] = [
 ];
 
 /** The snippets of those sections, in order: ```sh as they are, ```js through node. */
-export function readmeScript(): { script: string; count: number } {
+function readmeScript(): { script: string; count: number } {
   const text = readFileSync(join(REPO, 'README.md'), 'utf8');
   const parts: string[] = ['set -euo pipefail'];
   let count = 0;
