@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config/index.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
-import { Scheduler } from './jobs/scheduler.js';
+import { ownTransaction, Scheduler } from './jobs/scheduler.js';
 import { WebhookWorker } from './jobs/webhooks.worker.js';
 import { AccountsService, accountsRoutes } from './modules/accounts/index.js';
 import { AdjustmentsService, adjustmentsRoutes } from './modules/adjustments/index.js';
@@ -49,12 +49,12 @@ import { TokenService } from './platform/auth/tokens.js';
 import { BODY_LIMIT, registerBodyParsers } from './platform/body-parsers.js';
 import { registerErrorHandling } from './platform/errors.plugin.js';
 import { ErrorBody } from './platform/http-schemas.js';
-import { idempotencyPlugin, purgeExpiredIdempotencyKeys } from './platform/idempotency.plugin.js';
 import { metricsPlugin } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
-import { type Clock, enterClockScope, systemClock, wallClock } from './shared/clock.js';
+import { purgeExpiredIdempotencyKeys, unitOfWorkPlugin } from './platform/unit-of-work.js';
+import { type Clock, wallClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
 import { newId } from './shared/ids.js';
 import { baseOf } from './shared/status.js';
@@ -102,6 +102,10 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** An already open database (tests share one per worker); otherwise opened from config. */
   database?: Database;
+  /**
+   * Real time, or a test's manual clock. Business time is this plus the tenant's sandbox offset;
+   * tokens, signature windows and idempotency TTLs use it as it is.
+   */
   clock?: Clock;
 }
 
@@ -111,8 +115,8 @@ const TRANSFER_VALIDITY_SECONDS = 900;
 
 /** Builds the application. Never listens: main.ts does, tests inject. */
 export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  // Business time: the test's clock, or real time plus the current client's sandbox offset.
-  const clock: Clock = opts.clock ?? systemClock();
+  // Real time (or a test's manual clock); business time adds each tenant's sandbox offset.
+  const clock: Clock = opts.clock ?? wallClock();
   const ownsDatabase = !opts.database;
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
@@ -134,8 +138,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     await migrate(database);
     // Tokens, signature windows and idempotency keys live in real time: moving the sandbox clock
     // must not expire a developer's token or refuse their signatures. (Tests inject one clock.)
-    const realClock: Clock = opts.clock ?? wallClock();
+    const realClock = clock;
     const scheduler = new Scheduler(
+      database,
       () => clock.now(),
       (name, err) => app.log.error({ err, task: name }, 'scheduled task failed'),
       // Clients whose sandbox clock runs ahead get their own pass, in their own time.
@@ -149,50 +154,48 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
 
     const clients = new ClientsService(database.db, realClock); // rotation compares with token times
     const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey);
-    const catalogue = new CatalogueService(database.db, clock);
-    const accounts = new AccountsService(database.db, clock, ajv, catalogue);
-    const counterparties = new CounterpartiesService(database.db, clock, ajv, { sandbox: config.mode === 'sandbox' });
+    const catalogue = new CatalogueService();
+    const accounts = new AccountsService(ajv, catalogue);
+    const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox' });
     const accountHooks = accounts.customerHooks();
     // Closing a customer closes its (empty) accounts and its counterparties, in one transaction.
-    const customers = new CustomersService(database.db, clock, ajv, {
+    const customers = new CustomersService(ajv, {
       accountsOf: accountHooks.accountsOf,
-      onStatusChange: async (tx, ctx) => {
-        await accountHooks.onStatusChange?.(tx, ctx);
-        if (baseOf(ctx.to) === 'CLOSED') await counterparties.closeForCustomer(tx, ctx.auth, ctx.customer.id, ctx.at);
+      onStatusChange: async (ctx, change) => {
+        await accountHooks.onStatusChange?.(ctx, change);
+        if (baseOf(change.to) === 'CLOSED') await counterparties.closeForCustomer(ctx.tx, ctx, change.customer.id, ctx.now);
       },
     });
     const ledger = new LedgerService();
-    const adjustments = new AdjustmentsService(database.db, clock, ledger);
-    const transactions = new TransactionsService(database.db);
-    const transfers = new TransfersService(database.db, clock, ledger, new MovementGuard(), TRANSFER_VALIDITY_SECONDS);
-    const signingKeys = new SigningKeysService(database.db, realClock);
-    const statements = new StatementsService(database.db, clock);
+    const adjustments = new AdjustmentsService(ledger);
+    const transactions = new TransactionsService();
     const guard = new MovementGuard();
-    const deposits = new DepositsService(database.db, clock, ledger, guard, accounts);
-    const incoming = new IncomingFundsService(database.db, clock, ledger);
-    const payors = new PayorsService(database.db, clock);
+    const transfers = new TransfersService(ledger, guard, TRANSFER_VALIDITY_SECONDS);
+    const signingKeys = new SigningKeysService(database.db, realClock);
+    const statements = new StatementsService();
+    const deposits = new DepositsService(ledger, guard, accounts);
+    const incoming = new IncomingFundsService(ledger);
+    const payors = new PayorsService();
     const withdrawals = new WithdrawalsService(
-      database.db,
-      clock,
       ledger,
       guard,
       withdrawalDocuments,
       config.withdrawalRfiThreshold > 0 ? BigInt(config.withdrawalRfiThreshold) : undefined,
     );
     const withdrawalLifecycle = new WithdrawalLifecycle(withdrawals);
-    const rates = new TableRates(database.db, clock);
-    if (config.mode === 'sandbox') await rates.seedDefaults();
-    const exchanges = new ExchangesService(database.db, clock, ledger, guard, rates);
-    const applications = new ApplicationsService(database.db, clock, ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
-    const documents = new DocumentsService(database.db, clock, {
+    const rates = new TableRates();
+    if (config.mode === 'sandbox') await ownTransaction(database, (tx) => rates.seedDefaults(tx, clock.now()));
+    const exchanges = new ExchangesService(ledger, guard, rates);
+    const applications = new ApplicationsService(ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
+    const documents = new DocumentsService({
       application: applications.documentHooks(),
       withdrawal: withdrawals.documentHooks(),
     });
-    const counterpartyLinking = new CounterpartyLinking(database.db, clock, config.mode === 'sandbox');
-    const events = new EventsService(database.db);
-    const webhooks = new WebhooksService(database.db, clock, config.mode);
+    const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox');
+    const events = new EventsService();
+    const webhooks = new WebhooksService(config.mode);
     const webhookWorker = new WebhookWorker(
-      new WebhookDelivery(database.db, clock, { mode: config.mode, timeoutMs: config.webhookTimeoutMs, signingClock: realClock }),
+      new WebhookDelivery(database, clock, { mode: config.mode, timeoutMs: config.webhookTimeoutMs, signingClock: realClock }),
       { log: app.log },
     );
     app.decorate('ledgerline', {
@@ -225,8 +228,6 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       },
     });
 
-    // Each request runs in a clock scope: the auth step sets its client's sandbox offset.
-    app.addHook('onRequest', (_request, _reply, done) => enterClockScope(done));
     app.addHook('onSend', async (request, reply, payload) => {
       reply.header('x-l2f-request-id', request.id);
       return payload;
@@ -237,8 +238,14 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     await registerOpenApi(app);
     await app.register(metricsPlugin);
     await app.register(authPlugin, { tokens, clients, rateLimiter: createRateLimiter(config.rateLimitPerSecond) });
-    await app.register(signingPlugin, { keys: signingKeys });
-    await app.register(idempotencyPlugin, { db: database.db, clock: realClock, ttlDays: config.idempotencyTtlDays });
+    await app.register(signingPlugin, { keys: signingKeys, database });
+    await app.register(unitOfWorkPlugin, {
+      database,
+      baseNow: () => clock.now(),
+      realNow: () => realClock.now(),
+      ttlDays: config.idempotencyTtlDays,
+      crashAfterCommit: config.crashAfterCommit,
+    });
 
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
@@ -267,12 +274,12 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(bulkTransactionsRoutes, { service: transactions });
       await scope.register(statementsRoutes, { service: statements, family: 'deposits' });
       await scope.register(adjustmentsRoutes, { service: adjustments, ledger });
-      await scope.register(ledgerVerifyRoutes, { db: database.db });
+      await scope.register(ledgerVerifyRoutes);
       await scope.register(transfersRoutes, { service: transfers });
       await scope.register(signingKeysRoutes, { service: signingKeys });
       await scope.register(eventsRoutes, { service: events });
       await scope.register(webhooksRoutes, { service: webhooks });
-      await scope.register(eventListenersRoutes, { db: database.db, clock, realClock });
+      await scope.register(eventListenersRoutes, { signingClock: realClock });
       await scope.register(accountsRoutes, { service: accounts, family: 'payments' });
       await scope.register(accountTransactionsRoutes, { service: transactions, family: 'payments' });
       await scope.register(statementsRoutes, { service: statements, family: 'payments' });
@@ -292,14 +299,15 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     await app.register(api, { prefix: '/api/v1' });
 
     const purge = setInterval(() => {
-      purgeExpiredIdempotencyKeys(database.db, realClock.now()).catch((err) => app.log.warn({ err }, 'idempotency purge failed'));
+      purgeExpiredIdempotencyKeys(database, realClock.now()).catch((err) => app.log.warn({ err }, 'idempotency purge failed'));
       signingKeys.purgeUsed().catch((err) => app.log.warn({ err }, 'signature purge failed'));
     }, 3_600_000);
     purge.unref();
-    scheduler.register('transfers', (now, clientId) => transfers.expireDue(now, clientId));
-    scheduler.register('withdrawals', (now, clientId) => withdrawalLifecycle.processDue(now, clientId));
-    scheduler.register('pull_deposits', (now, clientId) => deposits.settleDue(now, clientId));
-    scheduler.register('dormancy', (now, clientId) => accounts.markDormant(now, config.dormancyDays, clientId));
+    scheduler.register('transfers', (pass) => transfers.expireDue(pass));
+    scheduler.register('withdrawals', (pass) => withdrawalLifecycle.processDue(pass));
+    scheduler.register('pull_deposits', (pass) => deposits.settleDue(pass));
+    scheduler.register('holds', (pass) => ledger.expireDue(pass));
+    scheduler.register('dormancy', (pass) => accounts.markDormant(pass, config.dormancyDays));
     scheduler.start(config.schedulerIntervalMs);
     // Outbound webhooks: started once the app is ready; stopped before the database closes.
     if (config.webhookWorker) app.addHook('onReady', async () => webhookWorker.start());

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { inTransaction } from './db/tx.js';
-import type { AuthContext } from './platform/auth/plugin.js';
+import { ownTransaction } from './jobs/scheduler.js';
+import type { WriteContext } from './shared/context.js';
 import { TENANT_SCOPES } from './shared/scopes.js';
 
 /**
@@ -35,64 +35,74 @@ async function setUp(app: FastifyInstance): Promise<BootstrapResult> {
   };
 
   if (config.mode === 'sandbox' && config.seedDemo && !(await services.clients.hasTenants())) {
-    const demo = await services.clients.create({ name: 'Demo fintech (sandbox)', regulated: false, scopes: [...TENANT_SCOPES] });
-    const caller = await services.clients.find(demo.client_id);
-    if (!caller) throw new Error('demo client vanished');
-    const auth: AuthContext = { caller, tenant: caller, tenantId: caller.id, operator: false, scopes: new Set(caller.scopes) };
-    await inTransaction(database.db, async (tx) => {
-      const corporation = await services.customers.insert(
-        auth,
-        {
-          id: 'demo-corporation',
-          customerType: 'CORPORATION',
-          status: 'ACTIVE',
-          details: {
-            registered_name: 'Acme Widgets Inc.',
-            trading_name: 'Acme',
-            registered_number: 'C1234567',
-            corporate_entity_type: 'C_CORP_PRIVATE',
-            country_of_incorporation: 'US',
-            state_of_incorporation: 'DE',
-            email_address: 'treasury@acme.example',
-            telephone_number: '+14155550100',
-            registered_address: {
-              address_line1: '1 Market St',
-              city: 'San Francisco',
-              state: 'CA',
-              postal_code: '94105',
-              country_code: 'US',
-            },
+    const operator = await services.clients.find(op.id);
+    if (!operator) throw new Error('the operator vanished');
+    const demo = await ownTransaction(database, async (tx) => {
+      const now = new Date();
+      const asOperator: WriteContext = {
+        caller: operator,
+        tenant: operator,
+        tenantId: operator.id,
+        operator: true,
+        scopes: new Set(operator.scopes),
+        now,
+        db: tx,
+        tx,
+      };
+      const created = await services.clients.create(asOperator, {
+        name: 'Demo fintech (sandbox)',
+        regulated: false,
+        scopes: [...TENANT_SCOPES],
+      });
+      const client = await services.clients.get(asOperator, created.client_id);
+      // The demo client's own first steps, as if it had made them.
+      const ctx: WriteContext = { ...asOperator, caller: client, tenant: client, tenantId: client.id, operator: false };
+      const corporation = await services.customers.insert(ctx, {
+        id: 'demo-corporation',
+        customerType: 'CORPORATION',
+        status: 'ACTIVE',
+        details: {
+          registered_name: 'Acme Widgets Inc.',
+          trading_name: 'Acme',
+          registered_number: 'C1234567',
+          corporate_entity_type: 'C_CORP_PRIVATE',
+          country_of_incorporation: 'US',
+          state_of_incorporation: 'DE',
+          email_address: 'treasury@acme.example',
+          telephone_number: '+14155550100',
+          registered_address: {
+            address_line1: '1 Market St',
+            city: 'San Francisco',
+            state: 'CA',
+            postal_code: '94105',
+            country_code: 'US',
           },
         },
-        tx,
-      );
-      const individual = await services.customers.insert(
-        auth,
-        {
-          id: 'demo-individual',
-          customerType: 'INDIVIDUAL',
-          status: 'ACTIVE',
-          details: {
-            first_name: 'Ada',
-            last_name: 'Lovelace',
-            email_address: 'ada@example.com',
-            telephone_number: '+14155550101',
-            nationality: 'GB',
-            date_of_birth: '1990-12-10',
-            mailing_address: { address_line1: '123 Main St', city: 'New York', state: 'NY', postal_code: '10001', country_code: 'US' },
-          },
+      });
+      const individual = await services.customers.insert(ctx, {
+        id: 'demo-individual',
+        customerType: 'INDIVIDUAL',
+        status: 'ACTIVE',
+        details: {
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          email_address: 'ada@example.com',
+          telephone_number: '+14155550101',
+          nationality: 'GB',
+          date_of_birth: '1990-12-10',
+          mailing_address: { address_line1: '123 Main St', city: 'New York', state: 'NY', postal_code: '10001', country_code: 'US' },
         },
-        tx,
-      );
+      });
       // Each default customer has a default FIAT_TESTNET_USD account (seeds 000, issue 3).
       for (const customer of [corporation, individual]) {
-        await services.accounts.openInTx(tx, auth, customer, {
+        await services.accounts.openFor(ctx, customer, {
           customerId: customer.id,
           accountId: `${customer.id}-usd`,
           productId: 'DEPOSIT_BASIC',
           assetTypeId: 'FIAT_TESTNET_USD',
         });
       }
+      return created;
     });
     result.demo = { client_id: demo.client_id, client_secret: demo.client_secret };
   }

@@ -2,12 +2,16 @@
  * Test harness: the real app on a real database, one per worker. Every test makes its own client
  * (tenant) through the operator, so tests never share rows and need no order.
  */
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type BuildOptions, buildApp } from '../src/app.js';
 import { bootstrap } from '../src/bootstrap.js';
 import { type Config, loadConfig } from '../src/config/index.js';
 import { type Database, openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
+import { ownTransaction } from '../src/jobs/scheduler.js';
+import type { WriteContext } from '../src/shared/context.js';
+import { manualClock } from './clock.js';
 
 export const OPERATOR = { id: 'test-operator', secret: 'test-operator-secret-0123456789' };
 
@@ -50,6 +54,17 @@ let shared: Promise<FastifyInstance> | undefined;
 export function getApp(): Promise<FastifyInstance> {
   shared ??= makeApp();
   return shared;
+}
+
+let frozen: Promise<FastifyInstance> | undefined;
+/**
+ * The worker's app on a frozen clock: business time moves only when a test moves its client's
+ * sandbox clock (POST /v1/simulations/clock), so a test set one second before a deadline never
+ * races real time on a slow machine. Never closed.
+ */
+export function getFrozenApp(): Promise<FastifyInstance> {
+  frozen ??= makeApp({}, { clock: manualClock(Date.now()) });
+  return frozen;
 }
 
 export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
@@ -172,3 +187,23 @@ export const corporationBody = (id = uid(), extra: Record<string, unknown> = {})
   registered_address: { address_line1: '1 Market St', city: 'San Francisco', state: 'CA', postal_code: '94105', country_code: 'US' },
   ...extra,
 });
+
+/**
+ * Runs fn as the client itself, in a transaction of its own, at the client's business time:
+ * for tests that call a use case directly (e.g. a status the API cannot reach).
+ */
+export async function asClient<T>(app: FastifyInstance, clientId: string, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
+  const { services, database, clock } = app.ledgerline;
+  const client = await services.clients.find(clientId);
+  if (!client) throw new Error(`no client ${clientId}`);
+  const now = new Date(clock.now().getTime() + client.sandboxClockOffsetMs);
+  return ownTransaction(database, (tx) =>
+    fn({ caller: client, tenant: client, tenantId: client.id, operator: false, scopes: new Set(client.scopes), now, db: tx, tx }),
+  );
+}
+
+/** Sets a client's sandbox clock offset without running what it makes due (the clock route runs it). */
+export async function setClockOffset(app: FastifyInstance, clientId: string, offsetMs: number): Promise<void> {
+  await app.ledgerline.database.db.execute(sql`UPDATE clients SET sandbox_clock_offset_ms = ${offsetMs} WHERE id = ${clientId}`);
+  app.ledgerline.services.clients.forget(clientId);
+}

@@ -15,6 +15,7 @@ export function migrateCommand(program: Command): void {
       const { ConfigError, loadConfig } = await import('ledgerline/src/config/index.ts');
       const { DataDirLockedError, openDatabase } = await import('ledgerline/src/db/client.ts');
       const { listMigrations, migrate, pendingMigrations } = await import('ledgerline/src/db/migrate.ts');
+      const { listSqlSources } = await import('ledgerline/src/db/sources.ts');
       let config: ReturnType<typeof loadConfig>;
       try {
         config = loadConfig({ ...process.env, DATA_DIR: dataDir() });
@@ -39,7 +40,9 @@ export function migrateCommand(program: Command): void {
       }
       try {
         const all = listMigrations();
-        const pending = await pendingMigrations(database, all);
+        const sources = listSqlSources();
+        // Pending: numbered migrations not applied, and SQL sources (the ledger's functions) changed.
+        const pending = await pendingMigrations(database, all, sources);
         if (opts.status) {
           const applied = all.map((m) => m.version).filter((v) => !pending.includes(v));
           print(cmd, { database: where, applied, pending }, () => [
@@ -53,15 +56,23 @@ export function migrateCommand(program: Command): void {
         const bar = progress(cmd, 'Migrating');
         bar.start(pending.length);
         let done = 0;
-        // migrate() reads each pending migration's SQL just before running it: that is our tick.
+        // migrate() reads each pending item's SQL just before running it: that is our tick.
+        const tick = (name: string) => bar.update(done++, name);
         const tracked = all.map((m) => ({
           version: m.version,
           get sql() {
-            bar.update(done++, m.version);
+            tick(m.version);
             return m.sql;
           },
         }));
-        const applied = await migrate(database, tracked);
+        const trackedSources = sources.map((src) => ({
+          ...src,
+          get sql() {
+            tick(src.name);
+            return src.sql;
+          },
+        }));
+        const applied = await migrate(database, tracked, trackedSources);
         bar.update(applied.length, '');
         bar.stop();
         print(cmd, { database: where, applied }, () =>

@@ -32,6 +32,15 @@ export interface Config {
   dormancyDays: number;
   /** Withdrawals of at least this many units of their asset need a supporting document; 0 = never. */
   withdrawalRfiThreshold: number;
+  /**
+   * Test aid, sandbox only (LEDGERLINE_CRASH_AFTER_COMMIT): requests whose URL matches are killed
+   * (SIGKILL) right after their unit of work commits, before the response is written.
+   */
+  crashAfterCommit: RegExp | undefined;
+  /** The institution named on statements and receipts (CONTRACT §15). */
+  institutionName: string;
+  /** Its postal address, one entry per printed line. */
+  institutionAddress: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -77,6 +86,36 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${v}"`);
 }
 
+/** Defaults that say plainly they are not a real bank. */
+const SANDBOX_INSTITUTION = { name: 'Ledgerline Sandbox Bank', address: '1 Sandbox Way; Testville, CA 94000; United States' };
+const hasControl = (v: string) =>
+  [...v].some((c) => {
+    const n = c.codePointAt(0) as number;
+    return n < 0x20 || (n >= 0x7f && n <= 0x9f);
+  });
+
+/** Printed on documents: at most 120 characters, no control characters. */
+function printable(env: Env, name: string, fallback: string): string {
+  const v = str(env, name) ?? fallback;
+  if (v.length > 120) throw new ConfigError(name, `must be at most 120 characters, got ${v.length}`);
+  if (hasControl(v)) throw new ConfigError(name, 'must not contain control characters (newlines, tabs)');
+  return v;
+}
+
+/** An address as lines separated by ";": 1 to 6 lines of at most 120 characters each. */
+function addressLines(env: Env, name: string, fallback: string): readonly string[] {
+  const raw = str(env, name) ?? fallback;
+  if (hasControl(raw)) throw new ConfigError(name, 'must not contain control characters: separate lines with ";"');
+  const lines = raw
+    .split(';')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (lines.length < 1 || lines.length > 6) throw new ConfigError(name, `must have 1 to 6 lines separated by ";", got ${lines.length}`);
+  const long = lines.find((l) => l.length > 120);
+  if (long !== undefined) throw new ConfigError(name, `lines must be at most 120 characters, got ${long.length}`);
+  return Object.freeze(lines);
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const databaseUrl = str(env, 'DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -104,6 +143,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (tokenSigningKey !== undefined && !tokenSigningKey.includes('BEGIN PRIVATE KEY')) {
     throw new ConfigError('TOKEN_SIGNING_KEY', 'must be a PEM-encoded PKCS#8 Ed25519 private key');
   }
+  const crashPattern = str(env, 'LEDGERLINE_CRASH_AFTER_COMMIT');
+  let crashAfterCommit: RegExp | undefined;
+  if (crashPattern !== undefined) {
+    if (mode === 'production') throw new ConfigError('LEDGERLINE_CRASH_AFTER_COMMIT', 'is a test aid and is refused in production mode');
+    try {
+      crashAfterCommit = new RegExp(crashPattern);
+    } catch {
+      throw new ConfigError('LEDGERLINE_CRASH_AFTER_COMMIT', 'must be a regular expression');
+    }
+  }
   const config: Config = {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: str(env, 'HOST') ?? '0.0.0.0',
@@ -124,6 +173,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     schedulerIntervalMs: int(env, 'SCHEDULER_INTERVAL_MS', 1000, 0, 3_600_000),
     dormancyDays: int(env, 'DORMANCY_DAYS', 365, 1, 36500),
     withdrawalRfiThreshold: int(env, 'WITHDRAWAL_RFI_THRESHOLD', 10000, 0, 1_000_000_000_000),
+    crashAfterCommit,
+    institutionName: printable(env, 'INSTITUTION_NAME', SANDBOX_INSTITUTION.name),
+    institutionAddress: addressLines(env, 'INSTITUTION_ADDRESS', SANDBOX_INSTITUTION.address),
   };
   return Object.freeze(config);
 }

@@ -1,17 +1,33 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleLite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
+/** The connection pool: what reads outside a transaction use. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-/** A handle on an open transaction. Functions that lock rows take this type, not Db. */
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+declare const inTransactionBrand: unique symbol;
+/**
+ * A handle on one open transaction (DESIGN.md "Data"). Use cases that write take this type, so the
+ * compiler refuses them the pool; only the platform (request pipeline, scheduler) opens one.
+ */
+export type Tx = Db & { readonly [inTransactionBrand]: true };
+/** What a read may use: the pool, or the transaction a write is running in. */
+export type Reader = Db | Tx;
+
+/** One open transaction: its drizzle handle and raw SQL on the same connection. */
+export interface TxSession {
+  readonly tx: Tx;
+  /** Raw SQL in this transaction; rows as objects (int8/numeric as text). */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+/** COMMIT answered ROLLBACK: a statement failed inside and the error was swallowed. */
+export class TransactionAbortedError extends Error {}
 
 /** What the migration runner needs: multi-statement SQL inside one transaction. */
 export interface RawSession {
@@ -22,6 +38,12 @@ export interface RawSession {
 export interface Database {
   kind: 'pg' | 'pglite';
   db: Db;
+  /**
+   * Runs fn in one transaction: BEGIN, fn, COMMIT; ROLLBACK when fn throws. The only way to open
+   * one: the request pipeline (platform/unit-of-work.ts) and the scheduler call it, use cases
+   * receive the session's `tx`.
+   */
+  transaction<T>(fn: (s: TxSession) => Promise<T>): Promise<T>;
   /** Runs fn in one raw transaction (used by migrations and the readiness check). */
   rawTransaction<T>(fn: (s: RawSession) => Promise<T>): Promise<T>;
   /**
@@ -107,9 +129,43 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     /* idle client errors surface on the next query; do not crash the process */
   });
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  // One drizzle handle per pooled connection, made once (no schema: no relational queries, cheap).
+  const sessions = new WeakMap<pg.PoolClient, TxSession>();
+  const sessionOf = (client: pg.PoolClient): TxSession => {
+    let s = sessions.get(client);
+    if (!s) {
+      s = {
+        tx: drizzlePg({ client }) as unknown as Tx,
+        query: async (text, params) => (await client.query(text, params as unknown[])).rows,
+      };
+      sessions.set(client, s);
+    }
+    return s;
+  };
   return {
     kind: 'pg',
     db,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        let result: Awaited<ReturnType<typeof fn>>;
+        try {
+          result = await fn(sessionOf(client));
+        } catch (err) {
+          await client.query('ROLLBACK').catch((e: Error) => {
+            broken = e;
+          });
+          throw err;
+        }
+        const done = await client.query('COMMIT');
+        if (done.command !== 'COMMIT') throw new TransactionAbortedError('the transaction was aborted by a failed statement');
+        return result;
+      } finally {
+        client.release(broken);
+      }
+    },
     async rawTransaction(fn) {
       const client = await pool.connect();
       try {
@@ -168,6 +224,14 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    // PGlite is one session: its transaction() holds it, so nothing else interleaves until COMMIT.
+    transaction: (fn) =>
+      lite.transaction((t) =>
+        fn({
+          tx: drizzleLite({ client: t as unknown as PGlite }) as unknown as Tx,
+          query: async (text, params) => (await t.query(text, params)).rows as never[],
+        }),
+      ),
     rawTransaction: (fn) =>
       lite.transaction((tx) =>
         fn({

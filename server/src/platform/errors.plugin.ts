@@ -117,9 +117,14 @@ function fromFastify(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/** An error as the catalogue knows it, or undefined for an unexpected one (a 500). */
+export function asAppError(error: unknown): AppError | undefined {
+  return error instanceof AppError ? error : fromFastify(error as FastifyError);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    let appError = error instanceof AppError ? error : fromFastify(error);
+    let appError = asAppError(error);
     if (!appError) {
       request.log.error({ err: error }, 'unhandled error');
       appError = new AppError('INTERNAL_ERROR', `An internal error occurred (request id ${request.id}).`);

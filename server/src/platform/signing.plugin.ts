@@ -1,16 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { SigningKeysService } from '../modules/signing-keys/index.js';
+import type { Database } from '../db/client.js';
+import { recordSignatureUse, type SignatureUse, type SigningKeysService } from '../modules/signing-keys/index.js';
 import { decodeSignature } from '../shared/ed25519.js';
 import { AppError } from '../shared/errors.js';
 
-export const signatureUsed = () =>
-  new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
-
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The signature was accepted before: only an idempotent replay may answer this request. */
-    signatureReused: boolean;
+    /**
+     * A verified signature, to be recorded as used: by the request's unit of work, in its
+     * transaction (a signed request that fails with a 5xx may be sent again, one that was answered
+     * may not). Undefined when the request carries no signature.
+     */
+    signatureUse: SignatureUse | undefined;
   }
   interface FastifyContextConfig {
     /** 'accept': the route requires a signature when the client has signing_required. */
@@ -20,12 +22,16 @@ declare module 'fastify' {
 
 /**
  * Request signing (CONTRACT §8). Wherever x-signature is sent it is verified, over the exact
- * bytes received; accept routes require it of clients with signing_required. Runs before
- * idempotency, so an unsigned or badly signed request never reserves a key.
+ * bytes received; accept routes require it of clients with signing_required. Verification is
+ * done here, before the request's unit of work; the use is recorded inside it (a replay of a
+ * stored idempotent response needs no fresh signature use). Requests outside a unit of work
+ * (reads) record the use at once.
  */
-export const signingPlugin = fp<{ keys: SigningKeysService }>(
-  async (app: FastifyInstance, { keys }) => {
-    app.decorateRequest('signatureReused', false);
+const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+export const signingPlugin = fp<{ keys: SigningKeysService; database: Database }>(
+  async (app: FastifyInstance, { keys, database }) => {
+    app.decorateRequest('signatureUse', undefined);
     app.addHook('preValidation', async (request) => {
       if (!request.routeOptions.config.auth) return;
       const sigHeader = request.headers['x-signature'];
@@ -47,19 +53,16 @@ export const signingPlugin = fp<{ keys: SigningKeysService }>(
       const signature = decodeSignature(sigHeader);
       if (!signature)
         throw new AppError('SIGNATURE_INVALID', 'x-signature must be a 64-byte Ed25519 signature in hex or base64.', 'x-signature');
-      const seen = await keys.verify(request.auth.caller.id, {
+      const use = await keys.verify(request.auth.caller.id, {
         signature,
         timestamp: tsHeader.trim(),
         method: request.method,
         url: request.url,
         body: request.rawBody ?? Buffer.alloc(0),
       });
-      if (seen === 'reused') {
-        // A byte-identical retry with its idempotency key gets the stored response (CONTRACT §7);
-        // the idempotency plugin refuses it when there is none. Without a key: refused here.
-        if (request.headers['x-l2f-idempotency-id'] === undefined) throw signatureUsed();
-        request.signatureReused = true;
-      }
+      const inUnit = MUTATING.has(request.method) && request.routeOptions.config.unitOfWork !== false;
+      if (inUnit) request.signatureUse = use;
+      else await database.transaction((s) => recordSignatureUse(s.tx, request.auth.caller.id, use));
     });
   },
   { name: 'signing', dependencies: ['auth'] },

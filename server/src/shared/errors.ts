@@ -57,6 +57,11 @@ export interface ErrorEntry {
 export class AppError extends Error {
   readonly entries: ErrorEntry[];
   readonly headers: Record<string, string>;
+  /**
+   * The refusal describes a change that stands (e.g. a quote found expired is now EXPIRED): the
+   * request's unit of work commits its writes and answers this error.
+   */
+  keepChanges = false;
 
   constructor(code: ErrorCode, description?: string, field?: string, headers: Record<string, string> = {}) {
     const entry: ErrorEntry = { code, description: description ?? ERROR_CATALOGUE[code].description };
@@ -73,6 +78,12 @@ export class AppError extends Error {
     const err = new AppError(first.code, first.description, first.field);
     err.entries.splice(0, 1, ...entries);
     return err;
+  }
+
+  /** This refusal commits the writes made before it (see keepChanges). */
+  keeping(): this {
+    this.keepChanges = true;
+    return this;
   }
 
   get code(): ErrorCode {

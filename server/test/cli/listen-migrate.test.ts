@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { listMigrations } from '../../src/db/migrate.js';
+import { listSqlSources } from '../../src/db/sources.js';
 import { corporationBody, makeApp, newTenant, uid } from '../helpers.js';
 import { Receiver, until, verifySignature } from '../webhooks/_support.js';
 import { runCli, startCli } from './_cli.js';
@@ -94,14 +95,15 @@ describe('ledgerline migrate', { timeout: 180_000 }, () => {
   it('reports, applies, and refuses with a clear message while a server holds the embedded store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ledgerline-cli-migrate-'));
     const versions = listMigrations().map((m) => m.version);
+    const everything = [...versions, ...listSqlSources().map((s) => s.name)]; // migrations, then the ledger's SQL functions
     try {
       const status = await runCli(['migrate', '--status', '--json'], { DATA_DIR: dir });
       expect(status.code, status.stderr).toBe(0);
-      expect(JSON.parse(status.stdout)).toEqual({ database: `embedded (${dir})`, applied: [], pending: versions });
+      expect(JSON.parse(status.stdout)).toEqual({ database: `embedded (${dir})`, applied: [], pending: everything });
 
       const applied = await runCli(['migrate', '--json'], { DATA_DIR: dir });
       expect(applied.code, applied.stderr).toBe(0);
-      expect(JSON.parse(applied.stdout)).toEqual({ database: `embedded (${dir})`, applied: versions });
+      expect(JSON.parse(applied.stdout)).toEqual({ database: `embedded (${dir})`, applied: everything });
 
       const again = await runCli(['migrate', '--status'], { DATA_DIR: dir });
       expect(again.code).toBe(0);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction } from '../../src/db/tx.js';
+import { ownTransaction } from '../../src/jobs/scheduler.js';
 import {
   assertCounterpartyUsable,
   type CounterpartyRecord,
@@ -55,9 +55,9 @@ describe('index.ts: what other modules use', () => {
     const c = await tenantWithCustomer(t);
     const cp = await createCounterparty(t.api, bodyFor('FIAT_MX', c));
     const db = app.ledgerline.database.db;
-    const locked = await inTransaction(db, (tx) => lockCounterparty(tx, t.clientId, cp.id));
+    const locked = await ownTransaction(app.ledgerline.database, (tx) => lockCounterparty(tx, t.clientId, cp.id));
     expect(locked).toEqual(await findCounterparty(db, t.clientId, cp.id));
-    expect(await inTransaction(db, (tx) => lockCounterparty(tx, 'cli_other', cp.id))).toBeUndefined();
+    expect(await ownTransaction(app.ledgerline.database, (tx) => lockCounterparty(tx, 'cli_other', cp.id))).toBeUndefined();
   });
 
   it.each(STATUSES)('assertCounterpartyUsable on %s follows the base status (CONTRACT §5)', (status) => {

@@ -3,9 +3,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { events } from '../../src/db/schema.js';
-import type { AuthContext } from '../../src/platform/auth/plugin.js';
 import type { Status } from '../../src/shared/status.js';
-import { type Api, corporationBody, individualBody, type Response, type Tenant } from '../helpers.js';
+import { type Api, asClient, corporationBody, individualBody, type Response, type Tenant } from '../helpers.js';
 
 export interface ErrorSummary {
   code: string;
@@ -48,13 +47,6 @@ export function historyFacts(rows: Record<string, any>[]) {
   return rows.map(({ id: _id, created_at: _c, ...rest }) => rest).sort((a, b) => String(a.field).localeCompare(String(b.field)));
 }
 
-/** The AuthContext of a tenant acting for itself (as bootstrap.ts builds it). */
-export async function authFor(app: FastifyInstance, clientId: string): Promise<AuthContext> {
-  const caller = await app.ledgerline.services.clients.find(clientId);
-  if (!caller) throw new Error(`no client ${clientId}`);
-  return { caller, tenant: caller, tenantId: caller.id, operator: false, scopes: new Set(caller.scopes) };
-}
-
 /** Inserts a customer in any status through the service (PENDING is not reachable by PATCH). */
 export async function insertCustomer(
   app: FastifyInstance,
@@ -64,7 +56,7 @@ export async function insertCustomer(
   type: 'INDIVIDUAL' | 'CORPORATION' = 'INDIVIDUAL',
 ): Promise<void> {
   const { id: _id, customer_type: _t, ...details } = type === 'INDIVIDUAL' ? individualBody(id) : corporationBody(id);
-  await app.ledgerline.services.customers.insert(await authFor(app, tenant.clientId), { id, customerType: type, details, status });
+  await asClient(app, tenant.clientId, (ctx) => app.ledgerline.services.customers.insert(ctx, { id, customerType: type, details, status }));
 }
 
 /** The events written for one customer of one client, oldest first. */

@@ -3,7 +3,6 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { accounts, events } from '../../src/db/schema.js';
-import type { Clock } from '../../src/shared/clock.js';
 import { Api, individualBody, operatorApi, type Response, type Tenant, tokenFor, uid } from '../helpers.js';
 
 export const USD = 'FIAT_TESTNET_USD';
@@ -95,23 +94,7 @@ export async function transactionEvents(app: FastifyInstance, clientId: string) 
     .map((r) => ({ type: r.eventType, resourceId: r.resourceId, data: r.eventData as Record<string, any> }));
 }
 
-/** A clock the test drives: frozen at `start` until advanced. */
-export interface ManualClock extends Clock {
-  set(ms: number): void;
-}
-export function manualClock(start = Date.now()): ManualClock {
-  let t = start;
-  return {
-    now: () => new Date(t),
-    advance(seconds: number) {
-      t += seconds * 1000;
-      return new Date(t);
-    },
-    set(ms: number) {
-      t = ms;
-    },
-  };
-}
+export { type ManualClock, manualClock } from '../clock.js';
 
 /** The same tenant with fresh tokens (after a clock jump longer than the token lifetime). */
 export async function refreshed(app: FastifyInstance, t: Tenant): Promise<Tenant> {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../../src/db/client.js';
 import { ledgerAccounts, ledgerHolds } from '../../src/db/schema.js';
-import { inTransaction } from '../../src/db/tx.js';
+import { ownTransaction } from '../../src/jobs/scheduler.js';
 import { getApp, newTenant, type Tenant } from '../helpers.js';
 import { adjust, balances, createTransfer, expectError, fundedAccount, ledgerIdOf, ok, USD, verifyLedger } from './_fixtures.js';
 
@@ -32,9 +32,9 @@ async function setup(funds = '100.00'): Promise<Setup> {
   return { app, t, a, b, la: await ledgerIdOf(app, t.clientId, a), lb: await ledgerIdOf(app, t.clientId, b) };
 }
 
-const run = <T>(app: FastifyInstance, fn: (tx: Tx) => Promise<T>) => inTransaction(app.ledgerline.database.db, fn);
+const run = <T>(app: FastifyInstance, fn: (tx: Tx) => Promise<T>) => ownTransaction(app.ledgerline.database, fn);
 
-function authorize(s: Setup, amount: bigint, categoryId = `hold-${s.a}`) {
+function authorize(s: Setup, amount: bigint, categoryId = `hold-${s.a}`, expiresAt?: Date) {
   return run(s.app, (tx) =>
     s.app.ledgerline.services.ledger.authorize(tx, {
       clientId: s.t.clientId,
@@ -44,6 +44,7 @@ function authorize(s: Setup, amount: bigint, categoryId = `hold-${s.a}`) {
       amount,
       categoryType: 'TRANSFER',
       categoryId,
+      expiresAt: expiresAt ?? null,
       at: new Date(),
     }),
   );
@@ -179,5 +180,64 @@ describe('ledger holds', () => {
     await expect(postHold(s, hold, 100n, { from: s.la, to: lc, amount: 100n })).rejects.toThrow();
     expect(await holdRow(s, hold)).toEqual(['OPEN', 500n, null]);
     expect(await balances(s.t.api, c)).toEqual({ current: '0', available: '0' });
+  });
+
+  it('expires by time: the sweeper releases an open hold past expires_at as EXPIRED, at that instant, once', async () => {
+    const s = await setup('10.00');
+    const expiresAt = new Date(Date.now() + 60_000);
+    const hold = await authorize(s, 400n, `hold-${s.a}`, expiresAt);
+    const { scheduler } = s.app.ledgerline;
+    // Not yet due: nothing changes.
+    expect((await scheduler.runDue(s.t.clientId)).holds).toBe(0);
+    expect(await holdRow(s, hold)).toEqual(['OPEN', 400n, null]);
+    // Two minutes later (this client's pass only): released, available restored, hold rows CANCELLED.
+    expect((await scheduler.runDue(s.t.clientId, 120_000)).holds).toBe(1);
+    expect(await holdRow(s, hold)).toEqual(['EXPIRED', 400n, null]);
+    const [row] = await s.app.ledgerline.database.db.select().from(ledgerHolds).where(eq(ledgerHolds.id, hold));
+    expect(row?.resolvedAt?.toISOString()).toBe(expiresAt.toISOString());
+    expect(await stored(s, s.la)).toEqual([1000n, 0n, 0n]);
+    expect(await stored(s, s.lb)).toEqual([0n, 0n, 0n]);
+    expect(await balances(s.t.api, s.a)).toEqual({ current: '10', available: '10' });
+    expect((await txnsOf(s, s.a))[0]).toEqual(['CANCELLED', -4, null]);
+    // Once: a second pass finds nothing, and the hold can no longer be posted.
+    expect((await scheduler.runDue(s.t.clientId, 240_000)).holds).toBe(0);
+    await expect(postHold(s, hold, 400n)).rejects.toMatchObject({ code: 'INVALID_STATUS_TRANSITION' });
+  });
+
+  it("refuses, in the database itself, a posting or a hold on another client's customer account", async () => {
+    const s = await setup('10.00');
+    const other = await setup('10.00');
+    const { ledger } = s.app.ledgerline.services;
+    await expect(
+      run(s.app, (tx) =>
+        ledger.post(tx, {
+          clientId: s.t.clientId,
+          categoryType: 'TRANSFER',
+          categoryId: 'cross-tenant',
+          at: new Date(),
+          lines: [
+            { ledgerAccountId: s.la, amount: 100n, transactionType: 'TRANSFER_IN', accountRef: s.a },
+            { ledgerAccountId: other.la, amount: -100n, transactionType: 'TRANSFER_OUT', accountRef: other.a },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      run(s.app, (tx) =>
+        ledger.authorize(tx, {
+          clientId: s.t.clientId,
+          debit: { ledgerAccountId: other.la, transactionType: 'TRANSFER_OUT' },
+          credit: { ledgerAccountId: s.lb, transactionType: 'TRANSFER_IN' },
+          visible: { debit: false, credit: false },
+          amount: 100n,
+          categoryType: 'TRANSFER',
+          categoryId: 'cross-tenant',
+          at: new Date(),
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await stored(s, s.la)).toEqual([1000n, 0n, 0n]);
+    expect(await stored(s, other.la)).toEqual([1000n, 0n, 0n]);
+    expect(await balances(other.t.api, other.a)).toEqual({ current: '10', available: '10' });
   });
 });

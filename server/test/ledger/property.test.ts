@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Tx } from '../../src/db/client.js';
 import { ledgerAccounts } from '../../src/db/schema.js';
-import { inTransaction } from '../../src/db/tx.js';
+import { ownTransaction } from '../../src/jobs/scheduler.js';
 import { openCustomerLedgerAccount } from '../../src/modules/ledger/index.js';
 import { getApp, newTenant } from '../helpers.js';
 import { USD, verifyLedger } from './_fixtures.js';
@@ -46,7 +46,7 @@ describe('ledger invariants under random operations (fast-check)', () => {
     const { ledger } = app.ledgerline.services;
     const db = app.ledgerline.database.db;
     const t = await newTenant(app);
-    const run = <T>(fn: (tx: Tx) => Promise<T>) => inTransaction(db, fn);
+    const run = <T>(fn: (tx: Tx) => Promise<T>) => ownTransaction(app.ledgerline.database, fn);
     /** The error code of a failed call, or 'ok'. */
     const outcome = (p: Promise<unknown>) =>
       p.then(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getApp, newTenant, type Tenant } from '../helpers.js';
+import { getFrozenApp, newTenant, type Tenant } from '../helpers.js';
 import {
   advance,
   agree,
@@ -29,7 +29,7 @@ const pull = (t: Tenant, accountId: string, counterpartyId: string, amount: stri
 
 /** A tenant with a USD account holding `funded` and a linked counterparty of the same customer. */
 async function setup(funded?: string) {
-  const app = await getApp();
+  const app = await getFrozenApp();
   const t = await newTenant(app);
   const { customerId, accountId } = await customerWithAccount(t, USD);
   if (funded) await fund(t, accountId, funded);
@@ -183,7 +183,7 @@ describe('PULL deposits: refusals', () => {
   });
 
   it('with signing_required an unsigned accept is refused: 401 SIGNATURE_REQUIRED', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app, { signing_required: true });
     const { customerId, accountId } = await customerWithAccount(t, USD);
     const cp = await linkedCounterparty(t, customerId);

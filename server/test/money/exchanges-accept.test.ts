@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { getApp, newTenant, type Tenant } from '../helpers.js';
+import { getFrozenApp, newTenant, type Tenant } from '../helpers.js';
 import { postings, quote, restoreRates, setRates } from './_exchanges.js';
 import { advance, agree, ETH, expectError, fund, newCustomer, ok, openAccount, SOL, setStatus, USD, verifyLedger } from './_fixtures.js';
 
@@ -15,10 +15,10 @@ const sol = (app: Parameters<typeof setRates>[0], mid: string) => setRates(app, 
 const accept = (t: Tenant, id: string, body: Record<string, unknown> = {}) => t.api.post(`/v1/exchanges/${id}/accept`, body);
 
 describe('accept re-prices within maximum_slippage (SOL/USD moved by the operator)', () => {
-  afterAll(async () => restoreRates(await getApp(), ['SOL/USD']));
+  afterAll(async () => restoreRates(await getFrozenApp(), ['SOL/USD']));
 
   it('adverse within slippage and exactly at it: EXECUTED at the new price', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const a = await solUsd(t);
     await sol(app, '150');
@@ -37,7 +37,7 @@ describe('accept re-prices within maximum_slippage (SOL/USD moved by the operato
   });
 
   it('adverse beyond slippage: REJECTED with the reason, nothing moves; FIX_DESTINATION likewise', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const a = await solUsd(t);
     await sol(app, '150');
@@ -66,7 +66,7 @@ describe('accept re-prices within maximum_slippage (SOL/USD moved by the operato
   });
 
   it('a favourable move executes at the new price, even with maximum_slippage 0', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const a = await solUsd(t);
     await sol(app, '150');
@@ -87,7 +87,7 @@ describe('accept re-prices within maximum_slippage (SOL/USD moved by the operato
 
 describe('exchanges: expiry and refusals', () => {
   it('a quote accepted after 30 s: 400 EXPIRED, then EXPIRED', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const a = await solUsd(t);
     const q = await ok(quote(t, a.sol, a.usd, '1'));
@@ -101,7 +101,7 @@ describe('exchanges: expiry and refusals', () => {
   });
 
   it('PAYMENT_BASIC, one asset, two customers, unknown account, precision, FROZEN, insufficient funds', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const c = await newCustomer(t);
     const eth = await openAccount(t, c, ETH);
@@ -136,7 +136,7 @@ describe('exchanges: expiry and refusals', () => {
 
 describe('exchanges: lists, isolation, signing', () => {
   it('GET /v1/exchanges (status filter) and one; another tenant gets 404; signing_required needs a signature', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const [t, stranger] = [await newTenant(app), await newTenant(app)];
     const a = await solUsd(t);
     const q = await ok(quote(t, a.sol, a.usd, '1'));

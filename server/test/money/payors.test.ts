@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { corporationBody, getApp, newTenant, type Tenant, uid } from '../helpers.js';
+import { corporationBody, getFrozenApp, newTenant, type Tenant, uid } from '../helpers.js';
 import { advance, agree, ETH, eventsOf, expectError, newCustomer, ok, openAccount, USD, verifyLedger } from './_fixtures.js';
 
 const person = (id = uid('payor'), extra: Record<string, unknown> = {}) => ({
@@ -18,7 +18,7 @@ const arrive = (t: Tenant, wallet: string, amount: string) =>
 
 describe('payors', () => {
   it('individuals need first and last name, corporations a company name; ids are unique per customer', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const [t, stranger] = [await newTenant(app), await newTenant(app)];
     const ind = await newCustomer(t);
     const corp = await newCustomer(t, corporationBody());
@@ -51,7 +51,7 @@ describe('payors', () => {
 
 describe('payment accounts and leased addresses', () => {
   it('PAYMENT_BASIC lives under /accounts/payments only, DEPOSIT_BASIC under /accounts/deposits only', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const c = await newCustomer(t);
     const open = (family: string, product: string) =>
@@ -78,7 +78,7 @@ describe('payment accounts and leased addresses', () => {
   });
 
   it('a lease per call with its limits; arrivals carry the payor; past the value limit funds go to suspense', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const c = await newCustomer(t);
     const payor = await ok(t.api.post(`/v1/customers/${c}/payor`, person()));
@@ -118,7 +118,7 @@ describe('payment accounts and leased addresses', () => {
   });
 
   it('a lease ends after a day and after 10 arrivals', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const c = await newCustomer(t);
     const pay = await openAccount(t, c, ETH, 'PAYMENT_BASIC', 'payments');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getApp, newTenant, type Tenant } from '../helpers.js';
+import { getFrozenApp, newTenant, setClockOffset, type Tenant } from '../helpers.js';
 import {
   advance,
   agree,
@@ -18,7 +18,7 @@ type Body = Record<string, unknown>;
 
 /** A tenant, a USD account holding `funded`, and a SELF FIAT_US counterparty (ACH, FEDWIRE). */
 async function setup(funded = '500') {
-  const app = await getApp();
+  const app = await getFrozenApp();
   const t = await newTenant(app);
   const { customerId, accountId } = await customerWithAccount(t, USD);
   await fund(t, accountId, funded);
@@ -193,7 +193,7 @@ describe('withdrawals: cancel, fail, return, expiry', () => {
     const { app, t, accountId, cp } = await setup();
     const w = await ok(create(t, accountId, cp));
     // Time passes for this client (its sandbox clock); the due work has not run yet.
-    await app.ledgerline.services.clients.setClockOffset(t.clientId, 901_000);
+    await setClockOffset(app, t.clientId, 901_000);
     expectError(await t.api.post(`/v1/withdrawals/${w.id}/accept`), 400, 'EXPIRED');
     expect((await get(t, w.id)).status).toBe('EXPIRED');
     expect(await agree(t, accountId, USD)).toEqual({ current: '500', available: '500' });

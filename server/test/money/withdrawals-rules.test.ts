@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Response } from '../helpers.js';
-import { getApp, newTenant, type Tenant } from '../helpers.js';
+import { getFrozenApp, newTenant, type Tenant } from '../helpers.js';
 import {
   advance,
   agree,
@@ -35,7 +35,7 @@ const entries = (res: Response) => (res.body.errors as { code: string; field?: s
 
 describe('withdrawals: refusals', () => {
   it('rails, memo, purpose, other customer, asset mismatch, precision: 400 with one entry per problem', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const { customerId, accountId } = await customerWithAccount(t, USD);
     await fund(t, accountId, '100');
@@ -65,7 +65,7 @@ describe('withdrawals: refusals', () => {
   });
 
   it('FROZEN account, customer or counterparty: NOT_TRANSACTABLE at create and at accept; funds short: INSUFFICIENT_FUNDS', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const { customerId, accountId } = await customerWithAccount(t, USD);
     await fund(t, accountId, '100');
@@ -92,7 +92,7 @@ describe('withdrawals: refusals', () => {
   });
 
   it('signing_required: an unsigned accept is 401 SIGNATURE_REQUIRED', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app, { signing_required: true });
     const { customerId, accountId } = await customerWithAccount(t, USD);
     await fund(t, accountId, '20');
@@ -105,7 +105,7 @@ describe('withdrawals: refusals', () => {
 
 describe('withdrawals: crypto, lists, isolation, concurrency', () => {
   it('a crypto withdrawal to a CRYPTO counterparty executes on the CRYPTO rail; a BTC wallet is an ASSET_MISMATCH', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const { customerId, accountId } = await customerWithAccount(t, ETH);
     await fund(t, accountId, '2.000000000000000001');
@@ -129,7 +129,7 @@ describe('withdrawals: crypto, lists, isolation, concurrency', () => {
   });
 
   it('GET /v1/withdrawals filters by status and account; another tenant gets 404 everywhere', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const [t, stranger] = [await newTenant(app), await newTenant(app)];
     const { customerId, accountId } = await customerWithAccount(t, USD);
     const second = await openAccount(t, customerId, USD);
@@ -164,7 +164,7 @@ describe('withdrawals: crypto, lists, isolation, concurrency', () => {
   });
 
   it('20 accepts racing a balance that covers 10: exactly 10 AUTHORIZED, available exactly 0, never negative', async () => {
-    const app = await getApp();
+    const app = await getFrozenApp();
     const t = await newTenant(app);
     const { customerId, accountId } = await customerWithAccount(t, USD);
     await fund(t, accountId, '100');

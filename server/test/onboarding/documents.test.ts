@@ -87,6 +87,7 @@ describe('documents', () => {
     expectError(await t.api.get(`/v1/documents/${idDoc.id}/download`), 404, 'NOT_FOUND', 'document_id');
   });
 
+  // Uploads some 60 MB through inject: on a loaded machine this takes longer than the default 30 s.
   it('refuses a file over 30 MB with 413 and keeps the previous file; 30 MB exactly is accepted', async () => {
     const { t, idDoc } = await withDocuments();
     expect((await uploadFile(t.api, idDoc.id, FILES.pdf)).status).toBe(200);
@@ -103,7 +104,7 @@ describe('documents', () => {
     // The JSON body limit of the rest of the API is unchanged (1 MB).
     const json = await t.api.post('/v1/applications', { pad: 'x'.repeat(1024 * 1024) });
     expectError(json, 413, 'PAYLOAD_TOO_LARGE');
-  }, 120_000); // 60 MB through multipart: slow on a loaded 2-core machine (the suite runs child processes beside it)
+  }, 120_000);
 
   it('a re-upload replaces the file and sets SUBMITTED again; uploads recompute the application status', async () => {
     const { t, id, idDoc, bill } = await withDocuments();

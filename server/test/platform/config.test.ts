@@ -30,12 +30,15 @@ describe('loadConfig: defaults', () => {
       idempotencyTtlDays: 30,
       logLevel: 'info',
       rateLimitPerSecond: 100,
+      institutionName: 'Ledgerline Sandbox Bank',
+      institutionAddress: ['1 Sandbox Way', 'Testville, CA 94000', 'United States'],
     });
   });
 
   it('the result is frozen', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.institutionAddress)).toBe(true);
   });
 
   it('blank values count as unset', () => {
@@ -83,6 +86,14 @@ describe('loadConfig: values', () => {
     for (const v of ['false', '0', 'no', 'FALSE', 'No']) expect(loadConfig({ SEED_DEMO: v }).seedDemo).toBe(false);
   });
 
+  it('INSTITUTION_NAME as given; INSTITUTION_ADDRESS split into lines at ";", blanks dropped', () => {
+    const config = loadConfig({ INSTITUTION_NAME: ' Bank Łódzki S.A. ', INSTITUTION_ADDRESS: 'ul. Piotrkowska 1 ;; 90-001 Łódź; Polska;' });
+    expect([config.institutionName, config.institutionAddress]).toEqual([
+      'Bank Łódzki S.A.',
+      ['ul. Piotrkowska 1', '90-001 Łódź', 'Polska'],
+    ]);
+  });
+
   it('PORT=0 and 65535 are accepted; postgres:// too', () => {
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -109,6 +120,16 @@ describe('loadConfig: bad values throw a ConfigError naming the variable', () =>
     ['OPERATOR_CLIENT_ID with bad characters', { ...OP, OPERATOR_CLIENT_ID: 'has space' }, 'OPERATOR_CLIENT_ID'],
     ['OPERATOR_CLIENT_SECRET too short', { ...OP, OPERATOR_CLIENT_SECRET: 'short' }, 'OPERATOR_CLIENT_SECRET'],
     ['production mode without an operator', { LEDGERLINE_MODE: 'production' }, 'OPERATOR_CLIENT_ID'],
+    ['INSTITUTION_NAME over 120 characters', { INSTITUTION_NAME: 'B'.repeat(121) }, 'INSTITUTION_NAME'],
+    ['INSTITUTION_NAME with a newline', { INSTITUTION_NAME: 'Bank\nof Lies' }, 'INSTITUTION_NAME'],
+    ['INSTITUTION_ADDRESS with a tab', { INSTITUTION_ADDRESS: '1 Main St\tNew York' }, 'INSTITUTION_ADDRESS'],
+    ['INSTITUTION_ADDRESS of 7 lines', { INSTITUTION_ADDRESS: 'a;b;c;d;e;f;g' }, 'INSTITUTION_ADDRESS'],
+    ['INSTITUTION_ADDRESS of separators only', { INSTITUTION_ADDRESS: ';;' }, 'INSTITUTION_ADDRESS'],
+    [
+      'INSTITUTION_ADDRESS with a line over 120 characters',
+      { INSTITUTION_ADDRESS: `1 Main St; ${'x'.repeat(121)}` },
+      'INSTITUTION_ADDRESS',
+    ],
   ];
 
   it.each(cases)('%s', (_name, env, variable) => {

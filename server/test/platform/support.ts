@@ -1,24 +1,4 @@
-/** Helpers shared by the platform tests (not a test file itself). */
-import type { Clock } from '../../src/shared/clock.js';
-
-/** A clock the test drives: frozen at `start` until advanced. */
-export interface ManualClock extends Clock {
-  set(ms: number): void;
-}
-
-export function manualClock(start = Date.now()): ManualClock {
-  let t = start;
-  return {
-    now: () => new Date(t),
-    advance(seconds: number) {
-      t += seconds * 1000;
-      return new Date(t);
-    },
-    set(ms: number) {
-      t = ms;
-    },
-  };
-}
+export { type ManualClock, manualClock } from '../clock.js';
 
 /** The decoded JSON of one JWT segment (0 = header, 1 = payload). */
 export function jwtPart(token: string, index: 0 | 1): Record<string, unknown> {

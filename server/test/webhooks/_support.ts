@@ -7,29 +7,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { Clock } from '../../src/shared/clock.js';
+import { manualClock as baseManualClock, type ManualClock } from '../clock.js';
 import { type Api, individualBody, uid } from '../helpers.js';
 
 /** Far beyond any sandbox clock another test may have moved: background workers of other test apps (real time) never find these deliveries due. */
 export const FUTURE = Date.UTC(2126, 0, 1);
 
-export interface ManualClock extends Clock {
-  set(ms: number): void;
-}
-
-export function manualClock(start = FUTURE + Math.floor(Math.random() * 1e9)): ManualClock {
-  let t = start;
-  return {
-    now: () => new Date(t),
-    advance(seconds: number) {
-      t += seconds * 1000;
-      return new Date(t);
-    },
-    set(ms: number) {
-      t = ms;
-    },
-  };
-}
+/** A manual clock far in the future (see FUTURE). */
+export const manualClock = (start = FUTURE + Math.floor(Math.random() * 1e9)): ManualClock => baseManualClock(start);
+export type { ManualClock };
 
 export interface Received {
   path: string;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { PatchBody } from '../../shared/patch.js';
 import { HistoryEntry } from '../history/index.js';
 import { Account, AddressLease, ListAccountsQuery, OpenAccountBody, PatchAccountBody } from './accounts.schemas.js';
@@ -40,7 +41,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
         },
       },
     },
-    async (request) => ({ data: await service.open(request.auth, family, request.body) }),
+    async (request) => ({ data: await service.open(writeContext(request), family, request.body) }),
   );
 
   app.get(
@@ -55,7 +56,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
         response: { 200: listOf('accounts', Account), ...errorResponses() },
       },
     },
-    async (request) => listEnvelope('accounts', await service.list(request.auth, family, request.query, basePath(request))),
+    async (request) => listEnvelope('accounts', await service.list(readContext(request), family, request.query, basePath(request))),
   );
 
   app.get(
@@ -64,7 +65,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
       config: read,
       schema: { tags, summary: 'Retrieve an account', params: Params, response: { 200: data(Account), ...errorResponses('NOT_FOUND') } },
     },
-    async (request) => ({ data: await service.get(request.auth, family, request.params.account_id) }),
+    async (request) => ({ data: await service.get(readContext(request), family, request.params.account_id) }),
   );
 
   app.patch(
@@ -92,7 +93,9 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
         },
       },
     },
-    async (request) => ({ data: await service.update(request.auth, family, request.params.account_id, request.body as PatchBody) }),
+    async (request) => ({
+      data: await service.update(writeContext(request), family, request.params.account_id, request.body as PatchBody),
+    }),
   );
 
   app.get(
@@ -108,7 +111,10 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
       },
     },
     async (request) =>
-      listEnvelope('history', await service.history(request.auth, family, request.params.account_id, request.query, basePath(request))),
+      listEnvelope(
+        'history',
+        await service.history(readContext(request), family, request.params.account_id, request.query, basePath(request)),
+      ),
   );
 
   // Payment accounts lease addresses with terms (payors module); deposit accounts have a fixed one.
@@ -126,6 +132,6 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ service: AccountsServic
         response: { 200: data(AddressLease), ...errorResponses('NOT_FOUND', 'ASSET_MISMATCH', 'NOT_TRANSACTABLE') },
       },
     },
-    async (request) => ({ data: await service.requestAddress(request.auth, family, request.params.account_id) }),
+    async (request) => ({ data: await service.requestAddress(writeContext(request), family, request.params.account_id) }),
   );
 };

@@ -1,13 +1,12 @@
 import type { Ajv } from 'ajv';
 import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
-import type { Db, Tx } from '../../db/client.js';
+import type { Reader, Tx } from '../../db/client.js';
 import { resourceHistory } from '../../db/schema.js';
 import { queryRows } from '../../db/sql.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { DuePass } from '../../jobs/scheduler.js';
 import { newBitcoinAddress, newEthereumAddress, newSolanaAddress } from '../../shared/addresses.js';
-import type { Clock } from '../../shared/clock.js';
+import type { AuthContext, Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -63,8 +62,6 @@ export class AccountsService {
   private readonly patch: PatchEngine;
 
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
     ajv: Ajv,
     private readonly catalogue: CatalogueService,
   ) {
@@ -93,7 +90,7 @@ export class AccountsService {
     };
   }
 
-  private async views(db: Db | Tx, rows: AccountRow[]) {
+  private async views(db: Reader, rows: AccountRow[]) {
     const balances = await balancesOf(
       db,
       rows.map((r) => r.ledgerAccountId),
@@ -104,7 +101,7 @@ export class AccountsService {
   // ---- opening -----------------------------------------------------------------------------
 
   /** Refuses an account that could not be opened: product/asset not enabled, id taken. */
-  async assertOpenable(db: Db | Tx, auth: AuthContext, input: Omit<OpenInput, 'customerId'>, field = 'account_to_open') {
+  async assertOpenable(db: Reader, auth: AuthContext, input: Omit<OpenInput, 'customerId'>, field = 'account_to_open') {
     const resolved = await this.catalogue.resolve(db, auth.tenantId, input.productId, input.assetTypeId, field);
     if (await accountsRepository.exists(db, auth.tenantId, input.accountId)) {
       throw new AppError('DUPLICATE_ID', `An account with id ${input.accountId} already exists.`, `${field}.account_id`);
@@ -112,8 +109,10 @@ export class AccountsService {
     return resolved;
   }
 
-  /** Opens an account inside the caller's transaction; the customer must be locked by the caller. */
-  async openInTx(tx: Tx, auth: AuthContext, customer: CustomerRow, input: OpenInput, family?: Family): Promise<AccountRow> {
+  /** Opens an account; the customer must be locked by the caller. */
+  async openFor(ctx: WriteContext, customer: CustomerRow, input: OpenInput, family?: Family): Promise<AccountRow> {
+    const { tx } = ctx;
+    const auth = ctx;
     const { product, asset } = await this.assertOpenable(tx, auth, input);
     if (family && product.family !== family) {
       throw new AppError(
@@ -130,7 +129,7 @@ export class AccountsService {
         'customer_id',
       );
     }
-    const at = this.clock.now();
+    const at = ctx.now;
     const ledgerAccountId = await openCustomerLedgerAccount(tx, auth.tenantId, asset.asset_type_id, at);
     const row = await accountsRepository.insert(tx, {
       clientId: auth.tenantId,
@@ -161,51 +160,48 @@ export class AccountsService {
   }
 
   async open(
-    auth: AuthContext,
+    ctx: WriteContext,
     family: Family,
     body: { customer_id: string; account_to_open: { account_id: string; product_id: string; asset_type_id: string } },
   ) {
-    const row = await inTransaction(this.db, async (tx) => {
-      const customer = await lockCustomer(tx, auth.tenantId, body.customer_id);
-      if (!customer) throw notFound('Customer', 'customer_id');
-      if (!auth.operator && (customer.status as string).endsWith('_L2F')) {
-        throw new AppError(
-          'L2F_STATUS_RESERVED',
-          `The customer is ${customer.status}: it awaits action by the platform operator.`,
-          'customer_id',
-        );
-      }
-      return this.openInTx(
-        tx,
-        auth,
-        customer,
-        {
-          customerId: body.customer_id,
-          accountId: body.account_to_open.account_id,
-          productId: body.account_to_open.product_id,
-          assetTypeId: body.account_to_open.asset_type_id,
-        },
-        family,
+    const customer = await lockCustomer(ctx.tx, ctx.tenantId, body.customer_id);
+    if (!customer) throw notFound('Customer', 'customer_id');
+    if (!ctx.operator && (customer.status as string).endsWith('_L2F')) {
+      throw new AppError(
+        'L2F_STATUS_RESERVED',
+        `The customer is ${customer.status}: it awaits action by the platform operator.`,
+        'customer_id',
       );
-    });
+    }
+    const row = await this.openFor(
+      ctx,
+      customer,
+      {
+        customerId: body.customer_id,
+        accountId: body.account_to_open.account_id,
+        productId: body.account_to_open.product_id,
+        assetTypeId: body.account_to_open.asset_type_id,
+      },
+      family,
+    );
     return this.view(row);
   }
 
   // ---- reading -----------------------------------------------------------------------------
 
-  private async mustFind(auth: AuthContext, family: Family, id: string): Promise<AccountRow> {
-    const row = await accountsRepository.find(this.db, auth.tenantId, id);
+  private async mustFind(ctx: Context, family: Family, id: string): Promise<AccountRow> {
+    const row = await accountsRepository.find(ctx.db, ctx.tenantId, id);
     if (!row || row.family !== family) throw notFound('Account', 'id');
     return row;
   }
 
-  async get(auth: AuthContext, family: Family, id: string) {
-    const row = await this.mustFind(auth, family, id);
-    return (await this.views(this.db, [row]))[0] as ReturnType<AccountsService['view']>;
+  async get(ctx: Context, family: Family, id: string) {
+    const row = await this.mustFind(ctx, family, id);
+    return (await this.views(ctx.db, [row]))[0] as ReturnType<AccountsService['view']>;
   }
 
   async list(
-    auth: AuthContext,
+    ctx: Context,
     family: Family,
     query: RawPageQuery & { customer_id?: string; product_type?: string; status?: string },
     basePath: string,
@@ -213,8 +209,8 @@ export class AccountsService {
     const page = parsePageQuery(query);
     const status = query.status ? fromWire(query.status) : undefined;
     const { rows, total } = await accountsRepository.list(
-      this.db,
-      auth.tenantId,
+      ctx.db,
+      ctx.tenantId,
       family,
       { customerId: query.customer_id, productType: query.product_type, status },
       page,
@@ -224,12 +220,12 @@ export class AccountsService {
       product_type: query.product_type,
       status: query.status,
     });
-    return { ...result, items: await this.views(this.db, result.items) };
+    return { ...result, items: await this.views(ctx.db, result.items) };
   }
 
-  async history(auth: AuthContext, family: Family, id: string, query: RawPageQuery, basePath: string) {
-    await this.mustFind(auth, family, id);
-    return historyPage(this.db, auth.tenantId, 'account', id, query, basePath);
+  async history(ctx: Context, family: Family, id: string, query: RawPageQuery, basePath: string) {
+    await this.mustFind(ctx, family, id);
+    return historyPage(ctx.db, ctx.tenantId, 'account', id, query, basePath);
   }
 
   // ---- status ------------------------------------------------------------------------------
@@ -269,8 +265,10 @@ export class AccountsService {
     return updated;
   }
 
-  async update(auth: AuthContext, family: Family, id: string, body: PatchBody) {
-    const row = await inTransaction(this.db, async (tx) => {
+  async update(ctx: WriteContext, family: Family, id: string, body: PatchBody) {
+    const auth = ctx;
+    const tx = ctx.tx;
+    const row = await (async () => {
       const account = await accountsRepository.lock(tx, auth.tenantId, id);
       if (!account || account.family !== family) throw notFound('Account', 'id');
       assertUpdatable(account.status as Status, auth, 'account');
@@ -291,9 +289,9 @@ export class AccountsService {
           throw new AppError('NOT_UPDATABLE', 'The customer is CLOSED: its accounts cannot change status.', 'status');
         }
       }
-      return this.changeStatus(tx, auth, account, to, { updatedBy: patch.updatedBy, reason: patch.reason, at: this.clock.now() });
-    });
-    return (await this.views(this.db, [row]))[0] as ReturnType<AccountsService['view']>;
+      return this.changeStatus(tx, auth, account, to, { updatedBy: patch.updatedBy, reason: patch.reason, at: ctx.now });
+    })();
+    return (await this.views(tx, [row]))[0] as ReturnType<AccountsService['view']>;
   }
 
   /** What accounts contribute to customers: the accounts list, and closing cascades. */
@@ -309,7 +307,9 @@ export class AccountsService {
         }
         return map;
       },
-      onStatusChange: async (tx, { auth, customer, to, at }) => {
+      onStatusChange: async (ctx, { customer, to }) => {
+        const { tx, now: at } = ctx;
+        const auth = ctx;
         if (baseOf(to) !== 'CLOSED') return;
         const owned = await accountsRepository.lockOfCustomer(tx, auth.tenantId, customer.id);
         const balances = await balancesOf(
@@ -342,9 +342,10 @@ export class AccountsService {
    * customers whose accounts are all dormant or closed. Activity = the latest ledger row, or the
    * opening. Returns how many resources changed.
    */
-  async markDormant(now: Date, days: number, clientId?: string): Promise<number> {
+  async markDormant(pass: DuePass, days: number): Promise<number> {
+    const { now, clientId } = pass;
     const cutoff = new Date(now.getTime() - days * 86_400_000);
-    return inTransaction(this.db, async (tx) => {
+    return pass.unit(async (tx) => {
       const accounts = await queryRows<{ client_id: string; id: string }>(
         tx,
         sql`UPDATE accounts a SET status = 'DORMANT', updated_at = ${now.toISOString()}::timestamptz
@@ -421,17 +422,16 @@ export class AccountsService {
    * keep one address per account (lease_enforced false) and answer it again on every call;
    * rotating products (PAYMENT_BASIC) issue a new lease each time, with its limits.
    */
-  async requestAddress(auth: AuthContext, family: Family, id: string, lease: LeaseTerms = {}) {
-    const row = await inTransaction(this.db, async (tx) => {
-      const account = await accountsRepository.lock(tx, auth.tenantId, id);
-      if (!account || account.family !== family) throw notFound('Account', 'id');
-      return this.leaseFor(tx, auth, account, lease);
-    });
-    return this.leaseView(row);
+  async requestAddress(ctx: WriteContext, family: Family, id: string, lease: LeaseTerms = {}) {
+    const account = await accountsRepository.lock(ctx.tx, ctx.tenantId, id);
+    if (!account || account.family !== family) throw notFound('Account', 'id');
+    return this.leaseView(await this.leaseFor(ctx, account, lease));
   }
 
-  /** The account's address (fixed products) or a new lease (rotating), inside the caller's transaction. */
-  async leaseFor(tx: Tx, auth: AuthContext, account: AccountRow, terms: LeaseTerms = {}): Promise<LeaseRow> {
+  /** The account's address (fixed products) or a new lease (rotating). */
+  async leaseFor(ctx: WriteContext, account: AccountRow, terms: LeaseTerms = {}): Promise<LeaseRow> {
+    const { tx } = ctx;
+    const auth = ctx;
     const asset = assetOf(account.assetTypeId);
     if (asset?.kind !== 'CRYPTO') {
       throw new AppError(
@@ -447,7 +447,7 @@ export class AccountsService {
       const existing = await accountsRepository.latestLease(tx, auth.tenantId, account.id);
       if (existing) return existing;
     }
-    const at = this.clock.now();
+    const at = ctx.now;
     const address =
       asset.blockchain === 'ETHEREUM'
         ? newEthereumAddress()

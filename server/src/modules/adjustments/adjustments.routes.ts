@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { AmountInput } from '../../platform/money-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { AdjustmentsService } from './adjustments.service.js';
 
@@ -51,7 +52,7 @@ export const adjustmentsRoutes: FastifyPluginAsyncTypebox<{ service: Adjustments
         },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body) }),
   );
 
   app.get(
@@ -74,6 +75,6 @@ export const adjustmentsRoutes: FastifyPluginAsyncTypebox<{ service: Adjustments
         },
       },
     },
-    async () => ({ data: await ledger.verify(app.ledgerline.database.db) }),
+    async (request) => ({ data: await ledger.verify(readContext(request).db) }),
   );
 };

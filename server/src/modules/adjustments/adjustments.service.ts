@@ -1,8 +1,5 @@
-import type { Db } from '../../db/client.js';
 import { adjustments } from '../../db/schema.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { toMinor } from '../../shared/money.js';
@@ -25,14 +22,12 @@ export interface AdjustmentInput {
  * account below zero available. Allowed in any status but CLOSED: corrections are the operator's.
  */
 export class AdjustmentsService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly ledger: LedgerService,
-  ) {}
+  constructor(private readonly ledger: LedgerService) {}
 
-  async create(auth: AuthContext, input: AdjustmentInput) {
-    return inTransaction(this.db, async (tx) => {
+  async create(ctx: WriteContext, input: AdjustmentInput) {
+    const { tx } = ctx;
+    const auth = ctx;
+    {
       const account = await lockAccount(tx, auth.tenantId, input.account_id);
       if (!account) throw notFound('Account', 'account_id');
       if (baseOf(account.status as Status) === 'CLOSED') {
@@ -41,7 +36,7 @@ export class AdjustmentsService {
       const asset = assetOf(account.assetTypeId);
       if (!asset) throw new Error(`unknown asset ${account.assetTypeId}`);
       const amount = toMinor(input.amount, asset.decimals);
-      const at = this.clock.now();
+      const at = ctx.now;
       const id = newId('adjustment');
       const sign = input.transaction_type === 'CREDIT_CORRECTION' ? 1n : -1n;
       const platform = await this.ledger.platformAccount(tx, 'adjustments', asset.asset_type_id, at);
@@ -89,6 +84,6 @@ export class AdjustmentsService {
         transaction_type: input.transaction_type,
         created_at: at.toISOString(),
       };
-    });
+    }
   }
 }

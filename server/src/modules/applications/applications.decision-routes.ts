@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
+import { writeContext } from '../../platform/unit-of-work.js';
 import { AdminDecisionBody, Application, SimulationDecisionBody } from './applications.schemas.js';
 import type { ApplicationsService } from './applications.service.js';
 
@@ -32,7 +33,7 @@ export const applicationAdminRoutes: FastifyPluginAsyncTypebox<{ service: Applic
         response: { 200: data(Application), ...decisionErrors },
       },
     },
-    async (request) => ({ data: await service.decisions.decide(request.auth, request.params.id, request.body) }),
+    async (request) => ({ data: await service.decisions.decide(writeContext(request), request.params.id, request.body) }),
   );
 };
 
@@ -52,6 +53,6 @@ export const applicationSimulationRoutes: FastifyPluginAsyncTypebox<{ service: A
         response: { 200: data(Application), ...decisionErrors },
       },
     },
-    async (request) => ({ data: await service.decisions.decide(request.auth, request.params.id, request.body) }),
+    async (request) => ({ data: await service.decisions.decide(writeContext(request), request.params.id, request.body) }),
   );
 };

@@ -1,7 +1,5 @@
-import type { Db, Tx } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Tx } from '../../db/client.js';
+import type { WriteContext } from '../../shared/context.js';
 import { AppError, type ErrorEntry } from '../../shared/errors.js';
 import { findCustomer, PersonDetails } from '../customers/index.js';
 import { documentsRepository } from '../documents/index.js';
@@ -62,16 +60,14 @@ function magicOutcome(app: ApplicationRow, individuals: ApplicationIndividualRow
 /** Submission and decisions: the operator's, the sandbox simulation's, and the sandbox magic values. */
 export class ApplicationDecisions {
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
     private readonly state: ApplicationState,
     private readonly deps: ApplicationsDeps,
   ) {}
 
   /** READY_FOR_SUBMISSION → SUBMITTED → PROCESSING; in sandbox, decided at once unless a name says REVIEW. */
-  async submit(auth: AuthContext, id: string): Promise<ApplicationView> {
-    const row = await inTransaction(this.db, async (tx) => {
-      const app = await this.state.lock(tx, auth, id);
+  async submit(ctx: WriteContext, id: string): Promise<ApplicationView> {
+    const row = await (async (tx: Tx) => {
+      const app = await this.state.lock(tx, ctx, id);
       if (app.status !== 'READY_FOR_SUBMISSION') {
         throw new AppError(
           'INVALID_STATUS_TRANSITION',
@@ -79,20 +75,20 @@ export class ApplicationDecisions {
           'status',
         );
       }
-      const at = this.clock.now();
-      const submitted = await this.state.changeStatus(tx, auth, app, 'SUBMITTED', { at });
-      const processing = await this.state.changeStatus(tx, auth, submitted, 'PROCESSING', { at });
+      const at = ctx.now;
+      const submitted = await this.state.changeStatus(tx, ctx, app, 'SUBMITTED', { at });
+      const processing = await this.state.changeStatus(tx, ctx, submitted, 'PROCESSING', { at });
       if (!this.deps.sandbox) return processing;
-      const outcome = magicOutcome(processing, await repo.individualsOf(tx, auth.tenantId, [id]));
-      if (outcome === 'REJECTED') return this.reject(tx, auth, processing, 'sandbox: a name contains REJECT', at);
-      if (outcome === 'APPROVED') return this.approve(tx, auth, processing, 'sandbox: automatic approval', at);
+      const outcome = magicOutcome(processing, await repo.individualsOf(tx, ctx.tenantId, [id]));
+      if (outcome === 'REJECTED') return this.reject(tx, ctx, processing, 'sandbox: a name contains REJECT', at);
+      if (outcome === 'APPROVED') return this.approve(tx, ctx, processing, 'sandbox: automatic approval', at);
       return processing;
-    });
-    return this.state.view(this.db, row);
+    })(ctx.tx);
+    return this.state.view(ctx.db, row);
   }
 
   /** A decision on a PROCESSING application (operator route, or the sandbox simulation). */
-  async decide(auth: AuthContext, id: string, input: DecisionInput): Promise<ApplicationView> {
+  async decide(ctx: WriteContext, id: string, input: DecisionInput): Promise<ApplicationView> {
     if (input.decision !== 'CHANGES_REQUESTED') {
       const extra = (['fields', 'documents'] as const).filter((k) => input[k] !== undefined);
       if (extra.length) {
@@ -101,24 +97,24 @@ export class ApplicationDecisions {
         );
       }
     }
-    const row = await inTransaction(this.db, async (tx) => {
-      const app = await this.state.lock(tx, auth, id);
+    const row = await (async (tx: Tx) => {
+      const app = await this.state.lock(tx, ctx, id);
       assertTransition(app.status, input.decision);
-      const at = this.clock.now();
+      const at = ctx.now;
       switch (input.decision) {
         case 'APPROVED':
-          return this.approve(tx, auth, app, input.reason, at);
+          return this.approve(tx, ctx, app, input.reason, at);
         case 'REJECTED':
-          return this.reject(tx, auth, app, input.reason, at);
+          return this.reject(tx, ctx, app, input.reason, at);
         case 'CHANGES_REQUESTED':
-          return this.requestChanges(tx, auth, app, input, at);
+          return this.requestChanges(tx, ctx, app, input, at);
         default: {
           const exhaustive: never = input.decision;
           throw new Error(`unknown decision ${String(exhaustive)}`);
         }
       }
-    });
-    return this.state.view(this.db, row);
+    })(ctx.tx);
+    return this.state.view(ctx.db, row);
   }
 
   private decided(reason: string | undefined, at: Date): Partial<ApplicationRow> {
@@ -126,62 +122,61 @@ export class ApplicationDecisions {
   }
 
   /** In one transaction: the customer (with its individuals), its account, and the APPROVED status. */
-  private async approve(tx: Tx, auth: AuthContext, app: ApplicationRow, reason: string | undefined, at: Date): Promise<ApplicationRow> {
-    if (await findCustomer(tx, auth.tenantId, app.customerId)) {
+  private async approve(tx: Tx, ctx: WriteContext, app: ApplicationRow, reason: string | undefined, at: Date): Promise<ApplicationRow> {
+    if (await findCustomer(tx, ctx.tenantId, app.customerId)) {
       throw new AppError('DUPLICATE_ID', `A customer with id ${app.customerId} already exists.`, 'customer_id');
     }
-    const customer = await this.deps.customers.insert(
-      auth,
-      { id: app.customerId, customerType: app.applicationType, details: app.details, status: 'ACTIVE' },
-      tx,
-    );
+    const customer = await this.deps.customers.insert(ctx, {
+      id: app.customerId,
+      customerType: app.applicationType,
+      details: app.details,
+      status: 'ACTIVE',
+    });
     if (app.applicationType === 'CORPORATION') {
-      const individuals = await repo.individualsOf(tx, auth.tenantId, [app.id]);
+      const individuals = await repo.individualsOf(tx, ctx.tenantId, [app.id]);
       await this.deps.customers.insertIndividuals(
-        tx,
-        auth,
+        ctx,
         customer.id,
         individuals.map((i) => i.details),
-        at,
       );
     }
-    await this.deps.accounts.openInTx(tx, auth, customer, {
+    await this.deps.accounts.openFor(ctx, customer, {
       customerId: customer.id,
       accountId: app.accountId,
       productId: app.productId,
       assetTypeId: app.assetTypeId,
     });
-    return this.state.changeStatus(tx, auth, app, 'APPROVED', { at, reason, set: this.decided(reason, at) });
+    return this.state.changeStatus(tx, ctx, app, 'APPROVED', { at, reason, set: this.decided(reason, at) });
   }
 
-  private async reject(tx: Tx, auth: AuthContext, app: ApplicationRow, reason: string | undefined, at: Date): Promise<ApplicationRow> {
-    return this.state.changeStatus(tx, auth, app, 'REJECTED', { at, reason, set: this.decided(reason, at) });
+  private async reject(tx: Tx, ctx: WriteContext, app: ApplicationRow, reason: string | undefined, at: Date): Promise<ApplicationRow> {
+    return this.state.changeStatus(tx, ctx, app, 'REJECTED', { at, reason, set: this.decided(reason, at) });
   }
 
   /** Names exactly what to fix: fields (until changed) and documents (until uploaded again). */
-  private async requestChanges(tx: Tx, auth: AuthContext, app: ApplicationRow, input: DecisionInput, at: Date): Promise<ApplicationRow> {
+  private async requestChanges(tx: Tx, ctx: WriteContext, app: ApplicationRow, input: DecisionInput, at: Date): Promise<ApplicationRow> {
     const fields = input.fields ?? [];
     const documentIds = input.documents ?? [];
     if (!fields.length && !documentIds.length) {
       throw new AppError('VALIDATION_ERROR', 'CHANGES_REQUESTED must name the fields or documents to fix.', 'fields');
     }
     const errors: ErrorEntry[] = [];
-    const individuals = await repo.individualsOf(tx, auth.tenantId, [app.id]);
+    const individuals = await repo.individualsOf(tx, ctx.tenantId, [app.id]);
     const toFix = fields.map((f, i) => {
       const name = fieldToFix(f, app, individuals);
       if (!name) errors.push({ code: 'VALIDATION_ERROR', description: `${f} is not a field of this application.`, field: `fields.${i}` });
       return name as string;
     });
     const required = new Set(
-      (await documentsRepository.ofApplication(tx, auth.tenantId, app.id)).filter((d) => d.required).map((d) => d.id),
+      (await documentsRepository.ofApplication(tx, ctx.tenantId, app.id)).filter((d) => d.required).map((d) => d.id),
     );
     documentIds.forEach((d, i) => {
       if (!required.has(d))
         errors.push({ code: 'VALIDATION_ERROR', description: `${d} is not a document of this application.`, field: `documents.${i}` });
     });
     if (errors.length) throw AppError.many(errors);
-    await documentsRepository.setStatus(tx, auth.tenantId, documentIds, 'CHANGES_REQUESTED', at);
-    return this.state.changeStatus(tx, auth, app, 'CHANGES_REQUESTED', {
+    await documentsRepository.setStatus(tx, ctx.tenantId, documentIds, 'CHANGES_REQUESTED', at);
+    return this.state.changeStatus(tx, ctx, app, 'CHANGES_REQUESTED', {
       at,
       reason: input.reason,
       set: { changesRequested: [...new Set(toFix)], decisionReason: input.reason ?? null, decidedAt: at },

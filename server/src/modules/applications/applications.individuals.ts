@@ -1,8 +1,6 @@
 import type { Ajv } from 'ajv';
 import type { Db, Tx } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { type PatchBody, PatchEngine } from '../../shared/patch.js';
@@ -34,8 +32,6 @@ export class ApplicationIndividuals {
   private readonly patch: PatchEngine;
 
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
     ajv: Ajv,
     private readonly state: ApplicationState,
   ) {
@@ -52,8 +48,8 @@ export class ApplicationIndividuals {
     });
   }
 
-  private async corporateEditable(tx: Tx, auth: AuthContext, applicationId: string): Promise<ApplicationRow> {
-    const app = await this.state.lock(tx, auth, applicationId);
+  private async corporateEditable(tx: Tx, ctx: WriteContext, applicationId: string): Promise<ApplicationRow> {
+    const app = await this.state.lock(tx, ctx, applicationId);
     if (app.applicationType !== 'CORPORATION') {
       throw new AppError('INVALID_CUSTOMER_TYPE', 'Individuals belong to CORPORATION applications only.', 'application_type');
     }
@@ -61,20 +57,20 @@ export class ApplicationIndividuals {
     return app;
   }
 
-  private async mustFind(db: Db | Tx, auth: AuthContext, applicationId: string, id: string): Promise<ApplicationIndividualRow> {
-    const row = await repo.findIndividual(db, auth.tenantId, applicationId, id);
+  private async mustFind(db: Db | Tx, ctx: Context, applicationId: string, id: string): Promise<ApplicationIndividualRow> {
+    const row = await repo.findIndividual(db, ctx.tenantId, applicationId, id);
     if (!row) throw notFound('Individual', 'individual_id');
     return row;
   }
 
-  async add(auth: AuthContext, applicationId: string, body: Record<string, unknown>) {
+  async add(ctx: WriteContext, applicationId: string, body: Record<string, unknown>) {
     const details = Object.fromEntries(Object.entries(body).filter(([k]) => INDIVIDUAL_KEYS.has(k)));
-    const row = await inTransaction(this.db, async (tx) => {
-      const app = await this.corporateEditable(tx, auth, applicationId);
-      assertOwnership(await repo.individualsOf(tx, auth.tenantId, [applicationId]), details);
-      const at = this.clock.now();
+    const row = await (async (tx: Tx) => {
+      const app = await this.corporateEditable(tx, ctx, applicationId);
+      assertOwnership(await repo.individualsOf(tx, ctx.tenantId, [applicationId]), details);
+      const at = ctx.now;
       const created = await repo.insertIndividual(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         applicationId,
         id: newId('individual'),
         details,
@@ -82,63 +78,63 @@ export class ApplicationIndividuals {
         updatedAt: at,
       });
       await writeHistory(tx, 'application', applicationId, [{ field: `individuals.${created.id}`, before: null, after: details }], {
-        auth,
+        auth: ctx,
         at,
       });
-      await this.state.refresh(tx, auth, await repo.update(tx, auth.tenantId, app.id, { updatedAt: at }), at);
+      await this.state.refresh(tx, ctx, await repo.update(tx, ctx.tenantId, app.id, { updatedAt: at }), at);
       return created;
-    });
+    })(ctx.tx);
     return individualView(row);
   }
 
-  async get(auth: AuthContext, applicationId: string, id: string) {
-    await this.state.find(auth, applicationId);
-    return individualView(await this.mustFind(this.db, auth, applicationId, id));
+  async get(ctx: Context, applicationId: string, id: string) {
+    await this.state.find(ctx, applicationId);
+    return individualView(await this.mustFind(ctx.db, ctx, applicationId, id));
   }
 
-  async update(auth: AuthContext, applicationId: string, id: string, body: PatchBody) {
-    const row = await inTransaction(this.db, async (tx) => {
-      const app = await this.corporateEditable(tx, auth, applicationId);
-      const current = await this.mustFind(tx, auth, applicationId, id);
+  async update(ctx: WriteContext, applicationId: string, id: string, body: PatchBody) {
+    const row = await (async (tx: Tx) => {
+      const app = await this.corporateEditable(tx, ctx, applicationId);
+      const current = await this.mustFind(tx, ctx, applicationId, id);
       const patch = this.patch.prepare(current.details, body, { id, application_id: applicationId });
       if (!patch.changes.length) return current;
-      const others = (await repo.individualsOf(tx, auth.tenantId, [applicationId])).filter((i) => i.id !== id);
+      const others = (await repo.individualsOf(tx, ctx.tenantId, [applicationId])).filter((i) => i.id !== id);
       assertOwnership(others, patch.details);
-      const at = this.clock.now();
-      const updated = await repo.updateIndividual(tx, auth.tenantId, id, { details: patch.details, updatedAt: at });
+      const at = ctx.now;
+      const updated = await repo.updateIndividual(tx, ctx.tenantId, id, { details: patch.details, updatedAt: at });
       const changes = patch.changes.map((c) => ({ ...c, field: `individuals.${id}.${c.field}` }));
-      await writeHistory(tx, 'application', applicationId, changes, { auth, updatedBy: patch.updatedBy, reason: patch.reason, at });
-      const touched = await repo.update(tx, auth.tenantId, app.id, {
+      await writeHistory(tx, 'application', applicationId, changes, { auth: ctx, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      const touched = await repo.update(tx, ctx.tenantId, app.id, {
         changesRequested: unresolved(
           app.changesRequested,
           changes.map((c) => c.field),
         ),
         updatedAt: at,
       });
-      await this.state.refresh(tx, auth, touched, at);
+      await this.state.refresh(tx, ctx, touched, at);
       return updated;
-    });
+    })(ctx.tx);
     return individualView(row);
   }
 
   /** Deletes the individual and its documents (files included) for good. */
-  async remove(auth: AuthContext, applicationId: string, id: string): Promise<{ id: string }> {
-    await inTransaction(this.db, async (tx) => {
-      const app = await this.corporateEditable(tx, auth, applicationId);
-      const current = await this.mustFind(tx, auth, applicationId, id);
-      const at = this.clock.now();
-      await documentsRepository.deleteOfIndividual(tx, auth.tenantId, id);
-      await repo.deleteIndividual(tx, auth.tenantId, id);
+  async remove(ctx: WriteContext, applicationId: string, id: string): Promise<{ id: string }> {
+    await (async (tx: Tx) => {
+      const app = await this.corporateEditable(tx, ctx, applicationId);
+      const current = await this.mustFind(tx, ctx, applicationId, id);
+      const at = ctx.now;
+      await documentsRepository.deleteOfIndividual(tx, ctx.tenantId, id);
+      await repo.deleteIndividual(tx, ctx.tenantId, id);
       await writeHistory(tx, 'application', applicationId, [{ field: `individuals.${id}`, before: current.details, after: null }], {
-        auth,
+        auth: ctx,
         at,
       });
-      const touched = await repo.update(tx, auth.tenantId, app.id, {
+      const touched = await repo.update(tx, ctx.tenantId, app.id, {
         changesRequested: app.changesRequested.filter((f) => !f.startsWith(`individuals.${id}.`)),
         updatedAt: at,
       });
-      await this.state.refresh(tx, auth, touched, at);
-    });
+      await this.state.refresh(tx, ctx, touched, at);
+    })(ctx.tx);
     return { id };
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { PatchBody } from '../../shared/patch.js';
 import { HistoryEntry } from '../history/index.js';
 import {
@@ -41,7 +42,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: data(Application), ...errorResponses('DUPLICATE_ID', ...idem) },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body as CreateApplicationBodyT) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body as CreateApplicationBodyT) }),
   );
 
   app.get(
@@ -57,7 +58,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: listOf('applications', Application), ...errorResponses() },
       },
     },
-    async (request) => listEnvelope('applications', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('applications', await service.list(readContext(request), request.query, basePath(request))),
   );
 
   app.get(
@@ -71,7 +72,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: data(Application), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.id) }),
   );
 
   app.patch(
@@ -89,7 +90,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: data(Application), ...errorResponses('NOT_FOUND', 'NOT_UPDATABLE', 'DUPLICATE_ID', ...idem) },
       },
     },
-    async (request) => ({ data: await service.update(request.auth, request.params.id, request.body as PatchBody) }),
+    async (request) => ({ data: await service.update(writeContext(request), request.params.id, request.body as PatchBody) }),
   );
 
   app.get(
@@ -105,7 +106,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: data(ApplicationState), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.status(request.auth, request.params.id) }),
+    async (request) => ({ data: await service.status(readContext(request), request.params.id) }),
   );
 
   app.get(
@@ -120,7 +121,8 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: listOf('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => listEnvelope('history', await service.history(request.auth, request.params.id, request.query, basePath(request))),
+    async (request) =>
+      listEnvelope('history', await service.history(readContext(request), request.params.id, request.query, basePath(request))),
   );
 
   app.post(
@@ -137,7 +139,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: data(Application), ...errorResponses('NOT_FOUND', 'INVALID_STATUS_TRANSITION', 'DUPLICATE_ID', ...idem) },
       },
     },
-    async (request) => ({ data: await service.decisions.submit(request.auth, request.params.id) }),
+    async (request) => ({ data: await service.decisions.submit(writeContext(request), request.params.id) }),
   );
 
   app.post(
@@ -153,7 +155,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         response: { 200: data(AccessCode), ...errorResponses('NOT_FOUND', 'NOT_UPDATABLE', ...idem) },
       },
     },
-    async (request) => ({ data: await service.accessCode(request.auth, request.params.id) }),
+    async (request) => ({ data: await service.accessCode(writeContext(request), request.params.id) }),
   );
 
   // Individuals: Layer2 spells the path /individual (singular); /individuals is accepted too.
@@ -177,7 +179,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
           response: { 200: data(ApplicationIndividual), ...individualErrors },
         },
       },
-      async (request) => ({ data: await service.individuals.add(request.auth, request.params.id, request.body) }),
+      async (request) => ({ data: await service.individuals.add(writeContext(request), request.params.id, request.body) }),
     );
     app.get(
       `${base}/:individual_id`,
@@ -191,7 +193,7 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
           response: { 200: data(ApplicationIndividual), ...errorResponses('NOT_FOUND') },
         },
       },
-      async (request) => ({ data: await service.individuals.get(request.auth, request.params.id, request.params.individual_id) }),
+      async (request) => ({ data: await service.individuals.get(readContext(request), request.params.id, request.params.individual_id) }),
     );
     app.patch(
       `${base}/:individual_id`,
@@ -208,7 +210,12 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
         },
       },
       async (request) => ({
-        data: await service.individuals.update(request.auth, request.params.id, request.params.individual_id, request.body as PatchBody),
+        data: await service.individuals.update(
+          writeContext(request),
+          request.params.id,
+          request.params.individual_id,
+          request.body as PatchBody,
+        ),
       }),
     );
     app.delete(
@@ -225,7 +232,9 @@ export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: Applicatio
           response: { 200: data(Type.Object({ id: Type.String() })), ...individualErrors },
         },
       },
-      async (request) => ({ data: await service.individuals.remove(request.auth, request.params.id, request.params.individual_id) }),
+      async (request) => ({
+        data: await service.individuals.remove(writeContext(request), request.params.id, request.params.individual_id),
+      }),
     );
   }
 };

@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Ajv } from 'ajv';
 import { Type } from 'typebox';
-import type { Db } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Tx } from '../../db/client.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, type ErrorEntry, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
@@ -69,15 +67,10 @@ export class ApplicationsService {
   private readonly state: ApplicationState;
   private readonly patch: Record<'INDIVIDUAL' | 'CORPORATION', PatchEngine>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    ajv: Ajv,
-    deps: ApplicationsDeps,
-  ) {
-    this.state = new ApplicationState(db, deps.accounts);
-    this.individuals = new ApplicationIndividuals(db, clock, ajv, this.state);
-    this.decisions = new ApplicationDecisions(db, clock, this.state, deps);
+  constructor(ajv: Ajv, deps: ApplicationsDeps) {
+    this.state = new ApplicationState(deps.accounts);
+    this.individuals = new ApplicationIndividuals(ajv, this.state);
+    this.decisions = new ApplicationDecisions(this.state, deps);
     const engine = (fields: object, address: string) =>
       new PatchEngine(ajv, {
         schema: Type.Object({ ...APPLICATION_FIELDS, ...fields }, { additionalProperties: false }),
@@ -91,14 +84,14 @@ export class ApplicationsService {
     };
   }
 
-  async create(auth: AuthContext, body: CreateApplicationBodyT): Promise<ApplicationView> {
+  async create(ctx: WriteContext, body: CreateApplicationBodyT): Promise<ApplicationView> {
     const { individuals: _ignored, ...details } = body.customer_details ?? {};
-    const row = await inTransaction(this.db, async (tx) => {
-      await this.state.assertCustomerIdFree(tx, auth, body.customer_id);
-      await this.state.assertAccountOpenable(tx, auth, body.account_to_open);
-      const at = this.clock.now();
+    const row = await (async (tx: Tx) => {
+      await this.state.assertCustomerIdFree(tx, ctx, body.customer_id);
+      await this.state.assertAccountOpenable(tx, ctx, body.account_to_open);
+      const at = ctx.now;
       const created = await repo.insert(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         id: newId('application'),
         applicationType: body.application_type,
         status: 'INCOMPLETE',
@@ -114,18 +107,18 @@ export class ApplicationsService {
         updatedAt: at,
       });
       if (!created) throw new AppError('DUPLICATE_ID', 'Another application holds this customer_id or account_id.', 'customer_id');
-      await this.state.event(tx, auth, created, at);
-      return this.state.refresh(tx, auth, created, at);
-    });
-    return this.state.view(this.db, row);
+      await this.state.event(tx, ctx, created, at);
+      return this.state.refresh(tx, ctx, created, at);
+    })(ctx.tx);
+    return this.state.view(ctx.db, row);
   }
 
-  async get(auth: AuthContext, id: string): Promise<ApplicationView> {
-    return this.state.view(this.db, await this.state.find(auth, id));
+  async get(ctx: Context, id: string): Promise<ApplicationView> {
+    return this.state.view(ctx.db, await this.state.find(ctx, id));
   }
 
   async list(
-    auth: AuthContext,
+    ctx: Context,
     query: RawPageQuery & {
       status?: string;
       application_type?: string;
@@ -140,8 +133,8 @@ export class ApplicationsService {
   ) {
     const page = parsePageQuery(query);
     const { rows, total } = await repo.list(
-      this.db,
-      auth.tenantId,
+      ctx.db,
+      ctx.tenantId,
       {
         status: query.status,
         applicationType: query.application_type,
@@ -156,8 +149,8 @@ export class ApplicationsService {
     const { page: _p, page_size: _s, limit: _l, cursor: _c, order: _o, ...filters } = query;
     const result = buildPage(page, rows, total, basePath, filters);
     const individuals = await repo.individualsOf(
-      this.db,
-      auth.tenantId,
+      ctx.db,
+      ctx.tenantId,
       result.items.map((r) => r.id),
     );
     return {
@@ -172,10 +165,10 @@ export class ApplicationsService {
   }
 
   /** Both PATCH forms; validated whole. Changing customer_id or account_to_open re-checks them. */
-  async update(auth: AuthContext, id: string, body: PatchBody): Promise<ApplicationView> {
+  async update(ctx: WriteContext, id: string, body: PatchBody): Promise<ApplicationView> {
     const lifted = liftDetails(body);
-    const row = await inTransaction(this.db, async (tx) => {
-      const current = await this.state.lockEditable(tx, auth, id);
+    const row = await (async (tx: Tx) => {
+      const current = await this.state.lockEditable(tx, ctx, id);
       const before = {
         customer_id: current.customerId,
         account_to_open: { account_id: current.accountId, product_id: current.productId, asset_type_id: current.assetTypeId },
@@ -190,13 +183,13 @@ export class ApplicationsService {
       if (!patch.changes.length) return current;
       const { customer_id, account_to_open, terms_and_conditions_accepted, information_attested, ...details } =
         patch.details as typeof before;
-      if (customer_id !== current.customerId) await this.state.assertCustomerIdFree(tx, auth, customer_id, id);
+      if (customer_id !== current.customerId) await this.state.assertCustomerIdFree(tx, ctx, customer_id, id);
       if (JSON.stringify(account_to_open) !== JSON.stringify(before.account_to_open)) {
-        await this.state.assertAccountOpenable(tx, auth, account_to_open, id);
+        await this.state.assertAccountOpenable(tx, ctx, account_to_open, id);
       }
-      const at = this.clock.now();
+      const at = ctx.now;
       const changes = patch.changes.map((c) => ({ ...c, field: canonical(c.field) }));
-      const updated = await repo.update(tx, auth.tenantId, id, {
+      const updated = await repo.update(tx, ctx.tenantId, id, {
         customerId: customer_id,
         accountId: account_to_open.account_id,
         productId: account_to_open.product_id,
@@ -210,18 +203,18 @@ export class ApplicationsService {
         ),
         updatedAt: at,
       });
-      await writeHistory(tx, 'application', id, changes, { auth, updatedBy: patch.updatedBy, reason: patch.reason, at });
-      return this.state.refresh(tx, auth, updated, at);
-    });
-    return this.state.view(this.db, row);
+      await writeHistory(tx, 'application', id, changes, { auth: ctx, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      return this.state.refresh(tx, ctx, updated, at);
+    })(ctx.tx);
+    return this.state.view(ctx.db, row);
   }
 
   /** ApplicationState (LAYER2_API.md §2.1), computed on every call from the stored data. */
-  async status(auth: AuthContext, id: string) {
-    const row = await this.state.find(auth, id);
+  async status(ctx: Context, id: string) {
+    const row = await this.state.find(ctx, id);
     const [individuals, docs] = await Promise.all([
-      repo.individualsOf(this.db, auth.tenantId, [id]),
-      documentsRepository.ofApplication(this.db, auth.tenantId, id),
+      repo.individualsOf(ctx.db, ctx.tenantId, [id]),
+      documentsRepository.ofApplication(ctx.db, ctx.tenantId, id),
     ]);
     const a = assess(facts(row), individuals, docs);
     return {
@@ -241,20 +234,20 @@ export class ApplicationsService {
     };
   }
 
-  async history(auth: AuthContext, id: string, query: RawPageQuery, basePath: string) {
-    await this.state.find(auth, id);
-    return historyPage(this.db, auth.tenantId, 'application', id, query, basePath);
+  async history(ctx: Context, id: string, query: RawPageQuery, basePath: string) {
+    await this.state.find(ctx, id);
+    return historyPage(ctx.db, ctx.tenantId, 'application', id, query, basePath);
   }
 
   /** A one-time code for the hosted onboarding flow: random, stored hashed, valid 24 hours. */
-  async accessCode(auth: AuthContext, id: string) {
+  async accessCode(ctx: WriteContext, id: string) {
     const code = randomBytes(24).toString('base64url');
-    const expiry = await inTransaction(this.db, async (tx) => {
-      await this.state.lockEditable(tx, auth, id);
-      const at = this.clock.now();
+    const expiry = await (async (tx: Tx) => {
+      await this.state.lockEditable(tx, ctx, id);
+      const at = ctx.now;
       const expiresAt = new Date(at.getTime() + ACCESS_CODE_TTL_MS);
       await repo.insertAccessCode(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         id: newId('accessCode'),
         applicationId: id,
         codeHash: createHash('sha256').update(code).digest('hex'),
@@ -262,24 +255,24 @@ export class ApplicationsService {
         createdAt: at,
       });
       return expiresAt;
-    });
+    })(ctx.tx);
     return { id, access_code: code, expiry: expiry.toISOString() };
   }
 
   /** What documents need from applications: the lock and checks before a change, the status after. */
   documentHooks(): DocumentOwnerHooks {
     return {
-      lockOwner: async (tx, auth, applicationId, change) => {
-        const row = await repo.lock(tx, auth.tenantId, applicationId);
+      lockOwner: async (tx, ctx, applicationId, change) => {
+        const row = await repo.lock(tx, ctx.tenantId, applicationId);
         if (!row) throw notFound('Document', 'document_id');
         if (change === 'upload') assertEditable(row.status);
         else if (isTerminal(row.status)) {
           throw new AppError('NOT_UPDATABLE', `The application is ${row.status}: its documents can no longer be reviewed.`, 'status');
         }
       },
-      afterChange: async (tx, auth, applicationId, at) => {
-        const row = await repo.update(tx, auth.tenantId, applicationId, { updatedAt: at });
-        await this.state.refresh(tx, auth, row, at, false);
+      afterChange: async (tx, ctx, applicationId, at) => {
+        const row = await repo.update(tx, ctx.tenantId, applicationId, { updatedAt: at });
+        await this.state.refresh(tx, ctx, row, at, false);
       },
     };
   }

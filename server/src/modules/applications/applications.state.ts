@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { Db, Tx } from '../../db/client.js';
 import type { ApplicationStatus } from '../../db/schema-onboarding.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { orderBySchema } from '../../shared/schema-order.js';
 import type { AccountsService } from '../accounts/index.js';
@@ -72,25 +72,22 @@ export interface AccountToOpen {
  * their history row and event), and the recomputation of the status after each write.
  */
 export class ApplicationState {
-  constructor(
-    private readonly db: Db,
-    private readonly accounts: AccountsService,
-  ) {}
+  constructor(private readonly accounts: AccountsService) {}
 
-  async lock(tx: Tx, auth: AuthContext, id: string): Promise<ApplicationRow> {
-    const row = await repo.lock(tx, auth.tenantId, id);
+  async lock(tx: Tx, ctx: WriteContext, id: string): Promise<ApplicationRow> {
+    const row = await repo.lock(tx, ctx.tenantId, id);
     if (!row) throw notFound('Application', 'id');
     return row;
   }
 
-  async lockEditable(tx: Tx, auth: AuthContext, id: string): Promise<ApplicationRow> {
-    const row = await this.lock(tx, auth, id);
+  async lockEditable(tx: Tx, ctx: WriteContext, id: string): Promise<ApplicationRow> {
+    const row = await this.lock(tx, ctx, id);
     assertEditable(row.status);
     return row;
   }
 
-  async find(auth: AuthContext, id: string): Promise<ApplicationRow> {
-    const row = await repo.find(this.db, auth.tenantId, id);
+  async find(ctx: Context, id: string): Promise<ApplicationRow> {
+    const row = await repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Application', 'id');
     return row;
   }
@@ -100,23 +97,23 @@ export class ApplicationState {
   }
 
   /** A customer id is free when no customer and no other live application holds it. */
-  async assertCustomerIdFree(tx: Tx, auth: AuthContext, customerId: string, exceptId?: string): Promise<void> {
-    if (await findCustomer(tx, auth.tenantId, customerId)) {
+  async assertCustomerIdFree(tx: Tx, ctx: WriteContext, customerId: string, exceptId?: string): Promise<void> {
+    if (await findCustomer(tx, ctx.tenantId, customerId)) {
       throw new AppError('DUPLICATE_ID', `A customer with id ${customerId} already exists.`, 'customer_id');
     }
-    const holder = await repo.liveHolding(tx, auth.tenantId, { customerId }, exceptId);
+    const holder = await repo.liveHolding(tx, ctx.tenantId, { customerId }, exceptId);
     if (holder)
       throw new AppError('DUPLICATE_ID', `The application ${holder} is already onboarding customer ${customerId}.`, 'customer_id');
   }
 
   /** The account could be opened on approval: product and asset enabled, id free (accounts and live applications). */
-  async assertAccountOpenable(tx: Tx, auth: AuthContext, account: AccountToOpen, exceptId?: string): Promise<void> {
-    await this.accounts.assertOpenable(tx, auth, {
+  async assertAccountOpenable(tx: Tx, ctx: WriteContext, account: AccountToOpen, exceptId?: string): Promise<void> {
+    await this.accounts.assertOpenable(tx, ctx, {
       accountId: account.account_id,
       productId: account.product_id,
       assetTypeId: account.asset_type_id,
     });
-    const holder = await repo.liveHolding(tx, auth.tenantId, { accountId: account.account_id }, exceptId);
+    const holder = await repo.liveHolding(tx, ctx.tenantId, { accountId: account.account_id }, exceptId);
     if (holder) {
       throw new AppError(
         'DUPLICATE_ID',
@@ -129,26 +126,26 @@ export class ApplicationState {
   /** Moves the application to `to` (checked by the machine), with its history row and event. */
   async changeStatus(
     tx: Tx,
-    auth: AuthContext,
+    ctx: WriteContext,
     row: ApplicationRow,
     to: ApplicationStatus,
     meta: { at: Date; reason?: string | undefined; set?: Partial<ApplicationRow> },
   ): Promise<ApplicationRow> {
     assertTransition(row.status, to);
-    const updated = await repo.update(tx, auth.tenantId, row.id, { ...meta.set, status: to, updatedAt: meta.at });
+    const updated = await repo.update(tx, ctx.tenantId, row.id, { ...meta.set, status: to, updatedAt: meta.at });
     await writeHistory(tx, 'application', row.id, [{ field: 'status', before: row.status, after: to }], {
-      auth,
+      auth: ctx,
       reason: meta.reason,
       at: meta.at,
     });
-    await this.event(tx, auth, updated, meta.at);
+    await this.event(tx, ctx, updated, meta.at);
     return updated;
   }
 
-  async event(tx: Tx, auth: AuthContext, row: ApplicationRow, at: Date): Promise<void> {
+  async event(tx: Tx, ctx: WriteContext, row: ApplicationRow, at: Date): Promise<void> {
     await writeEvents(tx, [
       {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         eventType: eventTypeOf(row.status),
         resourceType: 'application',
         resourceId: row.id,
@@ -163,11 +160,11 @@ export class ApplicationState {
    * the same requirement), and the status follows the data (INCOMPLETE ⇄ READY_FOR_SUBMISSION,
    * CHANGES_REQUESTED until everything asked for is changed).
    */
-  async refresh(tx: Tx, auth: AuthContext, row: ApplicationRow, at: Date, syncDocuments = true): Promise<ApplicationRow> {
-    const individuals = await repo.individualsOf(tx, auth.tenantId, [row.id]);
-    if (syncDocuments) await documentsRepository.sync(tx, auth.tenantId, row.id, requiredDocuments(facts(row), individuals), at);
-    const docs = await documentsRepository.ofApplication(tx, auth.tenantId, row.id);
+  async refresh(tx: Tx, ctx: WriteContext, row: ApplicationRow, at: Date, syncDocuments = true): Promise<ApplicationRow> {
+    const individuals = await repo.individualsOf(tx, ctx.tenantId, [row.id]);
+    if (syncDocuments) await documentsRepository.sync(tx, ctx.tenantId, row.id, requiredDocuments(facts(row), individuals), at);
+    const docs = await documentsRepository.ofApplication(tx, ctx.tenantId, row.id);
     const target = impliedStatus(row.status, assess(facts(row), individuals, docs));
-    return target === row.status ? row : this.changeStatus(tx, auth, row, target, { at });
+    return target === row.status ? row : this.changeStatus(tx, ctx, row, target, { at });
   }
 }

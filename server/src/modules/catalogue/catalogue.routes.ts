@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { CatalogueService } from './catalogue.service.js';
 
 const Product = Type.Object({
@@ -41,7 +42,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<{ service: CatalogueServ
       },
     },
     async (request) => {
-      const enabled = await service.forClient(app.ledgerline.database.db, request.auth.tenantId);
+      const enabled = await service.forClient(readContext(request).db, readContext(request).tenantId);
       return { data: { products: service.products().map((p) => ({ ...p, enabled: enabled.products.includes(p.product_id) })) } };
     },
   );
@@ -56,7 +57,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<{ service: CatalogueServ
       },
     },
     async (request) => {
-      const enabled = await service.forClient(app.ledgerline.database.db, request.auth.tenantId);
+      const enabled = await service.forClient(readContext(request).db, readContext(request).tenantId);
       return { data: { assets: service.assets().map((a) => ({ ...a, enabled: enabled.assets.includes(a.asset_type_id) })) } };
     },
   );
@@ -75,8 +76,9 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<{ service: CatalogueServ
       },
     },
     async (request) => {
-      await app.ledgerline.services.clients.get(request.params.client_id);
-      return { data: await service.forClient(app.ledgerline.database.db, request.params.client_id) };
+      const ctx = readContext(request);
+      await app.ledgerline.services.clients.get(ctx, request.params.client_id);
+      return { data: await service.forClient(ctx.db, request.params.client_id) };
     },
   );
   app.put(
@@ -96,8 +98,9 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<{ service: CatalogueServ
       },
     },
     async (request) => {
-      await app.ledgerline.services.clients.get(request.params.client_id);
-      return { data: await service.set(request.params.client_id, request.body) };
+      const ctx = writeContext(request);
+      await app.ledgerline.services.clients.get(ctx, request.params.client_id);
+      return { data: await service.set(ctx, request.params.client_id, request.body) };
     },
   );
 };

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { clientCatalogue } from '../../db/schema.js';
-import type { Clock } from '../../shared/clock.js';
+import type { WriteContext } from '../../shared/context.js';
 import { AppError, type ErrorEntry } from '../../shared/errors.js';
 import {
   ASSETS,
@@ -21,17 +21,12 @@ export interface ClientCatalogue {
 
 /** Which products and assets each client may open; the operator sets it (CONTRACT §12). */
 export class CatalogueService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
-
   async forClient(db: Db | Tx, clientId: string): Promise<ClientCatalogue> {
     const [row] = await db.select().from(clientCatalogue).where(eq(clientCatalogue.clientId, clientId));
     return row ? { products: row.products, assets: row.assets } : { products: DEFAULT_PRODUCTS, assets: DEFAULT_ASSETS };
   }
 
-  async set(clientId: string, next: ClientCatalogue): Promise<ClientCatalogue> {
+  async set(ctx: WriteContext, clientId: string, next: ClientCatalogue): Promise<ClientCatalogue> {
     const errors: ErrorEntry[] = [];
     next.products.forEach((p, i) => {
       if (!PRODUCTS_BY_ID.has(p)) errors.push({ code: 'VALIDATION_ERROR', description: `Unknown product ${p}.`, field: `products.${i}` });
@@ -41,8 +36,8 @@ export class CatalogueService {
     });
     if (errors.length) throw AppError.many(errors);
     const value = { products: [...new Set(next.products)], assets: [...new Set(next.assets)] };
-    const updatedAt = this.clock.now();
-    await this.db
+    const updatedAt = ctx.now;
+    await ctx.tx
       .insert(clientCatalogue)
       .values({ clientId, ...value, updatedAt })
       .onConflictDoUpdate({ target: clientCatalogue.clientId, set: { ...value, updatedAt } });

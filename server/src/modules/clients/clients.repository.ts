@@ -31,6 +31,15 @@ export const clientsRepository = {
       .from(clients)
       .where(ne(clients.sandboxClockOffsetMs, 0));
   },
+  /** Adds to a client's sandbox clock offset; returns the new offset (ms). */
+  async advanceClock(tx: Tx, id: string, ms: number): Promise<number> {
+    const [row] = await tx
+      .update(clients)
+      .set({ sandboxClockOffsetMs: sql`${clients.sandboxClockOffsetMs} + ${ms}` })
+      .where(eq(clients.id, id))
+      .returning({ offset: clients.sandboxClockOffsetMs });
+    return Number(row?.offset ?? 0);
+  },
   async countTenants(db: Db | Tx): Promise<number> {
     const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(clients).where(eq(clients.isOperator, false));
     return Number(row?.n ?? 0);

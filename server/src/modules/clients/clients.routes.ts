@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import { ALL_SCOPES } from '../../shared/scopes.js';
 import { type ClientsService, toView } from './clients.service.js';
 
@@ -47,7 +48,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
         response: { 200: data(ClientWithSecret), ...errorResponses('IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS') },
       },
     },
-    async (request) => ({ data: await service.create(request.body) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body) }),
   );
 
   app.get(
@@ -56,7 +57,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
       config,
       schema: { tags, summary: 'List clients', response: { 200: data(Type.Object({ clients: Type.Array(Client) })), ...errorResponses() } },
     },
-    async () => ({ data: { clients: await service.list() } }),
+    async (request) => ({ data: { clients: await service.list(readContext(request)) } }),
   );
 
   app.get(
@@ -65,7 +66,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
       config,
       schema: { tags, summary: 'Retrieve a client', params: Params, response: { 200: data(Client), ...errorResponses('NOT_FOUND') } },
     },
-    async (request) => ({ data: toView(await service.get(request.params.client_id)) }),
+    async (request) => ({ data: toView(await service.get(readContext(request), request.params.client_id)) }),
   );
 
   app.patch(
@@ -84,7 +85,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
         response: { 200: data(Client), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.update(request.params.client_id, request.body) }),
+    async (request) => ({ data: await service.update(writeContext(request), request.params.client_id, request.body) }),
   );
 
   app.post(
@@ -100,6 +101,6 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
         response: { 200: data(ClientWithSecret), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.rotateSecret(request.params.client_id) }),
+    async (request) => ({ data: await service.rotateSecret(writeContext(request), request.params.client_id) }),
   );
 };

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../shared/clock.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId, newSecret } from '../../shared/ids.js';
 import { ADMIN_SCOPE, ALL_SCOPES, type Scope, TENANT_SCOPES } from '../../shared/scopes.js';
@@ -52,6 +53,11 @@ export interface CreateClientInput {
 /** How long a client row read for authentication may be reused by this process. */
 export const CLIENT_CACHE_MS = 1000;
 
+/**
+ * Clients (tenants) and the operator. The operator's use cases (create, update, rotate…) run in a
+ * request's context; authentication (`find`, `authenticate`) and boot (`ensureOperator`) are the
+ * platform's and read through the pool.
+ */
 export class ClientsService {
   /**
    * Every request authenticates its client: a row read in the last second is reused. Writes made
@@ -62,17 +68,19 @@ export class ClientsService {
 
   constructor(
     private readonly db: Db,
+    /** Real time: token issue times are compared with a rotation's. */
     private readonly clock: Clock,
   ) {}
 
-  private forget(id: string): void {
+  /** Drops this process's cached row of a client (after a write made outside this service). */
+  forget(id: string): void {
     this.cache.delete(id);
   }
 
-  async create(input: CreateClientInput): Promise<ClientView & { client_secret: string }> {
+  async create(ctx: WriteContext, input: CreateClientInput): Promise<ClientView & { client_secret: string }> {
     const secret = newSecret();
-    const now = this.clock.now();
-    const row = await clientsRepository.insert(this.db, {
+    const now = ctx.now;
+    const row = await clientsRepository.insert(ctx.tx, {
       id: newId('client'),
       name: input.name,
       secretHash: await hashSecret(secret),
@@ -88,17 +96,18 @@ export class ClientsService {
     return { ...toView(row), client_secret: secret };
   }
 
-  async list(): Promise<ClientView[]> {
-    return (await clientsRepository.list(this.db)).filter((r) => !r.isOperator).map(toView);
+  async list(ctx: Context): Promise<ClientView[]> {
+    return (await clientsRepository.list(ctx.db)).filter((r) => !r.isOperator).map(toView);
   }
 
-  async get(id: string): Promise<ClientRow> {
-    const row = await clientsRepository.find(this.db, id);
+  async get(ctx: Context, id: string): Promise<ClientRow> {
+    const row = await clientsRepository.find(ctx.db, id);
     if (!row || row.isOperator) throw notFound('Client', 'client_id');
     return row;
   }
 
   async update(
+    ctx: WriteContext,
     id: string,
     patch: {
       name?: string | undefined;
@@ -108,26 +117,26 @@ export class ClientsService {
       exchange_spread_bps?: number | undefined;
     },
   ): Promise<ClientView> {
-    await this.get(id);
+    await this.get(ctx, id);
     this.forget(id);
-    const row = await clientsRepository.update(this.db, id, {
+    const row = await clientsRepository.update(ctx.tx, id, {
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.regulated !== undefined && { regulated: patch.regulated }),
       ...(patch.scopes !== undefined && { scopes: checkScopes(patch.scopes, false) }),
       ...(patch.signing_required !== undefined && { signingRequired: patch.signing_required }),
       ...(patch.exchange_spread_bps !== undefined && { exchangeSpreadBps: patch.exchange_spread_bps }),
-      updatedAt: this.clock.now(),
+      updatedAt: ctx.now,
     });
     return toView(row as ClientRow);
   }
 
   /** A new secret; the old one stops working at once, and so do tokens issued before now. */
-  async rotateSecret(id: string): Promise<ClientView & { client_secret: string }> {
-    await this.get(id);
+  async rotateSecret(ctx: WriteContext, id: string): Promise<ClientView & { client_secret: string }> {
+    await this.get(ctx, id);
     this.forget(id);
     const secret = newSecret();
     const now = this.clock.now();
-    const row = await clientsRepository.update(this.db, id, {
+    const row = await clientsRepository.update(ctx.tx, id, {
       secretHash: await hashSecret(secret),
       tokensValidAfter: now,
       updatedAt: now,
@@ -216,9 +225,12 @@ export class ClientsService {
     return clientsRepository.withClockOffsets(this.db);
   }
 
-  async setClockOffset(id: string, offsetMs: number): Promise<void> {
-    await clientsRepository.update(this.db, id, { sandboxClockOffsetMs: offsetMs });
-    this.forget(id);
+  /** Moves the tenant's sandbox clock forward (CONTRACT §10); returns its new business time. */
+  async advanceClock(ctx: WriteContext, seconds: number): Promise<Date> {
+    const offsetMs = await clientsRepository.advanceClock(ctx.tx, ctx.tenantId, seconds * 1000);
+    this.forget(ctx.tenantId);
+    // ctx.now is real (or test) time plus the offset the request started with.
+    return new Date(ctx.now.getTime() - ctx.tenant.sandboxClockOffsetMs + offsetMs);
   }
 
   async hasTenants(): Promise<boolean> {

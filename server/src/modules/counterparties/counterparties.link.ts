@@ -5,11 +5,9 @@
  * can then be used for ACH pulls. Production has no provider configured and refuses.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, Tx } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Tx } from '../../db/client.js';
 import { maskAccountNumber } from '../../shared/bank-codes.js';
-import type { Clock } from '../../shared/clock.js';
+import type { WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { diffFields } from '../../shared/patch.js';
 import { assertUpdatable, type Status } from '../../shared/status.js';
@@ -54,20 +52,16 @@ export function sandboxAccounts(memberGuid: string): LinkedAccount[] {
 }
 
 export class CounterpartyLinking {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly sandbox: boolean,
-  ) {}
+  constructor(private readonly sandbox: boolean) {}
 
   /** The counterparty, locked, if linking applies to it in its status and for this caller. */
-  private async linkable(tx: Tx, auth: AuthContext, id: string): Promise<CounterpartyRow> {
-    const row = await repo.lock(tx, auth.tenantId, id);
+  private async linkable(tx: Tx, ctx: WriteContext, id: string): Promise<CounterpartyRow> {
+    const row = await repo.lock(tx, ctx.tenantId, id);
     if (!row) throw notFound('Counterparty', 'id');
     if (row.counterpartyType !== 'FIAT_US_LINKED') {
       throw new AppError('VALIDATION_ERROR', 'Account linking applies to FIAT_US_LINKED counterparties only.', 'counterparty_type');
     }
-    assertUpdatable(row.status as Status, auth, 'counterparty');
+    assertUpdatable(row.status as Status, ctx, 'counterparty');
     if (!this.sandbox) {
       throw new AppError(
         'VALIDATION_ERROR',
@@ -79,11 +73,11 @@ export class CounterpartyLinking {
   }
 
   async details(
-    auth: AuthContext,
+    ctx: WriteContext,
     id: string,
     body: { is_mobile_webview?: boolean | undefined; ui_message_webview_url_scheme?: string | undefined },
   ) {
-    const row = await inTransaction(this.db, (tx) => this.linkable(tx, auth, id));
+    const row = await this.linkable(ctx.tx, ctx, id);
     const url = new URL(`${SANDBOX_WIDGET_BASE}/${randomBytes(24).toString('base64url')}`);
     url.searchParams.set('mode', 'verification');
     url.searchParams.set('member_guid', `MBR-${randomBytes(16).toString('hex')}`);
@@ -92,13 +86,13 @@ export class CounterpartyLinking {
     return { ...view(row), mx_widget_url: url.toString() };
   }
 
-  async accounts(auth: AuthContext, id: string, body: { member_guid: string }) {
-    const { row, accounts } = await inTransaction(this.db, async (tx) => {
-      const current = await this.linkable(tx, auth, id);
+  async accounts(ctx: WriteContext, id: string, body: { member_guid: string }) {
+    const { row, accounts } = await (async (tx: Tx) => {
+      const current = await this.linkable(tx, ctx, id);
       const state: LinkState = { member_guid: body.member_guid, accounts: sandboxAccounts(body.member_guid) };
-      const updated = await repo.update(tx, auth.tenantId, id, { link: state as unknown as Record<string, unknown> });
+      const updated = await repo.update(tx, ctx.tenantId, id, { link: state as unknown as Record<string, unknown> });
       return { row: updated ?? current, accounts: state.accounts };
-    });
+    })(ctx.tx);
     return {
       ...view(row),
       available_accounts: accounts.map((a) => ({
@@ -109,9 +103,9 @@ export class CounterpartyLinking {
     };
   }
 
-  async connect(auth: AuthContext, id: string, body: { account_link_id: string }) {
-    const row = await inTransaction(this.db, async (tx) => {
-      const current = await this.linkable(tx, auth, id);
+  async connect(ctx: WriteContext, id: string, body: { account_link_id: string }) {
+    const row = await (async (tx: Tx) => {
+      const current = await this.linkable(tx, ctx, id);
       const state = current.link as unknown as LinkState | null;
       const chosen = state?.accounts.find((a) => a.account_link_id === body.account_link_id);
       if (!chosen) {
@@ -133,17 +127,17 @@ export class CounterpartyLinking {
           type: chosen.type,
         },
       };
-      const at = this.clock.now();
-      const updated = await repo.update(tx, auth.tenantId, id, { details, linked: true, updatedAt: at });
+      const at = ctx.now;
+      const updated = await repo.update(tx, ctx.tenantId, id, { details, linked: true, updatedAt: at });
       const changes = diffFields(visibleDetails('FIAT_US_LINKED', current.details), visibleDetails('FIAT_US_LINKED', details));
       await writeHistory(tx, 'counterparty', id, changes, {
-        auth,
+        auth: ctx,
         updatedBy: 'linking',
         reason: `linked through MX (${chosen.account_link_id})`,
         at,
       });
       return updated;
-    });
+    })(ctx.tx);
     return view(row);
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { PatchBody } from '../../shared/patch.js';
 import { HistoryEntry } from '../history/index.js';
 import type { CounterpartyLinking } from './counterparties.link.js';
@@ -50,7 +51,7 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
         },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body as CreateCounterpartyBodyT) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body as CreateCounterpartyBodyT) }),
   );
 
   app.get(
@@ -66,7 +67,7 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
         response: { 200: listOf('counterparties', Counterparty), ...errorResponses() },
       },
     },
-    async (request) => listEnvelope('counterparties', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('counterparties', await service.list(readContext(request), request.query, basePath(request))),
   );
 
   app.get(
@@ -80,7 +81,7 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
         response: { 200: data(Counterparty), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.id) }),
   );
 
   app.patch(
@@ -101,7 +102,7 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
         },
       },
     },
-    async (request) => ({ data: await service.update(request.auth, request.params.id, request.body as PatchBody) }),
+    async (request) => ({ data: await service.update(writeContext(request), request.params.id, request.body as PatchBody) }),
   );
 
   app.get(
@@ -116,7 +117,8 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
         response: { 200: listOf('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => listEnvelope('history', await service.history(request.auth, request.params.id, request.query, basePath(request))),
+    async (request) =>
+      listEnvelope('history', await service.history(readContext(request), request.params.id, request.query, basePath(request))),
   );
 
   app.post(
@@ -141,7 +143,7 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
         },
       },
     },
-    async (request) => ({ data: await linking.details(request.auth, request.params.id, request.body) }),
+    async (request) => ({ data: await linking.details(writeContext(request), request.params.id, request.body) }),
   );
 
   app.post(
@@ -166,7 +168,7 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
         },
       },
     },
-    async (request) => ({ data: await linking.accounts(request.auth, request.params.id, request.body) }),
+    async (request) => ({ data: await linking.accounts(writeContext(request), request.params.id, request.body) }),
   );
 
   app.post(
@@ -184,7 +186,7 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
         response: { 200: data(Counterparty), ...linkErrors },
       },
     },
-    async (request) => ({ data: await linking.connect(request.auth, request.params.id, request.body) }),
+    async (request) => ({ data: await linking.connect(writeContext(request), request.params.id, request.body) }),
   );
 };
 
@@ -204,6 +206,6 @@ export const counterpartySimulationRoutes: FastifyPluginAsyncTypebox<{ service: 
         response: { 200: data(Counterparty), ...errorResponses('NOT_FOUND', 'INVALID_STATUS_TRANSITION', ...idem) },
       },
     },
-    async (request) => ({ data: await service.simulateScreening(request.auth, request.params.id, request.body) }),
+    async (request) => ({ data: await service.simulateScreening(writeContext(request), request.params.id, request.body) }),
   );
 };

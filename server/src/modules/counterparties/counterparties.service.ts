@@ -1,8 +1,6 @@
 import type { Ajv } from 'ajv';
-import type { Db, Tx } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Tx } from '../../db/client.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
@@ -40,8 +38,6 @@ export class CounterpartiesService {
   readonly validateCreateBody: ReturnType<typeof createBodyValidator>;
 
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
     readonly ajv: Ajv,
     private readonly opts: { sandbox: boolean },
   ) {
@@ -59,29 +55,29 @@ export class CounterpartiesService {
 
   // ---- create ------------------------------------------------------------------------------
 
-  async create(auth: AuthContext, body: CreateCounterpartyBodyT) {
+  async create(ctx: WriteContext, body: CreateCounterpartyBodyT) {
     const type = body.counterparty_type;
     const { customer_id, counterparty_type: _t, id: _i, status: _s, created_at: _c, updated_at: _u, ...rest } = body;
     const details = finalize(type, rest);
     const errors = checkCounterparty(type, details);
     if (errors.length) throw AppError.many(errors);
-    const row = await inTransaction(this.db, async (tx) => {
-      const customer = await lockCustomer(tx, auth.tenantId, customer_id);
+    const row = await (async (tx: Tx) => {
+      const customer = await lockCustomer(tx, ctx.tenantId, customer_id);
       if (!customer) throw notFound('Customer', 'customer_id');
       const customerStatus = customer.status as Status;
       if (baseOf(customerStatus) === 'CLOSED') {
         throw new AppError('NOT_UPDATABLE', 'The customer is CLOSED: counterparties cannot be added to it.', 'customer_id');
       }
-      if (isL2f(customerStatus) && !auth.operator) {
+      if (isL2f(customerStatus) && !ctx.operator) {
         throw new AppError(
           'L2F_STATUS_RESERVED',
           `The customer is ${customerStatus}: it awaits action by the platform operator.`,
           'customer_id',
         );
       }
-      const at = this.clock.now();
+      const at = ctx.now;
       const created = await repo.insert(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         id: newId('counterparty'),
         customerId: customer_id,
         counterpartyType: type,
@@ -93,18 +89,18 @@ export class CounterpartiesService {
         createdAt: at,
         updatedAt: at,
       });
-      await writeEvents(tx, [this.event(auth, created.id, 'PENDING', at)]);
+      await writeEvents(tx, [this.event(ctx, created.id, 'PENDING', at)]);
       if (!this.opts.sandbox) return created; // production: the operator decides (PATCH status)
       const outcome = sandboxScreening(String(details.profile.name));
       if (!outcome) return created; // REVIEW: waits for the simulation route
-      return this.screen(tx, auth, created, outcome, `sandbox screening at creation: ${outcome}`, at);
-    });
+      return this.screen(tx, ctx, created, outcome, `sandbox screening at creation: ${outcome}`, at);
+    })(ctx.tx);
     return view(row);
   }
 
-  private event(auth: AuthContext, id: string, status: string, at: Date) {
+  private event(ctx: Context, id: string, status: string, at: Date) {
     return {
-      clientId: auth.tenantId,
+      clientId: ctx.tenantId,
       eventType: statusEventType('COUNTERPARTY', status),
       resourceType: 'counterparty',
       resourceId: id,
@@ -114,16 +110,16 @@ export class CounterpartiesService {
   }
 
   /** A screening decision on a PENDING counterparty: ACTIVE, EDD, or CLOSED (rejected). */
-  private async screen(tx: Tx, auth: AuthContext, row: CounterpartyRow, result: ScreeningResult, reason: string, at: Date) {
+  private async screen(tx: Tx, ctx: WriteContext, row: CounterpartyRow, result: ScreeningResult, reason: string, at: Date) {
     const to = SCREENED_TO[result];
-    const updated = await repo.update(tx, auth.tenantId, row.id, { status: to, updatedAt: at });
+    const updated = await repo.update(tx, ctx.tenantId, row.id, { status: to, updatedAt: at });
     await writeHistory(tx, 'counterparty', row.id, [{ field: 'status', before: row.status, after: to }], {
-      auth,
+      auth: ctx,
       updatedBy: 'screening',
       reason,
       at,
     });
-    await writeEvents(tx, [this.event(auth, row.id, to, at)]);
+    await writeEvents(tx, [this.event(ctx, row.id, to, at)]);
     return updated;
   }
 
@@ -131,25 +127,25 @@ export class CounterpartiesService {
    * Closing a customer closes its counterparties, in the customer's transaction and by the same
    * actor (so one held by the operator, _L2F, stops a client from closing the customer).
    */
-  async closeForCustomer(tx: Tx, auth: AuthContext, customerId: string, at: Date): Promise<void> {
-    const owned = await repo.lockOfCustomer(tx, auth.tenantId, customerId);
+  async closeForCustomer(tx: Tx, ctx: WriteContext, customerId: string, at: Date): Promise<void> {
+    const owned = await repo.lockOfCustomer(tx, ctx.tenantId, customerId);
     for (const c of owned) {
       const from = c.status as Status;
-      if (baseOf(from) === 'CLOSED' || !checkTransition(from, 'CLOSED', auth, 'counterparty')) continue;
-      await repo.update(tx, auth.tenantId, c.id, { status: 'CLOSED', updatedAt: at });
+      if (baseOf(from) === 'CLOSED' || !checkTransition(from, 'CLOSED', ctx, 'counterparty')) continue;
+      await repo.update(tx, ctx.tenantId, c.id, { status: 'CLOSED', updatedAt: at });
       await writeHistory(tx, 'counterparty', c.id, [{ field: 'status', before: from, after: 'CLOSED' }], {
-        auth,
+        auth: ctx,
         reason: 'customer closed',
         at,
       });
-      await writeEvents(tx, [this.event(auth, c.id, 'CLOSED', at)]);
+      await writeEvents(tx, [this.event(ctx, c.id, 'CLOSED', at)]);
     }
   }
 
   /** POST /v1/simulations/counterparties/{id}/screening (sandbox). */
-  async simulateScreening(auth: AuthContext, id: string, body: { result: ScreeningResult; reason?: string | undefined }) {
-    const row = await inTransaction(this.db, async (tx) => {
-      const current = await repo.lock(tx, auth.tenantId, id);
+  async simulateScreening(ctx: WriteContext, id: string, body: { result: ScreeningResult; reason?: string | undefined }) {
+    const row = await (async (tx: Tx) => {
+      const current = await repo.lock(tx, ctx.tenantId, id);
       if (!current) throw notFound('Counterparty', 'id');
       if (current.status !== 'PENDING') {
         throw new AppError(
@@ -158,28 +154,24 @@ export class CounterpartiesService {
           'status',
         );
       }
-      return this.screen(tx, auth, current, body.result, body.reason ?? `sandbox screening: ${body.result}`, this.clock.now());
-    });
+      return this.screen(tx, ctx, current, body.result, body.reason ?? `sandbox screening: ${body.result}`, ctx.now);
+    })(ctx.tx);
     return view(row);
   }
 
   // ---- read --------------------------------------------------------------------------------
 
-  async get(auth: AuthContext, id: string) {
-    const row = await repo.find(this.db, auth.tenantId, id);
+  async get(ctx: Context, id: string) {
+    const row = await repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Counterparty', 'id');
     return view(row);
   }
 
-  async list(
-    auth: AuthContext,
-    query: RawPageQuery & { customer_id?: string; counterparty_type?: string; status?: string },
-    basePath: string,
-  ) {
+  async list(ctx: Context, query: RawPageQuery & { customer_id?: string; counterparty_type?: string; status?: string }, basePath: string) {
     const page = parsePageQuery(query);
     const { rows, total } = await repo.list(
-      this.db,
-      auth.tenantId,
+      ctx.db,
+      ctx.tenantId,
       { customerId: query.customer_id, type: query.counterparty_type, status: query.status },
       page,
     );
@@ -191,19 +183,19 @@ export class CounterpartiesService {
     return { ...result, items: result.items.map(view) };
   }
 
-  async history(auth: AuthContext, id: string, query: RawPageQuery, basePath: string) {
-    if (!(await repo.find(this.db, auth.tenantId, id))) throw notFound('Counterparty', 'id');
-    return historyPage(this.db, auth.tenantId, 'counterparty', id, query, basePath);
+  async history(ctx: Context, id: string, query: RawPageQuery, basePath: string) {
+    if (!(await repo.find(ctx.db, ctx.tenantId, id))) throw notFound('Counterparty', 'id');
+    return historyPage(ctx.db, ctx.tenantId, 'counterparty', id, query, basePath);
   }
 
   // ---- update ------------------------------------------------------------------------------
 
-  async update(auth: AuthContext, id: string, body: PatchBody) {
-    const row = await inTransaction(this.db, async (tx) => {
-      const current = await repo.lock(tx, auth.tenantId, id);
+  async update(ctx: WriteContext, id: string, body: PatchBody) {
+    const row = await (async (tx: Tx) => {
+      const current = await repo.lock(tx, ctx.tenantId, id);
       if (!current) throw notFound('Counterparty', 'id');
       const from = current.status as Status;
-      assertUpdatable(from, auth, 'counterparty');
+      assertUpdatable(from, ctx, 'counterparty');
       const type = current.counterpartyType as CounterpartyType;
       const before = visibleDetails(type, current.details);
       const patch = this.engine(type).prepare(before, unmask(withAliases(body), before), {
@@ -234,8 +226,8 @@ export class CounterpartiesService {
         if (!isStatus(patch.status)) throw new AppError('VALIDATION_ERROR', `Unknown status ${patch.status}.`, 'status');
         to = patch.status;
       }
-      const statusChanged = checkTransition(from, to, auth, 'counterparty');
-      if (statusChanged && baseOf(from) === 'PENDING' && baseOf(to) !== 'CLOSED' && !auth.operator) {
+      const statusChanged = checkTransition(from, to, ctx, 'counterparty');
+      if (statusChanged && baseOf(from) === 'PENDING' && baseOf(to) !== 'CLOSED' && !ctx.operator) {
         throw new AppError(
           'FORBIDDEN',
           'A PENDING counterparty awaits screening: only the screening (the platform operator, or in sandbox POST /v1/simulations/counterparties/{id}/screening) can clear it. The client may close it.',
@@ -244,17 +236,17 @@ export class CounterpartiesService {
       }
       if (!statusChanged && !changes.length) return current;
 
-      const at = this.clock.now();
+      const at = ctx.now;
       const details = withHidden(type, after, current.details);
-      const updated = await repo.update(tx, auth.tenantId, id, { status: to, details, ...derivedColumns(type, details), updatedAt: at });
+      const updated = await repo.update(tx, ctx.tenantId, id, { status: to, details, ...derivedColumns(type, details), updatedAt: at });
       const recorded: FieldChange[] = [
         ...(statusChanged ? [{ field: 'status', before: from, after: to }] : []),
         ...changes.map(maskChange),
       ];
-      await writeHistory(tx, 'counterparty', id, recorded, { auth, updatedBy: patch.updatedBy, reason: patch.reason, at });
-      if (statusChanged) await writeEvents(tx, [this.event(auth, id, to, at)]);
+      await writeHistory(tx, 'counterparty', id, recorded, { auth: ctx, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      if (statusChanged) await writeEvents(tx, [this.event(ctx, id, to, at)]);
       return updated;
-    });
+    })(ctx.tx);
     return view(row);
   }
 }

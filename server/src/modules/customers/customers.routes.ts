@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { PatchBody } from '../../shared/patch.js';
 import { HistoryEntry } from '../history/index.js';
 import {
@@ -38,7 +39,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         response: { 200: data(Customer), ...errorResponses('DUPLICATE_ID', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS') },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body) }),
   );
 
   app.get(
@@ -53,7 +54,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         response: { 200: listOf('customers', Customer), ...errorResponses() },
       },
     },
-    async (request) => listEnvelope('customers', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('customers', await service.list(readContext(request), request.query, basePath(request))),
   );
 
   app.get(
@@ -67,7 +68,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         response: { 200: data(Customer), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.id) }),
   );
 
   app.patch(
@@ -96,7 +97,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         },
       },
     },
-    async (request) => ({ data: await service.update(request.auth, request.params.id, request.body as PatchBody) }),
+    async (request) => ({ data: await service.update(writeContext(request), request.params.id, request.body as PatchBody) }),
   );
 
   app.get(
@@ -111,7 +112,8 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         response: { 200: listOf('history', HistoryEntry), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => listEnvelope('history', await service.history(request.auth, request.params.id, request.query, basePath(request))),
+    async (request) =>
+      listEnvelope('history', await service.history(readContext(request), request.params.id, request.query, basePath(request))),
   );
 
   app.post(
@@ -137,7 +139,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         },
       },
     },
-    async (request) => ({ data: await service.addIndividual(request.auth, request.params.id, request.body) }),
+    async (request) => ({ data: await service.addIndividual(writeContext(request), request.params.id, request.body) }),
   );
 
   app.get(
@@ -153,7 +155,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
       },
     },
     async (request) =>
-      listEnvelope('individuals', await service.listIndividuals(request.auth, request.params.id, request.query, basePath(request))),
+      listEnvelope('individuals', await service.listIndividuals(readContext(request), request.params.id, request.query, basePath(request))),
   );
 
   app.get(
@@ -167,7 +169,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
         response: { 200: data(Individual), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.getIndividual(request.auth, request.params.id, request.params.individual_id) }),
+    async (request) => ({ data: await service.getIndividual(readContext(request), request.params.id, request.params.individual_id) }),
   );
 
   app.patch(
@@ -195,7 +197,12 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
       },
     },
     async (request) => ({
-      data: await service.updateIndividual(request.auth, request.params.id, request.params.individual_id, request.body as PatchBody),
+      data: await service.updateIndividual(
+        writeContext(request),
+        request.params.id,
+        request.params.individual_id,
+        request.body as PatchBody,
+      ),
     }),
   );
 
@@ -214,7 +221,13 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersServ
     async (request) =>
       listEnvelope(
         'history',
-        await service.individualHistory(request.auth, request.params.id, request.params.individual_id, request.query, basePath(request)),
+        await service.individualHistory(
+          readContext(request),
+          request.params.id,
+          request.params.individual_id,
+          request.query,
+          basePath(request),
+        ),
       ),
   );
 };

@@ -1,9 +1,7 @@
 import type { Ajv } from 'ajv';
 import type { Static } from 'typebox';
-import type { Db, Tx } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Reader, Tx } from '../../db/client.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
@@ -36,8 +34,8 @@ export interface AccountSummary {
  * `accounts` list of the representation.
  */
 export interface CustomerHooks {
-  onStatusChange?: (tx: Tx, ctx: { auth: AuthContext; customer: CustomerRow; from: Status; to: Status; at: Date }) => Promise<void>;
-  accountsOf?: (db: Db, clientId: string, customerIds: string[]) => Promise<Map<string, AccountSummary[]>>;
+  onStatusChange?: (ctx: WriteContext, change: { customer: CustomerRow; from: Status; to: Status }) => Promise<void>;
+  accountsOf?: (db: Reader, clientId: string, customerIds: string[]) => Promise<Map<string, AccountSummary[]>>;
 }
 
 const READ_ONLY_INDIVIDUAL_FIELDS = ['created_at', 'updated_at'] as const;
@@ -70,8 +68,6 @@ export class CustomersService {
   private readonly customerPatch: Record<'INDIVIDUAL' | 'CORPORATION', PatchEngine>;
 
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
     ajv: Ajv,
     private readonly hooks: CustomerHooks = {},
   ) {
@@ -107,16 +103,16 @@ export class CustomersService {
 
   // ---- representation ----------------------------------------------------------------------
 
-  private async views(rows: CustomerRow[], clientId: string): Promise<CustomerView[]> {
+  private async views(db: Reader, rows: CustomerRow[], clientId: string): Promise<CustomerView[]> {
     const corporate = rows.filter((r) => r.customerType === 'CORPORATION').map((r) => r.id);
-    const [individuals, accounts] = await Promise.all([
-      customersRepository.individualsOf(this.db, clientId, corporate),
-      this.hooks.accountsOf?.(
-        this.db,
+    // In a transaction the two reads share one connection: run them one after the other.
+    const individuals = await customersRepository.individualsOf(db, clientId, corporate);
+    const accounts =
+      (await this.hooks.accountsOf?.(
+        db,
         clientId,
         rows.map((r) => r.id),
-      ) ?? Promise.resolve(new Map<string, AccountSummary[]>()),
-    ]);
+      )) ?? new Map<string, AccountSummary[]>();
     return rows.map(
       (row) =>
         ({
@@ -134,79 +130,74 @@ export class CustomersService {
     );
   }
 
-  async view(row: CustomerRow): Promise<CustomerView> {
-    return (await this.views([row], row.clientId))[0] as CustomerView;
+  async view(db: Reader, row: CustomerRow): Promise<CustomerView> {
+    return (await this.views(db, [row], row.clientId))[0] as CustomerView;
   }
 
   // ---- customers ---------------------------------------------------------------------------
 
   /** Regulated clients only (seed 000/001); everyone else onboards through applications. */
-  async create(auth: AuthContext, body: CreateCustomerBodyT) {
-    if (!auth.tenant.regulated) {
+  async create(ctx: WriteContext, body: CreateCustomerBodyT) {
+    if (!ctx.tenant.regulated) {
       throw new AppError(
         'FORBIDDEN',
         'Only regulated clients can create customers directly. Onboard customers through an application (POST /v1/applications), which collects and checks KYC/KYB data.',
       );
     }
     const { id, customer_type, status: _s, created_at: _c, updated_at: _u, accounts: _a, individuals: _i, ...details } = body;
-    return this.view(await this.insert(auth, { id, customerType: customer_type, details, status: 'ACTIVE' }));
+    return this.view(ctx.tx, await this.insert(ctx, { id, customerType: customer_type, details, status: 'ACTIVE' }));
   }
 
-  /**
-   * Inserts a customer and its creation event in one transaction. Also used by applications on
-   * approval (issue: onboarding), which passes its own transaction.
-   */
+  /** Inserts a customer and its creation event. Also used by applications on approval. */
   async insert(
-    auth: AuthContext,
+    ctx: WriteContext,
     input: { id: string; customerType: 'INDIVIDUAL' | 'CORPORATION'; details: Record<string, unknown>; status: Status },
-    tx?: Tx,
   ) {
-    const run = async (t: Tx) => {
-      const at = this.clock.now();
-      const row = await customersRepository.insert(t, {
-        clientId: auth.tenantId,
-        id: input.id,
-        customerType: input.customerType,
-        status: input.status,
-        details: input.details,
-        createdAt: at,
-        updatedAt: at,
-      });
-      if (!row) throw new AppError('DUPLICATE_ID', `A customer with id ${input.id} already exists.`, 'id');
-      await writeEvents(t, [
-        {
-          clientId: auth.tenantId,
-          eventType: statusEventType('CUSTOMER', row.status),
-          resourceType: 'customer',
-          resourceId: row.id,
-          eventData: { customer: { id: row.id, status: row.status } },
-          at,
-        },
-      ]);
-      return row;
-    };
-    return tx ? run(tx) : inTransaction(this.db, run);
+    const at = ctx.now;
+    const row = await customersRepository.insert(ctx.tx, {
+      clientId: ctx.tenantId,
+      id: input.id,
+      customerType: input.customerType,
+      status: input.status,
+      details: input.details,
+      createdAt: at,
+      updatedAt: at,
+    });
+    if (!row) throw new AppError('DUPLICATE_ID', `A customer with id ${input.id} already exists.`, 'id');
+    await writeEvents(ctx.tx, [
+      {
+        clientId: ctx.tenantId,
+        eventType: statusEventType('CUSTOMER', row.status),
+        resourceType: 'customer',
+        resourceId: row.id,
+        eventData: { customer: { id: row.id, status: row.status } },
+        at,
+      },
+    ]);
+    return row;
   }
 
-  async get(auth: AuthContext, id: string) {
-    const row = await customersRepository.find(this.db, auth.tenantId, id);
+  async get(ctx: Context, id: string) {
+    const row = await customersRepository.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Customer', 'id');
-    return this.view(row);
+    return this.view(ctx.db, row);
   }
 
-  async list(auth: AuthContext, query: RawPageQuery & { type?: string; customer_type?: string; status?: string }, basePath: string) {
+  async list(ctx: Context, query: RawPageQuery & { type?: string; customer_type?: string; status?: string }, basePath: string) {
     const page = parsePageQuery(query);
     const type = query.type ?? query.customer_type;
     if (query.type && query.customer_type && query.type !== query.customer_type) {
       throw new AppError('VALIDATION_ERROR', 'type and customer_type disagree.', 'customer_type');
     }
-    const { rows, total } = await customersRepository.list(this.db, auth.tenantId, { type, status: query.status }, page);
+    const { rows, total } = await customersRepository.list(ctx.db, ctx.tenantId, { type, status: query.status }, page);
     const result = buildPage(page, rows, total, basePath, { type, status: query.status });
-    return { ...result, items: await this.views(result.items, auth.tenantId) };
+    return { ...result, items: await this.views(ctx.db, result.items, ctx.tenantId) };
   }
 
-  async update(auth: AuthContext, id: string, body: PatchBody) {
-    const row = await inTransaction(this.db, async (tx) => {
+  async update(ctx: WriteContext, id: string, body: PatchBody) {
+    const auth = ctx;
+    const tx = ctx.tx;
+    const row = await (async () => {
       const current = await customersRepository.lock(tx, auth.tenantId, id);
       if (!current) throw notFound('Customer', 'id');
       const from = current.status as Status;
@@ -220,8 +211,8 @@ export class CustomersService {
       }
       const statusChanged = checkTransition(from, to, auth, 'customer');
       if (!statusChanged && !patch.changes.length) return current;
-      const at = this.clock.now();
-      if (statusChanged) await this.hooks.onStatusChange?.(tx, { auth, customer: current, from, to, at });
+      const at = ctx.now;
+      if (statusChanged) await this.hooks.onStatusChange?.(ctx, { customer: current, from, to });
       const updated = await customersRepository.update(tx, auth.tenantId, id, {
         details: patch.details,
         status: to,
@@ -242,18 +233,18 @@ export class CustomersService {
         ]);
       }
       return updated;
-    });
-    return this.view(row);
+    })();
+    return this.view(tx, row);
   }
 
-  async history(auth: AuthContext, id: string, query: RawPageQuery, basePath: string) {
-    if (!(await customersRepository.find(this.db, auth.tenantId, id))) throw notFound('Customer', 'id');
-    return historyPage(this.db, auth.tenantId, 'customer', id, query, basePath);
+  async history(ctx: Context, id: string, query: RawPageQuery, basePath: string) {
+    if (!(await customersRepository.find(ctx.db, ctx.tenantId, id))) throw notFound('Customer', 'id');
+    return historyPage(ctx.db, ctx.tenantId, 'customer', id, query, basePath);
   }
 
   // ---- individuals of corporate customers --------------------------------------------------
 
-  private async corporateForUpdate(tx: Tx, auth: AuthContext, customerId: string): Promise<CustomerRow> {
+  private async corporateForUpdate(tx: Tx, auth: Context, customerId: string): Promise<CustomerRow> {
     const customer = await customersRepository.lock(tx, auth.tenantId, customerId);
     if (!customer) throw notFound('Customer', 'id');
     if (customer.customerType !== 'CORPORATION') {
@@ -263,14 +254,16 @@ export class CustomersService {
     return customer;
   }
 
-  async addIndividual(auth: AuthContext, customerId: string, body: CreateIndividualBodyT) {
+  async addIndividual(ctx: WriteContext, customerId: string, body: CreateIndividualBodyT) {
+    const auth = ctx;
+    const tx = ctx.tx;
     const details = Object.fromEntries(Object.entries(body).filter(([k]) => INDIVIDUAL_KEYS.includes(k)));
-    const row = await inTransaction(this.db, async (tx) => {
+    const row = await (async () => {
       await this.corporateForUpdate(tx, auth, customerId);
       const share = (details.percentage_ownership as number | undefined) ?? 0;
       const total = (await customersRepository.ownershipTotal(tx, auth.tenantId, customerId)) + share;
       if (total > 100) throw ownershipError(total);
-      const at = this.clock.now();
+      const at = ctx.now;
       const created = await customersRepository.insertIndividual(tx, {
         clientId: auth.tenantId,
         customerId,
@@ -282,15 +275,16 @@ export class CustomersService {
       await customersRepository.update(tx, auth.tenantId, customerId, { updatedAt: at });
       await writeHistory(tx, 'customer', customerId, [{ field: 'individuals', before: null, after: created.id }], { auth, at });
       return created;
-    });
+    })();
     return individualView(row);
   }
 
-  /** Inserts individuals with an existing transaction (applications carry theirs over on approval). */
-  async insertIndividuals(tx: Tx, auth: AuthContext, customerId: string, list: Record<string, unknown>[], at: Date): Promise<void> {
+  /** Inserts individuals (applications carry theirs over on approval). */
+  async insertIndividuals(ctx: WriteContext, customerId: string, list: Record<string, unknown>[]): Promise<void> {
+    const at = ctx.now;
     for (const details of list) {
-      await customersRepository.insertIndividual(tx, {
-        clientId: auth.tenantId,
+      await customersRepository.insertIndividual(ctx.tx, {
+        clientId: ctx.tenantId,
         customerId,
         id: newId('individual'),
         details: Object.fromEntries(Object.entries(details).filter(([k]) => INDIVIDUAL_KEYS.includes(k))),
@@ -300,28 +294,30 @@ export class CustomersService {
     }
   }
 
-  async getIndividual(auth: AuthContext, customerId: string, id: string) {
-    const customer = await customersRepository.find(this.db, auth.tenantId, customerId);
+  async getIndividual(ctx: Context, customerId: string, id: string) {
+    const customer = await customersRepository.find(ctx.db, ctx.tenantId, customerId);
     if (!customer) throw notFound('Customer', 'id');
-    const row = await customersRepository.findIndividual(this.db, auth.tenantId, customerId, id);
+    const row = await customersRepository.findIndividual(ctx.db, ctx.tenantId, customerId, id);
     if (!row) throw notFound('Individual', 'individual_id');
     return individualView(row);
   }
 
-  async listIndividuals(auth: AuthContext, customerId: string, query: RawPageQuery, basePath: string) {
-    const customer = await customersRepository.find(this.db, auth.tenantId, customerId);
+  async listIndividuals(ctx: Context, customerId: string, query: RawPageQuery, basePath: string) {
+    const customer = await customersRepository.find(ctx.db, ctx.tenantId, customerId);
     if (!customer) throw notFound('Customer', 'id');
     if (customer.customerType !== 'CORPORATION') {
       throw new AppError('INVALID_CUSTOMER_TYPE', 'Individuals belong to CORPORATION customers only.', 'customer_type');
     }
     const page = parsePageQuery(query);
-    const { rows, total } = await customersRepository.listIndividuals(this.db, auth.tenantId, customerId, page);
+    const { rows, total } = await customersRepository.listIndividuals(ctx.db, ctx.tenantId, customerId, page);
     const result = buildPage(page, rows, total, basePath, {});
     return { ...result, items: result.items.map(individualView) };
   }
 
-  async updateIndividual(auth: AuthContext, customerId: string, id: string, body: PatchBody) {
-    const row = await inTransaction(this.db, async (tx) => {
+  async updateIndividual(ctx: WriteContext, customerId: string, id: string, body: PatchBody) {
+    const auth = ctx;
+    const tx = ctx.tx;
+    const row = await (async () => {
       await this.corporateForUpdate(tx, auth, customerId);
       const current = await customersRepository.findIndividual(tx, auth.tenantId, customerId, id);
       if (!current) throw notFound('Individual', 'individual_id');
@@ -330,16 +326,16 @@ export class CustomersService {
       const share = (patch.details.percentage_ownership as number | undefined) ?? 0;
       const total = (await customersRepository.ownershipTotal(tx, auth.tenantId, customerId, id)) + share;
       if (total > 100) throw ownershipError(total);
-      const at = this.clock.now();
+      const at = ctx.now;
       const updated = await customersRepository.updateIndividual(tx, auth.tenantId, id, { details: patch.details, updatedAt: at });
       await writeHistory(tx, 'individual', id, patch.changes, { auth, updatedBy: patch.updatedBy, reason: patch.reason, at });
       return updated;
-    });
+    })();
     return individualView(row);
   }
 
-  async individualHistory(auth: AuthContext, customerId: string, id: string, query: RawPageQuery, basePath: string) {
-    await this.getIndividual(auth, customerId, id);
-    return historyPage(this.db, auth.tenantId, 'individual', id, query, basePath);
+  async individualHistory(ctx: Context, customerId: string, id: string, query: RawPageQuery, basePath: string) {
+    await this.getIndividual(ctx, customerId, id);
+    return historyPage(ctx.db, ctx.tenantId, 'individual', id, query, basePath);
   }
 }

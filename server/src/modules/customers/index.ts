@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../../db/client.js';
 import { type CustomerRow, customersRepository } from './customers.repository.js';
 
+export { type CustomerAddress, customerNameAndAddress } from './customers.party.js';
 export type { CustomerRow } from './customers.repository.js';
 export { customersRoutes } from './customers.routes.js';
 export { type AccountSummary, type CustomerHooks, CustomersService } from './customers.service.js';

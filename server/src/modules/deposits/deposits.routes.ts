@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { DepositsService } from './deposits.service.js';
 import type { IncomingFundsService } from './incoming.service.js';
 
@@ -68,7 +69,7 @@ export const depositsRoutes: FastifyPluginAsyncTypebox<{ service: DepositsServic
         },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body) }),
   );
   app.post(
     '/deposits/:deposit_id/accept',
@@ -93,7 +94,7 @@ export const depositsRoutes: FastifyPluginAsyncTypebox<{ service: DepositsServic
         },
       },
     },
-    async (request) => ({ data: await service.accept(request.auth, request.params.deposit_id) }),
+    async (request) => ({ data: await service.accept(writeContext(request), request.params.deposit_id) }),
   );
   app.get(
     '/deposits/:deposit_id',
@@ -101,7 +102,7 @@ export const depositsRoutes: FastifyPluginAsyncTypebox<{ service: DepositsServic
       config: read,
       schema: { tags, summary: 'Retrieve a deposit', params: Params, response: { 200: data(Deposit), ...errorResponses('NOT_FOUND') } },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.deposit_id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.deposit_id) }),
   );
   app.get(
     '/deposits',
@@ -125,7 +126,7 @@ export const depositsRoutes: FastifyPluginAsyncTypebox<{ service: DepositsServic
         },
       },
     },
-    async (request) => listEnvelope('deposits', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('deposits', await service.list(readContext(request), request.query, basePath(request))),
   );
 };
 
@@ -169,7 +170,7 @@ export const depositSimulationRoutes: FastifyPluginAsyncTypebox<{ service: Depos
         response: { 200: data(Incoming), ...errorResponses('AMOUNT_PRECISION') },
       },
     },
-    async (request) => ({ data: await incoming.arrive(request.auth, request.body) }),
+    async (request) => ({ data: await incoming.arrive(writeContext(request), request.body) }),
   );
   app.post(
     '/simulations/deposits/:deposit_id/return',
@@ -187,7 +188,7 @@ export const depositSimulationRoutes: FastifyPluginAsyncTypebox<{ service: Depos
         response: { 200: data(Deposit), ...errorResponses('NOT_FOUND', 'INVALID_STATUS_TRANSITION', 'INSUFFICIENT_FUNDS') },
       },
     },
-    async (request) => ({ data: await service.returnPull(request.auth, request.params.deposit_id, request.body?.reason) }),
+    async (request) => ({ data: await service.returnPull(writeContext(request), request.params.deposit_id, request.body?.reason) }),
   );
 };
 
@@ -204,7 +205,7 @@ export const suspenseRoutes: FastifyPluginAsyncTypebox<{ incoming: IncomingFunds
         response: { 200: data(Type.Object({ items: Type.Array(Incoming) })), ...errorResponses() },
       },
     },
-    async () => ({ data: { items: await incoming.suspense() } }),
+    async (request) => ({ data: { items: await incoming.suspense(readContext(request)) } }),
   );
   app.post(
     '/admin/suspense/:id/assign',
@@ -222,6 +223,6 @@ export const suspenseRoutes: FastifyPluginAsyncTypebox<{ incoming: IncomingFunds
         },
       },
     },
-    async (request) => ({ data: await incoming.assign(request.auth, request.params.id, request.body.account_id) }),
+    async (request) => ({ data: await incoming.assign(writeContext(request), request.params.id, request.body.account_id) }),
   );
 };

@@ -1,11 +1,10 @@
 import { and, asc, eq, lte, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { pgErrorCode } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { deposits } from '../../db/schema-money.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { DuePass } from '../../jobs/scheduler.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -39,8 +38,6 @@ export interface CreateDepositInput {
  */
 export class DepositsService {
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
     private readonly ledger: LedgerService,
     private readonly guard: MovementGuard,
     private readonly accounts: AccountsService,
@@ -69,14 +66,14 @@ export class DepositsService {
     };
   }
 
-  async create(auth: AuthContext, input: CreateDepositInput) {
-    const account = await findAccount(this.db, auth.tenantId, input.deposit_destination.destination_account_id);
+  async create(ctx: WriteContext, input: CreateDepositInput) {
+    const account = await findAccount(ctx.db, ctx.tenantId, input.deposit_destination.destination_account_id);
     if (!account) throw notFound('Destination account', 'deposit_destination.destination_account_id');
     const asset = assetOf(account.assetTypeId);
     if (!asset) throw new Error(`unknown asset ${account.assetTypeId}`);
-    const at = this.clock.now();
-    return inTransaction(this.db, async (tx) => {
-      await this.guard.lockForMovement(tx, auth, [account.id]);
+    const at = ctx.now;
+    return (async (tx: Tx) => {
+      await this.guard.lockForMovement(tx, ctx, [account.id]);
       if (input.deposit_type === 'PUSH') {
         if (input.deposit_details || input.deposit_source?.source_counterparty_id) {
           throw new AppError('VALIDATION_ERROR', 'A PUSH deposit takes only deposit_destination.', 'deposit_details');
@@ -84,14 +81,14 @@ export class DepositsService {
         let instructions: Record<string, unknown>[];
         let memo: string | null = null;
         if (asset.kind === 'CRYPTO') {
-          const lease = await this.accounts.leaseFor(tx, auth, account);
+          const lease = await this.accounts.leaseFor(ctx, account);
           instructions = cryptoInstructions(asset, lease.walletAddress);
         } else {
           memo = newMemo();
           instructions = fiatInstructions(asset, memo);
         }
         const row = await this.insert(tx, {
-          clientId: auth.tenantId,
+          clientId: ctx.tenantId,
           id: newId('deposit'),
           depositType: 'PUSH',
           status: 'REQUESTED',
@@ -115,7 +112,7 @@ export class DepositsService {
           'deposit_source.source_counterparty_id',
         );
       if (!input.deposit_details) throw new AppError('VALIDATION_ERROR', 'A PULL deposit needs deposit_details.amount.', 'deposit_details');
-      const counterparty = await findCounterparty(tx, auth.tenantId, source);
+      const counterparty = await findCounterparty(tx, ctx.tenantId, source);
       if (!counterparty) throw notFound('Counterparty', 'deposit_source.source_counterparty_id');
       if (counterparty.counterpartyType !== 'FIAT_US_LINKED' || !counterparty.linked) {
         throw new AppError(
@@ -134,7 +131,7 @@ export class DepositsService {
       }
       const amount = toMinor(input.deposit_details.amount, asset.decimals, 'deposit_details.amount');
       const row = await this.insert(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         id: newId('deposit'),
         depositType: 'PULL',
         status: 'REQUESTED',
@@ -149,7 +146,7 @@ export class DepositsService {
         updatedAt: at,
       });
       return this.view(row);
-    });
+    })(ctx.tx);
   }
 
   private async insert(tx: Tx, row: typeof deposits.$inferInsert): Promise<DepositRow> {
@@ -177,22 +174,22 @@ export class DepositsService {
   }
 
   /** Accept a PULL: the amount is in flight (PENDING credit) until the rail settles it. */
-  async accept(auth: AuthContext, id: string) {
-    return inTransaction(this.db, async (tx) => {
-      const d = await this.lock(tx, auth.tenantId, id);
+  async accept(ctx: WriteContext, id: string) {
+    return (async (tx: Tx) => {
+      const d = await this.lock(tx, ctx.tenantId, id);
       if (d.depositType !== 'PULL')
         throw new AppError('INVALID_STATUS_TRANSITION', 'Only PULL deposits are accepted; PUSH instructions are usable as they are.');
       if (d.status !== 'REQUESTED')
         throw new AppError('INVALID_STATUS_TRANSITION', `The deposit is ${d.status}; only a REQUESTED pull can be accepted.`);
-      const { source: account } = await this.guard.lockForMovement(tx, auth, [d.destinationAccountId]);
-      const counterparty = await findCounterparty(tx, auth.tenantId, d.sourceCounterpartyId as string);
+      const { source: account } = await this.guard.lockForMovement(tx, ctx, [d.destinationAccountId]);
+      const counterparty = await findCounterparty(tx, ctx.tenantId, d.sourceCounterpartyId as string);
       if (!counterparty) throw notFound('Counterparty', 'deposit_source.source_counterparty_id');
       assertCounterpartyUsable(counterparty);
-      const at = this.clock.now();
+      const at = ctx.now;
       const omnibus = await this.ledger.platformAccount(tx, 'omnibus:ACH', d.assetTypeId, at);
       const txnId = newId('transaction');
       const holdId = await this.ledger.authorize(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         debit: { ledgerAccountId: omnibus, transactionType: 'TRANSFER_IN' },
         credit: { ledgerAccountId: account.ledgerAccountId, accountRef: account.id, transactionType: 'TRANSFER_IN', publicId: txnId },
         visible: { debit: false, credit: true },
@@ -206,13 +203,13 @@ export class DepositsService {
       const [row] = await tx
         .update(deposits)
         .set({ status: 'ACCEPTED', holdId, acceptedAt: at, settleAt: new Date(at.getTime() + PULL_SETTLE_SECONDS * 1000), updatedAt: at })
-        .where(and(eq(deposits.clientId, auth.tenantId), eq(deposits.id, id)))
+        .where(and(eq(deposits.clientId, ctx.tenantId), eq(deposits.id, id)))
         .returning();
       await writeEvents(tx, [
-        transactionEvent(auth.tenantId, 'PENDING', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
+        transactionEvent(ctx.tenantId, 'PENDING', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
       ]);
       return this.view(row as DepositRow);
-    });
+    })(ctx.tx);
   }
 
   /** Settles one accepted pull: the hold posts (the customer's credit is final). */
@@ -243,10 +240,11 @@ export class DepositsService {
   }
 
   /** Scheduler task: pulls whose rail delay has passed settle. */
-  async settleDue(now: Date, clientId?: string): Promise<number> {
+  async settleDue(pass: DuePass): Promise<number> {
+    const { now, clientId } = pass;
     let done = 0;
     for (;;) {
-      const settled = await inTransaction(this.db, async (tx) => {
+      const settled = await pass.unit(async (tx) => {
         const where: SQL[] = [eq(deposits.status, 'ACCEPTED'), lte(deposits.settleAt, now)];
         if (clientId) where.push(eq(deposits.clientId, clientId));
         const [due] = await tx
@@ -271,33 +269,28 @@ export class DepositsService {
    * pending credit is cancelled; after settlement the credit is reversed, which needs the funds to
    * still be available (a return never takes an account below zero).
    */
-  async returnPull(auth: AuthContext, id: string, reason?: string) {
-    return inTransaction(this.db, async (tx) => {
-      const d = await this.lock(tx, auth.tenantId, id);
+  async returnPull(ctx: WriteContext, id: string, reason?: string) {
+    return (async (tx: Tx) => {
+      const d = await this.lock(tx, ctx.tenantId, id);
       if (d.depositType !== 'PULL' || (d.status !== 'ACCEPTED' && d.status !== 'EXECUTED')) {
         throw new AppError('INVALID_STATUS_TRANSITION', `Only an accepted or executed pull can be returned (this one is ${d.status}).`);
       }
-      const at = this.clock.now();
-      const account = await findAccount(tx, auth.tenantId, d.destinationAccountId);
+      const at = ctx.now;
+      const account = await findAccount(tx, ctx.tenantId, d.destinationAccountId);
       if (!account || d.holdId === null || d.amount === null) throw new Error(`deposit ${d.id} has no hold`);
       if (d.status === 'ACCEPTED') {
         await this.ledger.voidHold(tx, d.holdId, 'VOIDED', at);
         const [held] = await this.ledger.holdRowIds(tx, d.holdId);
         if (held) {
           await writeEvents(tx, [
-            transactionEvent(
-              auth.tenantId,
-              'CANCELLED',
-              { id: held, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id },
-              at,
-            ),
+            transactionEvent(ctx.tenantId, 'CANCELLED', { id: held, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
           ]);
         }
       } else {
         const omnibus = await this.ledger.platformAccount(tx, 'omnibus:ACH', d.assetTypeId, at);
         const txnId = newId('transaction');
         await this.ledger.post(tx, {
-          clientId: auth.tenantId,
+          clientId: ctx.tenantId,
           categoryType: 'DEPOSIT',
           categoryId: d.id,
           description: reason ?? 'ACH return',
@@ -314,34 +307,34 @@ export class DepositsService {
           ],
         });
         await writeEvents(tx, [
-          transactionEvent(auth.tenantId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
+          transactionEvent(ctx.tenantId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
         ]);
       }
       const [row] = await tx
         .update(deposits)
         .set({ status: 'RETURNED', failureReason: reason ?? 'returned by the rail', updatedAt: at })
-        .where(and(eq(deposits.clientId, auth.tenantId), eq(deposits.id, id)))
+        .where(and(eq(deposits.clientId, ctx.tenantId), eq(deposits.id, id)))
         .returning();
       return this.view(row as DepositRow);
-    });
+    })(ctx.tx);
   }
 
-  async get(auth: AuthContext, id: string) {
-    const [row] = await this.db
+  async get(ctx: Context, id: string) {
+    const [row] = await ctx.db
       .select()
       .from(deposits)
-      .where(and(eq(deposits.clientId, auth.tenantId), eq(deposits.id, id)));
+      .where(and(eq(deposits.clientId, ctx.tenantId), eq(deposits.id, id)));
     if (!row) throw notFound('Deposit', 'id');
     return this.view(row);
   }
 
-  async list(auth: AuthContext, q: RawPageQuery & { status?: string; deposit_type?: string; account_id?: string }, basePath: string) {
+  async list(ctx: Context, q: RawPageQuery & { status?: string; deposit_type?: string; account_id?: string }, basePath: string) {
     const page = parsePageQuery(q);
-    const where: SQL[] = [eq(deposits.clientId, auth.tenantId)];
+    const where: SQL[] = [eq(deposits.clientId, ctx.tenantId)];
     if (q.status) where.push(eq(deposits.status, q.status as DepositRow['status']));
     if (q.deposit_type) where.push(eq(deposits.depositType, q.deposit_type as 'PUSH'));
     if (q.account_id) where.push(eq(deposits.destinationAccountId, q.account_id));
-    const { rows, total } = await fetchPage(this.db, deposits, deposits.seq, where, page);
+    const { rows, total } = await fetchPage(ctx.db, deposits, deposits.seq, where, page);
     const result = buildPage(page, rows, total, basePath, { status: q.status, deposit_type: q.deposit_type, account_id: q.account_id });
     return { ...result, items: result.items.map((r) => this.view(r)) };
   }

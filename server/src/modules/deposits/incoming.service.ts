@@ -1,11 +1,9 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { addressLeases } from '../../db/schema.js';
 import { deposits, incomingFunds, payors } from '../../db/schema-money.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
 import { maskAccountNumber } from '../../shared/bank-codes.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -38,11 +36,7 @@ export interface Arrival {
  * cannot receive, an expired lease — goes to the platform's suspense account for the operator.
  */
 export class IncomingFundsService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly ledger: LedgerService,
-  ) {}
+  constructor(private readonly ledger: LedgerService) {}
 
   view(r: IncomingRow) {
     const decimals = assetOf(r.assetTypeId)?.decimals ?? 0;
@@ -67,7 +61,7 @@ export class IncomingFundsService {
   }
 
   /** Matching is within the calling client in the sandbox: a tenant cannot credit another's accounts. */
-  async arrive(auth: AuthContext, input: Arrival) {
+  async arrive(ctx: WriteContext, input: Arrival) {
     const asset = assetOf(input.asset_type_id);
     if (!asset) throw new AppError('VALIDATION_ERROR', `Unknown asset ${input.asset_type_id}.`, 'asset_type_id');
     if (!(asset.rails as string[]).includes(input.rail)) {
@@ -81,7 +75,7 @@ export class IncomingFundsService {
       throw new AppError('VALIDATION_ERROR', 'Crypto arrivals name the receiving wallet_address.', 'wallet_address');
     }
     const amount = toMinor(input.amount, asset.decimals);
-    const at = this.clock.now();
+    const at = ctx.now;
     const rref = railReference(input.rail);
     const originator = {
       originator_type: input.rail === 'CRYPTO' ? 'CRYPTO' : 'FIAT_US',
@@ -99,8 +93,8 @@ export class IncomingFundsService {
           }),
     };
 
-    const row = await inTransaction(this.db, async (tx) => {
-      const target = await this.match(tx, auth.tenantId, input, asset.asset_type_id, at);
+    const row = await (async (tx: Tx) => {
+      const target = await this.match(tx, ctx.tenantId, input, asset.asset_type_id, at);
       const omnibus = await this.ledger.platformAccount(tx, `omnibus:${input.rail}`, asset.asset_type_id, at);
       const id = newId('incoming');
       if ('reason' in target) {
@@ -200,7 +194,7 @@ export class IncomingFundsService {
         })
         .returning();
       return r as IncomingRow;
-    });
+    })(ctx.tx);
     return this.view(row);
   }
 
@@ -319,8 +313,8 @@ export class IncomingFundsService {
 
   // ---- suspense (operator) -------------------------------------------------------------------
 
-  async suspense(limit = 100) {
-    const rows = await this.db
+  async suspense(ctx: Context, limit = 100) {
+    const rows = await ctx.db
       .select()
       .from(incomingFunds)
       .where(eq(incomingFunds.status, 'SUSPENSE'))
@@ -330,19 +324,19 @@ export class IncomingFundsService {
   }
 
   /** The operator assigns unmatched funds to an account of the client it acts for. */
-  async assign(auth: AuthContext, id: string, accountId: string) {
-    const row = await inTransaction(this.db, async (tx) => {
+  async assign(ctx: WriteContext, id: string, accountId: string) {
+    const row = await (async (tx: Tx) => {
       const [inc] = await tx.select().from(incomingFunds).where(eq(incomingFunds.id, id)).for('no key update');
       if (!inc) throw notFound('Suspense item', 'id');
       if (inc.status !== 'SUSPENSE') throw new AppError('INVALID_STATUS_TRANSITION', `This item is ${inc.status}, not in suspense.`);
-      const account = await lockAccount(tx, auth.tenantId, accountId);
+      const account = await lockAccount(tx, ctx.tenantId, accountId);
       if (!account) throw notFound('Account', 'account_id');
       if (account.assetTypeId !== inc.assetTypeId) {
         throw new AppError('ASSET_MISMATCH', `The funds are ${inc.assetTypeId}; the account holds ${account.assetTypeId}.`, 'account_id');
       }
       const refused = await this.receivable(tx, account);
       if (refused) throw new AppError('NOT_TRANSACTABLE', refused, 'account_id');
-      const at = this.clock.now();
+      const at = ctx.now;
       const suspense = await this.ledger.platformAccount(tx, 'suspense', inc.assetTypeId, at);
       const txnId = newId('transaction');
       await this.credit(
@@ -360,16 +354,16 @@ export class IncomingFundsService {
         .update(incomingFunds)
         .set({
           status: 'ASSIGNED',
-          clientId: auth.tenantId,
+          clientId: ctx.tenantId,
           accountId: account.id,
           transactionId: txnId,
           assignedAt: at,
-          assignedBy: auth.caller.id,
+          assignedBy: ctx.caller.id,
         })
         .where(eq(incomingFunds.id, id))
         .returning();
       return r as IncomingRow;
-    });
+    })(ctx.tx);
     return this.view(row);
   }
 }

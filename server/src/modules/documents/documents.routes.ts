@@ -4,6 +4,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { DocumentsService } from './documents.service.js';
 import { DOCUMENT_TYPES } from './documents.types.js';
 import { MULTIPART_LIMITS, readUpload, refuseOversizedBody } from './documents.upload.js';
@@ -74,7 +75,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ service: DocumentsServ
         },
       },
     },
-    async (request) => ({ data: await service.upload(request.auth, request.params.document_id, await readUpload(request)) }),
+    async (request) => ({ data: await service.upload(writeContext(request), request.params.document_id, await readUpload(request)) }),
   );
 
   app.get(
@@ -88,7 +89,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ service: DocumentsServ
         response: { 200: data(Document), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.document_id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.document_id) }),
   );
 
   app.get(
@@ -110,7 +111,7 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ service: DocumentsServ
       },
     },
     async (request, reply) => {
-      const { document, content } = await service.download(request.auth, request.params.document_id);
+      const { document, content } = await service.download(readContext(request), request.params.document_id);
       return reply
         .type(document.contentType ?? 'application/octet-stream')
         .header('content-disposition', `attachment; filename="${document.filename ?? document.id}"`)
@@ -138,6 +139,6 @@ export const documentsRoutes: FastifyPluginAsyncTypebox<{ service: DocumentsServ
         response: { 200: data(Document), ...errorResponses('NOT_FOUND', 'NOT_UPDATABLE', 'INVALID_STATUS_TRANSITION') },
       },
     },
-    async (request) => ({ data: await service.review(request.auth, request.params.id, request.body) }),
+    async (request) => ({ data: await service.review(writeContext(request), request.params.id, request.body) }),
   );
 };

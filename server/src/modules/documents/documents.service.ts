@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Db, Tx } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Tx } from '../../db/client.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { writeHistory } from '../history/index.js';
 import { type DocumentRow, documentsRepository } from './documents.repository.js';
@@ -14,8 +12,8 @@ import { cleanFilename, sniff } from './documents.types.js';
  */
 export interface DocumentOwnerHooks {
   /** Locks the owner; refuses with NOT_UPDATABLE when it does not take this change now. */
-  lockOwner(tx: Tx, auth: AuthContext, ownerId: string, change: 'upload' | 'review'): Promise<void>;
-  afterChange(tx: Tx, auth: AuthContext, ownerId: string, at: Date): Promise<void>;
+  lockOwner(tx: Tx, ctx: WriteContext, ownerId: string, change: 'upload' | 'review'): Promise<void>;
+  afterChange(tx: Tx, ctx: WriteContext, ownerId: string, at: Date): Promise<void>;
 }
 
 export type DocumentOwnerKind = 'application' | 'withdrawal';
@@ -55,21 +53,17 @@ export type DocumentView = ReturnType<typeof documentView>;
 
 /** Uploads, downloads and operator reviews of the documents the platform asks for (LAYER2_API.md §2.2). */
 export class DocumentsService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly owners: DocumentOwners,
-  ) {}
+  constructor(private readonly owners: DocumentOwners) {}
 
-  async get(auth: AuthContext, id: string): Promise<DocumentView> {
-    const row = await documentsRepository.find(this.db, auth.tenantId, id);
+  async get(ctx: Context, id: string): Promise<DocumentView> {
+    const row = await documentsRepository.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Document', 'document_id');
     return documentView(row);
   }
 
   /** Stores the file (replacing any earlier one): the document becomes SUBMITTED. */
-  async upload(auth: AuthContext, id: string, file: { content: Buffer; filename: string | undefined }): Promise<DocumentView> {
-    const found = await documentsRepository.find(this.db, auth.tenantId, id);
+  async upload(ctx: WriteContext, id: string, file: { content: Buffer; filename: string | undefined }): Promise<DocumentView> {
+    const found = await documentsRepository.find(ctx.db, ctx.tenantId, id);
     if (!found) throw notFound('Document', 'document_id');
     if (file.content.length === 0) throw new AppError('VALIDATION_ERROR', 'The file is empty.', 'file');
     const contentType = sniff(file.content);
@@ -78,14 +72,14 @@ export class DocumentsService {
     }
     const sha256 = createHash('sha256').update(file.content).digest('hex');
     const owner = ownerOf(found);
-    const row = await inTransaction(this.db, async (tx) => {
-      await this.owners[owner.kind].lockOwner(tx, auth, owner.id, 'upload');
-      const current = await documentsRepository.lock(tx, auth.tenantId, id);
+    const row = await (async (tx: Tx) => {
+      await this.owners[owner.kind].lockOwner(tx, ctx, owner.id, 'upload');
+      const current = await documentsRepository.lock(tx, ctx.tenantId, id);
       if (!current) throw notFound('Document', 'document_id');
-      const at = this.clock.now();
+      const at = ctx.now;
       const stored = await documentsRepository.storeFile(
         tx,
-        auth.tenantId,
+        ctx.tenantId,
         id,
         { content: file.content, filename: cleanFilename(file.filename, contentType), contentType, sha256 },
         at,
@@ -98,30 +92,30 @@ export class DocumentsService {
           { field: `documents.${id}.status`, before: current.status, after: stored.status },
           { field: `documents.${id}.sha256`, before: current.sha256, after: sha256 },
         ].filter((c) => c.before !== c.after),
-        { auth, at },
+        { auth: ctx, at },
       );
-      await this.owners[owner.kind].afterChange(tx, auth, owner.id, at);
+      await this.owners[owner.kind].afterChange(tx, ctx, owner.id, at);
       return stored;
-    });
+    })(ctx.tx);
     return documentView(row);
   }
 
-  async download(auth: AuthContext, id: string): Promise<{ document: DocumentRow; content: Buffer }> {
-    const document = await documentsRepository.find(this.db, auth.tenantId, id);
+  async download(ctx: Context, id: string): Promise<{ document: DocumentRow; content: Buffer }> {
+    const document = await documentsRepository.find(ctx.db, ctx.tenantId, id);
     if (!document) throw notFound('Document', 'document_id');
-    const content = document.uploadedAt ? await documentsRepository.readFile(this.db, auth.tenantId, id) : undefined;
+    const content = document.uploadedAt ? await documentsRepository.readFile(ctx.db, ctx.tenantId, id) : undefined;
     if (!content) throw new AppError('NOT_FOUND', 'No file has been uploaded to this document yet.', 'document_id');
     return { document, content };
   }
 
   /** Operator review of an uploaded file: APPROVED or REJECTED, with the reason recorded. */
-  async review(auth: AuthContext, id: string, body: { decision: 'APPROVED' | 'REJECTED'; reason: string }): Promise<DocumentView> {
-    const found = await documentsRepository.find(this.db, auth.tenantId, id);
+  async review(ctx: WriteContext, id: string, body: { decision: 'APPROVED' | 'REJECTED'; reason: string }): Promise<DocumentView> {
+    const found = await documentsRepository.find(ctx.db, ctx.tenantId, id);
     if (!found) throw notFound('Document', 'id');
     const owner = ownerOf(found);
-    const row = await inTransaction(this.db, async (tx) => {
-      await this.owners[owner.kind].lockOwner(tx, auth, owner.id, 'review');
-      const current = await documentsRepository.lock(tx, auth.tenantId, id);
+    const row = await (async (tx: Tx) => {
+      await this.owners[owner.kind].lockOwner(tx, ctx, owner.id, 'review');
+      const current = await documentsRepository.lock(tx, ctx.tenantId, id);
       if (!current) throw notFound('Document', 'id');
       if (current.uploadedAt === null || current.status === 'MISSING' || current.status === 'CHANGES_REQUESTED') {
         throw new AppError(
@@ -130,16 +124,16 @@ export class DocumentsService {
           'status',
         );
       }
-      const at = this.clock.now();
-      const reviewed = await documentsRepository.review(tx, auth.tenantId, id, body.decision, body.reason, at);
+      const at = ctx.now;
+      const reviewed = await documentsRepository.review(tx, ctx.tenantId, id, body.decision, body.reason, at);
       await writeHistory(tx, owner.kind, owner.id, [{ field: `documents.${id}.status`, before: current.status, after: body.decision }], {
-        auth,
+        auth: ctx,
         reason: body.reason,
         at,
       });
-      await this.owners[owner.kind].afterChange(tx, auth, owner.id, at);
+      await this.owners[owner.kind].afterChange(tx, ctx, owner.id, at);
       return reviewed;
-    });
+    })(ctx.tx);
     return documentView(row);
   }
 }

@@ -1,13 +1,13 @@
 import { and, asc, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Reader, Tx } from '../../db/client.js';
 import { events } from '../../db/schema.js';
 import { type EventListenerRow, eventListeners } from './event-listeners.table.js';
 
 export type StreamedEventRow = Pick<typeof events.$inferSelect, 'id' | 'eventType' | 'eventData' | 'createdAt' | 'seq'>;
 
-/** SQL only: every query is scoped by the client. Handles and times come from the caller. */
+/** SQL only: every query is scoped by the client; writes take the request's transaction. */
 export const eventListenersRepository = {
-  async newestSeq(db: Db | Tx, clientId: string): Promise<bigint> {
+  async newestSeq(db: Reader, clientId: string): Promise<bigint> {
     const [row] = await db
       .select({ seq: sql<string | null>`max(${events.seq})::text` })
       .from(events)
@@ -15,12 +15,12 @@ export const eventListenersRepository = {
     return BigInt(row?.seq ?? 0);
   },
 
-  async insert(db: Db | Tx, row: typeof eventListeners.$inferInsert): Promise<EventListenerRow> {
+  async insert(db: Tx, row: typeof eventListeners.$inferInsert): Promise<EventListenerRow> {
     const [created] = await db.insert(eventListeners).values(row).returning();
     return created as EventListenerRow;
   },
 
-  async find(db: Db | Tx, clientId: string, id: string): Promise<EventListenerRow | undefined> {
+  async find(db: Reader, clientId: string, id: string): Promise<EventListenerRow | undefined> {
     const [row] = await db
       .select()
       .from(eventListeners)
@@ -28,7 +28,7 @@ export const eventListenersRepository = {
     return row;
   },
 
-  async markDeleted(db: Db | Tx, clientId: string, id: string, at: Date): Promise<boolean> {
+  async markDeleted(db: Tx, clientId: string, id: string, at: Date): Promise<boolean> {
     const rows = await db
       .update(eventListeners)
       .set({ deletedAt: at })
@@ -38,7 +38,7 @@ export const eventListenersRepository = {
   },
 
   /** The seq of one of the client's events (to resume after it). */
-  async seqOf(db: Db | Tx, clientId: string, eventId: string): Promise<bigint | undefined> {
+  async seqOf(db: Reader, clientId: string, eventId: string): Promise<bigint | undefined> {
     const [row] = await db
       .select({ seq: events.seq })
       .from(events)
@@ -47,7 +47,7 @@ export const eventListenersRepository = {
   },
 
   /** The client's events after `afterSeq`, oldest first. */
-  async after(db: Db | Tx, clientId: string, afterSeq: bigint, types: string[] | null, limit: number): Promise<StreamedEventRow[]> {
+  async after(db: Reader, clientId: string, afterSeq: bigint, types: string[] | null, limit: number): Promise<StreamedEventRow[]> {
     const where: SQL[] = [eq(events.clientId, clientId), gt(events.seq, afterSeq)];
     if (types?.length) where.push(inArray(events.eventType, types));
     return db

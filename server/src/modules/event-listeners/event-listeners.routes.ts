@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Db } from '../../db/client.js';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders, NoBody } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { Clock } from '../../shared/clock.js';
 import { EVENT_TYPES } from '../events/index.js';
 import { createListener, deleteListener, findListener, listenerEvents } from './event-listeners.service.js';
@@ -36,11 +36,8 @@ const StreamHeaders = Type.Object(
 );
 
 export interface EventListenersRouteOptions {
-  db: Db;
-  /** Business time (rows' timestamps). */
-  clock: Clock;
-  /** Real time: x-timestamp of each signed event, which receivers compare with theirs. */
-  realClock: Clock;
+  /** Real time: x-timestamp of each signed event, which receivers compare with theirs (as webhook deliveries). */
+  signingClock: Clock;
   pollMs?: number;
   lagMs?: number;
 }
@@ -52,7 +49,7 @@ export interface EventListenersRouteOptions {
  * exact JSON a webhook delivery would POST (§9) and headers its signature by the listener's key.
  */
 export const eventListenersRoutes: FastifyPluginAsyncTypebox<EventListenersRouteOptions> = async (app, opts) => {
-  const { db, clock, realClock } = opts;
+  const { signingClock } = opts;
   const open = new Set<AbortController>();
   // Streams never go idle: end them when the app closes, or close would wait for them.
   app.addHook('preClose', async () => {
@@ -73,7 +70,7 @@ export const eventListenersRoutes: FastifyPluginAsyncTypebox<EventListenersRoute
         response: { 200: data(EventListener), ...errorResponses('IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS') },
       },
     },
-    async (request) => ({ data: await createListener({ db, tenantId: request.auth.tenantId, now: clock.now() }, request.body) }),
+    async (request) => ({ data: await createListener(writeContext(request), request.body) }),
   );
 
   app.delete(
@@ -90,7 +87,7 @@ export const eventListenersRoutes: FastifyPluginAsyncTypebox<EventListenersRoute
         response: { 200: data(Type.Object({ id: Type.String() })), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await deleteListener({ db, tenantId: request.auth.tenantId, now: clock.now() }, request.params.id) }),
+    async (request) => ({ data: await deleteListener(writeContext(request), request.params.id) }),
   );
 
   app.get(
@@ -111,7 +108,8 @@ export const eventListenersRoutes: FastifyPluginAsyncTypebox<EventListenersRoute
       },
     },
     async (request, reply) => {
-      const listener = await findListener({ db, tenantId: request.auth.tenantId }, request.params.id);
+      const ctx = readContext(request);
+      const listener = await findListener(ctx, request.params.id);
       const controller = new AbortController();
       open.add(controller);
       reply.hijack();
@@ -128,8 +126,8 @@ export const eventListenersRoutes: FastifyPluginAsyncTypebox<EventListenersRoute
       const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
       try {
         for await (const e of listenerEvents(listener, {
-          db,
-          nowMs: () => realClock.now().getTime(),
+          db: ctx.db,
+          nowMs: () => signingClock.now().getTime(),
           pollMs: opts.pollMs ?? 250,
           lagMs: opts.lagMs ?? 10_000,
           signal: controller.signal,

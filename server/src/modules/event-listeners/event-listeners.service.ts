@@ -1,19 +1,10 @@
-import type { Db, Tx } from '../../db/client.js';
+import type { Reader } from '../../db/client.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { notFound } from '../../shared/errors.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { newKeyPair, signDelivery } from '../webhooks/index.js';
 import { eventListenersRepository as repo, type StreamedEventRow } from './event-listeners.repository.js';
 import type { EventListenerRow } from './event-listeners.table.js';
-
-/**
- * What a use case of this module needs, handed in by the caller (the request pipeline): the
- * database handle, the tenant, and the time. Nothing is held by the module.
- */
-export interface ListenerContext {
-  db: Db | Tx;
-  tenantId: string;
-  now: Date;
-}
 
 export function listenerView(row: EventListenerRow) {
   return {
@@ -24,9 +15,9 @@ export function listenerView(row: EventListenerRow) {
   };
 }
 
-export async function createListener(ctx: ListenerContext, body: { event_types?: string[] } | undefined) {
+export async function createListener(ctx: WriteContext, body: { event_types?: string[] } | undefined) {
   const { publicKeyHex, privateKeyPem } = newKeyPair();
-  const row = await repo.insert(ctx.db, {
+  const row = await repo.insert(ctx.tx, {
     clientId: ctx.tenantId,
     id: `evl_${uuidv7()}`,
     publicKey: publicKeyHex,
@@ -38,14 +29,14 @@ export async function createListener(ctx: ListenerContext, body: { event_types?:
   return listenerView(row);
 }
 
-export async function findListener(ctx: Omit<ListenerContext, 'now'>, id: string): Promise<EventListenerRow> {
+export async function findListener(ctx: Context, id: string): Promise<EventListenerRow> {
   const row = await repo.find(ctx.db, ctx.tenantId, id);
   if (!row) throw notFound('Event listener', 'id');
   return row;
 }
 
-export async function deleteListener(ctx: ListenerContext, id: string) {
-  if (!(await repo.markDeleted(ctx.db, ctx.tenantId, id, ctx.now))) throw notFound('Event listener', 'id');
+export async function deleteListener(ctx: WriteContext, id: string) {
+  if (!(await repo.markDeleted(ctx.tx, ctx.tenantId, id, ctx.now))) throw notFound('Event listener', 'id');
   return { id };
 }
 
@@ -65,7 +56,8 @@ export function signedEvent(listener: EventListenerRow, row: StreamedEventRow, t
 }
 
 export interface StreamOptions {
-  db: Db;
+  /** The read context's handle (the pool: a stream is a read-only request that lasts). */
+  db: Reader;
   /** Real time (unix ms) for signatures and the lag window. */
   nowMs: () => number;
   pollMs: number;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope } from '../../platform/route-helpers.js';
+import { readContext } from '../../platform/unit-of-work.js';
 import type { EventsService } from './events.service.js';
 
 const tags = ['Events'];
@@ -44,7 +45,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ service: EventsService }>
         },
       },
     },
-    async (request) => listEnvelope('events', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('events', await service.list(readContext(request), request.query, basePath(request))),
   );
 
   app.get(
@@ -58,6 +59,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ service: EventsService }>
         response: { 200: data(Event), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.event_id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.event_id) }),
   );
 };

@@ -1,5 +1,4 @@
-import type { Db } from '../../db/client.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Context } from '../../shared/context.js';
 import { notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { type EventRow, eventsRepository as repo } from './events.repository.js';
@@ -24,20 +23,18 @@ export interface ListEventsQuery extends RawPageQuery {
 
 /** The events API (CONTRACT §9 additions): a client's own events, newest first. */
 export class EventsService {
-  constructor(private readonly db: Db) {}
-
-  async get(auth: AuthContext, id: string) {
-    const row = await repo.find(this.db, auth.tenantId, id);
+  async get(ctx: Context, id: string) {
+    const row = await repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Event', 'id');
     return eventView(row);
   }
 
-  async list(auth: AuthContext, query: ListEventsQuery, basePath: string) {
+  async list(ctx: Context, query: ListEventsQuery, basePath: string) {
     const page = parsePageQuery(query);
     const filters = { event_type: query.event_type, resource_type: query.resource_type, resource_id: query.resource_id };
     const { rows, total } = await repo.list(
-      this.db,
-      auth.tenantId,
+      ctx.db,
+      ctx.tenantId,
       { eventType: query.event_type, resourceType: query.resource_type, resourceId: query.resource_id },
       page,
     );

@@ -4,6 +4,7 @@ import { EXCHANGE_STATUSES } from '../../db/schema-exchanges.js';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { ExchangesService } from './exchanges.service.js';
 import type { TableRates } from './rates.js';
 
@@ -66,7 +67,7 @@ export const exchangesRoutes: FastifyPluginAsyncTypebox<{ service: ExchangesServ
           response: { 200: data(Exchange), ...createErrors },
         },
       },
-      async (request) => ({ data: await service.create(request.auth, type, request.body) }),
+      async (request) => ({ data: await service.create(writeContext(request), type, request.body) }),
     );
   }
   app.post(
@@ -110,7 +111,7 @@ export const exchangesRoutes: FastifyPluginAsyncTypebox<{ service: ExchangesServ
         },
       },
     },
-    async (request) => ({ data: await service.accept(request.auth, request.params.exchange_id, request.body?.maximum_slippage) }),
+    async (request) => ({ data: await service.accept(writeContext(request), request.params.exchange_id, request.body?.maximum_slippage) }),
   );
   app.get(
     '/exchanges/:exchange_id',
@@ -118,7 +119,7 @@ export const exchangesRoutes: FastifyPluginAsyncTypebox<{ service: ExchangesServ
       config: read,
       schema: { tags, summary: 'Retrieve an exchange', params: Params, response: { 200: data(Exchange), ...errorResponses('NOT_FOUND') } },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.exchange_id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.exchange_id) }),
   );
   app.get(
     '/exchanges',
@@ -137,7 +138,7 @@ export const exchangesRoutes: FastifyPluginAsyncTypebox<{ service: ExchangesServ
         },
       },
     },
-    async (request) => listEnvelope('exchanges', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('exchanges', await service.list(readContext(request), request.query, basePath(request))),
   );
 };
 
@@ -160,7 +161,7 @@ export const ratesRoutes: FastifyPluginAsyncTypebox<{ rates: TableRates }> = asy
         response: { 200: data(Type.Object({ rates: Type.Array(Rate) })), ...errorResponses() },
       },
     },
-    async () => ({ data: { rates: await rates.list() } }),
+    async (request) => ({ data: { rates: await rates.list(readContext(request).db) } }),
   );
   app.put(
     '/admin/rates',
@@ -195,6 +196,6 @@ export const ratesRoutes: FastifyPluginAsyncTypebox<{ rates: TableRates }> = asy
         response: { 200: data(Type.Object({ rates: Type.Array(Rate) })), ...errorResponses() },
       },
     },
-    async (request) => ({ data: { rates: await rates.set(request.body.rates) } }),
+    async (request) => ({ data: { rates: await rates.set(writeContext(request), request.body.rates) } }),
   );
 };

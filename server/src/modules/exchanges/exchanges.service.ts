@@ -1,10 +1,8 @@
 import { and, eq, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { type EXCHANGE_STATUSES, exchanges } from '../../db/schema-exchanges.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -43,20 +41,18 @@ export interface ExchangeRequest {
  */
 export class ExchangesService {
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
     private readonly ledger: LedgerService,
     private readonly guard: MovementGuard,
     private readonly rates: RateSource,
   ) {}
 
-  view(e: ExchangeRow) {
+  view(e: ExchangeRow, now: Date) {
     const src = assetOf(e.sourceAssetTypeId)?.decimals ?? 0;
     const dst = assetOf(e.destinationAssetTypeId)?.decimals ?? 0;
     return {
       id: e.id,
       // A REQUESTED quote past valid_until is EXPIRED, marked or not.
-      status: e.status === 'REQUESTED' && this.clock.now() > e.validUntil ? 'EXPIRED' : e.status,
+      status: e.status === 'REQUESTED' && now > e.validUntil ? 'EXPIRED' : e.status,
       exchange_type: e.exchangeType,
       action: e.action,
       created_timestamp: e.createdAt.toISOString(),
@@ -83,7 +79,7 @@ export class ExchangesService {
   }
 
   private async priceFor(
-    auth: AuthContext,
+    ctx: Context,
     sourceAsset: string,
     destinationAsset: string,
     action: 'FIX_SOURCE' | 'FIX_DESTINATION',
@@ -92,11 +88,11 @@ export class ExchangesService {
     const src = assetOf(sourceAsset);
     const dst = assetOf(destinationAsset);
     if (!src || !dst) throw new Error('unknown asset');
-    const mid = await this.rates.mid(src.currency, dst.currency);
+    const mid = await this.rates.mid(ctx.db, src.currency, dst.currency);
     if (!mid) {
       throw new AppError('VALIDATION_ERROR', `Exchanging ${src.currency} for ${dst.currency} is not supported.`, 'destination_account_id');
     }
-    const spreadBps = auth.tenant.exchangeSpreadBps;
+    const spreadBps = ctx.tenant.exchangeSpreadBps;
     return {
       ...price({ action, amount, mid, spreadBps, sourceDecimals: src.decimals, destinationDecimals: dst.decimals }),
       mid,
@@ -104,10 +100,10 @@ export class ExchangesService {
     };
   }
 
-  async create(auth: AuthContext, type: 'QUOTE' | 'MARKET', input: ExchangeRequest) {
+  async create(ctx: WriteContext, type: 'QUOTE' | 'MARKET', input: ExchangeRequest) {
     const [source, destination] = await Promise.all([
-      findAccount(this.db, auth.tenantId, input.source_account_id),
-      findAccount(this.db, auth.tenantId, input.destination_account_id),
+      findAccount(ctx.db, ctx.tenantId, input.source_account_id),
+      findAccount(ctx.db, ctx.tenantId, input.destination_account_id),
     ]);
     if (!source) throw notFound('Source account', 'source_account_id');
     if (!destination) throw notFound('Destination account', 'destination_account_id');
@@ -132,14 +128,14 @@ export class ExchangesService {
     const fixed = assetOf(input.action === 'FIX_SOURCE' ? source.assetTypeId : destination.assetTypeId);
     if (!fixed) throw new Error('unknown asset');
     const amount = toMinor(input.amount, fixed.decimals);
-    const p = await this.priceFor(auth, source.assetTypeId, destination.assetTypeId, input.action, amount);
-    const at = this.clock.now();
-    return inTransaction(this.db, async (tx) => {
-      await this.guard.lockForMovement(tx, auth, [source.id, destination.id]);
+    const p = await this.priceFor(ctx, source.assetTypeId, destination.assetTypeId, input.action, amount);
+    const at = ctx.now;
+    return (async (tx: Tx) => {
+      await this.guard.lockForMovement(tx, ctx, [source.id, destination.id]);
       const [row] = await tx
         .insert(exchanges)
         .values({
-          clientId: auth.tenantId,
+          clientId: ctx.tenantId,
           id: newId('exchange'),
           exchangeType: type,
           action: input.action,
@@ -160,8 +156,8 @@ export class ExchangesService {
           updatedAt: at,
         })
         .returning();
-      return this.view(row as ExchangeRow);
-    });
+      return this.view(row as ExchangeRow, ctx.now);
+    })(ctx.tx);
   }
 
   private async lock(tx: Tx, clientId: string, id: string): Promise<ExchangeRow> {
@@ -183,24 +179,24 @@ export class ExchangesService {
     return row as ExchangeRow;
   }
 
-  async accept(auth: AuthContext, id: string, maximumSlippage?: string | number) {
+  async accept(ctx: WriteContext, id: string, maximumSlippage?: string | number) {
     const slippageText = String(maximumSlippage ?? DEFAULT_SLIPPAGE).trim();
     const slippage = parseDecimal(slippageText);
     if (!slippage)
       throw new AppError('VALIDATION_ERROR', 'maximum_slippage must be a fraction of 0 or more (0.001 = 10 bps).', 'maximum_slippage');
     // Re-price first: nothing slow (or outside the transaction's session) runs while it is open.
-    const [current] = await this.db
+    const [current] = await ctx.db
       .select()
       .from(exchanges)
-      .where(and(eq(exchanges.clientId, auth.tenantId), eq(exchanges.id, id)));
+      .where(and(eq(exchanges.clientId, ctx.tenantId), eq(exchanges.id, id)));
     if (!current) throw notFound('Exchange', 'id');
     const fixedAmount = current.action === 'FIX_SOURCE' ? current.amountToDebit : current.amountToCredit;
-    const p = await this.priceFor(auth, current.sourceAssetTypeId, current.destinationAssetTypeId, current.action, fixedAmount);
-    const outcome = await inTransaction(this.db, async (tx) => {
-      const e = await this.lock(tx, auth.tenantId, id);
+    const p = await this.priceFor(ctx, current.sourceAssetTypeId, current.destinationAssetTypeId, current.action, fixedAmount);
+    const outcome = await (async (tx: Tx) => {
+      const e = await this.lock(tx, ctx.tenantId, id);
       if (e.status !== 'REQUESTED')
         throw new AppError('INVALID_STATUS_TRANSITION', `The exchange is ${e.status}; only a REQUESTED one can be accepted.`);
-      const at = this.clock.now();
+      const at = ctx.now;
       if (at > e.validUntil) return { kind: 'expired' as const, row: await this.set(tx, e, { status: 'EXPIRED', updatedAt: at }) };
       const worse =
         e.action === 'FIX_SOURCE'
@@ -217,7 +213,7 @@ export class ExchangesService {
           }),
         };
       }
-      const lock = await this.guard.lockForMovement(tx, auth, [e.sourceAccountId, e.destinationAccountId]);
+      const lock = await this.guard.lockForMovement(tx, ctx, [e.sourceAccountId, e.destinationAccountId]);
       const { source, destination } = lock;
       const fxSource = await this.ledger.platformAccount(tx, 'fx-liquidity', e.sourceAssetTypeId, at);
       const fxDestination = await this.ledger.platformAccount(tx, 'fx-liquidity', e.destinationAssetTypeId, at);
@@ -225,7 +221,7 @@ export class ExchangesService {
       const outId = newId('transaction');
       const inId = newId('transaction');
       await this.ledger.post(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         categoryType: 'EXCHANGE',
         categoryId: e.id,
         description: e.description,
@@ -236,7 +232,7 @@ export class ExchangesService {
         ],
       });
       await this.ledger.post(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         categoryType: 'EXCHANGE',
         categoryId: e.id,
         description: e.description,
@@ -253,10 +249,10 @@ export class ExchangesService {
           ...(p.fee > 0n ? [{ ledgerAccountId: fees, amount: p.fee, transactionType: 'FEE' }] : []),
         ],
       });
-      await this.guard.touch(tx, auth, lock, at);
+      await this.guard.touch(tx, ctx, lock, at);
       await writeEvents(tx, [
-        transactionEvent(auth.tenantId, 'POSTED', { id: outId, accountId: source.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),
-        transactionEvent(auth.tenantId, 'POSTED', { id: inId, accountId: destination.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),
+        transactionEvent(ctx.tenantId, 'POSTED', { id: outId, accountId: source.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),
+        transactionEvent(ctx.tenantId, 'POSTED', { id: inId, accountId: destination.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),
       ]);
       return {
         kind: 'executed' as const,
@@ -272,31 +268,31 @@ export class ExchangesService {
           updatedAt: at,
         }),
       };
-    });
+    })(ctx.tx);
     if (outcome.kind === 'expired') {
       throw new AppError(
         'EXPIRED',
         `The quote was valid until ${outcome.row.validUntil.toISOString()}; it is now EXPIRED. Ask for a new one.`,
-      );
+      ).keeping();
     }
-    return this.view(outcome.row);
+    return this.view(outcome.row, ctx.now);
   }
 
-  async get(auth: AuthContext, id: string) {
-    const [row] = await this.db
+  async get(ctx: Context, id: string) {
+    const [row] = await ctx.db
       .select()
       .from(exchanges)
-      .where(and(eq(exchanges.clientId, auth.tenantId), eq(exchanges.id, id)));
+      .where(and(eq(exchanges.clientId, ctx.tenantId), eq(exchanges.id, id)));
     if (!row) throw notFound('Exchange', 'id');
-    return this.view(row);
+    return this.view(row, ctx.now);
   }
 
-  async list(auth: AuthContext, q: RawPageQuery & { status?: string }, basePath: string) {
+  async list(ctx: Context, q: RawPageQuery & { status?: string }, basePath: string) {
     const page = parsePageQuery(q);
-    const where: SQL[] = [eq(exchanges.clientId, auth.tenantId)];
+    const where: SQL[] = [eq(exchanges.clientId, ctx.tenantId)];
     if (q.status) where.push(eq(exchanges.status, q.status as ExchangeStatus));
-    const { rows, total } = await fetchPage(this.db, exchanges, exchanges.seq, where, page);
+    const { rows, total } = await fetchPage(ctx.db, exchanges, exchanges.seq, where, page);
     const result = buildPage(page, rows, total, basePath, { status: q.status });
-    return { ...result, items: result.items.map((r) => this.view(r)) };
+    return { ...result, items: result.items.map((r) => this.view(r, ctx.now)) };
   }
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, or } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Reader, Tx } from '../../db/client.js';
 import { fxRates } from '../../db/schema-exchanges.js';
-import type { Clock } from '../../shared/clock.js';
+import type { WriteContext } from '../../shared/context.js';
 import { AppError, type ErrorEntry } from '../../shared/errors.js';
 import { inverse, mul, parseDecimal, type Rational } from '../../shared/rational.js';
 
@@ -11,7 +11,7 @@ import { inverse, mul, parseDecimal, type Rational } from '../../shared/rational
  */
 export interface RateSource {
   /** Units of `quote` per unit of `base`, or undefined when the pair is not supported. */
-  mid(base: string, quote: string): Promise<Rational | undefined>;
+  mid(db: Reader, base: string, quote: string): Promise<Rational | undefined>;
 }
 
 /** Sandbox defaults, so exchanges work out of the box (USD crosses give every other pair). */
@@ -29,13 +29,8 @@ export const DEFAULT_RATES: { base: string; quote: string; mid: string }[] = [
 ];
 
 export class TableRates implements RateSource {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
-
-  private async direct(base: string, quote: string): Promise<Rational | undefined> {
-    const rows = await this.db
+  private async direct(db: Reader, base: string, quote: string): Promise<Rational | undefined> {
+    const rows = await db
       .select()
       .from(fxRates)
       .where(or(and(eq(fxRates.base, base), eq(fxRates.quote, quote)), and(eq(fxRates.base, quote), eq(fxRates.quote, base))));
@@ -46,22 +41,23 @@ export class TableRates implements RateSource {
     return parsed ? inverse(parsed) : undefined;
   }
 
-  async mid(base: string, quote: string): Promise<Rational | undefined> {
+  async mid(db: Reader, base: string, quote: string): Promise<Rational | undefined> {
     if (base === quote) return { num: 1n, den: 1n };
-    const d = await this.direct(base, quote);
+    const d = await this.direct(db, base, quote);
     if (d) return d;
     if (base === 'USD' || quote === 'USD') return undefined;
-    const [a, b] = await Promise.all([this.direct(base, 'USD'), this.direct('USD', quote)]);
+    const a = await this.direct(db, base, 'USD');
+    const b = a && (await this.direct(db, 'USD', quote));
     return a && b ? mul(a, b) : undefined;
   }
 
-  async list() {
-    const rows = await this.db.select().from(fxRates).orderBy(asc(fxRates.base), asc(fxRates.quote));
+  async list(db: Reader) {
+    const rows = await db.select().from(fxRates).orderBy(asc(fxRates.base), asc(fxRates.quote));
     return rows.map((r) => ({ base: r.base, quote: r.quote, mid: r.mid, updated_at: r.updatedAt.toISOString() }));
   }
 
   /** Replaces the given pairs (and drops their stored inverses: the inverse is implied). */
-  async set(rates: { base: string; quote: string; mid: string | number }[]) {
+  async set(ctx: WriteContext, rates: { base: string; quote: string; mid: string | number }[]) {
     const errors: ErrorEntry[] = [];
     rates.forEach((r, i) => {
       const mid = parseDecimal(String(r.mid));
@@ -71,21 +67,23 @@ export class TableRates implements RateSource {
         errors.push({ code: 'VALIDATION_ERROR', field: `rates.${i}.quote`, description: 'base and quote must differ.' });
     });
     if (errors.length) throw AppError.many(errors);
-    const at = this.clock.now();
-    await this.db.transaction(async (tx) => {
-      for (const r of rates) {
-        await tx.delete(fxRates).where(and(eq(fxRates.base, r.quote), eq(fxRates.quote, r.base)));
-        await tx
-          .insert(fxRates)
-          .values({ base: r.base, quote: r.quote, mid: String(r.mid).trim(), updatedAt: at })
-          .onConflictDoUpdate({ target: [fxRates.base, fxRates.quote], set: { mid: String(r.mid).trim(), updatedAt: at } });
-      }
-    });
-    return this.list();
+    await this.write(ctx.tx, rates, ctx.now);
+    return this.list(ctx.tx);
   }
 
-  async seedDefaults(): Promise<void> {
-    const [any] = await this.db.select({ base: fxRates.base }).from(fxRates).limit(1);
-    if (!any) await this.set(DEFAULT_RATES);
+  private async write(tx: Tx, rates: { base: string; quote: string; mid: string | number }[], at: Date) {
+    for (const r of rates) {
+      await tx.delete(fxRates).where(and(eq(fxRates.base, r.quote), eq(fxRates.quote, r.base)));
+      await tx
+        .insert(fxRates)
+        .values({ base: r.base, quote: r.quote, mid: String(r.mid).trim(), updatedAt: at })
+        .onConflictDoUpdate({ target: [fxRates.base, fxRates.quote], set: { mid: String(r.mid).trim(), updatedAt: at } });
+    }
+  }
+
+  /** Sandbox boot: the default rates, once, on an empty table. */
+  async seedDefaults(tx: Tx, at: Date): Promise<void> {
+    const [any] = await tx.select({ base: fxRates.base }).from(fxRates).limit(1);
+    if (!any) await this.write(tx, DEFAULT_RATES, at);
   }
 }

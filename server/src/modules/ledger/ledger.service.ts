@@ -1,14 +1,15 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Db, Reader, Tx } from '../../db/client.js';
 import { pgErrorCode } from '../../db/client.js';
 import { ledgerAccounts, ledgerTransactions } from '../../db/schema.js';
 import { queryRows } from '../../db/sql.js';
+import type { DuePass } from '../../jobs/scheduler.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 
 /**
- * The ledger's write side. Every operation is one call of a PL/pgSQL function
- * (migrations/0004_ledger.sql): one round trip, the same on PGlite and PostgreSQL. Callers pass
+ * The ledger's write side. Every operation is one call of a PL/pgSQL function (ledger.sql, the
+ * functions' one source): one round trip, the same on PGlite and PostgreSQL. Callers pass
  * their transaction; the functions lock customer ledger rows in id order.
  */
 export interface Line {
@@ -56,6 +57,8 @@ function translate(err: unknown): never {
   if (code === 'LL003') {
     throw new AppError('INVALID_STATUS_TRANSITION', 'The hold was already posted, voided or expired.');
   }
+  // Tenancy's database backstop: a customer account of another client is, to this client, absent.
+  if (code === 'LL004') throw new AppError('NOT_FOUND', 'Account not found.');
   throw err;
 }
 
@@ -74,8 +77,58 @@ const linesJson = (lines: Line[]) =>
 
 const one = async <T>(db: Db | Tx, q: SQL, key: string): Promise<T> => (await queryRows<Record<string, T>>(db, q))[0]?.[key] as T;
 
+/** An open hold that expired by time, for its owner (category_type) to follow. */
+export interface ExpiredHold {
+  holdId: bigint;
+  clientId: string | null;
+  categoryType: string;
+  categoryId: string;
+  expiredAt: Date;
+}
+
 export class LedgerService {
   private readonly platformIds = new Map<string, bigint>();
+  private readonly expiryOwners = new Map<string, (tx: Tx, hold: ExpiredHold) => Promise<void>>();
+
+  /** The owner of holds of one category_type (e.g. CARD) follows their expiry in the same transaction. */
+  onHoldExpired(categoryType: string, follow: (tx: Tx, hold: ExpiredHold) => Promise<void>): void {
+    this.expiryOwners.set(categoryType, follow);
+  }
+
+  /**
+   * Scheduler task: open holds past their expires_at are released as EXPIRED (available comes back),
+   * at their own expiry instant, and each owner follows in the same unit. Batches of 100.
+   */
+  async expireDue(pass: DuePass): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await pass.unit(async (tx) => {
+        const rows = await queryRows<{
+          hold_id: string;
+          client_id: string | null;
+          category_type: string;
+          category_id: string;
+          expired_at: string;
+        }>(
+          tx,
+          sql`SELECT hold_id::text, client_id, category_type, category_id, expired_at::text
+                FROM ledger_holds_expire(${pass.clientId ?? null}::text, ${pass.now.toISOString()}::timestamptz, 100)`,
+        );
+        for (const r of rows) {
+          await this.expiryOwners.get(r.category_type)?.(tx, {
+            holdId: BigInt(r.hold_id),
+            clientId: r.client_id,
+            categoryType: r.category_type,
+            categoryId: r.category_id,
+            expiredAt: new Date(r.expired_at),
+          });
+        }
+        return rows.length;
+      });
+      total += n;
+      if (n < 100) return total;
+    }
+  }
 
   /** Posts one balanced journal entry; returns its id. */
   async post(tx: Tx, p: Posting): Promise<bigint> {
@@ -205,7 +258,7 @@ export class LedgerService {
    * The invariant check (CONTRACT §12): per asset the posted lines sum to zero; every customer
    * account's stored balances equal its lines and open holds; running balances chain.
    */
-  async verify(db: Db) {
+  async verify(db: Reader) {
     const assetRows = await queryRows<{ asset_type_id: string; sum: string }>(
       db,
       sql`

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Reader } from '../../db/client.js';
 import { queryRows } from '../../db/sql.js';
 
 /**
@@ -8,7 +8,7 @@ import { queryRows } from '../../db/sql.js';
  * per-asset sums (with the platform accounts' running balances) once. Together they check what
  * verify() checks; each piece is a read of its own.
  */
-export async function verifyCustomerAccountsPage(db: Db | Tx, after: bigint, limit: number) {
+export async function verifyCustomerAccountsPage(db: Reader, after: bigint, limit: number) {
   const [range] = await queryRows<{ total: string; checked: string; last: string | null; more: boolean | null }>(
     db,
     sql`
@@ -57,7 +57,7 @@ export async function verifyCustomerAccountsPage(db: Db | Tx, after: bigint, lim
 }
 
 /** Per asset, the posted lines sum to zero; the platform accounts' running balances chain. */
-export async function verifyAssets(db: Db | Tx) {
+export async function verifyAssets(db: Reader) {
   const assets = await queryRows<{ asset_type_id: string; sum: string }>(
     db,
     sql`SELECT asset_type_id, sum(amount)::text AS sum FROM ledger_transactions WHERE kind = 'line'
@@ -72,7 +72,7 @@ export async function verifyAssets(db: Db | Tx) {
   };
 }
 
-async function brokenChains(db: Db | Tx, accounts: ReturnType<typeof sql>): Promise<string[]> {
+async function brokenChains(db: Reader, accounts: ReturnType<typeof sql>): Promise<string[]> {
   const rows = await queryRows<{ ledger_account_id: string }>(
     db,
     sql`

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Db } from '../../db/client.js';
 import { data, errorResponses, Pagination } from '../../platform/http-schemas.js';
+import { readContext } from '../../platform/unit-of-work.js';
 import { AppError } from '../../shared/errors.js';
 import { verifyAssets, verifyCustomerAccountsPage } from './verify-pages.js';
 
@@ -19,7 +19,7 @@ const PageQuery = Type.Object(
  * The ledger check in pieces (operator; addition beside GET /admin/ledger/verify): customer
  * accounts page by page, then the asset sums. `ledgerline ledger verify` shows progress with them.
  */
-export const ledgerVerifyRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+export const ledgerVerifyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const admin = { auth: { scope: 'admin' as const, tenant: false } };
 
   app.get(
@@ -50,7 +50,7 @@ export const ledgerVerifyRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (
       if (limit < 1 || limit > 1000) throw new AppError('VALIDATION_ERROR', 'limit must be between 1 and 1000.', 'limit');
       const cursor = request.query.cursor;
       if (cursor !== undefined && !/^[0-9]{1,30}$/.test(cursor)) throw new AppError('VALIDATION_ERROR', 'cursor is not valid.', 'cursor');
-      const page = await verifyCustomerAccountsPage(db, BigInt(cursor ?? 0), limit);
+      const page = await verifyCustomerAccountsPage(readContext(request).db, BigInt(cursor ?? 0), limit);
       const more = page.more && page.last !== null;
       return {
         data: { total_accounts: page.total, checked: page.checked, mismatched_accounts: page.mismatched },
@@ -79,6 +79,6 @@ export const ledgerVerifyRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (
         },
       },
     },
-    async () => ({ data: await verifyAssets(db) }),
+    async (request) => ({ data: await verifyAssets(readContext(request).db) }),
   );
 };

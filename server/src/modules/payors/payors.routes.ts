@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput } from '../../platform/money-schemas.js';
 import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import { AppError } from '../../shared/errors.js';
 import { toMinor } from '../../shared/money.js';
 import { type AccountsService, findAccount } from '../accounts/index.js';
@@ -32,10 +33,10 @@ export const payorsRoutes: FastifyPluginAsyncTypebox<{ service: PayorsService; a
     },
   };
   app.post('/customers/:id/payor', create, async (request) => ({
-    data: await service.create(request.auth, request.params.id, request.body),
+    data: await service.create(writeContext(request), request.params.id, request.body),
   }));
   app.post('/customers/:id/payors', { ...create, schema: { ...create.schema, hide: true } }, async (request) => ({
-    data: await service.create(request.auth, request.params.id, request.body),
+    data: await service.create(writeContext(request), request.params.id, request.body),
   }));
   app.get(
     '/customers/:id/payors',
@@ -52,7 +53,8 @@ export const payorsRoutes: FastifyPluginAsyncTypebox<{ service: PayorsService; a
         },
       },
     },
-    async (request) => listEnvelope('payors', await service.list(request.auth, request.params.id, request.query, basePath(request))),
+    async (request) =>
+      listEnvelope('payors', await service.list(readContext(request), request.params.id, request.query, basePath(request))),
   );
   app.get(
     '/customers/:id/payors/:payor_id',
@@ -65,7 +67,7 @@ export const payorsRoutes: FastifyPluginAsyncTypebox<{ service: PayorsService; a
         response: { 200: data(Payor), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.id, request.params.payor_id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.id, request.params.payor_id) }),
   );
 
   // Payment accounts: a leased address for an expected payment, attributed to a payor.
@@ -95,16 +97,17 @@ export const payorsRoutes: FastifyPluginAsyncTypebox<{ service: PayorsService; a
       },
     },
     async (request) => {
-      const account = await findAccount(app.ledgerline.database.db, request.auth.tenantId, request.params.account_id);
+      const ctx = writeContext(request);
+      const account = await findAccount(ctx.tx, ctx.tenantId, request.params.account_id);
       if (account?.family !== 'payments') throw new AppError('NOT_FOUND', 'Account not found', 'account_id');
       const asset = assetOf(account.assetTypeId);
       if (asset?.kind !== 'CRYPTO') throw new AppError('ASSET_MISMATCH', 'Payment addresses exist for crypto accounts only.', 'account_id');
       const expected = toMinor(request.body.amount, asset.decimals);
-      if (request.body.payor_id && !(await service.exists(request.auth.tenantId, account.customerId, request.body.payor_id))) {
+      if (request.body.payor_id && !(await service.exists(ctx, account.customerId, request.body.payor_id))) {
         throw new AppError('NOT_FOUND', 'Payor not found for this account’s customer', 'payor_id');
       }
       return {
-        data: await accounts.requestAddress(request.auth, 'payments', account.id, {
+        data: await accounts.requestAddress(ctx, 'payments', account.id, {
           expectedAmount: expected,
           payorId: request.body.payor_id ?? null,
           paymentReference: request.body.payment_reference ?? null,

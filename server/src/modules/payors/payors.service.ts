@@ -1,10 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { Type } from 'typebox';
-import type { Db } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { payors } from '../../db/schema-money.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Context } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { orderBySchema } from '../../shared/schema-order.js';
@@ -32,21 +30,16 @@ type PayorRow = typeof payors.$inferSelect;
  * last name, corporations a company name (LAYER2_API.md §2.4).
  */
 export class PayorsService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
-
   view(p: PayorRow) {
     return { id: p.id, customer_id: p.customerId, ...orderBySchema(p.details, Details), created_at: p.createdAt.toISOString() };
   }
 
-  async create(auth: AuthContext, customerId: string, body: { id: string } & Record<string, unknown>) {
-    const customer = await findCustomer(this.db, auth.tenantId, customerId);
+  async create(ctx: Context, customerId: string, body: { id: string } & Record<string, unknown>) {
+    const customer = await findCustomer(ctx.db, ctx.tenantId, customerId);
     if (!customer) throw notFound('Customer', 'customer_id');
     const status = customer.status as Status;
     if (baseOf(status) === 'CLOSED') throw new AppError('NOT_UPDATABLE', 'The customer is CLOSED.', 'customer_id');
-    if (isL2f(status) && !auth.operator) throw new AppError('L2F_STATUS_RESERVED', `The customer is ${status}.`, 'customer_id');
+    if (isL2f(status) && !ctx.operator) throw new AppError('L2F_STATUS_RESERVED', `The customer is ${status}.`, 'customer_id');
     if (customer.customerType === 'INDIVIDUAL' && (!body.first_name || !body.last_name)) {
       throw AppError.many(
         (['first_name', 'last_name'] as const)
@@ -62,40 +55,41 @@ export class PayorsService {
       throw new AppError('VALIDATION_ERROR', 'company_name is required for a payor of a corporate customer.', 'company_name');
     }
     const { id, ...details } = body;
-    const [row] = await this.db
+    const [row] = await ctx.db
       .insert(payors)
-      .values({ clientId: auth.tenantId, customerId, id, details, createdAt: this.clock.now() })
+      .values({ clientId: ctx.tenantId, customerId, id, details, createdAt: ctx.now })
       .onConflictDoNothing()
       .returning();
     if (!row) throw new AppError('DUPLICATE_ID', `This customer already has a payor ${id}.`, 'id');
     return this.view(row);
   }
 
-  async get(auth: AuthContext, customerId: string, id: string) {
-    const [row] = await this.db
+  async get(ctx: Context, customerId: string, id: string) {
+    const [row] = await ctx.db
       .select()
       .from(payors)
-      .where(and(eq(payors.clientId, auth.tenantId), eq(payors.customerId, customerId), eq(payors.id, id)));
+      .where(and(eq(payors.clientId, ctx.tenantId), eq(payors.customerId, customerId), eq(payors.id, id)));
     if (!row) throw notFound('Payor', 'payor_id');
     return this.view(row);
   }
 
-  async exists(clientId: string, customerId: string, id: string): Promise<boolean> {
-    const rows = await this.db
+  async exists(ctx: Context, customerId: string, id: string): Promise<boolean> {
+    const clientId = ctx.tenantId;
+    const rows = await ctx.db
       .select({ id: payors.id })
       .from(payors)
       .where(and(eq(payors.clientId, clientId), eq(payors.customerId, customerId), eq(payors.id, id)));
     return rows.length > 0;
   }
 
-  async list(auth: AuthContext, customerId: string, q: RawPageQuery, basePath: string) {
-    if (!(await findCustomer(this.db, auth.tenantId, customerId))) throw notFound('Customer', 'customer_id');
+  async list(ctx: Context, customerId: string, q: RawPageQuery, basePath: string) {
+    if (!(await findCustomer(ctx.db, ctx.tenantId, customerId))) throw notFound('Customer', 'customer_id');
     const page = parsePageQuery(q);
     const { rows, total } = await fetchPage(
-      this.db,
+      ctx.db,
       payors,
       payors.seq,
-      [eq(payors.clientId, auth.tenantId), eq(payors.customerId, customerId)],
+      [eq(payors.clientId, ctx.tenantId), eq(payors.customerId, customerId)],
       page,
     );
     const result = buildPage(page, rows, total, basePath, {});

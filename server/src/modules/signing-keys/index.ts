@@ -1,2 +1,2 @@
 export { signingKeysRoutes } from './signing-keys.routes.js';
-export { SigningKeysService, WINDOW_SECONDS } from './signing-keys.service.js';
+export { recordSignatureUse, type SignatureUse, SigningKeysService, WINDOW_SECONDS } from './signing-keys.service.js';

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { SigningKeysService } from './signing-keys.service.js';
 
 const Key = Type.Object({
@@ -29,7 +30,7 @@ export const signingKeysRoutes: FastifyPluginAsyncTypebox<{ service: SigningKeys
         response: { 200: data(Key), ...errorResponses('DUPLICATE_ID') },
       },
     },
-    async (request) => ({ data: await service.register(request.auth.tenantId, request.body.public_key) }),
+    async (request) => ({ data: await service.register(writeContext(request), request.body.public_key) }),
   );
   app.get(
     '/signing-keys',
@@ -41,7 +42,7 @@ export const signingKeysRoutes: FastifyPluginAsyncTypebox<{ service: SigningKeys
         response: { 200: data(Type.Object({ signing_keys: Type.Array(Key) })), ...errorResponses() },
       },
     },
-    async (request) => ({ data: { signing_keys: await service.list(request.auth.tenantId) } }),
+    async (request) => ({ data: { signing_keys: await service.list(readContext(request)) } }),
   );
   app.delete(
     '/signing-keys/:id',
@@ -55,6 +56,6 @@ export const signingKeysRoutes: FastifyPluginAsyncTypebox<{ service: SigningKeys
         response: { 200: data(Type.Object({ id: Type.String() })), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.revoke(request.auth.tenantId, request.params.id) }),
+    async (request) => ({ data: await service.revoke(writeContext(request), request.params.id) }),
   );
 };

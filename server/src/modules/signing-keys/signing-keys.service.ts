@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { signatureUses, signingKeys } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { normalizePublicKey, verifyEd25519 } from '../../shared/ed25519.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -10,15 +11,36 @@ import { newId } from '../../shared/ids.js';
 export const WINDOW_SECONDS = 300;
 type KeyRow = typeof signingKeys.$inferSelect;
 
+/** A verified signature, identified for replay protection until it leaves the window. */
+export interface SignatureUse {
+  digest: string;
+  expiresAt: Date;
+}
+
+/** Records a signature as used; refuses one that was (CONTRACT §8: each is accepted once). */
+export async function recordSignatureUse(tx: Tx, clientId: string, use: SignatureUse): Promise<void> {
+  const rows = await tx
+    .insert(signatureUses)
+    .values({ clientId, digest: use.digest, expiresAt: use.expiresAt })
+    .onConflictDoNothing()
+    .returning({ digest: signatureUses.digest });
+  if (!rows.length) throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
+}
+
 const view = (k: KeyRow) => ({ id: k.id, public_key: k.publicKey, created_at: k.createdAt.toISOString() });
 
-/** Clients' Ed25519 public keys, and the check of a signed request (CONTRACT §8). */
+/**
+ * Clients' Ed25519 public keys, and the check of a signed request (CONTRACT §8). The check runs in
+ * the platform before a request's unit of work, reading active keys through the pool (`db`); the
+ * key use cases run in the request's context.
+ */
 export class SigningKeysService {
   /** Active keys per client, reused for a second (registration and revocation here drop them). */
   private readonly cache = new Map<string, { keys: string[]; until: number }>();
 
   constructor(
     private readonly db: Db,
+    /** Real time: the signature window does not move with a sandbox clock. */
     private readonly clock: Clock,
   ) {}
 
@@ -36,14 +58,15 @@ export class SigningKeysService {
     return keys;
   }
 
-  async register(clientId: string, publicKey: string) {
+  async register(ctx: WriteContext, publicKey: string) {
+    const clientId = ctx.tenantId;
     const raw = normalizePublicKey(publicKey);
     if (!raw) {
       throw new AppError('VALIDATION_ERROR', 'public_key must be an Ed25519 public key: 32-byte hex, DER SPKI hex or PEM.', 'public_key');
     }
-    const [row] = await this.db
+    const [row] = await ctx.tx
       .insert(signingKeys)
-      .values({ clientId, id: newId('signingKey'), publicKey: raw, createdAt: this.clock.now() })
+      .values({ clientId, id: newId('signingKey'), publicKey: raw, createdAt: ctx.now })
       .onConflictDoNothing()
       .returning();
     if (!row) throw new AppError('DUPLICATE_ID', 'This public key is already registered.', 'public_key');
@@ -51,35 +74,35 @@ export class SigningKeysService {
     return view(row);
   }
 
-  async list(clientId: string) {
-    const rows = await this.db
+  async list(ctx: Context) {
+    const rows = await ctx.db
       .select()
       .from(signingKeys)
-      .where(and(eq(signingKeys.clientId, clientId), isNull(signingKeys.revokedAt)))
+      .where(and(eq(signingKeys.clientId, ctx.tenantId), isNull(signingKeys.revokedAt)))
       .orderBy(asc(signingKeys.seq));
     return rows.map(view);
   }
 
-  async revoke(clientId: string, id: string) {
-    const [row] = await this.db
+  async revoke(ctx: WriteContext, id: string) {
+    const [row] = await ctx.tx
       .update(signingKeys)
-      .set({ revokedAt: this.clock.now() })
-      .where(and(eq(signingKeys.clientId, clientId), eq(signingKeys.id, id), isNull(signingKeys.revokedAt)))
+      .set({ revokedAt: ctx.now })
+      .where(and(eq(signingKeys.clientId, ctx.tenantId), eq(signingKeys.id, id), isNull(signingKeys.revokedAt)))
       .returning();
     if (!row) throw notFound('Signing key', 'id');
-    this.cache.delete(clientId);
+    this.cache.delete(ctx.tenantId);
     return { id: row.id };
   }
 
   /**
    * Verifies `signature` over `<timestamp><METHOD><path?query><raw body>` against the client's
-   * active keys; the timestamp must be within the window. Each signature is accepted once:
-   * 'reused' tells the caller it was seen before (an idempotent retry may still be answered).
+   * active keys; the timestamp must be within the window. Returns the use to record (each
+   * signature is accepted once: recordSignatureUse, in the request's transaction).
    */
   async verify(
     clientId: string,
     req: { signature: Buffer; timestamp: string; method: string; url: string; body: Buffer },
-  ): Promise<'fresh' | 'reused'> {
+  ): Promise<SignatureUse> {
     const now = this.clock.now();
     const ts = Number(req.timestamp);
     if (!/^\d{1,12}$/.test(req.timestamp) || Math.abs(now.getTime() / 1000 - ts) > WINDOW_SECONDS) {
@@ -94,13 +117,10 @@ export class SigningKeysService {
     if (!keys.some((k) => verifyEd25519(message, req.signature, k))) {
       throw new AppError('SIGNATURE_INVALID', 'The signature does not verify against any of your active signing keys.', 'x-signature');
     }
-    const digest = createHash('sha256').update(req.signature).digest('hex');
-    const used = await this.db
-      .insert(signatureUses)
-      .values({ clientId, digest, expiresAt: new Date((ts + WINDOW_SECONDS) * 1000 + 60_000) })
-      .onConflictDoNothing()
-      .returning({ digest: signatureUses.digest });
-    return used.length ? 'fresh' : 'reused';
+    return {
+      digest: createHash('sha256').update(req.signature).digest('hex'),
+      expiresAt: new Date((ts + WINDOW_SECONDS) * 1000 + 60_000),
+    };
   }
 
   async purgeUsed(): Promise<void> {

@@ -3,11 +3,13 @@ import { Type } from 'typebox';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders } from '../../platform/route-helpers.js';
+import { writeContext } from '../../platform/unit-of-work.js';
 
 /**
  * Sandbox simulations (CONTRACT §10), registered only in sandbox mode. The clock is the calling
  * client's own (docs/adr/0003): moving it stores the client's offset (every process and restart
- * sees it) and runs the due work — rail delays, expiries, dormancy — at once, in that time.
+ * sees it) and runs the due work — rail delays, expiries, dormancy — at once, in that time, in the
+ * same transaction: the move and what it made happen commit together.
  */
 export const clockSimulationRoutes: FastifyPluginAsyncTypebox<{ scheduler: Scheduler }> = async (app, { scheduler }) => {
   app.post(
@@ -28,11 +30,10 @@ export const clockSimulationRoutes: FastifyPluginAsyncTypebox<{ scheduler: Sched
       },
     },
     async (request) => {
-      const { clock, services } = app.ledgerline;
-      const now = clock.advance(request.body.advance_seconds);
-      const offset = clock.offsetMs?.();
-      if (offset !== undefined) await services.clients.setClockOffset(request.auth.tenantId, offset);
-      const processed = await scheduler.runDue(request.auth.tenantId);
+      const ctx = writeContext(request);
+      const now = await app.ledgerline.services.clients.advanceClock(ctx, request.body.advance_seconds);
+      // What became due runs in this request's transaction, in the client's new time.
+      const processed = await scheduler.runDueIn(ctx.tx, now, ctx.tenantId);
       return { data: { now: now.toISOString(), processed } };
     },
   );

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf } from '../../platform/http-schemas.js';
 import { AmountOutput } from '../../platform/money-schemas.js';
 import { basePath } from '../../platform/route-helpers.js';
+import { readContext } from '../../platform/unit-of-work.js';
 import { AppError } from '../../shared/errors.js';
 import type { Family } from '../accounts/index.js';
 import { Transaction } from '../transactions/index.js';
@@ -51,7 +52,7 @@ export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsSe
       const page = Number(request.query.page ?? 0);
       const size = Number(request.query.page_size ?? 12);
       if (size < 1 || size > 100) throw new AppError('VALIDATION_ERROR', 'page_size must be between 1 and 100.', 'page_size');
-      const { items, total } = await service.list(request.auth, family, request.params.account_id, page, size);
+      const { items, total } = await service.list(readContext(request), family, request.params.account_id, page, size);
       const path = basePath(request);
       const last = Math.max(0, Math.ceil(total / size) - 1);
       const link = (p: number) => `${path}?page=${p}&page_size=${size}`;
@@ -83,13 +84,14 @@ export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsSe
     async (request, reply) => {
       const { account_id, statement_id } = request.params;
       if ((request.headers.accept ?? '').includes('application/pdf')) {
-        const pdf = await service.pdf(request.auth, family, account_id, statement_id);
+        const { institutionName: name, institutionAddress: address } = app.ledgerline.config;
+        const pdf = await service.pdf(readContext(request), family, account_id, statement_id, { name, address });
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${account_id}-${statement_id}.pdf"`)
           .send(pdf as never); // a Buffer is sent as is, not serialised
       }
-      return { data: (await service.get(request.auth, family, account_id, statement_id)).statement };
+      return { data: (await service.get(readContext(request), family, account_id, statement_id)).statement };
     },
   );
 };

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountOutput } from '../../platform/money-schemas.js';
 import { basePath, listEnvelope } from '../../platform/route-helpers.js';
+import { readContext } from '../../platform/unit-of-work.js';
 import type { Family } from '../accounts/index.js';
 import type { TransactionsService } from './transactions.service.js';
 
@@ -56,7 +57,7 @@ export const accountTransactionsRoutes: FastifyPluginAsyncTypebox<{ service: Tra
     async (request) =>
       listEnvelope(
         'transactions',
-        await service.forAccount(request.auth, family, request.params.account_id, request.query, basePath(request)),
+        await service.forAccount(readContext(request), family, request.params.account_id, request.query, basePath(request)),
       ),
   );
   app.get(
@@ -70,7 +71,9 @@ export const accountTransactionsRoutes: FastifyPluginAsyncTypebox<{ service: Tra
         response: { 200: data(Transaction), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.one(request.auth, family, request.params.account_id, request.params.transaction_id) }),
+    async (request) => ({
+      data: await service.one(readContext(request), family, request.params.account_id, request.params.transaction_id),
+    }),
   );
 };
 
@@ -98,6 +101,6 @@ export const bulkTransactionsRoutes: FastifyPluginAsyncTypebox<{ service: Transa
         response: { 200: List, ...errorResponses() },
       },
     },
-    async (request) => listEnvelope('transactions', await service.bulk(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('transactions', await service.bulk(readContext(request), request.query, basePath(request))),
   );
 };

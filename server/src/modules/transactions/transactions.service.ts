@@ -1,8 +1,8 @@
 import { and, eq, gte, isNotNull, lt, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Reader } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { ledgerTransactions } from '../../db/schema.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { Context } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
@@ -61,11 +61,9 @@ function dateRange(q: TransactionFilters): SQL[] {
 }
 
 export class TransactionsService {
-  constructor(private readonly db: Db) {}
-
-  private async page(where: SQL[], q: TransactionFilters, basePath: string, echo: Record<string, string | undefined>) {
+  private async page(db: Reader, where: SQL[], q: TransactionFilters, basePath: string, echo: Record<string, string | undefined>) {
     const page = parsePageQuery(q);
-    const { rows, total } = await fetchPage(this.db, ledgerTransactions, ledgerTransactions.id, where, { ...page });
+    const { rows, total } = await fetchPage(db, ledgerTransactions, ledgerTransactions.id, where, { ...page });
     // fetchPage pages by `seq`; the ledger's row id is its insertion order.
     const result = buildPage(
       page,
@@ -77,19 +75,19 @@ export class TransactionsService {
     return { ...result, items: result.items.map(transactionView) };
   }
 
-  async forAccount(auth: AuthContext, family: Family, accountId: string, q: TransactionFilters, basePath: string) {
-    const account = await findAccount(this.db, auth.tenantId, accountId);
+  async forAccount(ctx: Context, family: Family, accountId: string, q: TransactionFilters, basePath: string) {
+    const account = await findAccount(ctx.db, ctx.tenantId, accountId);
     if (!account || account.family !== family) throw notFound('Account', 'account_id');
-    return this.page([eq(ledgerTransactions.ledgerAccountId, account.ledgerAccountId), ...dateRange(q)], q, basePath, {
+    return this.page(ctx.db, [eq(ledgerTransactions.ledgerAccountId, account.ledgerAccountId), ...dateRange(q)], q, basePath, {
       start_date: q.start_date,
       end_date: q.end_date,
     });
   }
 
-  async one(auth: AuthContext, family: Family, accountId: string, transactionId: string) {
-    const account = await findAccount(this.db, auth.tenantId, accountId);
+  async one(ctx: Context, family: Family, accountId: string, transactionId: string) {
+    const account = await findAccount(ctx.db, ctx.tenantId, accountId);
     if (!account || account.family !== family) throw notFound('Account', 'account_id');
-    const [row] = await this.db
+    const [row] = await ctx.db
       .select()
       .from(ledgerTransactions)
       .where(and(eq(ledgerTransactions.publicId, transactionId), eq(ledgerTransactions.ledgerAccountId, account.ledgerAccountId)));
@@ -98,14 +96,14 @@ export class TransactionsService {
   }
 
   /** GET /v1/transactions: every customer-account transaction of the client, with filters. */
-  async bulk(auth: AuthContext, q: TransactionFilters, basePath: string) {
-    const where: SQL[] = [eq(ledgerTransactions.clientId, auth.tenantId), ...dateRange(q)];
+  async bulk(ctx: Context, q: TransactionFilters, basePath: string) {
+    const where: SQL[] = [eq(ledgerTransactions.clientId, ctx.tenantId), ...dateRange(q)];
     if (q.account_id) where.push(eq(ledgerTransactions.accountId, q.account_id));
     else where.push(isNotNull(ledgerTransactions.accountId));
     if (q.category_id) where.push(eq(ledgerTransactions.categoryId, q.category_id));
     if (q.category_type) where.push(eq(ledgerTransactions.categoryType, q.category_type));
     if (q.transaction_status) where.push(eq(ledgerTransactions.status, q.transaction_status as 'POSTED'));
-    return this.page(where, q, basePath, {
+    return this.page(ctx.db, where, q, basePath, {
       account_id: q.account_id,
       category_id: q.category_id,
       category_type: q.category_type,

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { TransfersService } from './transfers.service.js';
 
 const STATUSES = ['REQUESTED', 'ACCEPTED', 'EXPIRED', 'CANCELLED', 'EXECUTED', 'REJECTED'];
@@ -53,7 +54,7 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
         },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body) }),
   );
 
   app.post(
@@ -84,7 +85,7 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
         },
       },
     },
-    async (request) => ({ data: await service.accept(request.auth, request.params.transfer_id) }),
+    async (request) => ({ data: await service.accept(writeContext(request), request.params.transfer_id) }),
   );
 
   app.post(
@@ -100,7 +101,7 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
         response: { 200: data(Transfer), ...errorResponses('NOT_FOUND', 'INVALID_STATUS_TRANSITION') },
       },
     },
-    async (request) => ({ data: await service.cancel(request.auth, request.params.transfer_id) }),
+    async (request) => ({ data: await service.cancel(writeContext(request), request.params.transfer_id) }),
   );
 
   app.get(
@@ -109,7 +110,7 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
       config: read,
       schema: { tags, summary: 'Retrieve a transfer', params: Params, response: { 200: data(Transfer), ...errorResponses('NOT_FOUND') } },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.transfer_id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.transfer_id) }),
   );
 
   app.get(
@@ -126,6 +127,6 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
         },
       },
     },
-    async (request) => listEnvelope('transfers', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('transfers', await service.list(readContext(request), request.query, basePath(request))),
   );
 };

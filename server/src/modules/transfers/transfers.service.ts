@@ -1,10 +1,9 @@
 import { and, eq, gt, lte, or, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Reader, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { transfers } from '../../db/schema.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { DuePass } from '../../jobs/scheduler.js';
+import type { AuthContext, Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -34,24 +33,22 @@ export interface CreateTransferInput {
  */
 export class TransfersService {
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
     private readonly ledger: LedgerService,
     private readonly guard: MovementGuard,
     private readonly validitySeconds: number,
   ) {}
 
   /** A REQUESTED transfer past valid_until is EXPIRED, whether or not the sweep has marked it yet. */
-  private statusOf(t: TransferRow): TransferStatus {
-    return t.status === 'REQUESTED' && this.clock.now() > t.validUntil ? 'EXPIRED' : t.status;
+  private statusOf(t: TransferRow, now: Date): TransferStatus {
+    return t.status === 'REQUESTED' && now > t.validUntil ? 'EXPIRED' : t.status;
   }
 
-  view(t: TransferRow) {
+  view(t: TransferRow, now: Date) {
     const decimals = assetOf(t.assetTypeId)?.decimals ?? 0;
     const amount = JsonDecimal.fromMinor(t.amount, decimals) as unknown as number;
     return {
       id: t.id,
-      status: this.statusOf(t),
+      status: this.statusOf(t, now),
       created_timestamp: t.createdAt.toISOString(),
       valid_until: t.validUntil.toISOString(),
       executed_timestamp: t.executedAt?.toISOString() ?? null,
@@ -61,7 +58,7 @@ export class TransfersService {
     };
   }
 
-  private async accounts(db: Db | Tx, auth: AuthContext, sourceId: string, destinationId: string) {
+  private async accounts(db: Reader, auth: AuthContext, sourceId: string, destinationId: string) {
     const [source, destination] = await Promise.all([
       findAccount(db, auth.tenantId, sourceId),
       findAccount(db, auth.tenantId, destinationId),
@@ -71,7 +68,7 @@ export class TransfersService {
     return { source, destination };
   }
 
-  private async assertBothTransact(db: Db | Tx, auth: AuthContext, source: AccountRow, destination: AccountRow) {
+  private async assertBothTransact(db: Reader, auth: AuthContext, source: AccountRow, destination: AccountRow) {
     const [sc, dc] = await Promise.all([
       findCustomer(db, auth.tenantId, source.customerId),
       findCustomer(db, auth.tenantId, destination.customerId),
@@ -80,11 +77,12 @@ export class TransfersService {
     assertTransactable(destination, dc?.status ?? 'CLOSED', 'destination account');
   }
 
-  async create(auth: AuthContext, input: CreateTransferInput) {
+  async create(ctx: WriteContext, input: CreateTransferInput) {
+    const auth = ctx;
     if (input.source_account_id === input.destination_account_id) {
       throw new AppError('VALIDATION_ERROR', 'The source and destination accounts must differ.', 'destination_account_id');
     }
-    const { source, destination } = await this.accounts(this.db, auth, input.source_account_id, input.destination_account_id);
+    const { source, destination } = await this.accounts(ctx.tx, auth, input.source_account_id, input.destination_account_id);
     if (source.assetTypeId !== destination.assetTypeId) {
       throw new AppError(
         'ASSET_MISMATCH',
@@ -95,28 +93,25 @@ export class TransfersService {
     const asset = assetOf(source.assetTypeId);
     if (!asset) throw new Error(`unknown asset ${source.assetTypeId}`);
     const amount = toMinor(input.amount, asset.decimals);
-    await this.assertBothTransact(this.db, auth, source, destination);
-    const at = this.clock.now();
-    // In a transaction of its own so that a deadlock (foreign-key checks on busy accounts) is retried.
-    const [row] = await inTransaction(this.db, (tx) =>
-      tx
-        .insert(transfers)
-        .values({
-          clientId: auth.tenantId,
-          id: newId('transfer'),
-          sourceAccountId: source.id,
-          destinationAccountId: destination.id,
-          assetTypeId: asset.asset_type_id,
-          amount,
-          description: input.description ?? null,
-          status: 'REQUESTED',
-          validUntil: new Date(at.getTime() + this.validitySeconds * 1000),
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returning(),
-    );
-    return this.view(row as TransferRow);
+    await this.assertBothTransact(ctx.tx, auth, source, destination);
+    const at = ctx.now;
+    const [row] = await ctx.tx
+      .insert(transfers)
+      .values({
+        clientId: auth.tenantId,
+        id: newId('transfer'),
+        sourceAccountId: source.id,
+        destinationAccountId: destination.id,
+        assetTypeId: asset.asset_type_id,
+        amount,
+        description: input.description ?? null,
+        status: 'REQUESTED',
+        validUntil: new Date(at.getTime() + this.validitySeconds * 1000),
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning();
+    return this.view(row as TransferRow, at);
   }
 
   private async lock(tx: Tx, auth: AuthContext, id: string): Promise<TransferRow> {
@@ -137,11 +132,13 @@ export class TransfersService {
   }
 
   /** Executes the transfer atomically: one journal entry, status EXECUTED, TRANSACTION_POSTED x2. */
-  async accept(auth: AuthContext, id: string) {
-    const outcome = await inTransaction(this.db, async (tx) => {
+  async accept(ctx: WriteContext, id: string) {
+    const auth = ctx;
+    const tx = ctx.tx;
+    const outcome = await (async () => {
       const t = await this.lock(tx, auth, id);
       if (t.status !== 'REQUESTED') throw this.notRequested(t);
-      const at = this.clock.now();
+      const at = ctx.now;
       if (at > t.validUntil) {
         const [expired] = await tx
           .update(transfers)
@@ -188,21 +185,23 @@ export class TransfersService {
         transactionEvent(auth.tenantId, 'POSTED', { id: inId, accountId: destination.id, categoryType: 'TRANSFER', categoryId: t.id }, at),
       ]);
       return { kind: 'done' as const, row: done as TransferRow };
-    });
+    })();
     if (outcome.kind === 'expired') {
       throw new AppError(
         'EXPIRED',
         `The transfer was valid until ${outcome.row.validUntil.toISOString()}; it is now EXPIRED. Create a new one.`,
-      );
+      ).keeping();
     }
-    return this.view(outcome.row);
+    return this.view(outcome.row, ctx.now);
   }
 
-  async cancel(auth: AuthContext, id: string) {
-    const outcome = await inTransaction(this.db, async (tx) => {
+  async cancel(ctx: WriteContext, id: string) {
+    const auth = ctx;
+    const tx = ctx.tx;
+    const outcome = await (async () => {
       const t = await this.lock(tx, auth, id);
       if (t.status !== 'REQUESTED') throw this.notRequested(t);
-      const at = this.clock.now();
+      const at = ctx.now;
       const expired = at > t.validUntil;
       const [row] = await tx
         .update(transfers)
@@ -210,44 +209,51 @@ export class TransfersService {
         .where(and(eq(transfers.clientId, auth.tenantId), eq(transfers.id, id)))
         .returning();
       return { expired, row: row as TransferRow };
-    });
+    })();
     if (outcome.expired) {
-      throw new AppError('EXPIRED', `The transfer expired at ${outcome.row.validUntil.toISOString()}; there is nothing left to cancel.`);
+      throw new AppError(
+        'EXPIRED',
+        `The transfer expired at ${outcome.row.validUntil.toISOString()}; there is nothing left to cancel.`,
+      ).keeping();
     }
-    return this.view(outcome.row);
+    return this.view(outcome.row, ctx.now);
   }
 
   /** Scheduler task: marks REQUESTED transfers past valid_until as EXPIRED. */
-  async expireDue(now: Date, clientId?: string): Promise<number> {
+  async expireDue(pass: DuePass): Promise<number> {
+    const { now, clientId } = pass;
     const where: SQL[] = [eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now)];
     if (clientId) where.push(eq(transfers.clientId, clientId));
-    const rows = await this.db
-      .update(transfers)
-      .set({ status: 'EXPIRED', updatedAt: now })
-      .where(and(...where))
-      .returning({ id: transfers.id });
+    const rows = await pass.unit((tx) =>
+      tx
+        .update(transfers)
+        .set({ status: 'EXPIRED', updatedAt: now })
+        .where(and(...where))
+        .returning({ id: transfers.id }),
+    );
     return rows.length;
   }
 
-  async get(auth: AuthContext, id: string) {
-    const [row] = await this.db
+  async get(ctx: Context, id: string) {
+    const [row] = await ctx.db
       .select()
       .from(transfers)
-      .where(and(eq(transfers.clientId, auth.tenantId), eq(transfers.id, id)));
+      .where(and(eq(transfers.clientId, ctx.tenantId), eq(transfers.id, id)));
     if (!row) throw notFound('Transfer', 'id');
-    return this.view(row);
+    return this.view(row, ctx.now);
   }
 
-  async list(auth: AuthContext, q: RawPageQuery & { status?: string; account_id?: string }, basePath: string) {
+  async list(ctx: Context, q: RawPageQuery & { status?: string; account_id?: string }, basePath: string) {
+    const auth = ctx;
     const page = parsePageQuery(q);
     const where: SQL[] = [eq(transfers.clientId, auth.tenantId)];
-    const now = this.clock.now();
+    const now = ctx.now;
     if (q.status === 'REQUESTED') where.push(eq(transfers.status, 'REQUESTED'), gt(transfers.validUntil, now));
     else if (q.status === 'EXPIRED') {
       where.push(or(eq(transfers.status, 'EXPIRED'), and(eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now))) as SQL);
     } else if (q.status) where.push(eq(transfers.status, q.status as TransferStatus));
-    const { rows, total } = await fetchPage(this.db, transfers, transfers.seq, where, page);
+    const { rows, total } = await fetchPage(ctx.db, transfers, transfers.seq, where, page);
     const result = buildPage(page, rows, total, basePath, { status: q.status });
-    return { ...result, items: result.items.map((r) => this.view(r)) };
+    return { ...result, items: result.items.map((r) => this.view(r, now)) };
   }
 }

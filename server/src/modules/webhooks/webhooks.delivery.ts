@@ -1,6 +1,6 @@
 import type { Mode } from '../../config/index.js';
-import type { Db } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
+import type { Database } from '../../db/client.js';
+import { ownTransaction } from '../../jobs/scheduler.js';
 import type { Clock } from '../../shared/clock.js';
 import { type ClaimedDelivery, webhooksRepository as repo } from './webhooks.repository.js';
 import { maxAttempts, retryDelaySeconds } from './webhooks.schedule.js';
@@ -35,7 +35,7 @@ const LEASE_MARGIN_MS = 5_000;
  */
 export class WebhookDelivery {
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly clock: Clock,
     readonly options: DeliveryOptions,
   ) {}
@@ -46,12 +46,12 @@ export class WebhookDelivery {
 
   /** One batch of events; returns how many were dispatched. */
   dispatch(batch = 100): Promise<number> {
-    return inTransaction(this.db, (tx) => repo.dispatch(tx, this.clock.now(), batch));
+    return ownTransaction(this.database, (tx) => repo.dispatch(tx, this.clock.now(), batch));
   }
 
   /** Claims up to `limit` due deliveries (of one client only, when given). */
   claim(limit: number, clientId?: string): Promise<ClaimedDelivery[]> {
-    return inTransaction(this.db, (tx) => {
+    return ownTransaction(this.database, (tx) => {
       const now = this.clock.now();
       return repo.claimDue(tx, now, new Date(now.getTime() + this.leaseMs), limit, clientId);
     });
@@ -85,14 +85,14 @@ export class WebhookDelivery {
       stop,
     });
     if (result.abandoned) {
-      await repo.release(this.db, c);
+      await repo.release(this.database.db, c);
       return 'ABANDONED';
     }
     return this.record(c, startedAt, result);
   }
 
   private record(c: ClaimedDelivery, attemptedAt: Date, result: SendResult): Promise<AttemptOutcome> {
-    return inTransaction(this.db, async (tx) => {
+    return ownTransaction(this.database, async (tx) => {
       const current = await repo.lockDelivery(tx, c.clientId, c.id);
       if (!current) return 'SUPERSEDED';
       const attempt = current.attempts + 1;

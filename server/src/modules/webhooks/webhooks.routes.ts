@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import {
   CreateSubscriptionBody,
   DeliveryList,
@@ -35,7 +36,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ service: WebhooksServic
         response: { 200: data(Subscription), ...errorResponses('IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS') },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body) }),
   );
 
   app.get(
@@ -50,7 +51,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ service: WebhooksServic
         response: { 200: SubscriptionList, ...errorResponses() },
       },
     },
-    async (request) => listEnvelope('subscriptions', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('subscriptions', await service.list(readContext(request), request.query, basePath(request))),
   );
 
   app.get(
@@ -64,7 +65,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ service: WebhooksServic
         response: { 200: data(Subscription), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.subscription_id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.subscription_id) }),
   );
 
   app.delete(
@@ -81,7 +82,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ service: WebhooksServic
         response: { 200: data(Type.Object({ id: Type.String() })), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.delete(request.auth, request.params.subscription_id) }),
+    async (request) => ({ data: await service.delete(writeContext(request), request.params.subscription_id) }),
   );
 
   app.get(
@@ -100,7 +101,12 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ service: WebhooksServic
     async (request) =>
       listEnvelope(
         'deliveries',
-        await service.deliveries(request.auth, { subscriptionId: request.params.subscription_id }, request.query, basePath(request)),
+        await service.deliveries(
+          readContext(request),
+          { subscriptionId: request.params.subscription_id },
+          request.query,
+          basePath(request),
+        ),
       ),
   );
 
@@ -120,7 +126,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ service: WebhooksServic
     async (request) =>
       listEnvelope(
         'deliveries',
-        await service.deliveries(request.auth, { eventId: request.params.event_id }, request.query, basePath(request)),
+        await service.deliveries(readContext(request), { eventId: request.params.event_id }, request.query, basePath(request)),
       ),
   );
 
@@ -143,7 +149,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ service: WebhooksServic
       },
     },
     async (request) => ({
-      data: await service.redeliver(request.auth, request.params.event_id, request.body?.subscription_id),
+      data: await service.redeliver(writeContext(request), request.params.event_id, request.body?.subscription_id),
     }),
   );
 };

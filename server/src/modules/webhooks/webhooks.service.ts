@@ -1,9 +1,7 @@
 import type { Mode } from '../../config/index.js';
-import type { Db } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import type { DeliveryStatus } from '../../db/schema-webhooks.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { isEventType } from '../events/index.js';
@@ -49,13 +47,9 @@ function deliveryView(row: DeliveryRow, attempts: AttemptRow[]) {
 
 /** Subscriptions, their deliveries, and redelivery (CONTRACT §9; LAYER2_API.md §2.14). */
 export class WebhooksService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly mode: Mode,
-  ) {}
+  constructor(private readonly mode: Mode) {}
 
-  async create(auth: AuthContext, input: { event_type: string; callback_url: string }) {
+  async create(ctx: Context, input: { event_type: string; callback_url: string }) {
     const errors: AppError[] = [];
     if (!isEventType(input.event_type)) {
       errors.push(new AppError('VALIDATION_ERROR', `event_type ${input.event_type} is not a known event type.`, 'event_type'));
@@ -69,56 +63,56 @@ export class WebhooksService {
     }
     if (errors.length) throw AppError.many(errors.flatMap((e) => e.entries));
     const { publicKeyHex, privateKeyPem } = newKeyPair();
-    const row = await repo.insertSubscription(this.db, {
-      clientId: auth.tenantId,
+    const row = await repo.insertSubscription(ctx.db, {
+      clientId: ctx.tenantId,
       id: webhookId('sub'),
       eventType: input.event_type,
       callbackUrl,
       publicKey: publicKeyHex,
       privateKey: privateKeyPem,
-      createdAt: this.clock.now(),
+      createdAt: ctx.now,
     });
     return subscriptionView(row);
   }
 
-  async get(auth: AuthContext, id: string) {
-    const row = await repo.findSubscription(this.db, auth.tenantId, id);
+  async get(ctx: Context, id: string) {
+    const row = await repo.findSubscription(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Subscription', 'id');
     return subscriptionView(row);
   }
 
-  async list(auth: AuthContext, query: RawPageQuery & { event_type?: string }, basePath: string) {
+  async list(ctx: Context, query: RawPageQuery & { event_type?: string }, basePath: string) {
     const page = parsePageQuery(query);
-    const { rows, total } = await repo.listSubscriptions(this.db, auth.tenantId, query.event_type, page);
+    const { rows, total } = await repo.listSubscriptions(ctx.db, ctx.tenantId, query.event_type, page);
     const result = buildPage(page, rows, total, basePath, { event_type: query.event_type });
     return { ...result, items: result.items.map(subscriptionView) };
   }
 
   /** Deletes a subscription: nothing more is sent to it (its pending deliveries are CANCELLED). */
-  async delete(auth: AuthContext, id: string) {
-    const row = await inTransaction(this.db, (tx) => repo.deleteSubscription(tx, auth.tenantId, id, this.clock.now()));
+  async delete(ctx: WriteContext, id: string) {
+    const row = await repo.deleteSubscription(ctx.tx, ctx.tenantId, id, ctx.now);
     if (!row) throw notFound('Subscription', 'id');
     return { id: row.id };
   }
 
   /** Deliveries of a subscription or of an event, newest first, each with its attempts. */
   async deliveries(
-    auth: AuthContext,
+    ctx: Context,
     of: { subscriptionId: string } | { eventId: string },
     query: RawPageQuery & { status?: DeliveryStatus },
     basePath: string,
   ) {
     if ('subscriptionId' in of) {
-      if (!(await repo.findSubscription(this.db, auth.tenantId, of.subscriptionId))) throw notFound('Subscription', 'id');
-    } else if (!(await this.eventExists(auth, of.eventId))) {
+      if (!(await repo.findSubscription(ctx.db, ctx.tenantId, of.subscriptionId))) throw notFound('Subscription', 'id');
+    } else if (!(await this.eventExists(ctx, of.eventId))) {
       throw notFound('Event', 'id');
     }
     const page = parsePageQuery(query);
-    const { rows, total } = await repo.listDeliveries(this.db, auth.tenantId, { ...of, status: query.status }, page);
+    const { rows, total } = await repo.listDeliveries(ctx.db, ctx.tenantId, { ...of, status: query.status }, page);
     const result = buildPage(page, rows, total, basePath, { status: query.status });
     const attempts = await repo.attemptsOf(
-      this.db,
-      auth.tenantId,
+      ctx.db,
+      ctx.tenantId,
       result.items.map((r) => r.id),
     );
     return {
@@ -132,21 +126,21 @@ export class WebhooksService {
     };
   }
 
-  private async eventExists(auth: AuthContext, eventId: string): Promise<boolean> {
-    return (await repo.findEvent(this.db, auth.tenantId, eventId)) !== undefined;
+  private async eventExists(ctx: Context, eventId: string): Promise<boolean> {
+    return (await repo.findEvent(ctx.db, ctx.tenantId, eventId)) !== undefined;
   }
 
   /**
    * Sends an event again to the client's live subscriptions of its type (or the one named):
    * a new PENDING delivery each, due now; a delivery still PENDING is made due now instead.
    */
-  async redeliver(auth: AuthContext, eventId: string, subscriptionId?: string) {
-    return inTransaction(this.db, async (tx) => {
-      const event = await repo.lockEvent(tx, auth.tenantId, eventId);
+  async redeliver(ctx: WriteContext, eventId: string, subscriptionId?: string) {
+    return (async (tx: Tx) => {
+      const event = await repo.lockEvent(tx, ctx.tenantId, eventId);
       if (!event) throw notFound('Event', 'id');
-      let subs = await repo.liveSubscriptionsOf(tx, auth.tenantId, event.eventType);
+      let subs = await repo.liveSubscriptionsOf(tx, ctx.tenantId, event.eventType);
       if (subscriptionId !== undefined) {
-        const named = await repo.findSubscription(tx, auth.tenantId, subscriptionId);
+        const named = await repo.findSubscription(tx, ctx.tenantId, subscriptionId);
         if (!named) throw notFound('Subscription', 'subscription_id');
         if (named.eventType !== event.eventType) {
           throw new AppError(
@@ -157,16 +151,16 @@ export class WebhooksService {
         }
         subs = [named];
       }
-      const now = this.clock.now();
+      const now = ctx.now;
       const fresh: Parameters<typeof repo.insertDeliveries>[1] = [];
       for (const sub of subs) {
-        const pending = await repo.pendingDelivery(tx, auth.tenantId, event.id, sub.id);
+        const pending = await repo.pendingDelivery(tx, ctx.tenantId, event.id, sub.id);
         if (pending) {
-          await repo.updateDelivery(tx, auth.tenantId, pending.id, { nextAttemptAt: now });
+          await repo.updateDelivery(tx, ctx.tenantId, pending.id, { nextAttemptAt: now });
           continue;
         }
         fresh.push({
-          clientId: auth.tenantId,
+          clientId: ctx.tenantId,
           id: webhookId('whd'),
           subscriptionId: sub.id,
           eventId: event.id,
@@ -179,8 +173,8 @@ export class WebhooksService {
       }
       await repo.insertDeliveries(tx, fresh);
       // Every live subscription has it now: the dispatcher must not add a second delivery.
-      if (subscriptionId === undefined) await repo.markDispatched(tx, auth.tenantId, event.id, now);
+      if (subscriptionId === undefined) await repo.markDispatched(tx, ctx.tenantId, event.id, now);
       return { id: event.id, deliveries: subs.length };
-    });
+    })(ctx.tx);
   }
 }

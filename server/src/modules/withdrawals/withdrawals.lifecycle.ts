@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, lte, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { withdrawals } from '../../db/schema-money.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { DuePass } from '../../jobs/scheduler.js';
+import type { WriteContext } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { findAccount } from '../accounts/index.js';
@@ -118,19 +118,20 @@ export class WithdrawalLifecycle {
   }
 
   /** Sandbox simulations: settle, fail or return one withdrawal now. */
-  async simulate(auth: AuthContext, id: string, action: 'settle' | 'fail' | 'return', reason?: string) {
-    const row = await inTransaction(this.w.db, async (tx) => {
-      const w = await this.w.lock(tx, auth.tenantId, id);
-      const at = this.w.clock.now();
-      if (action === 'settle') return this.settle(tx, w, at);
-      if (action === 'fail') return this.fail(tx, w, at, reason ?? 'rejected by the beneficiary bank');
-      return this.return(tx, w, at, reason ?? 'returned by the beneficiary bank');
-    });
-    return this.w.view(row);
+  async simulate(ctx: WriteContext, id: string, action: 'settle' | 'fail' | 'return', reason?: string) {
+    const { tx, now: at } = ctx;
+    const w = await this.w.lock(tx, ctx.tenantId, id);
+    const row =
+      action === 'settle'
+        ? await this.settle(tx, w, at)
+        : action === 'fail'
+          ? await this.fail(tx, w, at, reason ?? 'rejected by the beneficiary bank')
+          : await this.return(tx, w, at, reason ?? 'returned by the beneficiary bank');
+    return this.w.view(row, at);
   }
 
   /**
-   * One due step at a time, each in its own transaction, claimed with SKIP LOCKED. A step happens
+   * One due step at a time, each in its own unit, claimed with SKIP LOCKED. A step happens
    * at its due instant (not at `now`): after a clock jump, what would have happened within the
    * jump happens, in order, with its own timestamps.
    */
@@ -138,12 +139,12 @@ export class WithdrawalLifecycle {
     where: SQL,
     dueOf: (row: WithdrawalRow) => Date | null,
     step: (tx: Tx, row: WithdrawalRow, at: Date) => Promise<unknown>,
-    now: Date,
-    clientId?: string,
+    pass: DuePass,
   ): Promise<number> {
+    const { now, clientId } = pass;
     let done = 0;
     for (let i = 0; i < 10_000; i++) {
-      const found = await inTransaction(this.w.db, async (tx) => {
+      const found = await pass.unit(async (tx) => {
         const conds: SQL[] = [where];
         if (clientId) conds.push(eq(withdrawals.clientId, clientId));
         const [row] = await tx
@@ -164,27 +165,25 @@ export class WithdrawalLifecycle {
     return done;
   }
 
-  async processDue(now: Date, clientId?: string): Promise<number> {
+  async processDue(pass: DuePass): Promise<number> {
+    const { now } = pass;
     const expired = await this.drain(
       and(inArray(withdrawals.status, ['REQUESTED', 'CHANGES_REQUESTED']), lte(withdrawals.validUntil, now)) as SQL,
       (row) => row.validUntil,
       (tx, row, at) => this.w.update(tx, row, { status: 'EXPIRED', updatedAt: at }),
-      now,
-      clientId,
+      pass,
     );
     const sent = await this.drain(
       and(eq(withdrawals.status, 'AUTHORIZED'), lte(withdrawals.sendAt, now)) as SQL,
       (row) => row.sendAt,
       (tx, row, at) => this.send(tx, row, at),
-      now,
-      clientId,
+      pass,
     );
     const settled = await this.drain(
       and(eq(withdrawals.status, 'IN_PROGRESS'), lte(withdrawals.settleAt, now)) as SQL,
       (row) => row.settleAt,
       (tx, row, at) => this.settle(tx, row, at),
-      now,
-      clientId,
+      pass,
     );
     return expired + sent + settled;
   }

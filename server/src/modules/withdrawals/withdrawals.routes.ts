@@ -4,6 +4,7 @@ import { WITHDRAWAL_STATUSES } from '../../db/schema-money.js';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
+import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { WithdrawalLifecycle } from './withdrawals.lifecycle.js';
 import { receipt, receiptPdf } from './withdrawals.receipt.js';
 import { PURPOSES, RAILS } from './withdrawals.rules.js';
@@ -77,7 +78,7 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
         },
       },
     },
-    async (request) => ({ data: await service.create(request.auth, request.body) }),
+    async (request) => ({ data: await service.create(writeContext(request), request.body) }),
   );
   app.post(
     '/withdrawals/:withdrawal_id/accept',
@@ -103,7 +104,7 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
         },
       },
     },
-    async (request) => ({ data: await service.accept(request.auth, request.params.withdrawal_id) }),
+    async (request) => ({ data: await service.accept(writeContext(request), request.params.withdrawal_id) }),
   );
   app.post(
     '/withdrawals/:withdrawal_id/cancel',
@@ -116,7 +117,7 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
         response: { 200: data(Withdrawal), ...errorResponses('NOT_FOUND', 'INVALID_STATUS_TRANSITION') },
       },
     },
-    async (request) => ({ data: await service.cancel(request.auth, request.params.withdrawal_id) }),
+    async (request) => ({ data: await service.cancel(writeContext(request), request.params.withdrawal_id) }),
   );
   app.get(
     '/withdrawals/:withdrawal_id',
@@ -129,7 +130,7 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
         response: { 200: data(Withdrawal), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.get(request.auth, request.params.withdrawal_id) }),
+    async (request) => ({ data: await service.get(readContext(request), request.params.withdrawal_id) }),
   );
   app.get(
     '/withdrawals/:withdrawal_id/status',
@@ -142,7 +143,7 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
         response: { 200: data(Status), ...errorResponses('NOT_FOUND') },
       },
     },
-    async (request) => ({ data: await service.status(request.auth, request.params.withdrawal_id) }),
+    async (request) => ({ data: await service.status(readContext(request), request.params.withdrawal_id) }),
   );
   app.get(
     '/withdrawals/:withdrawal_id/receipt',
@@ -157,13 +158,14 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
     },
     async (request, reply) => {
       if ((request.headers.accept ?? '').includes('application/pdf')) {
-        const pdf = await receiptPdf(service, request.auth, request.params.withdrawal_id);
+        const { institutionName: name, institutionAddress: address } = app.ledgerline.config;
+        const pdf = await receiptPdf(service, readContext(request), request.params.withdrawal_id, { name, address });
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${request.params.withdrawal_id}.pdf"`)
           .send(pdf as never);
       }
-      return { data: await receipt(service, request.auth, request.params.withdrawal_id) };
+      return { data: await receipt(service, readContext(request), request.params.withdrawal_id) };
     },
   );
   app.get(
@@ -187,7 +189,7 @@ export const withdrawalsRoutes: FastifyPluginAsyncTypebox<{ service: Withdrawals
         },
       },
     },
-    async (request) => listEnvelope('withdrawals', await service.list(request.auth, request.query, basePath(request))),
+    async (request) => listEnvelope('withdrawals', await service.list(readContext(request), request.query, basePath(request))),
   );
 };
 
@@ -212,7 +214,7 @@ export const withdrawalSimulationRoutes: FastifyPluginAsyncTypebox<{ lifecycle: 
       },
     },
     async (request) => ({
-      data: await lifecycle.simulate(request.auth, request.params.withdrawal_id, request.params.action, request.body?.reason),
+      data: await lifecycle.simulate(writeContext(request), request.params.withdrawal_id, request.params.action, request.body?.reason),
     }),
   );
 };

@@ -2,9 +2,7 @@ import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { type WITHDRAWAL_STATUSES, withdrawals } from '../../db/schema-money.js';
-import { inTransaction } from '../../db/tx.js';
-import type { AuthContext } from '../../platform/auth/plugin.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -48,8 +46,6 @@ export interface WithdrawalDocuments {
  */
 export class WithdrawalsService {
   constructor(
-    readonly db: Db,
-    readonly clock: Clock,
     readonly ledger: LedgerService,
     private readonly guard: MovementGuard,
     private readonly documents: WithdrawalDocuments,
@@ -57,9 +53,9 @@ export class WithdrawalsService {
     private readonly rfiThreshold: bigint | undefined,
   ) {}
 
-  view(w: WithdrawalRow) {
+  view(w: WithdrawalRow, now: Date) {
     const decimals = assetOf(w.assetTypeId)?.decimals ?? 0;
-    const expired = (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') && this.clock.now() > w.validUntil;
+    const expired = (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') && now > w.validUntil;
     return {
       id: w.id,
       // Unaccepted past valid_until is EXPIRED, whether or not the sweep has marked it yet.
@@ -82,10 +78,10 @@ export class WithdrawalsService {
     };
   }
 
-  async create(auth: AuthContext, input: CreateWithdrawalInput) {
-    const account = await findAccount(this.db, auth.tenantId, input.source_account_id);
+  async create(ctx: WriteContext, input: CreateWithdrawalInput) {
+    const account = await findAccount(ctx.db, ctx.tenantId, input.source_account_id);
     if (!account) throw notFound('Source account', 'source_account_id');
-    const counterparty = await findCounterparty(this.db, auth.tenantId, input.destination_counterparty_id);
+    const counterparty = await findCounterparty(ctx.db, ctx.tenantId, input.destination_counterparty_id);
     if (!counterparty) throw notFound('Counterparty', 'destination_counterparty_id');
     if (counterparty.customerId !== account.customerId) {
       throw new AppError(
@@ -98,10 +94,10 @@ export class WithdrawalsService {
     if (!asset) throw new Error(`unknown asset ${account.assetTypeId}`);
     checkWithdrawal(input, asset, counterparty, assetOf(counterparty.assetTypeId));
     const amount = toMinor(input.amount, asset.decimals);
-    const at = this.clock.now();
-    const row = await inTransaction(this.db, async (tx) => {
-      await this.guard.lockForMovement(tx, auth, [account.id]);
-      const cp = await lockCounterparty(tx, auth.tenantId, counterparty.id);
+    const at = ctx.now;
+    const row = await (async (tx: Tx) => {
+      await this.guard.lockForMovement(tx, ctx, [account.id]);
+      const cp = await lockCounterparty(tx, ctx.tenantId, counterparty.id);
       if (!cp) throw notFound('Counterparty', 'destination_counterparty_id');
       assertCounterpartyUsable(cp);
       const id = newId('withdrawal');
@@ -109,7 +105,7 @@ export class WithdrawalsService {
       const [inserted] = await tx
         .insert(withdrawals)
         .values({
-          clientId: auth.tenantId,
+          clientId: ctx.tenantId,
           id,
           sourceAccountId: account.id,
           destinationCounterpartyId: cp.id,
@@ -128,10 +124,10 @@ export class WithdrawalsService {
       let created = inserted as WithdrawalRow;
       if (rfi) {
         // The document refers to the withdrawal: it is issued once the withdrawal row exists.
-        created = await this.update(tx, created, { documentId: await this.documents.request(tx, auth.tenantId, id, at), updatedAt: at });
+        created = await this.update(tx, created, { documentId: await this.documents.request(tx, ctx.tenantId, id, at), updatedAt: at });
         await writeEvents(tx, [
           {
-            clientId: auth.tenantId,
+            clientId: ctx.tenantId,
             eventType: 'WITHDRAWAL_CHANGES_REQUESTED',
             resourceType: 'withdrawal',
             resourceId: id,
@@ -141,8 +137,8 @@ export class WithdrawalsService {
         ]);
       }
       return created;
-    });
-    return this.view(row);
+    })(ctx.tx);
+    return this.view(row, ctx.now);
   }
 
   async lock(tx: Tx, clientId: string, id: string): Promise<WithdrawalRow> {
@@ -155,10 +151,10 @@ export class WithdrawalsService {
     return row;
   }
 
-  async update(tx: Tx, w: WithdrawalRow, patch: Partial<typeof withdrawals.$inferInsert>): Promise<WithdrawalRow> {
+  async update(tx: Tx, w: WithdrawalRow, patch: Partial<typeof withdrawals.$inferInsert> & { updatedAt: Date }): Promise<WithdrawalRow> {
     const [row] = await tx
       .update(withdrawals)
-      .set({ ...patch, updatedAt: patch.updatedAt ?? this.clock.now() })
+      .set(patch)
       .where(and(eq(withdrawals.clientId, w.clientId), eq(withdrawals.id, w.id)))
       .returning();
     return row as WithdrawalRow;
@@ -167,17 +163,16 @@ export class WithdrawalsService {
   /** What documents do to a withdrawal: upload only while it waits or is still unaccepted; an upload lets it continue. */
   documentHooks() {
     return {
-      lockOwner: async (tx: Tx, auth: AuthContext, withdrawalId: string, change: 'upload' | 'review') => {
-        const w = await this.lock(tx, auth.tenantId, withdrawalId);
+      lockOwner: async (tx: Tx, ctx: WriteContext, withdrawalId: string, change: 'upload' | 'review') => {
+        const w = await this.lock(tx, ctx.tenantId, withdrawalId);
         if (change === 'upload' && w.status !== 'CHANGES_REQUESTED' && w.status !== 'REQUESTED') {
           throw new AppError('NOT_UPDATABLE', `The withdrawal is ${w.status}: its document can no longer be replaced.`, 'status');
         }
       },
-      afterChange: async (tx: Tx, auth: AuthContext, withdrawalId: string, at: Date) => {
-        const doc = (await this.lock(tx, auth.tenantId, withdrawalId)).documentId; // inside the transaction
-        const state = doc ? await this.documents.statusOf(tx, auth.tenantId, doc) : undefined;
-        if (state?.status === 'SUBMITTED' || state?.status === 'APPROVED')
-          await this.documentSubmitted(tx, auth.tenantId, withdrawalId, at);
+      afterChange: async (tx: Tx, ctx: WriteContext, withdrawalId: string, at: Date) => {
+        const doc = (await this.lock(tx, ctx.tenantId, withdrawalId)).documentId; // inside the transaction
+        const state = doc ? await this.documents.statusOf(tx, ctx.tenantId, doc) : undefined;
+        if (state?.status === 'SUBMITTED' || state?.status === 'APPROVED') await this.documentSubmitted(tx, ctx.tenantId, withdrawalId, at);
       },
     };
   }
@@ -192,25 +187,25 @@ export class WithdrawalsService {
   }
 
   /** Accept: the funds go on hold (AUTHORIZED) and leave after the send delay. */
-  async accept(auth: AuthContext, id: string) {
-    const outcome = await inTransaction(this.db, async (tx) => {
-      const w = await this.lock(tx, auth.tenantId, id);
+  async accept(ctx: WriteContext, id: string) {
+    const outcome = await (async (tx: Tx) => {
+      const w = await this.lock(tx, ctx.tenantId, id);
       if (w.status === 'CHANGES_REQUESTED') {
         throw new AppError('INVALID_STATUS_TRANSITION', 'The withdrawal waits for a document: see GET /v1/withdrawals/{id}/status.');
       }
       if (w.status !== 'REQUESTED')
         throw new AppError('INVALID_STATUS_TRANSITION', `The withdrawal is ${w.status}; only a REQUESTED withdrawal can be accepted.`);
-      const at = this.clock.now();
+      const at = ctx.now;
       if (at > w.validUntil) return { expired: await this.update(tx, w, { status: 'EXPIRED', updatedAt: at }) };
-      const lock = await this.guard.lockForMovement(tx, auth, [w.sourceAccountId]);
+      const lock = await this.guard.lockForMovement(tx, ctx, [w.sourceAccountId]);
       const { source } = lock;
-      const cp = await lockCounterparty(tx, auth.tenantId, w.destinationCounterpartyId);
+      const cp = await lockCounterparty(tx, ctx.tenantId, w.destinationCounterpartyId);
       if (!cp) throw notFound('Counterparty', 'destination_counterparty_id');
       assertCounterpartyUsable(cp);
       const omnibus = await this.ledger.platformAccount(tx, `omnibus:${w.withdrawalRail}`, w.assetTypeId, at);
       const txnId = newId('transaction');
       const holdId = await this.ledger.authorize(tx, {
-        clientId: auth.tenantId,
+        clientId: ctx.tenantId,
         debit: { ledgerAccountId: source.ledgerAccountId, accountRef: source.id, transactionType: 'TRANSFER_OUT', publicId: txnId },
         credit: { ledgerAccountId: omnibus, transactionType: 'TRANSFER_OUT' },
         visible: { debit: true, credit: false },
@@ -220,7 +215,7 @@ export class WithdrawalsService {
         description: w.description,
         at,
       });
-      await this.guard.touch(tx, auth, lock, at);
+      await this.guard.touch(tx, ctx, lock, at);
       const done = await this.update(tx, w, {
         status: 'AUTHORIZED',
         holdId,
@@ -229,26 +224,24 @@ export class WithdrawalsService {
         updatedAt: at,
       });
       await writeEvents(tx, [
-        transactionEvent(
-          auth.tenantId,
-          'AUTHORIZED',
-          { id: txnId, accountId: source.id, categoryType: 'WITHDRAWAL', categoryId: w.id },
-          at,
-        ),
+        transactionEvent(ctx.tenantId, 'AUTHORIZED', { id: txnId, accountId: source.id, categoryType: 'WITHDRAWAL', categoryId: w.id }, at),
       ]);
       return { done };
-    });
+    })(ctx.tx);
     if ('expired' in outcome) {
-      throw new AppError('EXPIRED', `The withdrawal was valid until ${outcome.expired?.validUntil.toISOString()}; it is now EXPIRED.`);
+      throw new AppError(
+        'EXPIRED',
+        `The withdrawal was valid until ${outcome.expired?.validUntil.toISOString()}; it is now EXPIRED.`,
+      ).keeping();
     }
-    return this.view(outcome.done);
+    return this.view(outcome.done, ctx.now);
   }
 
   /** Cancel before the funds leave; an authorized hold is released. */
-  async cancel(auth: AuthContext, id: string) {
-    const row = await inTransaction(this.db, async (tx) => {
-      const w = await this.lock(tx, auth.tenantId, id);
-      const at = this.clock.now();
+  async cancel(ctx: WriteContext, id: string) {
+    const row = await (async (tx: Tx) => {
+      const w = await this.lock(tx, ctx.tenantId, id);
+      const at = ctx.now;
       if (w.status === 'REQUESTED' || w.status === 'CHANGES_REQUESTED') {
         // Past its validity it has expired: say so rather than pretend to cancel it.
         return this.update(tx, w, { status: at > w.validUntil ? 'EXPIRED' : 'CANCELLED', updatedAt: at });
@@ -257,7 +250,7 @@ export class WithdrawalsService {
         await this.ledger.voidHold(tx, w.holdId, 'VOIDED', at);
         await writeEvents(tx, [
           transactionEvent(
-            auth.tenantId,
+            ctx.tenantId,
             'CANCELLED',
             { id: await this.holdTransactionId(tx, w.holdId), accountId: w.sourceAccountId, categoryType: 'WITHDRAWAL', categoryId: w.id },
             at,
@@ -271,31 +264,31 @@ export class WithdrawalsService {
           ? 'The funds have left: the withdrawal can no longer be cancelled.'
           : `The withdrawal is ${w.status}.`,
       );
-    });
-    return this.view(row);
+    })(ctx.tx);
+    return this.view(row, ctx.now);
   }
 
   async holdTransactionId(tx: Tx, holdId: bigint): Promise<string> {
     return (await this.ledger.holdRowIds(tx, holdId))[0] ?? '';
   }
 
-  async get(auth: AuthContext, id: string) {
-    return this.view(await this.find(auth, id));
+  async get(ctx: Context, id: string) {
+    return this.view(await this.find(ctx, id), ctx.now);
   }
 
-  async find(auth: AuthContext, id: string): Promise<WithdrawalRow> {
-    const [row] = await this.db
+  async find(ctx: Context, id: string): Promise<WithdrawalRow> {
+    const [row] = await ctx.db
       .select()
       .from(withdrawals)
-      .where(and(eq(withdrawals.clientId, auth.tenantId), eq(withdrawals.id, id)));
+      .where(and(eq(withdrawals.clientId, ctx.tenantId), eq(withdrawals.id, id)));
     if (!row) throw notFound('Withdrawal', 'id');
     return row;
   }
 
   /** GET …/status: what the withdrawal waits for (LAYER2_API.md §2.9, 1.1.2). */
-  async status(auth: AuthContext, id: string) {
-    const w = await this.find(auth, id);
-    const doc = w.documentId ? await this.documents.statusOf(this.db, auth.tenantId, w.documentId) : undefined;
+  async status(ctx: Context, id: string) {
+    const w = await this.find(ctx, id);
+    const doc = w.documentId ? await this.documents.statusOf(ctx.db, ctx.tenantId, w.documentId) : undefined;
     const documents = doc ? [{ document_id: doc.id, document: doc.document, status: doc.status }] : [];
     return {
       id: w.id,
@@ -307,13 +300,13 @@ export class WithdrawalsService {
     };
   }
 
-  async list(auth: AuthContext, q: RawPageQuery & { status?: string; account_id?: string }, basePath: string) {
+  async list(ctx: Context, q: RawPageQuery & { status?: string; account_id?: string }, basePath: string) {
     const page = parsePageQuery(q);
-    const where: SQL[] = [eq(withdrawals.clientId, auth.tenantId)];
+    const where: SQL[] = [eq(withdrawals.clientId, ctx.tenantId)];
     if (q.status) where.push(eq(withdrawals.status, q.status as WithdrawalStatus));
     if (q.account_id) where.push(eq(withdrawals.sourceAccountId, q.account_id));
-    const { rows, total } = await fetchPage(this.db, withdrawals, withdrawals.seq, where, page);
+    const { rows, total } = await fetchPage(ctx.db, withdrawals, withdrawals.seq, where, page);
     const result = buildPage(page, rows, total, basePath, { status: q.status, account_id: q.account_id });
-    return { ...result, items: result.items.map((r) => this.view(r)) };
+    return { ...result, items: result.items.map((r) => this.view(r, ctx.now)) };
   }
 }

@@ -1,25 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ClientRow } from '../../modules/clients/clients.repository.js';
 import type { ClientsService } from '../../modules/clients/clients.service.js';
-import { setClockOffset } from '../../shared/clock.js';
+import type { AuthContext } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { ADMIN_SCOPE, type Scope } from '../../shared/scopes.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { TokenService } from './tokens.js';
 
-/**
- * Who is calling and for whom. `tenantId` is the client whose data the call reads and writes:
- * the caller itself, or, for the operator, the client named by `x-l2f-client-id`.
- */
-export interface AuthContext {
-  caller: ClientRow;
-  /** The client whose data the call acts on (the caller, or the client the operator acts for). */
-  tenant: ClientRow;
-  tenantId: string;
-  operator: boolean;
-  scopes: ReadonlySet<string>;
-}
+export type { AuthContext } from '../../shared/context.js';
 
 /**
  * Per-route auth declaration, in the route's `config`:
@@ -101,8 +89,6 @@ async function authenticate(request: FastifyRequest, opts: AuthPluginOptions, ro
     );
   }
   request.auth = { caller, tenant, tenantId: tenant.id, operator, scopes };
-  // Business time for this request is the tenant's (its sandbox clock; 0 in production).
-  setClockOffset(tenant.sandboxClockOffsetMs);
 }
 
 export const authPlugin = fp<AuthPluginOptions>(

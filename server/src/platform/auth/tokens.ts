@@ -18,11 +18,14 @@ export interface TokenClaims {
   clientId: string;
   scopes: string[];
   issuedAt: Date;
+  expiresAt: Date;
 }
 
 type Key = Awaited<ReturnType<typeof importPKCS8>>;
 
 export class TokenService {
+  private readonly verified = new Map<string, TokenClaims>();
+
   private constructor(
     private readonly privateKey: Key,
     private readonly publicKey: Key,
@@ -62,19 +65,35 @@ export class TokenService {
     return { access_token: token, expires_in: this.ttlSeconds };
   }
 
-  /** Verifies signature, issuer and expiry (against the platform clock). */
+  /**
+   * Verifies signature, issuer and expiry (against the platform clock). A token verified once is
+   * remembered until it expires: the Ed25519 check is the costliest step of an authenticated
+   * request and its answer cannot change (revocation is checked per request, by the client row).
+   */
   async verify(token: string): Promise<TokenClaims> {
+    const hit = this.verified.get(token);
+    if (hit && hit.expiresAt.getTime() > this.clock.now().getTime()) return hit;
+    const claims = await this.verifyOnce(token);
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifyOnce(token: string): Promise<TokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, {
         issuer: ISSUER,
         algorithms: ['EdDSA'],
         currentDate: this.clock.now(),
       });
-      if (typeof payload.sub !== 'string' || typeof payload.iat !== 'number') throw new AppError('UNAUTHORIZED');
+      if (typeof payload.sub !== 'string' || typeof payload.iat !== 'number' || typeof payload.exp !== 'number') {
+        throw new AppError('UNAUTHORIZED');
+      }
       return {
         clientId: payload.sub,
         scopes: typeof payload.scope === 'string' && payload.scope ? payload.scope.split(' ') : [],
         issuedAt: new Date(payload.iat * 1000),
+        expiresAt: new Date(payload.exp * 1000),
       };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) {

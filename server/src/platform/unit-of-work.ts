@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import fp from 'fastify-plugin';
+import { type Database, pgErrorCode, type TxSession } from '../db/client.js';
+import type { Context, WriteContext } from '../shared/context.js';
+import { AppError } from '../shared/errors.js';
+import { asAppError } from './errors.plugin.js';
+
+/**
+ * One unit of work per mutating request (docs/adr/0005). Every authenticated POST, PATCH, PUT and
+ * DELETE runs in ONE database transaction holding together:
+ *  - the idempotency key's claim (a transaction-scoped advisory lock: "still running" without a
+ *    commit of its own) and its stored response, written before COMMIT;
+ *  - the record that the request's signature was used;
+ *  - the use case's state change, its history and its events.
+ * A crash at any instant leaves either nothing (a retry runs it) or everything (a retry replays the
+ * stored response byte for byte). Nothing outside the transaction decides the outcome.
+ *
+ * Refusals (4xx) are answered from inside the same transaction: the use case's writes roll back to
+ * a savepoint, the signature use and the stored refusal commit. Deadlocks and serialization
+ * failures re-run the whole unit. Reads get a context on the pool; handlers get theirs through
+ * `readContext(request)` / `writeContext(request)`.
+ */
+const KEY_HEADER = 'x-l2f-idempotency-id';
+const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const ATTEMPTS = 5;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: a mutating route that manages its own transactions (none today but the token route). */
+    unitOfWork?: false;
+  }
+  interface FastifyRequest {
+    ctx: Context | undefined;
+  }
+}
+
+/** The context of a read-only request (the pool). */
+export function readContext(request: FastifyRequest): Context {
+  if (!request.ctx) throw new Error(`${request.method} ${request.routeOptions.url} has no request context (no auth?)`);
+  return request.ctx;
+}
+
+/** The context of a mutating request: inside its unit of work. */
+export function writeContext(request: FastifyRequest): WriteContext {
+  const ctx = request.ctx as WriteContext | undefined;
+  if (!ctx?.tx) throw new Error(`${request.method} ${request.routeOptions.url} does not run in a unit of work`);
+  return ctx;
+}
+
+export interface UnitOfWorkOptions {
+  database: Database;
+  /** Business time before the tenant's sandbox offset (real time, or a test's manual clock). */
+  baseNow: () => Date;
+  /** Real time: idempotency keys expire in it, whatever a sandbox clock says. */
+  realNow: () => Date;
+  ttlDays: number;
+  /**
+   * Test aid (never honoured in production): a regular expression on the request URL; a matching
+   * request kills this process with SIGKILL right after its COMMIT, before any byte of the response.
+   */
+  crashAfterCommit?: RegExp | undefined;
+}
+
+interface StoredResponse {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+interface Outcome extends StoredResponse {
+  replay: boolean;
+  headers: Record<string, string>;
+}
+
+/** The request's identity for idempotency: method, path (without /api), tenant and exact body. */
+function fingerprint(request: FastifyRequest, tenantId: string): string {
+  const path = request.url.replace(/^\/api(?=\/)/, '');
+  return createHash('sha256')
+    .update(`${request.method}\n${path}\n${tenantId}\n`)
+    .update(request.rawBody ?? Buffer.alloc(0))
+    .digest('hex');
+}
+
+/** A 64-bit advisory lock key for (client, idempotency key). */
+function lockKey(clientId: string, key: string): string {
+  return createHash('sha256').update(`${clientId}\n${key}`).digest().readBigInt64BE(0).toString();
+}
+
+function idempotencyKey(request: FastifyRequest): string | undefined {
+  const key = request.headers[KEY_HEADER];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new AppError('VALIDATION_ERROR', `${KEY_HEADER} must be 1-255 printable ASCII characters.`, KEY_HEADER);
+  }
+  return key;
+}
+
+const inProgress = () =>
+  new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed.', KEY_HEADER);
+const reused = () => new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with a different request.', KEY_HEADER);
+
+interface KeyRow {
+  locked: boolean;
+  fingerprint: string | null;
+  response_status: number | null;
+  response_body: string | null;
+  response_content_type: string | null;
+  expired: boolean | null;
+}
+
+/**
+ * Claims (client, key) for this transaction: the advisory lock says "running"; a stored row says
+ * "done" (replay it, or 422 for another request). An expired row is dropped and the key is new.
+ */
+async function claim(s: TxSession, clientId: string, key: string, fp: string, now: Date): Promise<StoredResponse | undefined> {
+  const [row] = await s.query<KeyRow>(
+    `SELECT l.locked, k.fingerprint, k.response_status, k.response_body, k.response_content_type,
+            (k.expires_at IS NOT NULL AND k.expires_at <= $4::timestamptz) AS expired
+       FROM (SELECT pg_try_advisory_xact_lock($1::bigint) AS locked) l
+       LEFT JOIN idempotency_keys k ON k.client_id = $2 AND k.key = $3`,
+    [lockKey(clientId, key), clientId, key, now.toISOString()],
+  );
+  if (!row?.locked) throw inProgress();
+  if (row.fingerprint === null) return undefined;
+  if (row.expired) {
+    await s.query('DELETE FROM idempotency_keys WHERE client_id = $1 AND key = $2', [clientId, key]);
+    return undefined;
+  }
+  if (row.fingerprint !== fp) throw reused();
+  return {
+    status: row.response_status ?? 200,
+    body: row.response_body ?? '',
+    contentType: row.response_content_type ?? 'application/json; charset=utf-8',
+  };
+}
+
+export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
+  async (app: FastifyInstance, opts) => {
+    const { database } = opts;
+    app.decorateRequest('ctx', undefined);
+
+    const businessNow = (request: FastifyRequest) => new Date(opts.baseNow().getTime() + request.auth.tenant.sandboxClockOffsetMs);
+
+    // Read-only requests: a context on the pool, at the tenant's business time.
+    app.addHook('preHandler', async (request) => {
+      const { config } = request.routeOptions;
+      if (!config.auth || (MUTATING.has(request.method) && config.unitOfWork !== false)) return;
+      request.ctx = { ...request.auth, now: businessNow(request), db: database.db, requestId: request.id };
+    });
+
+    async function store(s: TxSession, clientId: string, key: string, fp: string, out: StoredResponse) {
+      const created = opts.realNow();
+      const expires = opts.ttlDays > 0 ? new Date(created.getTime() + opts.ttlDays * 86_400_000) : null;
+      await s.query(
+        `INSERT INTO idempotency_keys (client_id, key, fingerprint, response_status, response_body, response_content_type, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [clientId, key, fp, out.status, out.body, out.contentType, created.toISOString(), expires?.toISOString() ?? null],
+      );
+    }
+
+    async function recordSignature(s: TxSession, clientId: string, use: { digest: string; expiresAt: Date }) {
+      const rows = await s.query(
+        'INSERT INTO signature_uses (client_id, digest, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING digest',
+        [clientId, use.digest, use.expiresAt.toISOString()],
+      );
+      if (!rows.length) throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
+    }
+
+    async function runOnce(request: FastifyRequest, reply: FastifyReply, handler: RouteHandlerMethod, now: Date): Promise<Outcome> {
+      const clientId = request.auth.caller.id;
+      const key = idempotencyKey(request);
+      const fp = key ? fingerprint(request, request.auth.tenantId) : '';
+      const signature = request.signatureUse;
+      return database.transaction(async (s) => {
+        if (key) {
+          const stored = await claim(s, clientId, key, fp, opts.realNow());
+          if (stored) return { ...stored, replay: true, headers: {} };
+        }
+        if (signature) await recordSignature(s, clientId, signature);
+        // Refusals keep what precedes the savepoint (the signature use) and store their answer.
+        const guarded = key !== undefined || signature !== undefined;
+        if (guarded) await s.query('SAVEPOINT unit_of_work');
+        const ctx: WriteContext = { ...request.auth, now, db: s.tx, tx: s.tx, requestId: request.id };
+        request.ctx = ctx;
+        let out: Outcome;
+        try {
+          // Schema refusals are answers too (CONTRACT §7 stores every non-5xx): raised in the unit.
+          if (request.validationError) throw request.validationError;
+          reply.code(200);
+          const result = await handler.call(app, request, reply);
+          out = {
+            status: reply.statusCode,
+            body: reply.serialize(result) as string,
+            contentType: 'application/json; charset=utf-8',
+            replay: false,
+            headers: {},
+          };
+        } catch (err) {
+          const refusal = asAppError(err);
+          if (!refusal || refusal.status >= 500 || RETRYABLE.has(pgErrorCode(err) ?? '')) throw err;
+          if (!guarded && !refusal.keepChanges) throw refusal;
+          if (!refusal.keepChanges) await s.query('ROLLBACK TO SAVEPOINT unit_of_work');
+          out = {
+            status: refusal.status,
+            body: reply.serialize({ errors: refusal.entries }) as string,
+            contentType: 'application/json; charset=utf-8',
+            replay: false,
+            headers: refusal.headers,
+          };
+        } finally {
+          request.ctx = undefined;
+        }
+        if (key) await store(s, clientId, key, fp, out);
+        return out;
+      });
+    }
+
+    async function run(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, handler: RouteHandlerMethod) {
+      const now = businessNow(request);
+      for (let attempt = 1; ; attempt++) {
+        let out: Outcome;
+        try {
+          out = await runOnce(request, reply, handler, now);
+        } catch (err) {
+          const code = pgErrorCode(err);
+          // A deadlock or serialization failure re-runs the unit. A unique violation on the key
+          // itself means another process finished the same key first: the re-run replays it.
+          const again = (code && RETRYABLE.has(code)) || (code === '23505' && /idempotency_keys/.test(String(err)));
+          if (again && attempt < ATTEMPTS) {
+            await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+            continue;
+          }
+          throw err;
+        }
+        if (!out.replay && opts.crashAfterCommit?.test(request.url)) process.kill(process.pid, 'SIGKILL');
+        if (out.replay) reply.header('x-l2f-idempotent-replay', 'true');
+        for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
+        return reply.code(out.status).type(out.contentType).send(out.body);
+      }
+    }
+
+    app.addHook('onRoute', (route) => {
+      const methods = ([] as string[]).concat(route.method);
+      if (!route.config?.auth || route.config.unitOfWork === false || !methods.some((m) => MUTATING.has(m))) return;
+      const handler = route.handler;
+      route.attachValidation = true;
+      route.handler = function unitOfWork(this: FastifyInstance, request, reply) {
+        return run.call(this, request, reply, handler);
+      };
+    });
+  },
+  { name: 'unit-of-work', dependencies: ['auth'] },
+);
+
+/** Housekeeping: drop stored responses past their TTL. */
+export async function purgeExpiredIdempotencyKeys(database: Database, now: Date): Promise<void> {
+  await database.transaction((s) =>
+    s.query('DELETE FROM idempotency_keys WHERE expires_at IS NOT NULL AND expires_at < $1', [now.toISOString()]),
+  );
+}

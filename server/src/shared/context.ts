@@ -1,0 +1,51 @@
+import type { Reader, Tx } from '../db/client.js';
+import type { ClientRow } from '../modules/clients/clients.repository.js';
+
+/**
+ * Who acts, for whom. `tenantId` is the client whose data the call reads and writes: the caller
+ * itself, or, for the operator, the client named by `x-l2f-client-id` (CONTRACT §1).
+ */
+export interface AuthContext {
+  caller: ClientRow;
+  /** The client whose data the call acts on (the caller, or the client the operator acts for). */
+  tenant: ClientRow;
+  tenantId: string;
+  operator: boolean;
+  scopes: ReadonlySet<string>;
+}
+
+/**
+ * What a use case is handed (docs/adr/0005): who acts for whom, the business time of the request
+ * (the tenant's sandbox clock, fixed for the whole request) and the database handle. Use cases
+ * never reach for the pool, a clock or ambient state.
+ */
+export interface Context extends AuthContext {
+  /** Business time: the tenant's, fixed when the request (or the scheduled pass) began. */
+  now: Date;
+  /** Reads: the request's transaction inside a mutation, the pool in a read-only request. */
+  db: Reader;
+  requestId?: string;
+}
+
+/** A context inside one transaction: what every use case that writes requires. */
+export interface WriteContext extends Context {
+  tx: Tx;
+  db: Tx;
+}
+
+/** The same actor, at another instant (e.g. a scheduled pass in the tenant's own time). */
+export const at = <C extends Context>(ctx: C, now: Date): C => ({ ...ctx, now });
+
+/** Work done by the platform itself (scheduler, bootstrap): recorded as the operator's. */
+export function systemContext(tenant: ClientRow, operator: ClientRow | undefined, tx: Tx, now: Date): WriteContext {
+  return {
+    caller: operator ?? tenant,
+    tenant,
+    tenantId: tenant.id,
+    operator: true,
+    scopes: new Set<string>(),
+    now,
+    db: tx,
+    tx,
+  };
+}
