@@ -70,7 +70,7 @@ beforeAll(async () => {
   server.stderr?.on('data', (d) => {
     output += d;
   });
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 800; i++) {
     if (server.exitCode !== null) break;
     try {
       if ((await fetch(`${baseUrl}/readyz`)).status === 200) return;
@@ -80,7 +80,7 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the fresh server did not become ready:\n${output}`);
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   if (server && server.exitCode === null) {
