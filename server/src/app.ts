@@ -47,6 +47,7 @@ import { oauthRoutes } from './platform/auth/oauth.routes.js';
 import { authPlugin } from './platform/auth/plugin.js';
 import { TokenService } from './platform/auth/tokens.js';
 import { BODY_LIMIT, registerBodyParsers } from './platform/body-parsers.js';
+import { consolePlugin } from './platform/console.plugin.js';
 import { registerErrorHandling } from './platform/errors.plugin.js';
 import { ErrorBody } from './platform/http-schemas.js';
 import { metricsPlugin } from './platform/metrics.plugin.js';
@@ -170,7 +171,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const adjustments = new AdjustmentsService(ledger);
     const transactions = new TransactionsService();
     const guard = new MovementGuard();
-    const transfers = new TransfersService(ledger, guard, TRANSFER_VALIDITY_SECONDS);
+    const transfers = new TransfersService(TRANSFER_VALIDITY_SECONDS);
     const signingKeys = new SigningKeysService(database.db, realClock);
     const statements = new StatementsService();
     const deposits = new DepositsService(ledger, guard, accounts);
@@ -259,6 +260,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     });
 
     await app.register(oauthRoutes, { clients, tokens });
+    // The operator console (CONTRACT §15): static files at /console, calling the API above.
+    await app.register(consolePlugin);
     const api = async (scope: FastifyInstance) => {
       await scope.register(clientsRoutes, { service: clients });
       await scope.register(customersRoutes, { service: customers });

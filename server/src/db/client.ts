@@ -24,6 +24,40 @@ export interface TxSession {
   readonly tx: Tx;
   /** Raw SQL in this transaction; rows as objects (int8/numeric as text). */
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** The rows of each statement of TransactionOptions.opening, in order. */
+  readonly opening: Record<string, unknown>[][];
+  /**
+   * Statements (literal SQL, see sqlLiteral) to send together with COMMIT, in the same round trip:
+   * the unit's last writes. When one fails nothing commits.
+   */
+  finishWith(statements: string): void;
+}
+
+export interface TransactionOptions {
+  /**
+   * Statements (literal SQL, see sqlLiteral) sent together with BEGIN in one round trip; their rows
+   * are the session's `opening`. The request pipeline claims its idempotency key this way.
+   */
+  opening?: string[];
+}
+
+/**
+ * A value as an SQL literal, for the statements a transaction sends with BEGIN or COMMIT (the simple
+ * protocol takes no parameters). Strings are quoted with '' and, when they hold a backslash, as
+ * E'' with \\ — correct whatever standard_conforming_strings says.
+ */
+export function sqlLiteral(value: string | number | bigint | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value !== 'string') return String(value);
+  if (value.includes('\u0000')) throw new Error('an SQL literal cannot hold a NUL character');
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
+/** The rows of each result of a multi-statement simple query (pg answers one result unwrapped). */
+function rowsOf(result: unknown): Record<string, unknown>[][] {
+  const list = Array.isArray(result) ? result : [result];
+  return list.map((r) => (r as { rows: Record<string, unknown>[] }).rows);
 }
 
 /** COMMIT answered ROLLBACK: a statement failed inside and the error was swallowed. */
@@ -43,7 +77,7 @@ export interface Database {
    * one: the request pipeline (platform/unit-of-work.ts) and the scheduler call it, use cases
    * receive the session's `tx`.
    */
-  transaction<T>(fn: (s: TxSession) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (s: TxSession) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Runs fn in one raw transaction (used by migrations and the readiness check). */
   rawTransaction<T>(fn: (s: RawSession) => Promise<T>): Promise<T>;
   /**
@@ -130,37 +164,46 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   });
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   // One drizzle handle per pooled connection, made once (no schema: no relational queries, cheap).
-  const sessions = new WeakMap<pg.PoolClient, TxSession>();
-  const sessionOf = (client: pg.PoolClient): TxSession => {
-    let s = sessions.get(client);
-    if (!s) {
-      s = {
-        tx: drizzlePg({ client }) as unknown as Tx,
-        query: async (text, params) => (await client.query(text, params as unknown[])).rows,
-      };
-      sessions.set(client, s);
+  const handles = new WeakMap<pg.PoolClient, Tx>();
+  const handleOf = (client: pg.PoolClient): Tx => {
+    let tx = handles.get(client);
+    if (!tx) {
+      tx = drizzlePg({ client }) as unknown as Tx;
+      handles.set(client, tx);
     }
-    return s;
+    return tx;
   };
   return {
     kind: 'pg',
     db,
-    async transaction(fn) {
+    async transaction(fn, opts = {}) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        let finishing: string | undefined;
         let result: Awaited<ReturnType<typeof fn>>;
         try {
-          result = await fn(sessionOf(client));
+          // BEGIN and the opening statements in one round trip; COMMIT and the finishing ones in one.
+          const opening = opts.opening?.length
+            ? rowsOf(await client.query(['BEGIN', ...opts.opening].join(';\n'))).slice(1)
+            : (await client.query('BEGIN'), []);
+          result = await fn({
+            tx: handleOf(client),
+            query: async (text, params) => (await client.query(text, params as unknown[])).rows,
+            opening,
+            finishWith: (statements) => {
+              finishing = statements;
+            },
+          });
+          const done = await client.query(finishing ? `${finishing};\nCOMMIT` : 'COMMIT');
+          const last = (Array.isArray(done) ? done.at(-1) : done) as pg.QueryResult;
+          if (last.command !== 'COMMIT') throw new TransactionAbortedError('the transaction was aborted by a failed statement');
         } catch (err) {
           await client.query('ROLLBACK').catch((e: Error) => {
             broken = e;
           });
           throw err;
         }
-        const done = await client.query('COMMIT');
-        if (done.command !== 'COMMIT') throw new TransactionAbortedError('the transaction was aborted by a failed statement');
         return result;
       } finally {
         client.release(broken);
@@ -225,13 +268,24 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     kind: 'pglite',
     db,
     // PGlite is one session: its transaction() holds it, so nothing else interleaves until COMMIT.
-    transaction: (fn) =>
-      lite.transaction((t) =>
-        fn({
+    // Round trips cost nothing here: the opening and finishing statements simply run in turn.
+    transaction: (fn, opts = {}) =>
+      lite.transaction(async (t) => {
+        const opening = opts.opening?.length
+          ? (await t.exec(opts.opening.join(';\n'))).map((r) => r.rows as Record<string, unknown>[])
+          : [];
+        let finishing: string | undefined;
+        const result = await fn({
           tx: drizzleLite({ client: t as unknown as PGlite }) as unknown as Tx,
           query: async (text, params) => (await t.query(text, params)).rows as never[],
-        }),
-      ),
+          opening,
+          finishWith: (statements) => {
+            finishing = statements;
+          },
+        });
+        if (finishing) await t.exec(finishing);
+        return result;
+      }),
     rawTransaction: (fn) =>
       lite.transaction((tx) =>
         fn({

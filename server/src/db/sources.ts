@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
  */
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const SQL_SOURCES = ['modules/ledger/ledger.sql'] as const;
+export const SQL_SOURCES = ['modules/ledger/ledger.sql', 'modules/events/events.sql', 'modules/transfers/transfers.sql'] as const;
 
 export interface SqlSource {
   name: string;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Database, pgErrorCode, type TxSession } from '../db/client.js';
+import { type Database, sqlLiteral as lit, pgErrorCode, type TxSession } from '../db/client.js';
 import type { Context, WriteContext } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { asAppError } from './errors.plugin.js';
@@ -97,6 +98,9 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return key;
 }
 
+/** Thrown inside a unit to leave it (rolled back) with the stored response of its key. */
+const REPLAY = Symbol('replay');
+
 const inProgress = () =>
   new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed.', KEY_HEADER);
 const reused = () => new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with a different request.', KEY_HEADER);
@@ -111,17 +115,23 @@ interface KeyRow {
 }
 
 /**
- * Claims (client, key) for this transaction: the advisory lock says "running"; a stored row says
- * "done" (replay it, or 422 for another request). An expired row is dropped and the key is new.
+ * The claim of (client, key) for this transaction, sent with BEGIN: the advisory lock says
+ * "running"; a stored row says "done" (replay it, or 422 for another request).
  */
-async function claim(s: TxSession, clientId: string, key: string, fp: string, now: Date): Promise<StoredResponse | undefined> {
-  const [row] = await s.query<KeyRow>(
-    `SELECT l.locked, k.fingerprint, k.response_status, k.response_body, k.response_content_type,
-            (k.expires_at IS NOT NULL AND k.expires_at <= $4::timestamptz) AS expired
-       FROM (SELECT pg_try_advisory_xact_lock($1::bigint) AS locked) l
-       LEFT JOIN idempotency_keys k ON k.client_id = $2 AND k.key = $3`,
-    [lockKey(clientId, key), clientId, key, now.toISOString()],
-  );
+const claimSql = (clientId: string, key: string, now: Date) =>
+  `SELECT l.locked, k.fingerprint, k.response_status, k.response_body, k.response_content_type,
+          (k.expires_at IS NOT NULL AND k.expires_at <= ${lit(now.toISOString())}::timestamptz) AS expired
+     FROM (SELECT pg_try_advisory_xact_lock(${lit(lockKey(clientId, key))}::bigint) AS locked) l
+     LEFT JOIN idempotency_keys k ON k.client_id = ${lit(clientId)} AND k.key = ${lit(key)}`;
+
+/** Reads the claim's row. An expired stored row is dropped: the key is new again. */
+async function claimed(
+  s: TxSession,
+  row: KeyRow | undefined,
+  clientId: string,
+  key: string,
+  fp: string,
+): Promise<StoredResponse | undefined> {
   if (!row?.locked) throw inProgress();
   if (row.fingerprint === null) return undefined;
   if (row.expired) {
@@ -150,71 +160,86 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       request.ctx = { ...request.auth, now: businessNow(request), db: database.db, requestId: request.id };
     });
 
-    async function store(s: TxSession, clientId: string, key: string, fp: string, out: StoredResponse) {
+    /** The stored response, sent with COMMIT. */
+    function storeSql(clientId: string, key: string, fp: string, out: StoredResponse): string {
       const created = opts.realNow();
-      const expires = opts.ttlDays > 0 ? new Date(created.getTime() + opts.ttlDays * 86_400_000) : null;
-      await s.query(
-        `INSERT INTO idempotency_keys (client_id, key, fingerprint, response_status, response_body, response_content_type, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [clientId, key, fp, out.status, out.body, out.contentType, created.toISOString(), expires?.toISOString() ?? null],
-      );
+      const expires = opts.ttlDays > 0 ? new Date(created.getTime() + opts.ttlDays * 86_400_000).toISOString() : null;
+      return `INSERT INTO idempotency_keys (client_id, key, fingerprint, response_status, response_body, response_content_type, created_at, expires_at)
+        VALUES (${lit(clientId)}, ${lit(key)}, ${lit(fp)}, ${lit(out.status)}, ${lit(out.body)}, ${lit(out.contentType)},
+                ${lit(created.toISOString())}, ${lit(expires)})`;
     }
 
-    async function recordSignature(s: TxSession, clientId: string, use: { digest: string; expiresAt: Date }) {
-      const rows = await s.query(
-        'INSERT INTO signature_uses (client_id, digest, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING digest',
-        [clientId, use.digest, use.expiresAt.toISOString()],
-      );
-      if (!rows.length) throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
-    }
+    /** The signature's use, sent with BEGIN: no row back means it was used before. */
+    const signatureSql = (clientId: string, use: { digest: string; expiresAt: Date }) =>
+      `INSERT INTO signature_uses (client_id, digest, expires_at)
+       VALUES (${lit(clientId)}, ${lit(use.digest)}, ${lit(use.expiresAt.toISOString())}) ON CONFLICT DO NOTHING RETURNING digest`;
 
     async function runOnce(request: FastifyRequest, reply: FastifyReply, handler: RouteHandlerMethod, now: Date): Promise<Outcome> {
       const clientId = request.auth.caller.id;
       const key = idempotencyKey(request);
       const fp = key ? fingerprint(request, request.auth.tenantId) : '';
       const signature = request.signatureUse;
-      return database.transaction(async (s) => {
-        if (key) {
-          const stored = await claim(s, clientId, key, fp, opts.realNow());
-          if (stored) return { ...stored, replay: true, headers: {} };
-        }
-        if (signature) await recordSignature(s, clientId, signature);
-        // Refusals keep what precedes the savepoint (the signature use) and store their answer.
-        const guarded = key !== undefined || signature !== undefined;
-        if (guarded) await s.query('SAVEPOINT unit_of_work');
-        const ctx: WriteContext = { ...request.auth, now, db: s.tx, tx: s.tx, requestId: request.id };
-        request.ctx = ctx;
-        let out: Outcome;
-        try {
-          // Schema refusals are answers too (CONTRACT §7 stores every non-5xx): raised in the unit.
-          if (request.validationError) throw request.validationError;
-          reply.code(200);
-          const result = await handler.call(app, request, reply);
-          out = {
-            status: reply.statusCode,
-            body: reply.serialize(result) as string,
-            contentType: 'application/json; charset=utf-8',
-            replay: false,
-            headers: {},
-          };
-        } catch (err) {
-          const refusal = asAppError(err);
-          if (!refusal || refusal.status >= 500 || RETRYABLE.has(pgErrorCode(err) ?? '')) throw err;
-          if (!guarded && !refusal.keepChanges) throw refusal;
-          if (!refusal.keepChanges) await s.query('ROLLBACK TO SAVEPOINT unit_of_work');
-          out = {
-            status: refusal.status,
-            body: reply.serialize({ errors: refusal.entries }) as string,
-            contentType: 'application/json; charset=utf-8',
-            replay: false,
-            headers: refusal.headers,
-          };
-        } finally {
-          request.ctx = undefined;
-        }
-        if (key) await store(s, clientId, key, fp, out);
-        return out;
-      });
+      // Refusals keep what precedes the savepoint (the signature use) and store their answer.
+      const guarded = key !== undefined || signature !== undefined;
+      // The claim, the signature use and the savepoint travel with BEGIN: one round trip.
+      const opening = [
+        ...(key ? [claimSql(clientId, key, opts.realNow())] : []),
+        ...(signature ? [signatureSql(clientId, signature)] : []),
+        ...(guarded ? ['SAVEPOINT unit_of_work'] : []),
+      ];
+      let stored: StoredResponse | undefined;
+      const outcome = await database
+        .transaction(
+          async (s) => {
+            let at = 0;
+            if (key) {
+              stored = await claimed(s, s.opening[at++]?.[0] as KeyRow | undefined, clientId, key, fp);
+              // A replay writes nothing: the transaction rolls back (see below).
+              if (stored) throw REPLAY;
+            }
+            if (signature && !s.opening[at++]?.length) {
+              throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
+            }
+            const ctx: WriteContext = { ...request.auth, now, db: s.tx, tx: s.tx, requestId: request.id };
+            request.ctx = ctx;
+            let out: Outcome;
+            try {
+              // Schema refusals are answers too (CONTRACT §7 stores every non-5xx): raised in the unit.
+              if (request.validationError) throw request.validationError;
+              reply.code(200);
+              const result = await handler.call(app, request, reply);
+              out = {
+                status: reply.statusCode,
+                body: reply.serialize(result) as string,
+                contentType: 'application/json; charset=utf-8',
+                replay: false,
+                headers: {},
+              };
+            } catch (err) {
+              const refusal = asAppError(err);
+              if (!refusal || refusal.status >= 500 || RETRYABLE.has(pgErrorCode(err) ?? '')) throw err;
+              if (!guarded && !refusal.keepChanges) throw refusal;
+              if (!refusal.keepChanges) await s.query('ROLLBACK TO SAVEPOINT unit_of_work');
+              out = {
+                status: refusal.status,
+                body: reply.serialize({ errors: refusal.entries }) as string,
+                contentType: 'application/json; charset=utf-8',
+                replay: false,
+                headers: refusal.headers,
+              };
+            } finally {
+              request.ctx = undefined;
+            }
+            if (key) s.finishWith(storeSql(clientId, key, fp, out));
+            return out;
+          },
+          { opening },
+        )
+        .catch((err) => {
+          if (err === REPLAY && stored) return { ...stored, replay: true, headers: {} };
+          throw err;
+        });
+      return outcome;
     }
 
     async function run(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, handler: RouteHandlerMethod) {
@@ -234,7 +259,10 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
           }
           throw err;
         }
-        if (!out.replay && opts.crashAfterCommit?.test(request.url)) process.kill(process.pid, 'SIGKILL');
+        if (!out.replay && opts.crashAfterCommit?.test(request.url)) {
+          writeSync(2, `LEDGERLINE_CRASH_AFTER_COMMIT: killing this process after the commit of ${request.method} ${request.url}\n`);
+          process.kill(process.pid, 'SIGKILL');
+        }
         if (out.replay) reply.header('x-l2f-idempotent-replay', 'true');
         for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
         return reply.code(out.status).type(out.contentType).send(out.body);

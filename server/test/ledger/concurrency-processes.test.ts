@@ -3,102 +3,23 @@
  * across both never over-spend. PostgreSQL only: PGlite is one process's embedded database (a
  * second process on its DATA_DIR is refused; test/platform/process.test.ts proves that).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApp, newTenant, OPERATOR } from '../helpers.js';
+import { call, freePort, killAll, SERVER_DIR, type ServerProcess, startServer, tokenAt, waitReady } from '../server-process.js';
 import { balances, createTransfer, fundedAccount, USD, verifyLedger } from './_fixtures.js';
 
-const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-}
-
-function startServer(port: number): Server {
-  const env = { ...process.env };
-  for (const k of ['DATA_DIR', 'TEST_DATABASE_URL', 'LEDGERLINE_MODE']) delete env[k];
-  const child = spawn('npx', ['tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
-    env: {
-      ...env,
-      DATABASE_URL: DATABASE_URL as string,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      OPERATOR_CLIENT_ID: OPERATOR.id,
-      OPERATOR_CLIENT_SECRET: OPERATOR.secret,
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_SECOND: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: afterAll ends npx, tsx and node together
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  return { child, port, output: () => out };
-}
-
-async function waitReady(s: Server): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (s.child.exitCode !== null) break;
-    try {
-      if ((await fetch(`http://127.0.0.1:${s.port}/readyz`)).status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server on ${s.port} did not become ready:\n${s.output()}`);
-}
-
-async function token(port: number, id: string, secret: string): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/oauth2/token?grant_type=client_credentials`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const token = (port: number, id: string, secret: string) => tokenAt(`http://127.0.0.1:${port}`, id, secret);
 
 describe.runIf(!!DATABASE_URL)('two server processes on one PostgreSQL', () => {
-  const servers: Server[] = [];
+  const servers: ServerProcess[] = [];
   beforeAll(async () => {
-    for (let i = 0; i < 2; i++) servers.push(startServer(await freePort()));
-    await Promise.all(servers.map(waitReady));
-  }, 120_000);
-  afterAll(() => {
-    for (const s of servers) {
-      if (s.child.exitCode === null && s.child.pid) {
-        try {
-          process.kill(-s.child.pid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }
-    }
-  });
+    for (let i = 0; i < 2; i++) servers.push(startServer(await freePort(), { DATABASE_URL: DATABASE_URL as string }));
+    await Promise.all(servers.map((s) => waitReady(s)));
+  }, 180_000);
+  afterAll(killAll);
 
   it('200 concurrent accepts split across both: exactly 100 EXECUTED, available exactly 0', async () => {
     const app = await getApp();
@@ -128,4 +49,71 @@ describe.runIf(!!DATABASE_URL)('two server processes on one PostgreSQL', () => {
     expect(await balances(t.api, destination)).toEqual({ current: '100', available: '100' });
     await verifyLedger(app);
   }, 180_000);
+
+  it('the same idempotency keys raced on both processes: one effect per key, the others replay or wait, balances equal their lines', async () => {
+    const app = await getApp();
+    const t = await newTenant(app);
+    const source = (await fundedAccount(t, USD, '50.00')).id;
+    const destination = (await fundedAccount(t, USD)).id;
+    const [urlA, urlB] = servers.map((s) => s.url) as [string, string];
+    const [tokenA, tokenB] = await Promise.all(servers.map((s) => tokenAt(s.url, t.clientId, t.secret)));
+    const opTokens = await Promise.all(servers.map((s) => tokenAt(s.url, OPERATOR.id, OPERATOR.secret)));
+
+    // 40 transfers of 2.00 against 50.00: each create and each accept sent to both processes at once,
+    // with the same key; at most 25 can execute.
+    const rounds = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const body = { source_account_id: source, destination_account_id: destination, amount: '2.00', description: `race ${i}` };
+        const createKey = { 'x-l2f-idempotency-id': randomUUID() };
+        const creates = await Promise.all([
+          call(urlA, 'POST', '/v1/transfers', tokenA as string, body, createKey),
+          call(urlB, 'POST', '/v1/transfers', tokenB as string, body, createKey),
+        ]);
+        const made = creates.find((c) => c.status === 200);
+        if (!made) return { creates, accepts: [] };
+        const acceptKey = { 'x-l2f-idempotency-id': randomUUID() };
+        const path = `/v1/transfers/${made.body.data.id}/accept`;
+        const accepts = await Promise.all([
+          call(urlA, 'POST', path, tokenA as string, undefined, acceptKey),
+          call(urlB, 'POST', path, tokenB as string, undefined, acceptKey),
+        ]);
+        return { creates, accepts };
+      }),
+    );
+    // An adjustment key raced the same way: applied once.
+    const adjustment = { account_id: destination, amount: '1.00', transaction_type: 'CREDIT_CORRECTION', reason: 'race' };
+    const adjustKey = { 'x-l2f-idempotency-id': randomUUID(), 'x-l2f-client-id': t.clientId };
+    const adjustments = await Promise.all(
+      opTokens.map((tok, i) => call(servers[i]?.url as string, 'POST', '/v1/admin/adjustments', tok, adjustment, adjustKey)),
+    );
+
+    const outcome = (r: { status: number; replay: boolean; body: any }) =>
+      r.replay ? 'replay' : r.status === 200 ? 'ran' : (r.body?.errors?.[0]?.code as string);
+    for (const pair of [...rounds.map((r) => r.creates), ...rounds.filter((r) => r.accepts.length).map((r) => r.accepts), adjustments]) {
+      // Exactly one of the two ran (to a success or a refusal); the other replayed its stored
+      // answer, byte for byte, or found it still running (409).
+      const kinds = pair.map(outcome);
+      const others = kinds.filter((k) => k === 'replay' || k === 'IDEMPOTENCY_IN_PROGRESS');
+      expect([kinds.length - others.length, others.length], kinds.join()).toEqual([1, 1]);
+      const [a, b] = pair;
+      if (a && b && a.status !== 409 && b.status !== 409) expect([a.status, a.raw]).toEqual([b.status, b.raw]);
+    }
+    // One transfer per create key; executed ones moved money once each.
+    const listed = await call(urlA, 'GET', '/v1/transfers?page_size=100', tokenA as string);
+    const mine = (listed.body.data.transfers as { description: string; status: string }[]).filter((x) => x.description.startsWith('race '));
+    expect(mine).toHaveLength(40);
+    expect(new Set(mine.map((x) => x.description)).size).toBe(40);
+    const executed = mine.filter((x) => x.status === 'EXECUTED').length;
+    expect(executed).toBe(25);
+    expect(await balances(t.api, source)).toEqual({ current: '0', available: '0' });
+    expect(await balances(t.api, destination)).toEqual({ current: '51', available: '51' });
+    await verifyLedger(app);
+    // The operator's command line says the same of the whole database.
+    const cli = spawnSync('npm', ['run', '--silent', 'ledger:verify'], {
+      cwd: SERVER_DIR,
+      env: { ...process.env, DATABASE_URL },
+      encoding: 'utf8',
+    });
+    expect([cli.status, cli.stdout.trim().split('\n').at(-1)], cli.stderr).toEqual([0, 'Ledger balanced.']);
+  }, 300_000);
 });

@@ -127,6 +127,8 @@ describe('POST /oauth2/token: RFC 6749 errors', () => {
     const res = await token('/oauth2/token', FORM, form.toString());
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
+    // No Basic challenge for form credentials (RFC 6749 §5.2): a browser would open its own prompt.
+    expect(res.headers['www-authenticate']).toBeUndefined();
   });
 
   it('no credentials at all: 401 invalid_client', async () => {

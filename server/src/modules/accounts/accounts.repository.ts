@@ -43,6 +43,15 @@ export const accountsRepository = {
       .where(and(eq(accounts.clientId, clientId), inArray(accounts.customerId, customerIds)))
       .orderBy(asc(accounts.seq));
   },
+  /** DORMANT -> ACTIVE; false when it was not DORMANT (any more). */
+  async wake(tx: Tx, clientId: string, id: string, at: Date): Promise<boolean> {
+    const rows = await tx
+      .update(accounts)
+      .set({ status: 'ACTIVE', updatedAt: at })
+      .where(and(byId(clientId, id), eq(accounts.status, 'DORMANT')))
+      .returning({ id: accounts.id });
+    return rows.length > 0;
+  },
   async update(tx: Tx, clientId: string, id: string, patch: Partial<typeof accounts.$inferInsert>): Promise<AccountRow> {
     const [row] = await tx.update(accounts).set(patch).where(byId(clientId, id)).returning();
     return row as AccountRow;

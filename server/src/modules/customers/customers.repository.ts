@@ -24,6 +24,14 @@ export const customersRepository = {
     const [row] = await tx.select().from(customers).where(byId(clientId, id)).for('no key update');
     return row;
   },
+  /** DORMANT -> ACTIVE; empty when it was not DORMANT (any more). */
+  async wake(tx: Tx, clientId: string, id: string, at: Date): Promise<{ id: string }[]> {
+    return tx
+      .update(customers)
+      .set({ status: 'ACTIVE', updatedAt: at })
+      .where(and(eq(customers.clientId, clientId), eq(customers.id, id), eq(customers.status, 'DORMANT')))
+      .returning({ id: customers.id });
+  },
   async update(tx: Tx, clientId: string, id: string, patch: Partial<typeof customers.$inferInsert>): Promise<CustomerRow> {
     const [row] = await tx.update(customers).set(patch).where(byId(clientId, id)).returning();
     return row as CustomerRow;

@@ -1,4 +1,7 @@
 import type { Db, Tx } from '../../db/client.js';
+import type { WriteContext } from '../../shared/context.js';
+import { writeEvents } from '../events/index.js';
+import { writeHistory } from '../history/index.js';
 import { type CustomerRow, customersRepository } from './customers.repository.js';
 
 export { type CustomerAddress, customerNameAndAddress } from './customers.party.js';
@@ -22,3 +25,29 @@ export {
   PatchUpdates,
   PersonDetails,
 } from './customers.schemas.js';
+
+/**
+ * A money movement's first activity for DORMANT customers wakes them (CONTRACT §5): ACTIVE again,
+ * with history and a CUSTOMER_ACTIVE event. The caller holds their rows FOR NO KEY UPDATE.
+ */
+export async function wakeDormantCustomers(ctx: WriteContext, ids: readonly string[]): Promise<void> {
+  for (const id of new Set(ids)) {
+    const [row] = await customersRepository.wake(ctx.tx, ctx.tenantId, id, ctx.now);
+    if (!row) continue;
+    await writeHistory(ctx.tx, 'customer', id, [{ field: 'status', before: 'DORMANT', after: 'ACTIVE' }], {
+      auth: ctx,
+      reason: 'activity on a dormant customer',
+      at: ctx.now,
+    });
+    await writeEvents(ctx.tx, [
+      {
+        clientId: ctx.tenantId,
+        eventType: 'CUSTOMER_ACTIVE',
+        resourceType: 'customer',
+        resourceId: id,
+        eventData: { customer: { id, status: 'ACTIVE' } },
+        at: ctx.now,
+      },
+    ]);
+  }
+}

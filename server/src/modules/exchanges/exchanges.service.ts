@@ -249,7 +249,7 @@ export class ExchangesService {
           ...(p.fee > 0n ? [{ ledgerAccountId: fees, amount: p.fee, transactionType: 'FEE' }] : []),
         ],
       });
-      await this.guard.touch(tx, ctx, lock, at);
+      await this.guard.touch(ctx, lock);
       await writeEvents(tx, [
         transactionEvent(ctx.tenantId, 'POSTED', { id: outId, accountId: source.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),
         transactionEvent(ctx.tenantId, 'POSTED', { id: inId, accountId: destination.id, categoryType: 'EXCHANGE', categoryId: e.id }, at),

@@ -48,8 +48,8 @@ export interface HoldRequest {
   at: Date;
 }
 
-/** Ledger SQLSTATEs (raised by the functions) mapped onto the error catalogue. */
-function translate(err: unknown): never {
+/** Ledger SQLSTATEs (raised by the functions) mapped onto the error catalogue; anything else rethrown. */
+export function translateLedgerError(err: unknown): never {
   const code = pgErrorCode(err);
   if (code === 'LL001' || code === '23514') {
     throw new AppError('INSUFFICIENT_FUNDS', 'The available balance does not cover the amount.');
@@ -141,7 +141,7 @@ export class LedgerService {
       );
       return BigInt(id);
     } catch (err) {
-      translate(err);
+      translateLedgerError(err);
     }
   }
 
@@ -179,7 +179,7 @@ export class LedgerService {
       );
       return BigInt(id);
     } catch (err) {
-      translate(err);
+      translateLedgerError(err);
     }
   }
 
@@ -194,7 +194,7 @@ export class LedgerService {
       );
       return BigInt(id);
     } catch (err) {
-      translate(err);
+      translateLedgerError(err);
     }
   }
 
@@ -205,7 +205,7 @@ export class LedgerService {
         sql`SELECT (ledger_hold_release(${holdId.toString()}::bigint, ${status}, NULL, ${at.toISOString()}::timestamptz)).id`,
       );
     } catch (err) {
-      translate(err);
+      translateLedgerError(err);
     }
   }
 
@@ -214,7 +214,7 @@ export class LedgerService {
     try {
       await tx.execute(sql`SELECT ledger_hold_pending(${holdId.toString()}::bigint)`);
     } catch (err) {
-      translate(err);
+      translateLedgerError(err);
     }
   }
 

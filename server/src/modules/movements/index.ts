@@ -2,10 +2,10 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { accounts, customers } from '../../db/schema.js';
 import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { WriteContext } from '../../shared/context.js';
 import { notFound } from '../../shared/errors.js';
-import { type AccountRow, assertTransactable, toWire } from '../accounts/index.js';
-import { writeEvents } from '../events/index.js';
-import { writeHistory } from '../history/index.js';
+import { type AccountRow, assertTransactable, wakeDormantAccounts } from '../accounts/index.js';
+import { wakeDormantCustomers } from '../customers/index.js';
 
 /** The rows a movement holds locked, and what `touch` must wake afterwards. */
 export interface MovementLock {
@@ -75,53 +75,12 @@ export class MovementGuard {
     };
   }
 
-  /** DORMANT accounts and customers of the movement become ACTIVE. */
-  async touch(tx: Tx, auth: AuthContext, lock: MovementLock, at: Date): Promise<void> {
-    for (const a of lock.all.filter((x, i, all) => x.status === 'DORMANT' && all.indexOf(x) === i)) {
-      const [updated] = await tx
-        .update(accounts)
-        .set({ status: 'ACTIVE', updatedAt: at })
-        .where(and(eq(accounts.clientId, auth.tenantId), eq(accounts.id, a.id), eq(accounts.status, 'DORMANT')))
-        .returning({ id: accounts.id });
-      if (!updated) continue;
-      await writeHistory(tx, 'account', a.id, [{ field: 'status', before: 'DORMANT', after: toWire('ACTIVE') }], {
-        auth,
-        reason: 'activity on a dormant account',
-        at,
-      });
-      await writeEvents(tx, [
-        {
-          clientId: auth.tenantId,
-          eventType: 'ACCOUNT_OPEN',
-          resourceType: 'account',
-          resourceId: a.id,
-          eventData: { account: { id: a.id, status: 'OPEN' } },
-          at,
-        },
-      ]);
-    }
-    for (const id of lock.dormantCustomers) {
-      const [customer] = await tx
-        .update(customers)
-        .set({ status: 'ACTIVE', updatedAt: at })
-        .where(and(eq(customers.clientId, auth.tenantId), eq(customers.id, id), eq(customers.status, 'DORMANT')))
-        .returning({ id: customers.id });
-      if (!customer) continue;
-      await writeHistory(tx, 'customer', id, [{ field: 'status', before: 'DORMANT', after: 'ACTIVE' }], {
-        auth,
-        reason: 'activity on a dormant customer',
-        at,
-      });
-      await writeEvents(tx, [
-        {
-          clientId: auth.tenantId,
-          eventType: 'CUSTOMER_ACTIVE',
-          resourceType: 'customer',
-          resourceId: id,
-          eventData: { customer: { id, status: 'ACTIVE' } },
-          at,
-        },
-      ]);
-    }
+  /** DORMANT accounts and customers of the movement become ACTIVE (their modules do it). */
+  async touch(ctx: WriteContext, lock: MovementLock): Promise<void> {
+    await wakeDormantAccounts(
+      ctx,
+      lock.all.filter((a) => a.status === 'DORMANT').map((a) => a.id),
+    );
+    await wakeDormantCustomers(ctx, lock.dormantCustomers);
   }
 }

@@ -4,12 +4,12 @@ import { data, errorResponses, listOf, PageQuery } from '../../platform/http-sch
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
 import { readContext, writeContext } from '../../platform/unit-of-work.js';
+import { TRANSFER_STATUSES } from './transfers.machine.js';
 import type { TransfersService } from './transfers.service.js';
 
-const STATUSES = ['REQUESTED', 'ACCEPTED', 'EXPIRED', 'CANCELLED', 'EXECUTED', 'REJECTED'];
 const Transfer = Type.Object({
   id: Type.String(),
-  status: Type.String({ enum: STATUSES }),
+  status: Type.String({ enum: [...TRANSFER_STATUSES] }),
   created_timestamp: Type.String({ format: 'date-time' }),
   valid_until: Type.String({ format: 'date-time', description: 'Accept before this instant; afterwards the transfer EXPIRES.' }),
   executed_timestamp: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -120,7 +120,10 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
       schema: {
         tags,
         summary: 'List transfers (addition)',
-        querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.String({ enum: STATUSES })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { ...PageQuery, status: Type.Optional(Type.String({ enum: [...TRANSFER_STATUSES] })) },
+          { additionalProperties: false },
+        ),
         response: {
           200: listOf('transfers', Transfer),
           ...errorResponses(),

@@ -1,23 +1,17 @@
-import { and, eq, gt, lte, or, type SQL } from 'drizzle-orm';
-import type { Reader, Tx } from '../../db/client.js';
-import { fetchPage } from '../../db/paginate.js';
-import { transfers } from '../../db/schema.js';
 import type { DuePass } from '../../jobs/scheduler.js';
-import type { AuthContext, Context, WriteContext } from '../../shared/context.js';
+import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { toMinor } from '../../shared/money.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
-import { type AccountRow, assertTransactable, findAccount } from '../accounts/index.js';
+import { canTransact, STATUSES } from '../../shared/status.js';
+import { toWire, wakeDormantAccounts } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
-import { findCustomer } from '../customers/index.js';
-import { transactionEvent, writeEvents } from '../events/index.js';
-import type { LedgerService } from '../ledger/index.js';
-import type { MovementGuard } from '../movements/index.js';
-
-type TransferRow = typeof transfers.$inferSelect;
-export type TransferStatus = TransferRow['status'];
+import { wakeDormantCustomers } from '../customers/index.js';
+import { translateLedgerError } from '../ledger/index.js';
+import { type TransferRow, type TransferStatus, transferMachine } from './transfers.machine.js';
+import { fromJson, type Party, transfersRepository as repo } from './transfers.repository.js';
 
 export interface CreateTransferInput {
   source_account_id: string;
@@ -26,29 +20,26 @@ export interface CreateTransferInput {
   description?: string | undefined;
 }
 
+/** The account and customer statuses that may transact (CONTRACT §5), as transfer_accept takes them. */
+const TRANSACTABLE = STATUSES.filter(canTransact);
+const ACCEPTABLE = transferMachine.sources('EXECUTED');
+
 /**
  * Transfers (LAYER2_API.md §2.10): same-asset moves between two accounts of one client.
- * REQUESTED -> EXECUTED on accept (one journal entry of INTERNAL_TRANSFER lines, §2.10);
- * REQUESTED -> CANCELLED | EXPIRED. Funds are checked at accept, under the ledger's row locks.
+ * REQUESTED -> EXECUTED on accept (one journal entry of INTERNAL_TRANSFER lines), or CANCELLED, or
+ * EXPIRED (transfers.machine.ts). Funds are checked at accept, under the ledger's row locks.
+ * Accept is one round trip: transfer_accept (transfers.sql) locks, checks, posts, updates and writes
+ * the events; only waking a DORMANT account or customer goes back to their modules.
  */
 export class TransfersService {
-  constructor(
-    private readonly ledger: LedgerService,
-    private readonly guard: MovementGuard,
-    private readonly validitySeconds: number,
-  ) {}
-
-  /** A REQUESTED transfer past valid_until is EXPIRED, whether or not the sweep has marked it yet. */
-  private statusOf(t: TransferRow, now: Date): TransferStatus {
-    return t.status === 'REQUESTED' && now > t.validUntil ? 'EXPIRED' : t.status;
-  }
+  constructor(private readonly validitySeconds: number) {}
 
   view(t: TransferRow, now: Date) {
     const decimals = assetOf(t.assetTypeId)?.decimals ?? 0;
     const amount = JsonDecimal.fromMinor(t.amount, decimals) as unknown as number;
     return {
       id: t.id,
-      status: this.statusOf(t, now),
+      status: transferMachine.statusAt(t, now),
       created_timestamp: t.createdAt.toISOString(),
       valid_until: t.validUntil.toISOString(),
       executed_timestamp: t.executedAt?.toISOString() ?? null,
@@ -58,202 +49,151 @@ export class TransfersService {
     };
   }
 
-  private async accounts(db: Reader, auth: AuthContext, sourceId: string, destinationId: string) {
-    const [source, destination] = await Promise.all([
-      findAccount(db, auth.tenantId, sourceId),
-      findAccount(db, auth.tenantId, destinationId),
-    ]);
-    if (!source) throw notFound('Source account', 'source_account_id');
-    if (!destination) throw notFound('Destination account', 'destination_account_id');
-    return { source, destination };
-  }
-
-  private async assertBothTransact(db: Reader, auth: AuthContext, source: AccountRow, destination: AccountRow) {
-    const [sc, dc] = await Promise.all([
-      findCustomer(db, auth.tenantId, source.customerId),
-      findCustomer(db, auth.tenantId, destination.customerId),
-    ]);
-    assertTransactable(source, sc?.status ?? 'CLOSED', 'source account');
-    assertTransactable(destination, dc?.status ?? 'CLOSED', 'destination account');
-  }
-
-  async create(ctx: WriteContext, input: CreateTransferInput) {
-    const auth = ctx;
+  /**
+   * Checks one requested transfer against its parties (read in one statement) and returns the row
+   * to insert. Refusals name the field they are about.
+   */
+  prepare(ctx: WriteContext, input: CreateTransferInput, parties: Map<string, Party>) {
     if (input.source_account_id === input.destination_account_id) {
       throw new AppError('VALIDATION_ERROR', 'The source and destination accounts must differ.', 'destination_account_id');
     }
-    const { source, destination } = await this.accounts(ctx.tx, auth, input.source_account_id, input.destination_account_id);
-    if (source.assetTypeId !== destination.assetTypeId) {
+    const source = parties.get(input.source_account_id);
+    const destination = parties.get(input.destination_account_id);
+    if (!source) throw notFound('Source account', 'source_account_id');
+    if (!destination) throw notFound('Destination account', 'destination_account_id');
+    if (source.asset_type_id !== destination.asset_type_id) {
       throw new AppError(
         'ASSET_MISMATCH',
-        `Transfers move one asset: the source holds ${source.assetTypeId}, the destination ${destination.assetTypeId}.`,
+        `Transfers move one asset: the source holds ${source.asset_type_id}, the destination ${destination.asset_type_id}.`,
         'destination_account_id',
       );
     }
-    const asset = assetOf(source.assetTypeId);
-    if (!asset) throw new Error(`unknown asset ${source.assetTypeId}`);
+    const asset = assetOf(source.asset_type_id);
+    if (!asset) throw new Error(`unknown asset ${source.asset_type_id}`);
     const amount = toMinor(input.amount, asset.decimals);
-    await this.assertBothTransact(ctx.tx, auth, source, destination);
-    const at = ctx.now;
-    const [row] = await ctx.tx
-      .insert(transfers)
-      .values({
-        clientId: auth.tenantId,
-        id: newId('transfer'),
-        sourceAccountId: source.id,
-        destinationAccountId: destination.id,
-        assetTypeId: asset.asset_type_id,
-        amount,
-        description: input.description ?? null,
-        status: 'REQUESTED',
-        validUntil: new Date(at.getTime() + this.validitySeconds * 1000),
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returning();
-    return this.view(row as TransferRow, at);
+    assertParty(source, 'source account');
+    assertParty(destination, 'destination account');
+    return {
+      clientId: ctx.tenantId,
+      id: newId('transfer'),
+      sourceAccountId: source.id,
+      destinationAccountId: destination.id,
+      assetTypeId: asset.asset_type_id,
+      amount,
+      description: input.description ?? null,
+      status: 'REQUESTED' as const,
+      validUntil: new Date(ctx.now.getTime() + this.validitySeconds * 1000),
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    };
   }
 
-  private async lock(tx: Tx, auth: AuthContext, id: string): Promise<TransferRow> {
-    const [row] = await tx
-      .select()
-      .from(transfers)
-      .where(and(eq(transfers.clientId, auth.tenantId), eq(transfers.id, id)))
-      .for('no key update');
-    if (!row) throw notFound('Transfer', 'id');
-    return row;
+  async parties(ctx: Context, ids: string[]): Promise<Map<string, Party>> {
+    const unique = [...new Set(ids)];
+    return new Map((await repo.parties(ctx.db, ctx.tenantId, unique)).map((p) => [p.id, p]));
   }
 
-  private notRequested(t: TransferRow): AppError {
-    return new AppError(
-      'INVALID_STATUS_TRANSITION',
-      `The transfer is ${t.status}; only a REQUESTED transfer can be accepted or cancelled.`,
-    );
+  async create(ctx: WriteContext, input: CreateTransferInput) {
+    const parties = await this.parties(ctx, [input.source_account_id, input.destination_account_id]);
+    const row = await repo.insert(ctx.tx, this.prepare(ctx, input, parties));
+    return this.view(row, ctx.now);
   }
 
   /** Executes the transfer atomically: one journal entry, status EXECUTED, TRANSACTION_POSTED x2. */
   async accept(ctx: WriteContext, id: string) {
-    const auth = ctx;
-    const tx = ctx.tx;
-    const outcome = await (async () => {
-      const t = await this.lock(tx, auth, id);
-      if (t.status !== 'REQUESTED') throw this.notRequested(t);
-      const at = ctx.now;
-      if (at > t.validUntil) {
-        const [expired] = await tx
-          .update(transfers)
-          .set({ status: 'EXPIRED', updatedAt: at })
-          .where(and(eq(transfers.clientId, auth.tenantId), eq(transfers.id, id)))
-          .returning();
-        return { kind: 'expired' as const, row: expired as TransferRow };
+    return this.view(await this.execute(ctx, id), ctx.now);
+  }
+
+  /** The accept of one transfer, as a row (the batch route answers several). */
+  async execute(ctx: WriteContext, id: string): Promise<TransferRow> {
+    const result = await repo
+      .accept(ctx.tx, {
+        clientId: ctx.tenantId,
+        id,
+        at: ctx.now,
+        from: ACCEPTABLE,
+        transactable: TRANSACTABLE,
+        txnIds: [newId('transaction'), newId('transaction')],
+        eventIds: [newId('event'), newId('event')],
+      })
+      .catch(translateLedgerError);
+    switch (result.outcome) {
+      case 'EXECUTED':
+        // Their first activity wakes DORMANT accounts and customers (rare: their modules do it).
+        if (result.dormant_accounts.length) await wakeDormantAccounts(ctx, result.dormant_accounts);
+        if (result.dormant_customers.length) await wakeDormantCustomers(ctx, result.dormant_customers);
+        return fromJson(result.transfer);
+      case 'NOT_FOUND':
+        throw notFound('Transfer', 'id');
+      case 'STATUS':
+        throw this.notRequested(fromJson(result.transfer), ctx.now);
+      case 'EXPIRED': {
+        const t = fromJson(result.transfer);
+        throw new AppError(
+          'EXPIRED',
+          `The transfer was valid until ${t.validUntil.toISOString()}; it is now EXPIRED. Create a new one.`,
+        ).keeping();
       }
-      const lock = await this.guard.lockForMovement(tx, auth, [t.sourceAccountId, t.destinationAccountId]);
-      const { source, destination } = lock;
-      const outId = newId('transaction');
-      const inId = newId('transaction');
-      const entryId = await this.ledger.post(tx, {
-        clientId: auth.tenantId,
-        categoryType: 'TRANSFER',
-        categoryId: t.id,
-        description: t.description,
-        at,
-        lines: [
-          {
-            ledgerAccountId: source.ledgerAccountId,
-            amount: -t.amount,
-            transactionType: 'INTERNAL_TRANSFER',
-            accountRef: source.id,
-            publicId: outId,
-          },
-          {
-            ledgerAccountId: destination.ledgerAccountId,
-            amount: t.amount,
-            transactionType: 'INTERNAL_TRANSFER',
-            accountRef: destination.id,
-            publicId: inId,
-          },
-        ],
-      });
-      await this.guard.touch(tx, auth, lock, at);
-      const [done] = await tx
-        .update(transfers)
-        .set({ status: 'EXECUTED', entryId, executedAt: at, updatedAt: at })
-        .where(and(eq(transfers.clientId, auth.tenantId), eq(transfers.id, id)))
-        .returning();
-      await writeEvents(tx, [
-        transactionEvent(auth.tenantId, 'POSTED', { id: outId, accountId: source.id, categoryType: 'TRANSFER', categoryId: t.id }, at),
-        transactionEvent(auth.tenantId, 'POSTED', { id: inId, accountId: destination.id, categoryType: 'TRANSFER', categoryId: t.id }, at),
-      ]);
-      return { kind: 'done' as const, row: done as TransferRow };
-    })();
-    if (outcome.kind === 'expired') {
-      throw new AppError(
-        'EXPIRED',
-        `The transfer was valid until ${outcome.row.validUntil.toISOString()}; it is now EXPIRED. Create a new one.`,
-      ).keeping();
+      case 'NOT_TRANSACTABLE': {
+        const what = result.customer_status
+          ? `The customer of ${result.role} ${result.account_id} is ${result.customer_status}`
+          : `The ${result.role} ${result.account_id} is ${toWire(result.account_status ?? '')}`;
+        throw new AppError('NOT_TRANSACTABLE', `${what} and cannot transact.`);
+      }
+      default: {
+        const exhaustive: never = result;
+        throw new Error(`unknown accept outcome ${JSON.stringify(exhaustive)}`);
+      }
     }
-    return this.view(outcome.row, ctx.now);
+  }
+
+  private notRequested(t: TransferRow, now: Date): AppError {
+    return new AppError(
+      'INVALID_STATUS_TRANSITION',
+      `The transfer is ${transferMachine.statusAt(t, now)}; only a REQUESTED transfer can be accepted or cancelled.`,
+    );
   }
 
   async cancel(ctx: WriteContext, id: string) {
-    const auth = ctx;
-    const tx = ctx.tx;
-    const outcome = await (async () => {
-      const t = await this.lock(tx, auth, id);
-      if (t.status !== 'REQUESTED') throw this.notRequested(t);
-      const at = ctx.now;
-      const expired = at > t.validUntil;
-      const [row] = await tx
-        .update(transfers)
-        .set({ status: expired ? 'EXPIRED' : 'CANCELLED', updatedAt: at })
-        .where(and(eq(transfers.clientId, auth.tenantId), eq(transfers.id, id)))
-        .returning();
-      return { expired, row: row as TransferRow };
-    })();
-    if (outcome.expired) {
+    const t = await repo.lock(ctx.tx, ctx.tenantId, id);
+    if (!t) throw notFound('Transfer', 'id');
+    if (transferMachine.expired(t, ctx.now)) {
+      const expired = await repo.setStatus(ctx.tx, ctx.tenantId, id, 'EXPIRED', ctx.now);
       throw new AppError(
         'EXPIRED',
-        `The transfer expired at ${outcome.row.validUntil.toISOString()}; there is nothing left to cancel.`,
+        `The transfer expired at ${expired.validUntil.toISOString()}; there is nothing left to cancel.`,
       ).keeping();
     }
-    return this.view(outcome.row, ctx.now);
+    if (!transferMachine.can(t.status, 'CANCELLED')) throw this.notRequested(t, ctx.now);
+    return this.view(await repo.setStatus(ctx.tx, ctx.tenantId, id, 'CANCELLED', ctx.now), ctx.now);
   }
 
   /** Scheduler task: marks REQUESTED transfers past valid_until as EXPIRED. */
-  async expireDue(pass: DuePass): Promise<number> {
-    const { now, clientId } = pass;
-    const where: SQL[] = [eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now)];
-    if (clientId) where.push(eq(transfers.clientId, clientId));
-    const rows = await pass.unit((tx) =>
-      tx
-        .update(transfers)
-        .set({ status: 'EXPIRED', updatedAt: now })
-        .where(and(...where))
-        .returning({ id: transfers.id }),
-    );
-    return rows.length;
+  expireDue(pass: DuePass): Promise<number> {
+    return pass.unit((tx) => repo.expireDue(tx, pass.now, pass.clientId));
   }
 
   async get(ctx: Context, id: string) {
-    const [row] = await ctx.db
-      .select()
-      .from(transfers)
-      .where(and(eq(transfers.clientId, ctx.tenantId), eq(transfers.id, id)));
+    const row = await repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Transfer', 'id');
     return this.view(row, ctx.now);
   }
 
-  async list(ctx: Context, q: RawPageQuery & { status?: string; account_id?: string }, basePath: string) {
-    const auth = ctx;
+  async list(ctx: Context, q: RawPageQuery & { status?: string }, basePath: string) {
     const page = parsePageQuery(q);
-    const where: SQL[] = [eq(transfers.clientId, auth.tenantId)];
-    const now = ctx.now;
-    if (q.status === 'REQUESTED') where.push(eq(transfers.status, 'REQUESTED'), gt(transfers.validUntil, now));
-    else if (q.status === 'EXPIRED') {
-      where.push(or(eq(transfers.status, 'EXPIRED'), and(eq(transfers.status, 'REQUESTED'), lte(transfers.validUntil, now))) as SQL);
-    } else if (q.status) where.push(eq(transfers.status, q.status as TransferStatus));
-    const { rows, total } = await fetchPage(ctx.db, transfers, transfers.seq, where, page);
+    const { rows, total } = await repo.list(ctx.db, ctx.tenantId, q.status as TransferStatus | undefined, ctx.now, page);
     const result = buildPage(page, rows, total, basePath, { status: q.status });
-    return { ...result, items: result.items.map((r) => this.view(r, now)) };
+    return { ...result, items: result.items.map((r) => this.view(r, ctx.now)) };
+  }
+}
+
+/** May money move through this account and its customer (CONTRACT §5)? */
+function assertParty(p: Party, role: string): void {
+  if (!canTransact(p.status as never)) {
+    throw new AppError('NOT_TRANSACTABLE', `The ${role} ${p.id} is ${toWire(p.status)} and cannot transact.`);
+  }
+  const customer = p.customer_status ?? 'CLOSED';
+  if (!canTransact(customer as never)) {
+    throw new AppError('NOT_TRANSACTABLE', `The customer of ${role} ${p.id} is ${customer} and cannot transact.`);
   }
 }

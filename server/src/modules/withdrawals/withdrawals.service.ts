@@ -215,7 +215,7 @@ export class WithdrawalsService {
         description: w.description,
         at,
       });
-      await this.guard.touch(tx, ctx, lock, at);
+      await this.guard.touch(ctx, lock);
       const done = await this.update(tx, w, {
         status: 'AUTHORIZED',
         holdId,

@@ -12,9 +12,14 @@ import type { TokenService } from './tokens.js';
  */
 type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
 
-function oauthError(reply: FastifyReply, error: OAuthError, description: string) {
+/**
+ * `challenge: false` when the client sent its credentials in the form: RFC 6749 §5.2 requires the
+ * Basic challenge only for HTTP Basic, and a browser (the console) that receives one would open its
+ * own password prompt instead of letting the page show the error.
+ */
+function oauthError(reply: FastifyReply, error: OAuthError, description: string, challenge = true) {
   const status = error === 'invalid_client' ? 401 : 400;
-  if (status === 401) reply.header('www-authenticate', 'Basic realm="ledgerline"');
+  if (status === 401 && challenge) reply.header('www-authenticate', 'Basic realm="ledgerline"');
   return reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
 }
 
@@ -72,7 +77,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ clients: ClientsService; t
     const creds = basic ?? (formId && formSecret ? { id: formId, secret: formSecret } : undefined);
     if (!creds) return oauthError(reply, 'invalid_client', 'Client authentication is required (HTTP Basic or client_id/client_secret).');
     const client = await clients.authenticate(creds.id, creds.secret);
-    if (!client) return oauthError(reply, 'invalid_client', 'Client authentication failed.');
+    if (!client) return oauthError(reply, 'invalid_client', 'Client authentication failed.', Boolean(basic));
 
     // No scope = every scope the client holds; otherwise space- or +-separated, all held.
     const requested = (param('scope') ?? '').split(/[\s+]+/).filter(Boolean);

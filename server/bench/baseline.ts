@@ -1,0 +1,62 @@
+/**
+ * The raw-SQL posting baseline of ../shared/bench (README there): accounts with a guarded balance,
+ * one post_transfer per transaction, run by pgbench with 16 clients and prepared statements. Our
+ * transfer benchmarks report their rate as a ratio to this figure, taken in the same run on the
+ * same PostgreSQL: these machines' speed varies several-fold by the hour, the ratio does not.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const BASELINE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'bench');
+
+export interface BaselineResult {
+  tps: number;
+  latencyAvgMs: number;
+  transactions: number;
+  failed: number;
+}
+
+/** Where pgbench and the baseline scripts are; a clear error when they are not. */
+export function assertBaselineAvailable(): void {
+  for (const f of ['baseline-schema.sql', 'baseline-transfer.sql']) {
+    if (!existsSync(join(BASELINE_DIR, f)))
+      throw new Error(`the baseline needs ${join(BASELINE_DIR, f)} (../shared/bench beside the repository)`);
+  }
+  if (spawnSync('pgbench', ['--version']).status !== 0) throw new Error('the baseline needs pgbench (PostgreSQL client tools) on the PATH');
+}
+
+/**
+ * Creates (again) the baseline database beside `url`'s, with `accounts` funded accounts, and runs
+ * pgbench for `seconds` exactly as ../shared/bench/README.md takes the reference figure.
+ */
+export async function pgbenchBaseline(url: string, opts: { accounts: number; seconds: number; clients?: number }): Promise<BaselineResult> {
+  const u = new URL(url);
+  const name = `${u.pathname.slice(1)}_baseline`;
+  const admin = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}/postgres` });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const db = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}/${name}` });
+  await db.connect();
+  await db.query(readFileSync(join(BASELINE_DIR, 'baseline-schema.sql'), 'utf8'));
+  await db.query('INSERT INTO accounts (id, balance) SELECT g, 1000000000000 FROM generate_series(1, $1::int) g', [opts.accounts]);
+  await db.query('VACUUM ANALYZE accounts');
+  await db.end();
+  const clients = opts.clients ?? 16;
+  const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres', '-n', '-M', 'prepared'];
+  args.push('-D', `naccounts=${opts.accounts}`, '-c', String(clients), '-j', '2', '-T', String(opts.seconds));
+  args.push('-f', join(BASELINE_DIR, 'baseline-transfer.sql'), name);
+  const run = spawnSync('pgbench', args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr || run.stdout}`);
+  const num = (re: RegExp) => Number(re.exec(run.stdout)?.[1] ?? Number.NaN);
+  return {
+    tps: num(/tps = ([\d.]+) \(without initial connection time\)/),
+    latencyAvgMs: num(/latency average = ([\d.]+) ms/),
+    transactions: num(/number of transactions actually processed: (\d+)/),
+    failed: num(/number of failed transactions: (\d+)/) || 0,
+  };
+}

@@ -1,0 +1,19 @@
+-- The events module's SQL (CONTRACT §9): how SQL use cases of other modules append an event in
+-- their own transaction, as writeEvents does from TypeScript. The one writer of `events` from SQL.
+-- Applied by checksum after the migrations (src/db/sources.ts); safe to run again.
+CREATE OR REPLACE FUNCTION event_append(
+  p_client_id text, p_id text, p_event_type text, p_resource_type text, p_resource_id text, p_data jsonb, p_at timestamptz
+) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO events (client_id, id, event_type, resource_type, resource_id, event_data, created_at)
+  VALUES (p_client_id, p_id, p_event_type, p_resource_type, p_resource_id, p_data, p_at);
+$$;
+
+-- TRANSACTION_* events: {transaction: {id, status, account_id, category_type, category_id}}.
+CREATE OR REPLACE FUNCTION event_transaction(
+  p_client_id text, p_id text, p_status text, p_transaction_id text, p_account_id text,
+  p_category_type text, p_category_id text, p_at timestamptz
+) RETURNS void LANGUAGE sql AS $$
+  SELECT event_append(p_client_id, p_id, 'TRANSACTION_' || p_status, 'transaction', p_transaction_id,
+    jsonb_build_object('transaction', jsonb_build_object('id', p_transaction_id, 'status', p_status,
+      'account_id', p_account_id, 'category_type', p_category_type, 'category_id', p_category_id)), p_at);
+$$;
