@@ -31,9 +31,10 @@ import {
   suspenseRoutes,
 } from './modules/deposits/index.js';
 import { DocumentsService, documentsRoutes, paymentDocuments, withdrawalDocuments } from './modules/documents/index.js';
+import { eventListenersRoutes } from './modules/event-listeners/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
-import { LedgerService } from './modules/ledger/index.js';
+import { LedgerService, ledgerVerifyRoutes } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
 import { PaymentsService, paymentsRoutes } from './modules/payments/index.js';
 import { PayorsService, payorsRoutes } from './modules/payors/index.js';
@@ -347,10 +348,12 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(bulkTransactionsRoutes, { service: transactions });
       await scope.register(statementsRoutes, { service: statements, family: 'deposits' });
       await scope.register(adjustmentsRoutes, { service: adjustments, ledger });
+      await scope.register(ledgerVerifyRoutes);
       await scope.register(transfersRoutes, { service: transfers });
       await scope.register(signingKeysRoutes, { service: signingKeys });
       await scope.register(eventsRoutes, { service: events });
       await scope.register(webhooksRoutes, { service: webhooks });
+      await scope.register(eventListenersRoutes, { signingClock: realClock });
       await scope.register(accountsRoutes, { service: accounts, family: 'payments' });
       await scope.register(accountTransactionsRoutes, { service: transactions, family: 'payments' });
       await scope.register(statementsRoutes, { service: statements, family: 'payments' });

@@ -43,3 +43,5 @@ export async function balancesOf(db: Db | Tx, ids: bigint[]): Promise<Map<bigint
     .where(inArray(ledgerAccounts.id, ids));
   return new Map(rows.map((r) => [r.id, { posted: r.posted, pendingIn: r.pendingIn, pendingOut: r.pendingOut }]));
 }
+export { ledgerVerifyRoutes } from './verify.routes.js';
+export { verifyAssets, verifyCustomerAccountsPage } from './verify-pages.js';

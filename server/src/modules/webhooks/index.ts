@@ -10,3 +10,4 @@ export { encryptStoredWebhookKeys, webhookKeyContext } from './webhooks.keys.js'
 export { webhooksRoutes } from './webhooks.routes.js';
 export { maxAttempts, RETRY_SCHEDULES } from './webhooks.schedule.js';
 export { WebhooksService } from './webhooks.service.js';
+export { newKeyPair, signDelivery } from './webhooks.signing.js';

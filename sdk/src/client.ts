@@ -1,0 +1,149 @@
+import type { KeyObject } from 'node:crypto';
+import type { Client } from 'openapi-fetch';
+import { Core, createApiClient } from './core.js';
+import type { paths } from './generated/openapi.js';
+import {
+  Accounts,
+  Admin,
+  Applications,
+  Counterparties,
+  Customers,
+  Deposits,
+  EventListeners,
+  Events,
+  Exchanges,
+  SigningKeys,
+  Simulations,
+  Subscriptions,
+  Transfers,
+  Withdrawals,
+} from './resources.js';
+import { RequestSigner } from './signing.js';
+import { streamListener } from './streams.js';
+import { createTransport, type FetchLike, TokenManager, type TransportOptions } from './transport.js';
+
+export const VERSION = '0.1.0';
+
+interface Shared {
+  api: Client<paths>;
+  tokens: TokenManager;
+  core: Core;
+  transport: TransportOptions;
+}
+
+export interface LedgerlineOptions {
+  /** The server, with or without `/api` (`http://localhost:8080` or `https://sandbox.example/api`). */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Ed25519 private key (PEM or KeyObject): every POST, PATCH, PUT and DELETE is then signed (CONTRACT §8). */
+  privateKey?: string | KeyObject;
+  /** Scopes to ask for (default: every scope the client holds). */
+  scope?: string | string[];
+  /** Sent as `x-l2f-api-version` when set. */
+  apiVersion?: string;
+  /** Retries of a failed attempt where that is safe (default 3). */
+  maxRetries?: number;
+  /** Per attempt, in milliseconds (default 60 000). */
+  timeoutMs?: number;
+  /** A fetch implementation (default: the global one). */
+  fetch?: FetchLike;
+}
+
+/**
+ * The Ledgerline API client.
+ *
+ * ```ts
+ * const ledgerline = new Ledgerline({ baseUrl: 'http://localhost:8080', clientId, clientSecret });
+ * const transfer = await ledgerline.transfers.create({ source_account_id, destination_account_id, amount: '10.00' });
+ * await ledgerline.transfers.accept(transfer.id);
+ * for await (const customer of ledgerline.customers.list({ limit: 50 })) console.log(customer.id);
+ * ```
+ */
+export class Ledgerline {
+  /** The typed openapi-fetch client on the same transport: every route of the API (`api.GET('/v1/assets')`). */
+  readonly api: Client<paths>;
+  readonly customers: Customers;
+  readonly applications: Applications;
+  readonly accounts: Accounts;
+  readonly transfers: Transfers;
+  readonly withdrawals: Withdrawals;
+  readonly deposits: Deposits;
+  readonly exchanges: Exchanges;
+  readonly counterparties: Counterparties;
+  readonly subscriptions: Subscriptions;
+  readonly events: Events;
+  readonly eventListeners: EventListeners;
+  readonly signingKeys: SigningKeys;
+  readonly simulations: Simulations;
+  readonly admin: Admin;
+  /** The base URL as given, without a trailing slash. */
+  readonly baseUrl: string;
+  private readonly tokens: TokenManager;
+  private readonly core: Core;
+  private readonly transport: TransportOptions;
+
+  constructor(options: LedgerlineOptions);
+  /** @internal A view sharing another instance's transport and tokens. */
+  constructor(options: LedgerlineOptions, shared: Shared);
+  constructor(options: LedgerlineOptions, shared?: Shared) {
+    if (!options?.baseUrl) throw new TypeError('Ledgerline: baseUrl is required');
+    if (!options.clientId || !options.clientSecret) throw new TypeError('Ledgerline: clientId and clientSecret are required');
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    if (shared) {
+      this.api = shared.api;
+      this.tokens = shared.tokens;
+      this.core = shared.core;
+      this.transport = shared.transport;
+    } else {
+      const transport: TransportOptions = {
+        baseUrl: this.baseUrl,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        scope: options.scope,
+        signer: options.privateKey ? new RequestSigner(options.privateKey) : undefined,
+        maxRetries: options.maxRetries ?? 3,
+        timeoutMs: options.timeoutMs ?? 60_000,
+        fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        userAgent: `ledgerline-node/${VERSION}`,
+        headers: options.apiVersion ? { 'x-l2f-api-version': options.apiVersion } : undefined,
+      };
+      this.tokens = new TokenManager(transport);
+      this.api = createApiClient(this.baseUrl, createTransport(transport, this.tokens));
+      this.core = new Core(this.api);
+      this.transport = transport;
+    }
+    const core = this.core;
+    this.customers = new Customers(core);
+    this.applications = new Applications(core);
+    this.accounts = new Accounts(core);
+    this.transfers = new Transfers(core);
+    this.withdrawals = new Withdrawals(core);
+    this.deposits = new Deposits(core);
+    this.exchanges = new Exchanges(core);
+    this.counterparties = new Counterparties(core);
+    this.subscriptions = new Subscriptions(core);
+    this.events = new Events(core);
+    this.eventListeners = new EventListeners(core, (id, o) => streamListener(this.transport, this.tokens, id, o));
+    this.signingKeys = new SigningKeys(core);
+    this.simulations = new Simulations(core);
+    this.admin = new Admin(core);
+    this.options = options;
+  }
+  private readonly options: LedgerlineOptions;
+
+  /** Operator only: the same client acting on another client's data (`x-l2f-client-id`). */
+  actingFor(clientId: string): Ledgerline {
+    return new Ledgerline(this.options, {
+      api: this.api,
+      tokens: this.tokens,
+      core: this.core.withHeaders({ 'x-l2f-client-id': clientId }),
+      transport: { ...this.transport, headers: { ...this.transport.headers, 'x-l2f-client-id': clientId } },
+    });
+  }
+
+  /** How many access tokens this client fetched so far. */
+  get tokensFetched(): number {
+    return this.tokens.fetched;
+  }
+}

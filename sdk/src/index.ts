@@ -1,0 +1,19 @@
+export { Ledgerline, type LedgerlineOptions, VERSION } from './client.js';
+export { type ApiErrorEntry, LedgerlineConnectionError, LedgerlineError, WebhookVerificationError } from './errors.js';
+export type { Page, PageRequest } from './pagination.js';
+export { publicKeyHex, RequestSigner } from './signing.js';
+export type { StreamedEvent, StreamOptions } from './streams.js';
+export type { FetchLike } from './transport.js';
+export type {
+  components,
+  ListItem,
+  ListParams,
+  Path,
+  paths,
+  QueryParams,
+  RequestBody,
+  RequestOptions,
+  ResponseBody,
+  ResponseData,
+} from './types.js';
+export { type HeadersLike, type VerifyWebhookOptions, verifyWebhook, type WebhookEvent } from './webhooks.js';

@@ -1,0 +1,1 @@
+export { eventListenersRoutes } from './event-listeners.routes.js';
