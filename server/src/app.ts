@@ -382,6 +382,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     scheduler.register('transfers', (pass) => transfers.expireDue(pass));
     scheduler.register('withdrawals', (pass) => withdrawalLifecycle.processDue(pass));
     scheduler.register('pull_deposits', (pass) => deposits.settleDue(pass));
+    scheduler.register('exchanges', (pass) => exchanges.expireDue(pass));
     scheduler.register('holds', (pass) => ledger.expireDue(pass));
     scheduler.register('dormancy', (pass) => accounts.markDormant(pass, config.dormancyDays));
     scheduler.start(config.schedulerIntervalMs);

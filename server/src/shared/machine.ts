@@ -29,8 +29,9 @@ export interface Machine<S extends string, R> {
   can(from: S, to: S): boolean;
   isTerminal(status: S): boolean;
   /**
-   * Refuses a move the table does not allow (INVALID_STATUS_TRANSITION), reading the status at
-   * `now`; the caller handles expiry first where it must answer EXPIRED.
+   * Refuses a move the table does not allow, reading the status at `now`: EXPIRED when the resource
+   * has expired (marked or not), INVALID_STATUS_TRANSITION otherwise. A caller that marks the
+   * expiry as it refuses checks `expired()` first.
    */
   assertMove(row: R, to: S, now: Date, action?: string): void;
   /** Statuses from which `to` can be reached. */
@@ -54,6 +55,11 @@ export function defineMachine<S extends string, R>(spec: MachineSpec<S, R>): Mac
     assertMove(row, to, now, action) {
       const from = statusAt(row, now);
       if (can(from, to)) return;
+      // An expired resource says so, whether the sweeper has marked it yet or not.
+      if (spec.expiry && from === spec.expiry.to && spec.expiry.to !== to) {
+        const deadline = spec.expiry.deadline(row);
+        throw new AppError('EXPIRED', `The ${spec.resource} was valid until ${deadline?.toISOString() ?? 'its deadline'}; it is EXPIRED.`);
+      }
       const allowed = (Object.keys(spec.moves) as S[]).filter((s) => can(s, to));
       throw new AppError(
         'INVALID_STATUS_TRANSITION',

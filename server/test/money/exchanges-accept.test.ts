@@ -85,7 +85,7 @@ describe('accept re-prices within maximum_slippage (SOL/USD moved by the operato
 });
 
 describe('exchanges: expiry and refusals', () => {
-  it('a quote accepted after 30 s: 400 EXPIRED, then EXPIRED', async () => {
+  it('a quote accepted after 30 s: 400 EXPIRED (the clock move marked it), and it reads EXPIRED', async () => {
     const app = await getFrozenApp();
     const t = await newTenant(app);
     const a = await solUsd(t);
@@ -93,7 +93,7 @@ describe('exchanges: expiry and refusals', () => {
     await advance(t, 31);
     expectError(await accept(t, q.id), 400, 'EXPIRED');
     expect((await ok(t.api.get(`/v1/exchanges/${q.id}`))).status).toBe('EXPIRED');
-    expectError(await accept(t, q.id), 400, 'INVALID_STATUS_TRANSITION');
+    expectError(await accept(t, q.id), 400, 'EXPIRED');
     expect(await agree(t, a.sol, SOL)).toEqual({ current: '10', available: '10' });
     expect(await agree(t, a.usd, USD)).toEqual({ current: '0', available: '0' });
     await verifyLedger(app);

@@ -174,7 +174,7 @@ describe('withdrawals: cancel, fail, return, expiry', () => {
     await verifyLedger(app);
   });
 
-  it('unaccepted past valid_until: the clock expires it (accept -> INVALID_STATUS_TRANSITION)', async () => {
+  it('unaccepted past valid_until: the clock expires it (accept -> EXPIRED, as before the sweep)', async () => {
     const { app, t, accountId, cp } = await setup();
     const w = await ok(create(t, accountId, cp));
     await advance(t, 899);
@@ -182,7 +182,8 @@ describe('withdrawals: cancel, fail, return, expiry', () => {
     const clock = await advance(t, 2);
     expect(clock.processed.withdrawals).toBe('1');
     expect((await get(t, w.id)).status).toBe('EXPIRED');
-    expectError(await t.api.post(`/v1/withdrawals/${w.id}/accept`), 400, 'INVALID_STATUS_TRANSITION');
+    expectError(await t.api.post(`/v1/withdrawals/${w.id}/accept`), 400, 'EXPIRED');
+    expectError(await t.api.post(`/v1/withdrawals/${w.id}/cancel`), 400, 'EXPIRED');
     expect(await agree(t, accountId, USD)).toEqual({ current: '500', available: '500' });
     await verifyLedger(app);
   });

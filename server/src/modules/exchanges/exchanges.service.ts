@@ -1,7 +1,5 @@
-import { and, eq, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { fetchPage } from '../../db/paginate.js';
-import { type EXCHANGE_STATUSES, exchanges } from '../../db/schema-exchanges.js';
+import type { DuePass } from '../../jobs/scheduler.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
@@ -14,11 +12,12 @@ import { assetOf, PRODUCTS } from '../catalogue/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { MovementGuard } from '../movements/index.js';
+import { type ExchangeRow, type ExchangeStatus, exchangeMachine } from './exchanges.machine.js';
+import { exchangesRepository as repo } from './exchanges.repository.js';
 import { price } from './pricing.js';
 import type { RateSource } from './rates.js';
 
-type ExchangeRow = typeof exchanges.$inferSelect;
-export type ExchangeStatus = (typeof EXCHANGE_STATUSES)[number];
+export type { ExchangeStatus } from './exchanges.machine.js';
 
 /** A quote (or market indication) can be accepted for this long (upstream quotes live ~15-20 s). */
 export const QUOTE_SECONDS = 30;
@@ -52,7 +51,7 @@ export class ExchangesService {
     return {
       id: e.id,
       // A REQUESTED quote past valid_until is EXPIRED, marked or not.
-      status: e.status === 'REQUESTED' && now > e.validUntil ? 'EXPIRED' : e.status,
+      status: exchangeMachine.statusAt(e, now),
       exchange_type: e.exchangeType,
       action: e.action,
       created_timestamp: e.createdAt.toISOString(),
@@ -132,51 +131,39 @@ export class ExchangesService {
     const at = ctx.now;
     return (async (tx: Tx) => {
       await this.guard.lockForMovement(tx, ctx, [source.id, destination.id]);
-      const [row] = await tx
-        .insert(exchanges)
-        .values({
-          clientId: ctx.tenantId,
-          id: newId('exchange'),
-          exchangeType: type,
-          action: input.action,
-          status: 'REQUESTED',
-          sourceAccountId: source.id,
-          destinationAccountId: destination.id,
-          sourceAssetTypeId: source.assetTypeId,
-          destinationAssetTypeId: destination.assetTypeId,
-          amountToDebit: p.debit,
-          amountToCredit: p.credit,
-          fee: p.fee,
-          rate: toDecimalText(p.clientRate),
-          midRate: toDecimalText(p.mid),
-          spreadBps: p.spreadBps,
-          description: input.description ?? null,
-          validUntil: new Date(at.getTime() + QUOTE_SECONDS * 1000),
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returning();
-      return this.view(row as ExchangeRow, ctx.now);
+      const row = await repo.insert(tx, {
+        clientId: ctx.tenantId,
+        id: newId('exchange'),
+        exchangeType: type,
+        action: input.action,
+        status: 'REQUESTED',
+        sourceAccountId: source.id,
+        destinationAccountId: destination.id,
+        sourceAssetTypeId: source.assetTypeId,
+        destinationAssetTypeId: destination.assetTypeId,
+        amountToDebit: p.debit,
+        amountToCredit: p.credit,
+        fee: p.fee,
+        rate: toDecimalText(p.clientRate),
+        midRate: toDecimalText(p.mid),
+        spreadBps: p.spreadBps,
+        description: input.description ?? null,
+        validUntil: new Date(at.getTime() + QUOTE_SECONDS * 1000),
+        createdAt: at,
+        updatedAt: at,
+      });
+      return this.view(row, ctx.now);
     })(ctx.tx);
   }
 
   private async lock(tx: Tx, clientId: string, id: string): Promise<ExchangeRow> {
-    const [row] = await tx
-      .select()
-      .from(exchanges)
-      .where(and(eq(exchanges.clientId, clientId), eq(exchanges.id, id)))
-      .for('no key update');
+    const row = await repo.lock(tx, clientId, id);
     if (!row) throw notFound('Exchange', 'id');
     return row;
   }
 
-  private async set(tx: Tx, e: ExchangeRow, patch: Partial<typeof exchanges.$inferInsert>): Promise<ExchangeRow> {
-    const [row] = await tx
-      .update(exchanges)
-      .set(patch)
-      .where(and(eq(exchanges.clientId, e.clientId), eq(exchanges.id, e.id)))
-      .returning();
-    return row as ExchangeRow;
+  private set(tx: Tx, e: ExchangeRow, patch: Parameters<typeof repo.update>[2]): Promise<ExchangeRow> {
+    return repo.update(tx, e, patch);
   }
 
   async accept(ctx: WriteContext, id: string, maximumSlippage?: string | number) {
@@ -185,19 +172,16 @@ export class ExchangesService {
     if (!slippage)
       throw new AppError('VALIDATION_ERROR', 'maximum_slippage must be a fraction of 0 or more (0.001 = 10 bps).', 'maximum_slippage');
     // Re-price first: nothing slow (or outside the transaction's session) runs while it is open.
-    const [current] = await ctx.db
-      .select()
-      .from(exchanges)
-      .where(and(eq(exchanges.clientId, ctx.tenantId), eq(exchanges.id, id)));
+    const current = await repo.find(ctx.db, ctx.tenantId, id);
     if (!current) throw notFound('Exchange', 'id');
     const fixedAmount = current.action === 'FIX_SOURCE' ? current.amountToDebit : current.amountToCredit;
     const p = await this.priceFor(ctx, current.sourceAssetTypeId, current.destinationAssetTypeId, current.action, fixedAmount);
     const outcome = await (async (tx: Tx) => {
       const e = await this.lock(tx, ctx.tenantId, id);
-      if (e.status !== 'REQUESTED')
-        throw new AppError('INVALID_STATUS_TRANSITION', `The exchange is ${e.status}; only a REQUESTED one can be accepted.`);
       const at = ctx.now;
-      if (at > e.validUntil) return { kind: 'expired' as const, row: await this.set(tx, e, { status: 'EXPIRED', updatedAt: at }) };
+      if (exchangeMachine.expired(e, at))
+        return { kind: 'expired' as const, row: await this.set(tx, e, { status: 'EXPIRED', updatedAt: at }) };
+      exchangeMachine.assertMove(e, 'EXECUTED', at, 'accepted');
       const worse =
         e.action === 'FIX_SOURCE'
           ? lt(rational(p.credit), mul(rational(e.amountToCredit), rational(slippage.den - slippage.num, slippage.den)))
@@ -279,19 +263,19 @@ export class ExchangesService {
   }
 
   async get(ctx: Context, id: string) {
-    const [row] = await ctx.db
-      .select()
-      .from(exchanges)
-      .where(and(eq(exchanges.clientId, ctx.tenantId), eq(exchanges.id, id)));
+    const row = await repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Exchange', 'id');
     return this.view(row, ctx.now);
   }
 
+  /** Scheduler task: quotes past valid_until are marked EXPIRED (they already read so). */
+  expireDue(pass: DuePass): Promise<number> {
+    return pass.unit((tx) => repo.expireDue(tx, pass.now, pass.clientId));
+  }
+
   async list(ctx: Context, q: RawPageQuery & { status?: string }, basePath: string) {
     const page = parsePageQuery(q);
-    const where: SQL[] = [eq(exchanges.clientId, ctx.tenantId)];
-    if (q.status) where.push(eq(exchanges.status, q.status as ExchangeStatus));
-    const { rows, total } = await fetchPage(ctx.db, exchanges, exchanges.seq, where, page);
+    const { rows, total } = await repo.list(ctx.db, ctx.tenantId, q.status as ExchangeStatus | undefined, ctx.now, page);
     const result = buildPage(page, rows, total, basePath, { status: q.status });
     return { ...result, items: result.items.map((r) => this.view(r, ctx.now)) };
   }

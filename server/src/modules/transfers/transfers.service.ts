@@ -148,6 +148,9 @@ export class TransfersService {
   }
 
   private notRequested(t: TransferRow, now: Date): AppError {
+    if (transferMachine.statusAt(t, now) === 'EXPIRED') {
+      return new AppError('EXPIRED', `The transfer was valid until ${t.validUntil.toISOString()}; it is EXPIRED.`);
+    }
     return new AppError(
       'INVALID_STATUS_TRANSITION',
       `The transfer is ${transferMachine.statusAt(t, now)}; only a REQUESTED transfer can be accepted or cancelled.`,

@@ -242,12 +242,11 @@ export class WithdrawalsService {
         ]);
         return this.update(tx, w, { status: 'CANCELLED', updatedAt: at });
       }
-      throw new AppError(
-        'INVALID_STATUS_TRANSITION',
-        w.status === 'IN_PROGRESS' || w.status === 'EXECUTED'
-          ? 'The funds have left: the withdrawal can no longer be cancelled.'
-          : `The withdrawal is ${w.status}.`,
-      );
+      if (w.status === 'IN_PROGRESS' || w.status === 'EXECUTED') {
+        throw new AppError('INVALID_STATUS_TRANSITION', 'The funds have left: the withdrawal can no longer be cancelled.');
+      }
+      withdrawalMachine.assertMove(w, 'CANCELLED', at, 'cancelled');
+      throw new Error('unreachable: the machine allows this cancel');
     })(ctx.tx);
     return this.view(row, ctx.now);
   }
