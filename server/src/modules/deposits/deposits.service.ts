@@ -1,8 +1,6 @@
-import { and, asc, eq, lte, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { pgErrorCode } from '../../db/client.js';
-import { fetchPage } from '../../db/paginate.js';
-import { deposits } from '../../db/schema-money.js';
+import type { deposits } from '../../db/schema-money.js';
 import type { DuePass } from '../../jobs/scheduler.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
@@ -17,8 +15,10 @@ import { transactionEvent, writeEvents } from '../events/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { MovementGuard } from '../movements/index.js';
 import { cryptoInstructions, fiatInstructions, newMemo } from './deposits.instructions.js';
+import { type DepositRow, type DepositStatus, depositMachine } from './deposits.machine.js';
+import { depositsRepository as repo } from './deposits.repository.js';
 
-export type DepositRow = typeof deposits.$inferSelect;
+export type { DepositRow } from './deposits.machine.js';
 
 /** Sandbox rail delays for pulls (ACH pull "settles by itself after a few minutes"). */
 export const PULL_SETTLE_SECONDS = 180;
@@ -152,8 +152,7 @@ export class DepositsService {
   private async insert(tx: Tx, row: typeof deposits.$inferInsert): Promise<DepositRow> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const [created] = await tx.insert(deposits).values(row).returning();
-        return created as DepositRow;
+        return await repo.insert(tx, row);
       } catch (err) {
         // A memo collision (1 in 32^8) gets a new memo; anything else is an error.
         if (pgErrorCode(err) !== '23505' || !row.memo || attempt > 3) throw err;
@@ -164,11 +163,7 @@ export class DepositsService {
   }
 
   private async lock(tx: Tx, clientId: string, id: string): Promise<DepositRow> {
-    const [row] = await tx
-      .select()
-      .from(deposits)
-      .where(and(eq(deposits.clientId, clientId), eq(deposits.id, id)))
-      .for('no key update');
+    const row = await repo.lock(tx, clientId, id);
     if (!row) throw notFound('Deposit', 'id');
     return row;
   }
@@ -179,8 +174,7 @@ export class DepositsService {
       const d = await this.lock(tx, ctx.tenantId, id);
       if (d.depositType !== 'PULL')
         throw new AppError('INVALID_STATUS_TRANSITION', 'Only PULL deposits are accepted; PUSH instructions are usable as they are.');
-      if (d.status !== 'REQUESTED')
-        throw new AppError('INVALID_STATUS_TRANSITION', `The deposit is ${d.status}; only a REQUESTED pull can be accepted.`);
+      depositMachine.assertMove(d, 'ACCEPTED', ctx.now, 'accepted');
       const { source: account } = await this.guard.lockForMovement(tx, ctx, [d.destinationAccountId]);
       const counterparty = await findCounterparty(tx, ctx.tenantId, d.sourceCounterpartyId as string);
       if (!counterparty) throw notFound('Counterparty', 'deposit_source.source_counterparty_id');
@@ -200,20 +194,23 @@ export class DepositsService {
         at,
       });
       await this.ledger.holdPending(tx, holdId);
-      const [row] = await tx
-        .update(deposits)
-        .set({ status: 'ACCEPTED', holdId, acceptedAt: at, settleAt: new Date(at.getTime() + PULL_SETTLE_SECONDS * 1000), updatedAt: at })
-        .where(and(eq(deposits.clientId, ctx.tenantId), eq(deposits.id, id)))
-        .returning();
+      const row = await repo.update(tx, d, {
+        status: 'ACCEPTED',
+        holdId,
+        acceptedAt: at,
+        settleAt: new Date(at.getTime() + PULL_SETTLE_SECONDS * 1000),
+        updatedAt: at,
+      });
       await writeEvents(tx, [
         transactionEvent(ctx.tenantId, 'PENDING', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
       ]);
-      return this.view(row as DepositRow);
+      return this.view(row);
     })(ctx.tx);
   }
 
   /** Settles one accepted pull: the hold posts (the customer's credit is final). */
   private async settle(tx: Tx, d: DepositRow, at: Date): Promise<DepositRow> {
+    depositMachine.assertMove(d, 'EXECUTED', at, 'settled');
     const account = await findAccount(tx, d.clientId, d.destinationAccountId);
     if (!account || d.holdId === null || d.amount === null) throw new Error(`deposit ${d.id} cannot settle`);
     const omnibus = await this.ledger.platformAccount(tx, 'omnibus:ACH', d.assetTypeId, at);
@@ -228,15 +225,11 @@ export class DepositsService {
         publicId: txnId,
       },
     ]);
-    const [row] = await tx
-      .update(deposits)
-      .set({ status: 'EXECUTED', executedAt: at, updatedAt: at, receivedTotal: d.amount, receivedCount: 1 })
-      .where(and(eq(deposits.clientId, d.clientId), eq(deposits.id, d.id)))
-      .returning();
+    const row = await repo.update(tx, d, { status: 'EXECUTED', executedAt: at, updatedAt: at, receivedTotal: d.amount, receivedCount: 1 });
     await writeEvents(tx, [
       transactionEvent(d.clientId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
     ]);
-    return row as DepositRow;
+    return row;
   }
 
   /** Scheduler task: pulls whose rail delay has passed settle. */
@@ -245,15 +238,7 @@ export class DepositsService {
     let done = 0;
     for (;;) {
       const settled = await pass.unit(async (tx) => {
-        const where: SQL[] = [eq(deposits.status, 'ACCEPTED'), lte(deposits.settleAt, now)];
-        if (clientId) where.push(eq(deposits.clientId, clientId));
-        const [due] = await tx
-          .select()
-          .from(deposits)
-          .where(and(...where))
-          .orderBy(asc(deposits.settleAt))
-          .limit(1)
-          .for('no key update', { skipLocked: true });
+        const due = await repo.claimSettleDue(tx, now, clientId);
         if (!due) return false;
         // Settles at its due instant (see WithdrawalLifecycle.drain).
         await this.settle(tx, due, due.settleAt && due.settleAt < now ? due.settleAt : now);
@@ -272,9 +257,8 @@ export class DepositsService {
   async returnPull(ctx: WriteContext, id: string, reason?: string) {
     return (async (tx: Tx) => {
       const d = await this.lock(tx, ctx.tenantId, id);
-      if (d.depositType !== 'PULL' || (d.status !== 'ACCEPTED' && d.status !== 'EXECUTED')) {
-        throw new AppError('INVALID_STATUS_TRANSITION', `Only an accepted or executed pull can be returned (this one is ${d.status}).`);
-      }
+      if (d.depositType !== 'PULL') throw new AppError('INVALID_STATUS_TRANSITION', 'Only a pull can be returned.');
+      depositMachine.assertMove(d, 'RETURNED', ctx.now, 'returned');
       const at = ctx.now;
       const account = await findAccount(tx, ctx.tenantId, d.destinationAccountId);
       if (!account || d.holdId === null || d.amount === null) throw new Error(`deposit ${d.id} has no hold`);
@@ -310,31 +294,25 @@ export class DepositsService {
           transactionEvent(ctx.tenantId, 'POSTED', { id: txnId, accountId: account.id, categoryType: 'DEPOSIT', categoryId: d.id }, at),
         ]);
       }
-      const [row] = await tx
-        .update(deposits)
-        .set({ status: 'RETURNED', failureReason: reason ?? 'returned by the rail', updatedAt: at })
-        .where(and(eq(deposits.clientId, ctx.tenantId), eq(deposits.id, id)))
-        .returning();
-      return this.view(row as DepositRow);
+      const row = await repo.update(tx, d, { status: 'RETURNED', failureReason: reason ?? 'returned by the rail', updatedAt: at });
+      return this.view(row);
     })(ctx.tx);
   }
 
   async get(ctx: Context, id: string) {
-    const [row] = await ctx.db
-      .select()
-      .from(deposits)
-      .where(and(eq(deposits.clientId, ctx.tenantId), eq(deposits.id, id)));
+    const row = await repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Deposit', 'id');
     return this.view(row);
   }
 
   async list(ctx: Context, q: RawPageQuery & { status?: string; deposit_type?: string; account_id?: string }, basePath: string) {
     const page = parsePageQuery(q);
-    const where: SQL[] = [eq(deposits.clientId, ctx.tenantId)];
-    if (q.status) where.push(eq(deposits.status, q.status as DepositRow['status']));
-    if (q.deposit_type) where.push(eq(deposits.depositType, q.deposit_type as 'PUSH'));
-    if (q.account_id) where.push(eq(deposits.destinationAccountId, q.account_id));
-    const { rows, total } = await fetchPage(ctx.db, deposits, deposits.seq, where, page);
+    const { rows, total } = await repo.list(
+      ctx.db,
+      ctx.tenantId,
+      { status: q.status as DepositStatus | undefined, depositType: q.deposit_type, accountId: q.account_id },
+      page,
+    );
     const result = buildPage(page, rows, total, basePath, { status: q.status, deposit_type: q.deposit_type, account_id: q.account_id });
     return { ...result, items: result.items.map((r) => this.view(r)) };
   }

@@ -15,6 +15,7 @@ import { findCustomer } from '../customers/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
 import type { LedgerService, Line } from '../ledger/index.js';
 import { railReference } from './deposits.instructions.js';
+import { depositsRepository } from './deposits.repository.js';
 
 type IncomingRow = typeof incomingFunds.$inferSelect;
 type LeaseRow = typeof addressLeases.$inferSelect;
@@ -150,18 +151,7 @@ export class IncomingFundsService {
         at,
         input.memo,
       );
-      if (depositId) {
-        await tx
-          .update(deposits)
-          .set({
-            status: 'EXECUTED',
-            executedAt: sql`coalesce(${deposits.executedAt}, ${at.toISOString()}::timestamptz)`,
-            receivedTotal: sql`${deposits.receivedTotal} + ${amount.toString()}::numeric`,
-            receivedCount: sql`${deposits.receivedCount} + 1`,
-            updatedAt: at,
-          })
-          .where(and(eq(deposits.clientId, account.clientId), eq(deposits.id, depositId)));
-      }
+      if (depositId) await depositsRepository.received(tx, account.clientId, depositId, amount, at);
       if (lease) {
         const count = lease.receivedCount + 1;
         const value = lease.receivedValue + amount;
