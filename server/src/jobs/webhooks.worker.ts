@@ -80,15 +80,16 @@ export class WebhookWorker {
    * one client only, when given). For tests and tools; the loop does the same continuously.
    */
   async runOnce(opts: { clientId?: string } = {}): Promise<{ dispatched: number; attempted: number }> {
-    const dispatched = await this.dispatchAll();
+    const dispatched = await this.dispatchAll(Number.POSITIVE_INFINITY); // every one, however many are waiting
     const claimed = await this.delivery.claim(this.concurrency, opts.clientId ?? this.opts.clientId);
     await Promise.all(claimed.map((c) => this.track(c)));
     return { dispatched, attempted: claimed.length };
   }
 
-  private async dispatchAll(): Promise<number> {
+  /** Dispatches batches until none is left or `passes` were made (the loop bounds it to stay responsive). */
+  private async dispatchAll(passes = DISPATCH_PASSES): Promise<number> {
     let total = 0;
-    for (let pass = 0; pass < DISPATCH_PASSES; pass++) {
+    for (let pass = 0; pass < passes; pass++) {
       const n = await this.delivery.dispatch(DISPATCH_BATCH);
       total += n;
       if (n < DISPATCH_BATCH) break;

@@ -19,7 +19,6 @@ import { type Database, openDatabase } from '../../src/db/client.js';
 import { listMigrations, migrate } from '../../src/db/migrate.js';
 import { platformSettings } from '../../src/db/schema.js';
 import { subscriptions } from '../../src/db/schema-webhooks.js';
-import { ClientsService } from '../../src/modules/clients/index.js';
 import { newKeyPair } from '../../src/modules/webhooks/webhooks.signing.js';
 import { TokenService } from '../../src/platform/auth/tokens.js';
 import { masterKeyId, open as openSealed, parseEnvelope, seal } from '../../src/platform/vault/crypto.js';
@@ -27,7 +26,6 @@ import { sandboxMasterKey, Vault } from '../../src/platform/vault/index.js';
 import { keysCommand } from '../../src/platform/vault/keys-cli.js';
 import { vaultKeys } from '../../src/platform/vault/vault.repository.js';
 import { wallClock } from '../../src/shared/clock.js';
-import type { WriteContext } from '../../src/shared/context.js';
 import { Api, getApp, individualBody, newTenant, testConfig } from '../helpers.js';
 import { Receiver, subscribe, until } from '../webhooks/_support.js';
 
@@ -184,9 +182,14 @@ describe('upgrade: secrets an earlier version stored in clear', () => {
     // What the earlier version left: the signing key and a subscription's private key as PEM.
     const signing = newKeyPair().privateKeyPem;
     await database.db.insert(platformSettings).values({ key: 'token_signing_key', value: { pem: signing } });
-    const clients = new ClientsService(database.db, wallClock());
-    const client = await database.transaction((s) =>
-      clients.create({ now: new Date(), tx: s.tx, db: s.tx } as unknown as WriteContext, { name: 'legacy fintech', regulated: true }),
+    // The client row as that schema had it (today's service writes columns added later).
+    const client = { client_id: 'cli_legacy_fintech' };
+    await database.transaction((s) =>
+      s.query(
+        `insert into clients (id, name, secret_hash, regulated, scopes, tokens_valid_after, created_at, updated_at)
+       values ($1, 'legacy fintech', 'scrypt$16384$8$1$x$y', true, $2, 'epoch', now(), now())`,
+        [client.client_id, ['customers:read', 'customers:write']],
+      ),
     );
     const oldTokens = await TokenService.create(database.db, wallClock(), 900, signing, {
       vault: { encrypt: () => '', decrypt: () => '', isEncrypted: () => false },
