@@ -7,6 +7,7 @@
  * whichever comes first, and never runs longer than `maxMs`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -193,4 +194,53 @@ if (process.env[WORKER_FLAG] === '1' && process.send && process.argv[1] === file
       (err: Error) => process.send?.({ error: err.stack ?? err.message }, () => process.exit(1)),
     );
   });
+}
+
+/** /proc times are in 1/100 s (USER_HZ). */
+const TICKS = 100;
+
+/**
+ * CPU seconds (user + system) of processes, from /proc/<pid>/stat, with what their exited children
+ * spent (PostgreSQL backends that ended are counted in the postmaster's).
+ */
+export function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
+    } catch {
+      /* exited */
+    }
+  }
+  return ticks / TICKS;
+}
+
+/** Processes whose command name is `name`, or descending from `root`. */
+export function processes(match: { name?: string; root?: number }): number[] {
+  const all = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return { pid: Number(d), ppid, name };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((p): p is { pid: number; ppid: number; name: string } => !!p);
+  if (match.name) return all.filter((p) => p.name === match.name).map((p) => p.pid);
+  const found = new Set([match.root as number]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (found.has(p.ppid) && !found.has(p.pid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
 }

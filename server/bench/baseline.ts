@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { cpuSeconds, processes } from './_lib.js';
 
 export const BASELINE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'bench');
 
@@ -17,6 +18,9 @@ export interface BaselineResult {
   latencyAvgMs: number;
   transactions: number;
   failed: number;
+  /** CPU of the PostgreSQL processes and of pgbench itself, per transaction. */
+  postgresCpuMsPerTx: number;
+  clientCpuMsPerTx: number;
 }
 
 /** Where pgbench and the baseline scripts are; a clear error when they are not. */
@@ -27,6 +31,14 @@ export function assertBaselineAvailable(): void {
   }
   if (spawnSync('pgbench', ['--version']).status !== 0) throw new Error('the baseline needs pgbench (PostgreSQL client tools) on the PATH');
 }
+
+/** CPU seconds of this process's waited-for children (pgbench, run by spawnSync). */
+function childrenCpuSeconds(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[13]) + Number(f[14])) / 100; // cutime, cstime in USER_HZ
+}
+
+const postgresCpuSeconds = () => cpuSeconds(processes({ name: 'postgres' }));
 
 /**
  * Creates (again) the baseline database beside `url`'s, with `accounts` funded accounts, and runs
@@ -50,13 +62,20 @@ export async function pgbenchBaseline(url: string, opts: { accounts: number; sec
   const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres', '-n', '-M', 'prepared'];
   args.push('-D', `naccounts=${opts.accounts}`, '-c', String(clients), '-j', '2', '-T', String(opts.seconds));
   args.push('-f', join(BASELINE_DIR, 'baseline-transfer.sql'), name);
+  const pgCpu0 = postgresCpuSeconds();
+  const self0 = childrenCpuSeconds();
   const run = spawnSync('pgbench', args, { encoding: 'utf8' });
+  const clientCpu = childrenCpuSeconds() - self0;
+  const postgresCpu = postgresCpuSeconds() - pgCpu0;
   if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr || run.stdout}`);
   const num = (re: RegExp) => Number(re.exec(run.stdout)?.[1] ?? Number.NaN);
+  const transactions = num(/number of transactions actually processed: (\d+)/);
   return {
     tps: num(/tps = ([\d.]+) \(without initial connection time\)/),
     latencyAvgMs: num(/latency average = ([\d.]+) ms/),
-    transactions: num(/number of transactions actually processed: (\d+)/),
+    transactions,
     failed: num(/number of failed transactions: (\d+)/) || 0,
+    postgresCpuMsPerTx: (postgresCpu * 1000) / (transactions || 1),
+    clientCpuMsPerTx: (clientCpu * 1000) / (transactions || 1),
   };
 }

@@ -6,31 +6,97 @@
  * many accounts. Prints transfers/s, p50/p99, failures, the baseline's tps and the ratio; checks
  * the ledger at the end.
  *
+ * The server under load is the real one (`src/main.ts`, as `npm start` runs it) with WORKERS=1
+ * and WORKERS=2 (a process per core, node:cluster); the setup runs in this process beforehand.
+ * Besides rates it prints the CPU each part spent per executed transfer (server processes,
+ * PostgreSQL backends, the load generator), from /proc: what bounds the rate on this machine.
+ *
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ledgerline_bench_transfers,
  * dropped and recreated), BENCH_ACCOUNTS (1000), BENCH_CONCURRENCY (32), BENCH_SECONDS (20),
- * BENCH_BASELINE_SECONDS (15, as the reference figure is taken), BENCH_CPU_PROFILE (a file: the
- * server's CPU profile during the first HTTP case, for chrome://inspect or tools).
+ * BENCH_BASELINE_SECONDS (15, as the reference figure is taken), BENCH_WORKERS ("1,2"),
+ * BENCH_CPU_PROFILE (a directory: the server processes' CPU profiles, node --cpu-prof).
  */
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/index.js';
-import { stats } from './_lib.js';
+import { cpuSeconds, processes, stats } from './_lib.js';
 import { assertBaselineAvailable, pgbenchBaseline } from './baseline.js';
 import type { TransferLoadResult, TransferLoadSpec } from './transfers.load.js';
 
+const OPERATOR = { id: 'bench-operator', secret: 'bench-operator-secret-0123456789' };
 const URL_ = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ledgerline_bench_transfers';
 const N = Number(process.env.BENCH_ACCOUNTS ?? 1000);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 15);
-const OPERATOR = { id: 'bench-operator', secret: 'bench-operator-secret-0123456789' };
+const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
+const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real server (src/main.ts through tsx, as the tests start it) with `workers` processes. */
+async function startServer(workers: number, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...process.execArgv, 'src/main.ts'], {
+    cwd: SERVER_DIR,
+    env: {
+      ...process.env,
+      ...SERVER_ENV,
+      WORKERS: String(workers),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...(process.env.BENCH_CPU_PROFILE && { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}` }),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) {
+        // Every worker listens before the supervisor is done: give the last one a moment.
+        await new Promise((r) => setTimeout(r, 1000));
+        return child;
+      }
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the server did not become ready');
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const SERVER_ENV = {
+  DATABASE_URL: URL_,
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+  OPERATOR_CLIENT_ID: OPERATOR.id,
+  OPERATOR_CLIENT_SECRET: OPERATOR.secret,
+  SEED_DEMO: 'false',
+  RATE_LIMIT_PER_SECOND: '0',
+  SCHEDULER_INTERVAL_MS: '0',
+  WEBHOOK_WORKER: 'false',
+  DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20',
+  DATA_DIR: join(SERVER_DIR, 'data-bench'),
+};
 
 async function recreateDatabase(url: string) {
   const u = new URL(url);
@@ -42,14 +108,16 @@ async function recreateDatabase(url: string) {
   await admin.end();
 }
 
-function load(spec: TransferLoadSpec): Promise<TransferLoadResult> {
+/** Runs the load generator; `measuring` is called when its measured window opens (after warm-up). */
+function load(spec: TransferLoadSpec, measuring: () => void): Promise<TransferLoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'transfers.load.ts'), [], {
       execArgv: process.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const killer = setTimeout(() => child.kill(), spec.durationMs + spec.warmupMs + 120_000);
-    child.on('message', (m: { result?: TransferLoadResult; error?: string }) => {
+    child.on('message', (m: { measuring?: true; result?: TransferLoadResult; error?: string }) => {
+      if (m.measuring) return measuring();
       clearTimeout(killer);
       if (m.result) resolve(m.result);
       else reject(new Error(m.error));
@@ -66,17 +134,7 @@ async function main() {
   assertBaselineAvailable();
   const t0 = Date.now();
   await recreateDatabase(URL_);
-  const config = loadConfig({
-    DATABASE_URL: URL_,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-    OPERATOR_CLIENT_ID: OPERATOR.id,
-    OPERATOR_CLIENT_SECRET: OPERATOR.secret,
-    SEED_DEMO: 'false',
-    RATE_LIMIT_PER_SECOND: '0',
-    SCHEDULER_INTERVAL_MS: '0',
-    WEBHOOK_WORKER: 'false',
-    DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20',
-  });
+  const config = loadConfig(SERVER_ENV);
   const app = await buildApp(config);
   await bootstrap(app);
   const inject = async (method: string, url: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -123,9 +181,6 @@ async function main() {
   }
   const setupS = ((Date.now() - t0) / 1000).toFixed(1);
 
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const pgc = new pg.Client({ connectionString: URL_ });
   await pgc.connect();
   const ledgerIds = (
@@ -135,45 +190,59 @@ async function main() {
   ).rows.map((r) => r.id);
 
   const results: Record<string, unknown>[] = [];
+  const cpu: Record<string, unknown>[] = [];
   for (const [name, set] of [
     [`${N} accounts`, accounts],
     ['hot: 10 accounts', accounts.slice(0, 10)],
   ] as const) {
     const base = await pgbenchBaseline(URL_, { accounts: set.length, seconds: BASELINE_SECONDS });
-    const profiling = process.env.BENCH_CPU_PROFILE && !results.length ? new Session() : undefined;
-    if (profiling) {
-      profiling.connect();
-      await profiling.post('Profiler.enable');
-      await profiling.post('Profiler.start');
+    for (const workers of WORKERS) {
+      const port = await freePort();
+      const server = await startServer(workers, port);
+      const serverPids = processes({ root: server.pid as number });
+      const sample = () => ({ server: cpuSeconds(serverPids), pg: cpuSeconds(processes({ name: 'postgres' })) });
+      let before = sample();
+      const http = await load(
+        {
+          origin: `http://127.0.0.1:${port}`,
+          token: tToken,
+          privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+          accounts: [...set],
+          amount: '0.01',
+          concurrency: C,
+          durationMs: SECONDS * 1000,
+          warmupMs: 2000,
+        },
+        () => {
+          before = sample();
+        },
+      );
+      const after = { server: cpuSeconds(serverPids), pg: cpuSeconds(processes({ name: 'postgres' })) };
+      await stopServer(server);
+      const h = stats(http.latencies);
+      const rate = http.executed / (http.elapsedMs / 1000);
+      const label = `${name}, ${workers} server process${workers > 1 ? 'es' : ''}`;
+      results.push({
+        case: label,
+        'http transfers/s': rate.toFixed(0),
+        'http p50 ms': h.p50.toFixed(1),
+        'http p99 ms': h.p99.toFixed(1),
+        failed: http.failed,
+        'baseline tps (pgbench, 16)': base.tps.toFixed(0),
+        ratio: (rate / base.tps).toFixed(3),
+      });
+      // The measured window: CPU ms per transfer executed in it.
+      const n = http.executed || 1;
+      cpu.push({
+        case: label,
+        'server ms/transfer': (((after.server - before.server) * 1000) / n).toFixed(2),
+        'postgres ms/transfer': (((after.pg - before.pg) * 1000) / n).toFixed(2),
+        'load generator ms/transfer': ((http.cpuSeconds * 1000) / n).toFixed(2),
+        'baseline: postgres ms/tx': base.postgresCpuMsPerTx.toFixed(3),
+        'baseline: pgbench ms/tx': base.clientCpuMsPerTx.toFixed(3),
+      });
+      if (http.firstError) console.log(`first error (${label}): ${http.firstError}`);
     }
-    const http = await load({
-      origin,
-      token: tToken,
-      privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-      accounts: [...set],
-      amount: '0.01',
-      concurrency: C,
-      durationMs: SECONDS * 1000,
-      warmupMs: 2000,
-    });
-    if (profiling) {
-      const { profile } = await profiling.post('Profiler.stop');
-      writeFileSync(process.env.BENCH_CPU_PROFILE as string, JSON.stringify(profile));
-      profiling.disconnect();
-    }
-    const h = stats(http.latencies);
-    const rate = http.executed / (http.elapsedMs / 1000);
-    results.push({
-      case: name,
-      'http transfers/s': rate.toFixed(0),
-      'http p50 ms': h.p50.toFixed(1),
-      'http p99 ms': h.p99.toFixed(1),
-      failed: http.failed,
-      'baseline tps (pgbench, 16)': base.tps.toFixed(0),
-      'baseline avg ms': base.latencyAvgMs.toFixed(2),
-      ratio: (rate / base.tps).toFixed(3),
-    });
-    if (http.firstError) console.log(`first error (${name}): ${http.firstError}`);
   }
   const verify = await app.ledgerline.services.ledger.verify(app.ledgerline.database.db);
   await pgc.end();
@@ -182,6 +251,8 @@ async function main() {
     `\nTransfers benchmark — PostgreSQL ${URL_.replace(/\/\/[^@]*@/, '//')}, ${C} concurrent clients, ${SECONDS} s per case (setup ${setupS} s)`,
   );
   console.table(results);
+  console.log('CPU per executed transfer (from /proc; on a shared machine other load is not counted):');
+  console.table(cpu);
   console.log(`ledger after the run: balanced=${verify.balanced} (${ledgerIds.length} customer accounts)`);
   console.log('target (issue 9): ratio >= 0.15 with no failed request, over 1,000 accounts and over 10 hot accounts (moonshot 0.3)');
   if (!verify.balanced) process.exitCode = 1;

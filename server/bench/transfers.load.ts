@@ -23,6 +23,8 @@ export interface TransferLoadResult {
   firstError?: string;
   elapsedMs: number;
   latencies: number[];
+  /** CPU seconds this generator spent in the measured window. */
+  cpuSeconds: number;
 }
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -80,6 +82,8 @@ function run(spec: TransferLoadSpec): Promise<TransferLoadResult> {
     const latencies: number[] = [];
     let failed = 0;
     let firstError: string | undefined;
+    process.send?.({ measuring: true });
+    const cpu0 = process.cpuUsage();
     const start = nowMs();
     const deadline = start + spec.durationMs;
     await Promise.all(
@@ -96,8 +100,9 @@ function run(spec: TransferLoadSpec): Promise<TransferLoadResult> {
       }),
     );
     const elapsedMs = nowMs() - start;
+    const cpu = process.cpuUsage(cpu0);
     agent.destroy();
-    return { executed: latencies.length, failed, firstError, elapsedMs, latencies };
+    return { executed: latencies.length, failed, firstError, elapsedMs, latencies, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   })();
 }
 

@@ -1,12 +1,15 @@
+import cluster from 'node:cluster';
 import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { DataDirLockedError } from './db/client.js';
 import { serveOps } from './platform/ops-routes.js';
 
+type Config = ReturnType<typeof loadConfig>;
+
 /** Process entry: configuration, app, listen; graceful shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -16,7 +19,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  if (config.workers > 1 && cluster.isPrimary) return supervise(config);
+  return serve(config);
+}
 
+async function open(config: Config): Promise<Awaited<ReturnType<typeof buildApp>>> {
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
     app = await buildApp(config);
@@ -34,6 +41,54 @@ async function main(): Promise<void> {
     throw err;
   }
   await bootstrap(app);
+  return app;
+}
+
+/**
+ * WORKERS > 1: this process migrates and bootstraps once, then forks that many server processes
+ * sharing PORT (node:cluster hands out connections) and supervises them: one that dies is replaced;
+ * SIGTERM/SIGINT are passed on and the supervisor exits when all have finished their requests.
+ * Everything the processes share lives in PostgreSQL; in-memory limits (request and token rate
+ * limits, login lockout) and /metrics are per process.
+ */
+async function supervise(config: Config): Promise<void> {
+  const log = (msg: string, extra: Record<string, unknown> = {}) =>
+    console.log(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg, ...extra }));
+  await (await open(config)).close(); // migrations and the operator's bootstrap, before any worker
+  let closing = false;
+  const fork = () => cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (closing) {
+      if (!Object.keys(cluster.workers ?? {}).length) process.exit(process.exitCode ?? 0);
+      return;
+    }
+    if (code === 75 || code === 78) {
+      // A configuration or data directory refusal: another process would meet it again.
+      log('a server process refused to start; stopping', { worker: worker.process.pid, code });
+      closing = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      process.exitCode = code;
+      return;
+    }
+    log('server process exited; starting another', { worker: worker.process.pid, code, signal });
+    setTimeout(fork, 1000);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    log('shutting down: the server processes finish their requests', { signal });
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+    setTimeout(() => process.exit(1), 15_000).unref();
+    if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  for (let i = 0; i < config.workers; i++) fork();
+  log(`Ledgerline (${config.mode}): ${config.workers} server processes on port ${config.port}`);
+}
+
+async function serve(config: Config): Promise<void> {
+  const app = await open(config);
 
   let closing = false;
   let closeOps: (() => Promise<void>) | undefined;

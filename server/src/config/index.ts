@@ -11,6 +11,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Connections this process keeps to PostgreSQL. */
   databasePoolSize: number;
+  /** Server processes sharing PORT (node:cluster); more than one needs DATABASE_URL. */
+  workers: number;
   dataDir: string;
   operatorClientId: string | undefined;
   operatorClientSecret: string | undefined;
@@ -228,7 +230,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       throw new ConfigError('LEDGERLINE_CRASH_AFTER_COMMIT', 'must be a regular expression');
     }
   }
+  const workers = int(env, 'WORKERS', 1, 1, 64);
+  if (workers > 1 && !databasePresent) {
+    throw new ConfigError('WORKERS', 'above 1 needs DATABASE_URL: the embedded database belongs to one process');
+  }
   const config: Config = {
+    workers,
     port: int(env, 'PORT', 8080, 0, 65535),
     host: str(env, 'HOST') ?? '0.0.0.0',
     databaseUrl,

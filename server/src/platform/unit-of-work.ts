@@ -31,6 +31,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false: a mutating route that manages its own transactions (none today but the token route). */
     unitOfWork?: false;
+    /**
+     * A read the route's use case needs, sent with BEGIN in the unit's first round trip (literal
+     * SQL, see sqlLiteral; only for a request that passed validation). Its rows are ctx.prefetched.
+     */
+    prefetch?: (request: FastifyRequest) => string | undefined;
   }
   interface FastifyRequest {
     ctx: Context | undefined;
@@ -182,9 +187,11 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       // Refusals keep what precedes the savepoint (the signature use) and store their answer.
       const guarded = key !== undefined || signature !== undefined;
       // The claim, the signature use and the savepoint travel with BEGIN: one round trip.
+      const prefetch = request.validationError ? undefined : request.routeOptions.config.prefetch?.(request);
       const opening = [
         ...(key ? [claimSql(clientId, key, opts.realNow())] : []),
         ...(signature ? [signatureSql(clientId, signature)] : []),
+        ...(prefetch ? [prefetch] : []),
         ...(guarded ? ['SAVEPOINT unit_of_work'] : []),
       ];
       let stored: StoredResponse | undefined;
@@ -200,7 +207,18 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
             if (signature && !s.opening[at++]?.length) {
               throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
             }
-            const ctx: WriteContext = { ...request.auth, now, db: s.tx, tx: s.tx, requestId: request.id };
+            const prefetched = prefetch ? (s.opening[at++] ?? []) : undefined;
+            // Writes the use case sends with COMMIT (dropped with the rest when it refuses).
+            const atCommit: string[] = [];
+            const ctx: WriteContext = {
+              ...request.auth,
+              now,
+              db: s.tx,
+              tx: s.tx,
+              requestId: request.id,
+              prefetched,
+              atCommit: (statement) => atCommit.push(statement),
+            };
             request.ctx = ctx;
             let out: Outcome;
             try {
@@ -219,7 +237,10 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
               const refusal = asAppError(err);
               if (!refusal || refusal.status >= 500 || RETRYABLE.has(pgErrorCode(err) ?? '')) throw err;
               if (!guarded && !refusal.keepChanges) throw refusal;
-              if (!refusal.keepChanges) await s.query('ROLLBACK TO SAVEPOINT unit_of_work');
+              if (!refusal.keepChanges) {
+                await s.query('ROLLBACK TO SAVEPOINT unit_of_work');
+                atCommit.length = 0;
+              }
               out = {
                 status: refusal.status,
                 body: reply.serialize({ errors: refusal.entries }) as string,
@@ -230,7 +251,8 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
             } finally {
               request.ctx = undefined;
             }
-            if (key) s.finishWith(storeSql(clientId, key, fp, out));
+            if (key) atCommit.push(storeSql(clientId, key, fp, out));
+            if (atCommit.length) s.finishWith(atCommit.join(';\n'));
             return out;
           },
           { opening },

@@ -31,6 +31,17 @@ export interface Context extends AuthContext {
 export interface WriteContext extends Context {
   tx: Tx;
   db: Tx;
+  /**
+   * Rows of the route's `prefetch` statement, read with BEGIN in the unit's first round trip
+   * (platform/unit-of-work.ts); absent elsewhere (scheduler, tools), where the use case reads itself.
+   */
+  prefetched?: Record<string, unknown>[] | undefined;
+  /**
+   * Sends a write (literal SQL, see sqlLiteral) with COMMIT, in the unit's last round trip: for a
+   * write whose outcome the use case already knows (an insert of a row it built). Should it fail,
+   * nothing commits. Absent outside a request's unit: then write at once.
+   */
+  atCommit?: ((statement: string) => void) | undefined;
 }
 
 /** The same actor, at another instant (e.g. a scheduled pass in the tenant's own time). */

@@ -26,8 +26,18 @@ export function normalizePublicKey(input: string): string | undefined {
   return undefined;
 }
 
+/** Parsed keys by their hex (public keys: nothing secret is kept). Bounded: the oldest go first. */
+const KEYS = new Map<string, KeyObject>();
+const KEYS_MAX = 1000;
+
 export function keyObject(rawHex: string): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(rawHex, 'hex')]), format: 'der', type: 'spki' });
+  let key = KEYS.get(rawHex);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(rawHex, 'hex')]), format: 'der', type: 'spki' });
+    if (KEYS.size >= KEYS_MAX) KEYS.delete(KEYS.keys().next().value as string);
+    KEYS.set(rawHex, key);
+  }
+  return key;
 }
 
 export function decodeSignature(text: string): Buffer | undefined {

@@ -1,11 +1,26 @@
 import { and, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import type { Reader, Tx } from '../../db/client.js';
+import { sqlLiteral as lit, type Reader, type Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { transfers } from '../../db/schema.js';
 import { queryRows } from '../../db/sql.js';
 import { statusFilter } from '../../db/status-filter.js';
 import type { PageRequest } from '../../shared/pagination.js';
 import { type TransferRow, type TransferStatus, transferMachine } from './transfers.machine.js';
+
+/** A transfer the service built, before it is written. */
+export interface NewTransfer {
+  clientId: string;
+  id: string;
+  sourceAccountId: string;
+  destinationAccountId: string;
+  assetTypeId: string;
+  amount: bigint;
+  description: string | null;
+  status: 'REQUESTED';
+  validUntil: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 const byId = (clientId: string, id: string) => and(eq(transfers.clientId, clientId), eq(transfers.id, id));
 
@@ -103,6 +118,24 @@ export const transfersRepository = {
   async setStatus(tx: Tx, clientId: string, id: string, status: TransferStatus, at: Date): Promise<TransferRow> {
     const [row] = await tx.update(transfers).set({ status, updatedAt: at }).where(byId(clientId, id)).returning();
     return row as TransferRow;
+  },
+  /** parties() as literal SQL: a unit of work's prefetch, read with BEGIN. */
+  partiesSql(clientId: string, ids: string[]): string {
+    return `SELECT a.id, a.asset_type_id, a.status, c.status AS customer_status
+              FROM accounts a LEFT JOIN customers c ON c.client_id = a.client_id AND c.id = a.customer_id
+             WHERE a.client_id = ${lit(clientId)} AND a.id IN (${ids.map((id) => lit(id)).join(', ')})`;
+  },
+  /**
+   * The insert of a REQUESTED transfer the service built, as literal SQL sent with COMMIT; the
+   * row as it will read back (no default but seq, which no view shows).
+   */
+  insertAtCommit(row: NewTransfer): { statement: string; row: TransferRow } {
+    const statement = `INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount,
+        description, status, valid_until, created_at, updated_at)
+      VALUES (${lit(row.clientId)}, ${lit(row.id)}, ${lit(row.sourceAccountId)}, ${lit(row.destinationAccountId)},
+        ${lit(row.assetTypeId)}, ${lit(row.amount)}, ${lit(row.description)}, ${lit(row.status)},
+        ${lit(row.validUntil.toISOString())}, ${lit(row.createdAt.toISOString())}, ${lit(row.updatedAt.toISOString())})`;
+    return { statement, row: { ...row, entryId: null, executedAt: null, seq: 0n } as TransferRow };
   },
   /** Both accounts of a transfer and their customers' statuses, in one read. */
   async parties(db: Reader, clientId: string, ids: string[]): Promise<Party[]> {

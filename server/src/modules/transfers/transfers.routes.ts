@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { data, ErrorEntry, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
@@ -37,7 +37,10 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
   app.post(
     '/transfers',
     {
-      config: write,
+      config: {
+        ...write,
+        prefetch: (request) => service.partiesSql(request.auth.tenantId, request.body as Static<typeof TransferBody>),
+      },
       schema: {
         tags,
         summary: 'Request a transfer between two accounts of one asset',

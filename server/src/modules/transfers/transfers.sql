@@ -27,6 +27,8 @@ DECLARE
   t transfers;
   src accounts;
   dst accounts;
+  a accounts;
+  c record;
   src_customer text;
   dst_customer text;
   v_entry bigint;
@@ -39,16 +41,19 @@ BEGIN
     RETURN jsonb_build_object('outcome', 'EXPIRED', 'transfer', transfer_json(t));
   END IF;
 
-  PERFORM 1 FROM accounts WHERE client_id = p_client_id AND id IN (t.source_account_id, t.destination_account_id)
-    ORDER BY id FOR NO KEY UPDATE;
-  SELECT * INTO src FROM accounts WHERE client_id = p_client_id AND id = t.source_account_id;
-  SELECT * INTO dst FROM accounts WHERE client_id = p_client_id AND id = t.destination_account_id;
+  -- Both accounts locked and read by one statement (id order); their customers likewise.
+  FOR a IN SELECT * FROM accounts WHERE client_id = p_client_id AND id IN (t.source_account_id, t.destination_account_id)
+             ORDER BY id FOR NO KEY UPDATE LOOP
+    IF a.id = t.source_account_id THEN src := a; END IF;
+    IF a.id = t.destination_account_id THEN dst := a; END IF;
+  END LOOP;
   PERFORM 1 FROM customers WHERE client_id = p_client_id AND id IN (src.customer_id, dst.customer_id) AND status = 'DORMANT'
     ORDER BY id FOR NO KEY UPDATE;
-  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id IN (src.customer_id, dst.customer_id) AND status <> 'DORMANT'
-    ORDER BY id FOR SHARE;
-  SELECT status INTO src_customer FROM customers WHERE client_id = p_client_id AND id = src.customer_id;
-  SELECT status INTO dst_customer FROM customers WHERE client_id = p_client_id AND id = dst.customer_id;
+  FOR c IN SELECT id, status FROM customers WHERE client_id = p_client_id AND id IN (src.customer_id, dst.customer_id)
+             ORDER BY id FOR SHARE LOOP
+    IF c.id = src.customer_id THEN src_customer := c.status; END IF;
+    IF c.id = dst.customer_id THEN dst_customer := c.status; END IF;
+  END LOOP;
   IF NOT (src.status = ANY (p_transactable)) THEN
     RETURN jsonb_build_object('outcome', 'NOT_TRANSACTABLE', 'role', 'source account', 'account_id', src.id, 'account_status', src.status);
   END IF;
@@ -69,8 +74,11 @@ BEGIN
       'account_ref', dst.id, 'public_id', p_txn_ids[2])));
   UPDATE transfers SET status = 'EXECUTED', entry_id = v_entry, executed_at = p_at, updated_at = p_at
    WHERE client_id = p_client_id AND id = p_id RETURNING * INTO t;
-  PERFORM event_transaction(p_client_id, p_event_ids[1], 'POSTED', p_txn_ids[1], src.id, 'TRANSFER', t.id, p_at);
-  PERFORM event_transaction(p_client_id, p_event_ids[2], 'POSTED', p_txn_ids[2], dst.id, 'TRANSFER', t.id, p_at);
+  PERFORM event_transactions(p_client_id, jsonb_build_array(
+    jsonb_build_object('id', p_event_ids[1], 'status', 'POSTED', 'transaction_id', p_txn_ids[1], 'account_id', src.id,
+      'category_type', 'TRANSFER', 'category_id', t.id),
+    jsonb_build_object('id', p_event_ids[2], 'status', 'POSTED', 'transaction_id', p_txn_ids[2], 'account_id', dst.id,
+      'category_type', 'TRANSFER', 'category_id', t.id)), p_at);
   RETURN jsonb_build_object('outcome', 'EXECUTED', 'transfer', transfer_json(t),
     'dormant_accounts', to_jsonb(array_remove(ARRAY[
       CASE WHEN src.status = 'DORMANT' THEN src.id END, CASE WHEN dst.status = 'DORMANT' THEN dst.id END], NULL)),
