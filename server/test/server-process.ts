@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OPERATOR } from './helpers.js';
+import { OPERATOR, TEST_MASTER_KEY } from './helpers.js';
 
 export const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,6 +46,8 @@ export function startServer(port: number, env: Record<string, string>): ServerPr
       PORT: String(port),
       OPERATOR_CLIENT_ID: OPERATOR.id,
       OPERATOR_CLIENT_SECRET: OPERATOR.secret,
+      // The key the worker's shared app set the test database's vault up with.
+      LEDGERLINE_MASTER_KEY: TEST_MASTER_KEY,
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_SECOND: '0',

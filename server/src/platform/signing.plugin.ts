@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/client.js';
 import { recordSignatureUse, type SignatureUse, type SigningKeysService } from '../modules/signing-keys/index.js';
@@ -15,8 +15,11 @@ declare module 'fastify' {
     signatureUse: SignatureUse | undefined;
   }
   interface FastifyContextConfig {
-    /** 'accept': the route requires a signature when the client has signing_required. */
-    signature?: 'accept';
+    /**
+     * 'accept': the route requires a signature when the client has signing_required; a function
+     * decides from the (parsed) request, for routes that move money only when asked to.
+     */
+    signature?: 'accept' | ((request: FastifyRequest) => boolean);
   }
 }
 
@@ -38,7 +41,9 @@ export const signingPlugin = fp<{ keys: SigningKeysService; database: Database }
       const tsHeader = request.headers['x-timestamp'];
       if (sigHeader === undefined) {
         const caller = request.auth.caller;
-        if (request.routeOptions.config.signature === 'accept' && caller.signingRequired && !request.auth.operator) {
+        const rule = request.routeOptions.config.signature;
+        const required = rule === 'accept' || (typeof rule === 'function' && rule(request));
+        if (required && caller.signingRequired && !request.auth.operator) {
           throw new AppError(
             'SIGNATURE_REQUIRED',
             'Your client requires signed accept requests: send x-signature and x-timestamp.',

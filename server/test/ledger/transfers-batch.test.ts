@@ -1,6 +1,7 @@
 /** POST /v1/transfers/batch (issue 9): per-item results in order, execution in order, atomic, idempotent. */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getApp, newTenant, type Tenant } from '../helpers.js';
+import { getApp, newTenant, operatorApi, type Tenant } from '../helpers.js';
 import { balances, EUR, expectError, fundedAccount, ok, transactionEvents, USD, verifyLedger } from './_fixtures.js';
 
 beforeAll(async () => {
@@ -140,5 +141,30 @@ describe('POST /v1/transfers/batch', () => {
     const stranger = await newTenant(await getApp());
     const { results } = await ok(batch(stranger, { execute: true, transfers: [item(a, b, '1.00')] }));
     expect(results[0].errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'transfers.0.source_account_id' })]);
+  });
+});
+
+describe('POST /v1/transfers/batch for a client with signing_required', () => {
+  it('executing needs a signature, as accept does; creating alone does not; a signed batch executes', async () => {
+    const { app, t, a, b } = await setup('10.00');
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    await ok(t.api.post('/v1/signing-keys', { public_key: publicKey.export({ format: 'pem', type: 'spki' }) }));
+    await ok((await operatorApi(app)).patch(`/v1/admin/clients/${t.clientId}`, { signing_required: true }));
+
+    const executing = { execute: true, transfers: [item(a, b, '1.00')] };
+    expectError(await batch(t, executing), 401, 'SIGNATURE_REQUIRED', 'x-signature');
+    expect(await balances(t.api, b)).toEqual({ current: '0', available: '0' });
+
+    const created = (await ok(batch(t, { transfers: [item(a, b, '2.00')] }))) as { results: { transfer: { status: string } }[] };
+    expect(created.results.map((r) => r.transfer.status)).toEqual(['REQUESTED']);
+
+    const raw = JSON.stringify(executing);
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = sign(null, Buffer.from(`${ts}POST/v1/transfers/batch${raw}`), privateKey).toString('hex');
+    const done = (await ok(
+      t.api.post('/v1/transfers/batch', raw, { 'content-type': 'application/json', 'x-signature': signature, 'x-timestamp': ts }),
+    )) as { results: { transfer: { status: string } }[] };
+    expect(done.results.map((r) => r.transfer.status)).toEqual(['EXECUTED']);
+    expect(await balances(t.api, b)).toEqual({ current: '1', available: '1' });
   });
 });

@@ -65,14 +65,16 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
   app.post(
     '/transfers/batch',
     {
-      config: write,
+      // Executing moves money as accept does: signed when the client requires signing.
+      config: { ...write, signature: (request) => (request.body as { execute?: unknown } | undefined)?.execute === true },
       schema: {
         tags,
         summary: 'Create (and execute) many transfers at once (addition)',
         description:
           'Up to 1,000 transfers. Each item answers its own result, in order: the transfer, or its errors (fields prefixed ' +
           '`transfers.<index>.`). With `execute` they are executed at once (funds checked item by item, in order); with ' +
-          '`atomic` nothing takes effect unless every item can (a 400 naming each refusal). Idempotent as a whole.',
+          '`atomic` nothing takes effect unless every item can (a 400 naming each refusal). Idempotent as a whole. ' +
+          'With `execute`, signed with x-signature/x-timestamp when your client requires signing (as accept is).',
         headers: MutationHeaders,
         body: Type.Object(
           {
