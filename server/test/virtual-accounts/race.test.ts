@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getApp, newTenant } from '../helpers.js';
-import { agree, customerWithAccount, USD, verifyLedger } from '../money/_fixtures.js';
+import { agree, customerWithAccount, dec, USD, verifyLedger } from '../money/_fixtures.js';
 import { createVa, incomingOf } from './_fixtures.js';
 
 describe('payments racing a DISABLE', () => {
@@ -32,8 +32,7 @@ describe('payments racing a DISABLE', () => {
     for (const r of returned)
       expect(r).toEqual({ id: r.id, matched: true, returned: true, return_reason: 'ACCOUNT_DISABLED', virtual_account_id: va.id });
     const cents = BigInt(credited.length) * 101n;
-    const text =
-      cents === 0n ? '0' : `${cents / 100n}${cents % 100n ? `.${(cents % 100n).toString().padStart(2, '0').replace(/0$/, '')}` : ''}`;
+    const text = dec(cents, 2);
     expect(await agree(t, accountId, USD)).toEqual({ current: text, available: text });
     const listed = await incomingOf(t, va.id);
     expect(listed.map((i) => i.id).sort()).toEqual(results.map((r) => r.id).sort());
