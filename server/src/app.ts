@@ -29,6 +29,7 @@ import {
   depositsRoutes,
   IncomingFundsService,
   suspenseRoutes,
+  virtualAccountIncomingRoutes,
 } from './modules/deposits/index.js';
 import { DocumentsService, documentsRoutes, paymentDocuments, withdrawalDocuments } from './modules/documents/index.js';
 import { eventListenersRoutes } from './modules/event-listeners/index.js';
@@ -44,6 +45,7 @@ import { clockSimulationRoutes } from './modules/simulations/index.js';
 import { StatementsService, statementsRoutes } from './modules/statements/index.js';
 import { accountTransactionsRoutes, bulkTransactionsRoutes, TransactionsService } from './modules/transactions/index.js';
 import { TransfersService, transfersRoutes } from './modules/transfers/index.js';
+import { closeVirtualAccountsOf, VirtualAccountsService, virtualAccountsRoutes } from './modules/virtual-accounts/index.js';
 import { encryptStoredWebhookKeys, WebhookDelivery, WebhooksService, webhookBacklog, webhooksRoutes } from './modules/webhooks/index.js';
 import { WithdrawalLifecycle, WithdrawalsService, withdrawalSimulationRoutes, withdrawalsRoutes } from './modules/withdrawals/index.js';
 import { oauthRoutes } from './platform/auth/oauth.routes.js';
@@ -185,7 +187,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       mayGenerate: config.mode === 'sandbox',
     });
     const catalogue = new CatalogueService();
-    const accounts = new AccountsService(ajv, catalogue);
+    // Closing an account closes what routes money to it (its virtual accounts), in its transaction.
+    const accounts = new AccountsService(ajv, catalogue, [closeVirtualAccountsOf]);
+    const virtualAccounts = new VirtualAccountsService(ajv);
     const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox' });
     const accountHooks = accounts.customerHooks();
     // Closing a customer closes its (empty) accounts and its counterparties, in one transaction.
@@ -338,6 +342,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(customersRoutes, { service: customers });
       await scope.register(catalogueRoutes, { service: catalogue });
       await scope.register(accountsRoutes, { service: accounts, family: 'deposits' });
+      await scope.register(virtualAccountsRoutes, { service: virtualAccounts });
+      await scope.register(virtualAccountIncomingRoutes, { incoming });
       await scope.register(applicationsRoutes, { service: applications });
       await scope.register(applicationAdminRoutes, { service: applications });
       await scope.register(documentsRoutes, { service: documents });

@@ -5049,6 +5049,1205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/deposits/{account_id}/virtual-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an account’s virtual accounts
+         * @description Newest first (ties by id); filters status and rail; page or cursor style. CLOSED ones stay listed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page style: 0-based page number (default 0). */
+                    page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
+                    page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
+                    status?: "ACTIVE" | "DISABLED" | "CLOSED";
+                    rail?: "ACH" | "FEDWIRE" | "SEPA_CT";
+                };
+                header?: never;
+                path: {
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "virtual_accounts": [
+                         *           {
+                         *             "id": "va_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f",
+                         *             "account_id": "acct-ops-usd",
+                         *             "customer_id": "cust-0001",
+                         *             "rail": "ACH",
+                         *             "status": "ACTIVE",
+                         *             "name": "Rent collections",
+                         *             "account_number": "583920174652",
+                         *             "routing_number": "101000048",
+                         *             "created_at": "2026-01-02T03:04:05.000Z",
+                         *             "updated_at": "2026-01-02T03:04:05.000Z"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "links": {
+                         *         "self": "/v1/accounts/deposits/acct-ops-usd/virtual-accounts?page=0&page_size=20",
+                         *         "first": "/v1/accounts/deposits/acct-ops-usd/virtual-accounts?page=0&page_size=20",
+                         *         "prev": "/v1/accounts/deposits/acct-ops-usd/virtual-accounts?page=0&page_size=20",
+                         *         "next": "/v1/accounts/deposits/acct-ops-usd/virtual-accounts?page=0&page_size=20",
+                         *         "last": "/v1/accounts/deposits/acct-ops-usd/virtual-accounts?page=0&page_size=20"
+                         *       },
+                         *       "pagination": {
+                         *         "has_more": false,
+                         *         "next_cursor": null
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                virtual_accounts: ({
+                                    /** @description The virtual account’s id. */
+                                    id: string;
+                                    /** @description The deposit account the details credit. */
+                                    account_id: string;
+                                    /** @description The customer owning that account. */
+                                    customer_id: string;
+                                    /**
+                                     * @description ACTIVE: funds sent to the details credit the account. DISABLED or CLOSED: they are returned to the sender. CLOSED is terminal.
+                                     * @enum {string}
+                                     */
+                                    status: "ACTIVE" | "DISABLED" | "CLOSED";
+                                    /** @description Your label for these details. */
+                                    name: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    /** @enum {string} */
+                                    rail: "ACH" | "FEDWIRE";
+                                    /** @description Unique across the platform. */
+                                    account_number: string;
+                                    /** @description The sandbox bank’s ABA routing number (valid check digit). */
+                                    routing_number: string;
+                                } | {
+                                    /** @description The virtual account’s id. */
+                                    id: string;
+                                    /** @description The deposit account the details credit. */
+                                    account_id: string;
+                                    /** @description The customer owning that account. */
+                                    customer_id: string;
+                                    /**
+                                     * @description ACTIVE: funds sent to the details credit the account. DISABLED or CLOSED: they are returned to the sender. CLOSED is terminal.
+                                     * @enum {string}
+                                     */
+                                    status: "ACTIVE" | "DISABLED" | "CLOSED";
+                                    /** @description Your label for these details. */
+                                    name: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    /** @enum {string} */
+                                    rail: "SEPA_CT";
+                                    /** @description A sandbox IBAN with valid mod-97 check digits; unique across the platform. */
+                                    iban: string;
+                                    /** @description The sandbox bank’s BIC. */
+                                    bic: string;
+                                })[];
+                            };
+                            /** @description Links to pages of this list, as paths with their query. */
+                            links: {
+                                /** @description This page. */
+                                self: string;
+                                /** @description The first page. */
+                                first: string;
+                                /** @description The previous page; on the first page, the first page. */
+                                prev: string;
+                                /** @description The next page; on the last page, the last page. */
+                                next: string;
+                                /** @description The last page (cursor style: the next page while has_more, then this page). */
+                                last: string;
+                            };
+                            pagination: {
+                                has_more: boolean;
+                                next_cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a virtual account: bank details for a deposit account
+         * @description Dedicated bank details that route incoming money to this account: an account number at the sandbox bank’s ABA routing number for ACH and FEDWIRE (a USD account), an IBAN and BIC for SEPA_CT (a EUR account). The details are unique and ACTIVE at once: funds sent to them credit the account. A crypto account or one of another currency answers ASSET_MISMATCH; an account (or customer) that cannot transact, NOT_TRANSACTABLE.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "rail": "ACH",
+                     *       "name": "Rent collections"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description ACH and FEDWIRE need a USD account, SEPA_CT a EUR account.
+                         * @enum {string}
+                         */
+                        rail: "ACH" | "FEDWIRE" | "SEPA_CT";
+                        /** @description Your label for these details. */
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "va_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f",
+                         *         "account_id": "acct-ops-usd",
+                         *         "customer_id": "cust-0001",
+                         *         "rail": "ACH",
+                         *         "status": "ACTIVE",
+                         *         "name": "Rent collections",
+                         *         "account_number": "583920174652",
+                         *         "routing_number": "101000048",
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "updated_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * @description ACH and FEDWIRE details: an account number and a routing number; SEPA_CT details: an IBAN and a BIC.
+                             * @example {
+                             *       "id": "va_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f",
+                             *       "account_id": "acct-ops-usd",
+                             *       "customer_id": "cust-0001",
+                             *       "rail": "ACH",
+                             *       "status": "ACTIVE",
+                             *       "name": "Rent collections",
+                             *       "account_number": "583920174652",
+                             *       "routing_number": "101000048",
+                             *       "created_at": "2026-01-02T03:04:05.000Z",
+                             *       "updated_at": "2026-01-02T03:04:05.000Z"
+                             *     }
+                             * @example {
+                             *       "id": "va_01938b2e-7c1a-7d3e-9f00-6f5e4d3c2b1a",
+                             *       "account_id": "acct-ops-eur",
+                             *       "customer_id": "cust-0001",
+                             *       "rail": "SEPA_CT",
+                             *       "status": "ACTIVE",
+                             *       "name": "EU invoices",
+                             *       "iban": "DE27100999995830174652",
+                             *       "bic": "LDGRDEFFXXX",
+                             *       "created_at": "2026-01-02T03:04:05.000Z",
+                             *       "updated_at": "2026-01-02T03:04:05.000Z"
+                             *     }
+                             */
+                            data: {
+                                /** @description The virtual account’s id. */
+                                id: string;
+                                /** @description The deposit account the details credit. */
+                                account_id: string;
+                                /** @description The customer owning that account. */
+                                customer_id: string;
+                                /**
+                                 * @description ACTIVE: funds sent to the details credit the account. DISABLED or CLOSED: they are returned to the sender. CLOSED is terminal.
+                                 * @enum {string}
+                                 */
+                                status: "ACTIVE" | "DISABLED" | "CLOSED";
+                                /** @description Your label for these details. */
+                                name: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                rail: "ACH" | "FEDWIRE";
+                                /** @description Unique across the platform. */
+                                account_number: string;
+                                /** @description The sandbox bank’s ABA routing number (valid check digit). */
+                                routing_number: string;
+                            } | {
+                                /** @description The virtual account’s id. */
+                                id: string;
+                                /** @description The deposit account the details credit. */
+                                account_id: string;
+                                /** @description The customer owning that account. */
+                                customer_id: string;
+                                /**
+                                 * @description ACTIVE: funds sent to the details credit the account. DISABLED or CLOSED: they are returned to the sender. CLOSED is terminal.
+                                 * @enum {string}
+                                 */
+                                status: "ACTIVE" | "DISABLED" | "CLOSED";
+                                /** @description Your label for these details. */
+                                name: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                rail: "SEPA_CT";
+                                /** @description A sandbox IBAN with valid mod-97 check digits; unique across the platform. */
+                                iban: string;
+                                /** @description The sandbox bank’s BIC. */
+                                bic: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, ASSET_MISMATCH, NOT_TRANSACTABLE */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/virtual-accounts/{virtual_account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a virtual account
+         * @description Its details, status and the account it credits.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    virtual_account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "va_01938b2e-7c1a-7d3e-9f00-6f5e4d3c2b1a",
+                         *         "account_id": "acct-ops-eur",
+                         *         "customer_id": "cust-0001",
+                         *         "rail": "SEPA_CT",
+                         *         "status": "ACTIVE",
+                         *         "name": "EU invoices",
+                         *         "iban": "DE27100999995830174652",
+                         *         "bic": "LDGRDEFFXXX",
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "updated_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * @description ACH and FEDWIRE details: an account number and a routing number; SEPA_CT details: an IBAN and a BIC.
+                             * @example {
+                             *       "id": "va_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f",
+                             *       "account_id": "acct-ops-usd",
+                             *       "customer_id": "cust-0001",
+                             *       "rail": "ACH",
+                             *       "status": "ACTIVE",
+                             *       "name": "Rent collections",
+                             *       "account_number": "583920174652",
+                             *       "routing_number": "101000048",
+                             *       "created_at": "2026-01-02T03:04:05.000Z",
+                             *       "updated_at": "2026-01-02T03:04:05.000Z"
+                             *     }
+                             * @example {
+                             *       "id": "va_01938b2e-7c1a-7d3e-9f00-6f5e4d3c2b1a",
+                             *       "account_id": "acct-ops-eur",
+                             *       "customer_id": "cust-0001",
+                             *       "rail": "SEPA_CT",
+                             *       "status": "ACTIVE",
+                             *       "name": "EU invoices",
+                             *       "iban": "DE27100999995830174652",
+                             *       "bic": "LDGRDEFFXXX",
+                             *       "created_at": "2026-01-02T03:04:05.000Z",
+                             *       "updated_at": "2026-01-02T03:04:05.000Z"
+                             *     }
+                             */
+                            data: {
+                                /** @description The virtual account’s id. */
+                                id: string;
+                                /** @description The deposit account the details credit. */
+                                account_id: string;
+                                /** @description The customer owning that account. */
+                                customer_id: string;
+                                /**
+                                 * @description ACTIVE: funds sent to the details credit the account. DISABLED or CLOSED: they are returned to the sender. CLOSED is terminal.
+                                 * @enum {string}
+                                 */
+                                status: "ACTIVE" | "DISABLED" | "CLOSED";
+                                /** @description Your label for these details. */
+                                name: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                rail: "ACH" | "FEDWIRE";
+                                /** @description Unique across the platform. */
+                                account_number: string;
+                                /** @description The sandbox bank’s ABA routing number (valid check digit). */
+                                routing_number: string;
+                            } | {
+                                /** @description The virtual account’s id. */
+                                id: string;
+                                /** @description The deposit account the details credit. */
+                                account_id: string;
+                                /** @description The customer owning that account. */
+                                customer_id: string;
+                                /**
+                                 * @description ACTIVE: funds sent to the details credit the account. DISABLED or CLOSED: they are returned to the sender. CLOSED is terminal.
+                                 * @enum {string}
+                                 */
+                                status: "ACTIVE" | "DISABLED" | "CLOSED";
+                                /** @description Your label for these details. */
+                                name: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                rail: "SEPA_CT";
+                                /** @description A sandbox IBAN with valid mod-97 check digits; unique across the platform. */
+                                iban: string;
+                                /** @description The sandbox bank’s BIC. */
+                                bic: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disable, re-enable or close a virtual account; rename it
+         * @description status ACTIVE ⇄ DISABLED, or CLOSED (terminal: INVALID_STATUS_TRANSITION afterwards; the details are never reused). Funds sent to DISABLED or CLOSED details are returned to the sender, never credited. name is your label. Every change is kept in the history.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    virtual_account_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description status and name. Both PATCH forms: a plain object, or Layer2’s {updates:[{field, value}], updated_by, reason}. */
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "DISABLED",
+                     *       "reason": "tenant moved out"
+                     *     }
+                     */
+                    "application/json": {
+                        updates?: {
+                            field: string;
+                            value: unknown;
+                        }[];
+                        updated_by?: string;
+                        reason?: string;
+                        /** @enum {string} */
+                        status?: "ACTIVE" | "DISABLED" | "CLOSED";
+                        /** @description null removes the label. */
+                        name?: string | null;
+                        /** @description read-only: accepted when equal to the current value */
+                        id?: unknown;
+                        /** @description read-only: accepted when equal to the current value */
+                        account_id?: unknown;
+                        /** @description read-only: accepted when equal to the current value */
+                        customer_id?: unknown;
+                        /** @description read-only: accepted when equal to the current value */
+                        rail?: unknown;
+                        /** @description read-only: accepted when equal to the current value */
+                        account_number?: unknown;
+                        /** @description read-only: accepted when equal to the current value */
+                        routing_number?: unknown;
+                        /** @description read-only: accepted when equal to the current value */
+                        iban?: unknown;
+                        /** @description read-only: accepted when equal to the current value */
+                        bic?: unknown;
+                        /** @description read-only, ignored */
+                        created_at?: unknown;
+                        /** @description read-only, ignored */
+                        updated_at?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "va_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f",
+                         *         "account_id": "acct-ops-usd",
+                         *         "customer_id": "cust-0001",
+                         *         "rail": "ACH",
+                         *         "status": "DISABLED",
+                         *         "name": "Rent collections",
+                         *         "account_number": "583920174652",
+                         *         "routing_number": "101000048",
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "updated_at": "2026-01-03T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            /**
+                             * @description ACH and FEDWIRE details: an account number and a routing number; SEPA_CT details: an IBAN and a BIC.
+                             * @example {
+                             *       "id": "va_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f",
+                             *       "account_id": "acct-ops-usd",
+                             *       "customer_id": "cust-0001",
+                             *       "rail": "ACH",
+                             *       "status": "ACTIVE",
+                             *       "name": "Rent collections",
+                             *       "account_number": "583920174652",
+                             *       "routing_number": "101000048",
+                             *       "created_at": "2026-01-02T03:04:05.000Z",
+                             *       "updated_at": "2026-01-02T03:04:05.000Z"
+                             *     }
+                             * @example {
+                             *       "id": "va_01938b2e-7c1a-7d3e-9f00-6f5e4d3c2b1a",
+                             *       "account_id": "acct-ops-eur",
+                             *       "customer_id": "cust-0001",
+                             *       "rail": "SEPA_CT",
+                             *       "status": "ACTIVE",
+                             *       "name": "EU invoices",
+                             *       "iban": "DE27100999995830174652",
+                             *       "bic": "LDGRDEFFXXX",
+                             *       "created_at": "2026-01-02T03:04:05.000Z",
+                             *       "updated_at": "2026-01-02T03:04:05.000Z"
+                             *     }
+                             */
+                            data: {
+                                /** @description The virtual account’s id. */
+                                id: string;
+                                /** @description The deposit account the details credit. */
+                                account_id: string;
+                                /** @description The customer owning that account. */
+                                customer_id: string;
+                                /**
+                                 * @description ACTIVE: funds sent to the details credit the account. DISABLED or CLOSED: they are returned to the sender. CLOSED is terminal.
+                                 * @enum {string}
+                                 */
+                                status: "ACTIVE" | "DISABLED" | "CLOSED";
+                                /** @description Your label for these details. */
+                                name: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                rail: "ACH" | "FEDWIRE";
+                                /** @description Unique across the platform. */
+                                account_number: string;
+                                /** @description The sandbox bank’s ABA routing number (valid check digit). */
+                                routing_number: string;
+                            } | {
+                                /** @description The virtual account’s id. */
+                                id: string;
+                                /** @description The deposit account the details credit. */
+                                account_id: string;
+                                /** @description The customer owning that account. */
+                                customer_id: string;
+                                /**
+                                 * @description ACTIVE: funds sent to the details credit the account. DISABLED or CLOSED: they are returned to the sender. CLOSED is terminal.
+                                 * @enum {string}
+                                 */
+                                status: "ACTIVE" | "DISABLED" | "CLOSED";
+                                /** @description Your label for these details. */
+                                name: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {string} */
+                                rail: "SEPA_CT";
+                                /** @description A sandbox IBAN with valid mod-97 check digits; unique across the platform. */
+                                iban: string;
+                                /** @description The sandbox bank’s BIC. */
+                                bic: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, NOT_UPDATABLE, INVALID_STATUS_TRANSITION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/virtual-accounts/{virtual_account_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Change history of a virtual account
+         * @description Status and name changes: who, updated_by, reason, before, after, when. Newest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page style: 0-based page number (default 0). */
+                    page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
+                    page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
+                };
+                header?: never;
+                path: {
+                    virtual_account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "history": [
+                         *           {
+                         *             "id": "cust-0001",
+                         *             "field": "ABC123",
+                         *             "before": "Sample value",
+                         *             "after": "Sample value",
+                         *             "actor": {
+                         *               "type": "client",
+                         *               "client_id": "ABC123"
+                         *             },
+                         *             "updated_by": "ABC123",
+                         *             "reason": "ABC123",
+                         *             "created_at": "2026-01-02T03:04:05.000Z"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "links": {
+                         *         "self": "ABC123",
+                         *         "first": "ABC123",
+                         *         "prev": "ABC123",
+                         *         "next": "ABC123",
+                         *         "last": "ABC123"
+                         *       },
+                         *       "pagination": {
+                         *         "has_more": true,
+                         *         "next_cursor": "djE6REVTQzo5Ng"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                history: {
+                                    id: string;
+                                    field: string;
+                                    before: unknown;
+                                    /** @description Account numbers appear masked. */
+                                    after: unknown;
+                                    actor: {
+                                        type: "client" | "operator";
+                                        client_id: string;
+                                    };
+                                    updated_by: string | null;
+                                    reason: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                }[];
+                            };
+                            /** @description Links to pages of this list, as paths with their query. */
+                            links: {
+                                /** @description This page. */
+                                self: string;
+                                /** @description The first page. */
+                                first: string;
+                                /** @description The previous page; on the first page, the first page. */
+                                prev: string;
+                                /** @description The next page; on the last page, the last page. */
+                                next: string;
+                                /** @description The last page (cursor style: the next page while has_more, then this page). */
+                                last: string;
+                            };
+                            pagination: {
+                                has_more: boolean;
+                                next_cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/virtual-accounts/{virtual_account_id}/incoming-payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payments sent to a virtual account’s details
+         * @description Every payment that named these details, newest first: CREDITED (deposit_id and transaction_id of the credit) or RETURNED to the sender because the virtual account was DISABLED or CLOSED (return_reason ACCOUNT_DISABLED or ACCOUNT_CLOSED; nothing was credited).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page style: 0-based page number (default 0). */
+                    page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
+                    page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
+                };
+                header?: never;
+                path: {
+                    virtual_account_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "incoming_payments": [
+                         *           {
+                         *             "id": "inc_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f",
+                         *             "status": "RETURNED",
+                         *             "matched": true,
+                         *             "returned": true,
+                         *             "return_reason": "ACCOUNT_DISABLED",
+                         *             "virtual_account_id": "va_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f",
+                         *             "rail": "ACH",
+                         *             "asset_type_id": "FIAT_TESTNET_USD",
+                         *             "amount": 125.5,
+                         *             "account_id": "acct-ops-usd",
+                         *             "deposit_id": null,
+                         *             "transaction_id": null,
+                         *             "created_at": "2026-01-02T03:04:05.000Z"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "links": {
+                         *         "self": "ABC123",
+                         *         "first": "ABC123",
+                         *         "prev": "ABC123",
+                         *         "next": "ABC123",
+                         *         "last": "ABC123"
+                         *       },
+                         *       "pagination": {
+                         *         "has_more": true,
+                         *         "next_cursor": "djE6REVTQzo5Ng"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                incoming_payments: ({
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "CREDITED" | "RETURNED" | "SUSPENSE" | "ASSIGNED";
+                                    matched: boolean;
+                                    returned: boolean;
+                                    return_reason: ("ACCOUNT_DISABLED" | "ACCOUNT_CLOSED") | null;
+                                    virtual_account_id: string | null;
+                                    rail: string;
+                                    asset_type_id: string;
+                                    /** @description Exact decimal in the asset’s unit. */
+                                    amount: number;
+                                    account_id: string | null;
+                                    deposit_id: string | null;
+                                    transaction_id: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            };
+                            /** @description Links to pages of this list, as paths with their query. */
+                            links: {
+                                /** @description This page. */
+                                self: string;
+                                /** @description The first page. */
+                                first: string;
+                                /** @description The previous page; on the first page, the first page. */
+                                prev: string;
+                                /** @description The next page; on the last page, the last page. */
+                                next: string;
+                                /** @description The last page (cursor style: the next page while has_more, then this page). */
+                                last: string;
+                            };
+                            pagination: {
+                                has_more: boolean;
+                                next_cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/applications": {
         parameters: {
             query?: never;
@@ -28237,7 +29436,7 @@ export interface paths {
                          * @description One event type per subscription.
                          * @enum {string}
                          */
-                        event_type: "CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED";
+                        event_type: "CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED";
                         /** @description Where deliveries are POSTed. Sandbox: http or https, localhost allowed. Production: https, and the host must resolve to public addresses only. */
                         callback_url: string;
                         /** @description read-only, ignored */
@@ -29150,7 +30349,7 @@ export interface paths {
                      */
                     "application/json": {
                         /** @description Only these types (default: all). */
-                        event_types?: ("CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED")[];
+                        event_types?: ("CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED")[];
                     } | null;
                 };
             };
@@ -35677,7 +36876,7 @@ export interface paths {
         put?: never;
         /**
          * Funds arrive on a rail
-         * @description Matched like real funds: fiat by the memo of your deposit instructions, crypto by the receiving address. Unmatched funds go to suspense.
+         * @description Matched like real funds: fiat by the memo of your deposit instructions, or by the bank details of one of your virtual accounts (account_number and routing_number on ACH or FEDWIRE, iban on SEPA_CT); crypto by the receiving address. Details of an ACTIVE virtual account credit its account (a deposit whose deposit_source names the virtual_account_id); details of a DISABLED or CLOSED one refuse the funds: the answer is {id, matched: true, returned: true, return_reason: ACCOUNT_DISABLED or ACCOUNT_CLOSED, virtual_account_id}, the return is listed under GET /v1/virtual-accounts/{id}/incoming-payments, and nothing is credited. Unmatched funds (unknown details too) go to suspense.
          */
         post: {
             parameters: {
@@ -35697,15 +36896,9 @@ export interface paths {
                      * @example {
                      *       "rail": "ACH",
                      *       "asset_type_id": "FIAT_TESTNET_USD",
-                     *       "amount": 10.5,
-                     *       "memo": "INV42",
-                     *       "wallet_address": "ABC123",
-                     *       "originator": {
-                     *         "name": "Ada Lovelace",
-                     *         "account_number": "123456789",
-                     *         "routing_number": "021000021",
-                     *         "blockchain_address": "ABC123"
-                     *       }
+                     *       "amount": 125.5,
+                     *       "account_number": "583920174652",
+                     *       "routing_number": "101000048"
                      *     }
                      */
                     "application/json": {
@@ -35722,6 +36915,12 @@ export interface paths {
                             routing_number?: string;
                             blockchain_address?: string;
                         };
+                        /** @description The beneficiary’s account number (ACH, FEDWIRE): a virtual account’s. */
+                        account_number?: string;
+                        /** @description The beneficiary bank’s ABA routing number, with account_number. */
+                        routing_number?: string;
+                        /** @description The beneficiary’s IBAN (SEPA_CT): a virtual account’s. Spaces and lower case are accepted. */
+                        iban?: string;
                     };
                 };
             };

@@ -25,6 +25,8 @@ export const deposits = pgTable(
     updatedAt: ts('updated_at').notNull(),
     acceptedAt: ts('accepted_at'),
     executedAt: ts('executed_at'),
+    /** Funds sent to a virtual account's details (migration 0050). */
+    virtualAccountId: text('virtual_account_id'),
     seq: seq(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.id] })],
@@ -39,7 +41,8 @@ export const incomingFunds = pgTable('incoming_funds', {
   walletAddress: text('wallet_address'),
   originator: jsonb('originator').$type<Record<string, unknown>>(),
   railReference: text('rail_reference').notNull(),
-  status: text('status', { enum: ['CREDITED', 'SUSPENSE', 'ASSIGNED'] }).notNull(),
+  /** RETURNED: sent to a DISABLED or CLOSED virtual account, refused (migration 0050). */
+  status: text('status', { enum: ['CREDITED', 'SUSPENSE', 'ASSIGNED', 'RETURNED'] }).notNull(),
   reason: text('reason'),
   clientId: text('client_id'),
   accountId: text('account_id'),
@@ -49,6 +52,7 @@ export const incomingFunds = pgTable('incoming_funds', {
   createdAt: ts('created_at').notNull(),
   assignedAt: ts('assigned_at'),
   assignedBy: text('assigned_by'),
+  virtualAccountId: text('virtual_account_id'),
   seq: seq(),
 });
 

@@ -25,6 +25,7 @@ export const ID_PREFIX = {
   exchange: 'exc',
   counterparty: 'cpty',
   payment: 'pay',
+  virtualAccount: 'va',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

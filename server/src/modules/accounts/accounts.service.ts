@@ -22,6 +22,9 @@ import { type AccountRow, accountsRepository, type LeaseRow } from './accounts.r
 
 export type Family = 'deposits' | 'payments';
 
+/** What closes with an account (e.g. its virtual accounts): run under the account's lock, in its transaction. */
+export type AccountCloseHook = (tx: Tx, auth: AuthContext, accountId: string, at: Date) => Promise<void>;
+
 /** Rotating leases (payment accounts) last a day or this many transactions, whichever first. */
 export const LEASE_SECONDS = 86_400;
 export const LEASE_TRANSACTIONS = 10;
@@ -64,6 +67,7 @@ export class AccountsService {
   constructor(
     ajv: Ajv,
     private readonly catalogue: CatalogueService,
+    private readonly onClose: readonly AccountCloseHook[] = [],
   ) {
     this.patch = new PatchEngine(ajv, {
       schema: Type.Object({}, { additionalProperties: false }),
@@ -251,6 +255,7 @@ export class AccountsService {
       }
     }
     const updated = await accountsRepository.update(tx, auth.tenantId, account.id, { status: to, updatedAt: meta.at });
+    if (baseOf(to) === 'CLOSED') for (const hook of this.onClose) await hook(tx, auth, account.id, meta.at);
     await writeHistory(tx, 'account', account.id, [{ field: 'status', before: toWire(from), after: toWire(to) }], { auth, ...meta });
     await writeEvents(tx, [
       {

@@ -8,6 +8,7 @@ import { toWire } from './accounts.service.js';
 export type { AccountRow, LeaseRow } from './accounts.repository.js';
 export { accountsRoutes } from './accounts.routes.js';
 export {
+  type AccountCloseHook,
   AccountsService,
   assertTransactable,
   type Family,

@@ -93,6 +93,20 @@ export function fiatInstructions(asset: Asset, memo: string): Record<string, unk
   return out;
 }
 
+/** The instructions a virtual account's details are (a deposit credited through them names them). */
+export function virtualAccountInstructions(
+  rail: string,
+  asset: Asset,
+  details: { account_number?: string | null; routing_number?: string | null; iban?: string | null; bic?: string | null },
+): Record<string, unknown>[] {
+  const base = { instruction_type: rail, asset_type_id: asset.asset_type_id, institution_name: BANK };
+  return [
+    details.iban
+      ? { ...base, iban: details.iban, bic: details.bic }
+      : { ...base, account_number: details.account_number, account_routing_number: details.routing_number },
+  ];
+}
+
 export function cryptoInstructions(asset: Asset, address: string): Record<string, unknown>[] {
   return [
     { instruction_type: 'CRYPTO', address, blockchain: asset.blockchain, network: asset.network, asset_type_id: asset.asset_type_id },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
-import { AmountInput } from '../../platform/money-schemas.js';
+import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
 import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import type { DepositsService } from './deposits.service.js';
@@ -11,6 +11,43 @@ const STATUSES = ['REQUESTED', 'ACCEPTED', 'EXECUTED', 'FAILURE', 'RETURNED'];
 const Deposit = Type.Object({}, { additionalProperties: true, description: 'DepositPush or DepositPull' });
 const Params = Type.Object({ deposit_id: Type.String({ maxLength: 64 }) });
 const Incoming = Type.Object({}, { additionalProperties: true });
+const IncomingPayment = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String({ enum: ['CREDITED', 'RETURNED', 'SUSPENSE', 'ASSIGNED'] }),
+    matched: Type.Boolean(),
+    returned: Type.Boolean(),
+    return_reason: Type.Union([Type.String({ enum: ['ACCOUNT_DISABLED', 'ACCOUNT_CLOSED'] }), Type.Null()]),
+    virtual_account_id: Type.Union([Type.String(), Type.Null()]),
+    rail: Type.String(),
+    asset_type_id: Type.String(),
+    amount: AmountOutput,
+    account_id: Type.Union([Type.String(), Type.Null()]),
+    deposit_id: Type.Union([Type.String(), Type.Null()]),
+    transaction_id: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  {
+    additionalProperties: true,
+    examples: [
+      {
+        id: 'inc_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f',
+        status: 'RETURNED',
+        matched: true,
+        returned: true,
+        return_reason: 'ACCOUNT_DISABLED',
+        virtual_account_id: 'va_01938b2e-7c1a-7d3e-9f00-1a2b3c4d5e6f',
+        rail: 'ACH',
+        asset_type_id: 'FIAT_TESTNET_USD',
+        amount: 125.5,
+        account_id: 'acct-ops-usd',
+        deposit_id: null,
+        transaction_id: null,
+        created_at: '2026-01-02T03:04:05.000Z',
+      },
+    ],
+  },
+);
 
 export const depositsRoutes: FastifyPluginAsyncTypebox<{ service: DepositsService }> = async (app, { service }) => {
   const tags = ['Deposits'];
@@ -144,7 +181,7 @@ export const depositSimulationRoutes: FastifyPluginAsyncTypebox<{ service: Depos
         tags,
         summary: 'Funds arrive on a rail',
         description:
-          'Matched like real funds: fiat by the memo of your deposit instructions, crypto by the receiving address. Unmatched funds go to suspense.',
+          'Matched like real funds: fiat by the memo of your deposit instructions, or by the bank details of one of your virtual accounts (account_number and routing_number on ACH or FEDWIRE, iban on SEPA_CT); crypto by the receiving address. Details of an ACTIVE virtual account credit its account (a deposit whose deposit_source names the virtual_account_id); details of a DISABLED or CLOSED one refuse the funds: the answer is {id, matched: true, returned: true, return_reason: ACCOUNT_DISABLED or ACCOUNT_CLOSED, virtual_account_id}, the return is listed under GET /v1/virtual-accounts/{id}/incoming-payments, and nothing is credited. Unmatched funds (unknown details too) go to suspense.',
         headers: MutationHeaders,
         body: Type.Object(
           {
@@ -164,8 +201,34 @@ export const depositSimulationRoutes: FastifyPluginAsyncTypebox<{ service: Depos
                 { additionalProperties: false },
               ),
             ),
+            account_number: Type.Optional(
+              Type.String({
+                pattern: '^[0-9]{4,17}$',
+                description: 'The beneficiary’s account number (ACH, FEDWIRE): a virtual account’s.',
+              }),
+            ),
+            routing_number: Type.Optional(
+              Type.String({ pattern: '^[0-9]{9}$', description: 'The beneficiary bank’s ABA routing number, with account_number.' }),
+            ),
+            iban: Type.Optional(
+              Type.String({
+                pattern: '^[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{11,40}$',
+                description: 'The beneficiary’s IBAN (SEPA_CT): a virtual account’s. Spaces and lower case are accepted.',
+              }),
+            ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [
+              {
+                rail: 'ACH',
+                asset_type_id: 'FIAT_TESTNET_USD',
+                amount: 125.5,
+                account_number: '583920174652',
+                routing_number: '101000048',
+              },
+            ],
+          },
         ),
         response: { 200: data(Incoming), ...errorResponses('AMOUNT_PRECISION') },
       },
@@ -189,6 +252,30 @@ export const depositSimulationRoutes: FastifyPluginAsyncTypebox<{ service: Depos
       },
     },
     async (request) => ({ data: await service.returnPull(writeContext(request), request.params.deposit_id, request.body?.reason) }),
+  );
+};
+
+/** Arrivals at a virtual account's details: what was credited and what was returned. */
+export const virtualAccountIncomingRoutes: FastifyPluginAsyncTypebox<{ incoming: IncomingFundsService }> = async (app, { incoming }) => {
+  app.get(
+    '/virtual-accounts/:virtual_account_id/incoming-payments',
+    {
+      config: { auth: { scope: 'accounts:read' } },
+      schema: {
+        tags: ['Virtual accounts'],
+        summary: 'Payments sent to a virtual account’s details',
+        description:
+          'Every payment that named these details, newest first: CREDITED (deposit_id and transaction_id of the credit) or RETURNED to the sender because the virtual account was DISABLED or CLOSED (return_reason ACCOUNT_DISABLED or ACCOUNT_CLOSED; nothing was credited).',
+        params: Type.Object({ virtual_account_id: Type.String({ maxLength: 64 }) }),
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: listOf('incoming_payments', IncomingPayment), ...errorResponses('NOT_FOUND') },
+      },
+    },
+    async (request) =>
+      listEnvelope(
+        'incoming_payments',
+        await incoming.ofVirtualAccount(readContext(request), request.params.virtual_account_id, request.query, basePath(request)),
+      ),
   );
 };
 

@@ -56,7 +56,11 @@ export class DepositsService {
       received_count: d.receivedCount,
       executed_timestamp: d.executedAt?.toISOString() ?? null,
     };
-    if (d.depositType === 'PUSH') return { ...common, deposit_source: { deposit_instructions: d.instructions ?? [] } };
+    if (d.depositType === 'PUSH') {
+      // Funds sent to a virtual account's details: the deposit names it.
+      const via = d.virtualAccountId ? { virtual_account_id: d.virtualAccountId } : {};
+      return { ...common, deposit_source: { deposit_instructions: d.instructions ?? [], ...via } };
+    }
     return {
       ...common,
       deposit_source: { source_counterparty_id: d.sourceCounterpartyId, asset_type_id: d.assetTypeId },

@@ -1,5 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
+import { fetchPage } from '../../db/paginate.js';
 import { addressLeases } from '../../db/schema.js';
 import { deposits, incomingFunds, payors } from '../../db/schema-money.js';
 import { maskAccountNumber } from '../../shared/bank-codes.js';
@@ -8,13 +9,22 @@ import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { toMinor } from '../../shared/money.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { canTransact, type Status } from '../../shared/status.js';
 import { type AccountRow, lockAccount } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
 import { findCustomer } from '../customers/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
 import type { LedgerService, Line } from '../ledger/index.js';
-import { railReference } from './deposits.instructions.js';
+import {
+  findVirtualAccount,
+  findVirtualAccountByDetails,
+  RETURN_REASON,
+  shareVirtualAccount,
+  type VirtualAccountDetails,
+  type VirtualAccountRow,
+} from '../virtual-accounts/index.js';
+import { railReference, virtualAccountInstructions } from './deposits.instructions.js';
 import { depositsRepository } from './deposits.repository.js';
 
 type IncomingRow = typeof incomingFunds.$inferSelect;
@@ -27,7 +37,43 @@ export interface Arrival {
   memo?: string | undefined;
   wallet_address?: string | undefined;
   originator?: { name?: string; account_number?: string; routing_number?: string; blockchain_address?: string } | undefined;
+  /** The beneficiary's details: a virtual account's (ACH, FEDWIRE) … */
+  account_number?: string | undefined;
+  routing_number?: string | undefined;
+  /** … or its IBAN (SEPA_CT). */
+  iban?: string | undefined;
 }
+
+const US_RAILS = ['ACH', 'FEDWIRE'];
+
+/** The beneficiary details an arrival names, checked against its rail (undefined: none). */
+function beneficiaryOf(input: Arrival): VirtualAccountDetails | undefined {
+  const { account_number, routing_number } = input;
+  const iban = input.iban?.replace(/\s+/g, '').toUpperCase();
+  if (iban !== undefined) {
+    if (account_number !== undefined || routing_number !== undefined) {
+      const field = account_number !== undefined ? 'account_number' : 'routing_number';
+      throw new AppError('VALIDATION_ERROR', 'Name an IBAN or an account and routing number, not both.', field);
+    }
+    if (input.rail !== 'SEPA_CT') throw new AppError('VALIDATION_ERROR', `An IBAN is paid on SEPA_CT, not ${input.rail}.`, 'iban');
+    return { iban };
+  }
+  if (account_number === undefined && routing_number === undefined) return undefined;
+  if (account_number === undefined)
+    throw new AppError('VALIDATION_ERROR', 'A routing number goes with an account_number.', 'account_number');
+  if (routing_number === undefined)
+    throw new AppError('VALIDATION_ERROR', 'An account number goes with a routing_number.', 'routing_number');
+  if (!US_RAILS.includes(input.rail)) {
+    throw new AppError('VALIDATION_ERROR', `US bank details are paid on ACH or FEDWIRE, not ${input.rail}.`, 'account_number');
+  }
+  return { accountNumber: account_number, routingNumber: routing_number };
+}
+
+/** What an arrival at a virtual account's details does. */
+type Target =
+  | { account: AccountRow; depositId?: string; lease?: LeaseRow; virtualAccount?: VirtualAccountRow }
+  | { returned: 'ACCOUNT_DISABLED' | 'ACCOUNT_CLOSED'; virtualAccount: VirtualAccountRow }
+  | { reason: string };
 
 /**
  * Funds arriving on a rail (CONTRACT §10: sandbox POST /v1/simulations/deposits). They are
@@ -44,7 +90,11 @@ export class IncomingFundsService {
     return {
       id: r.id,
       status: r.status,
-      matched: r.status === 'CREDITED',
+      // Matched: the details or memo named an account (credited, or refused and returned).
+      matched: r.status === 'CREDITED' || r.status === 'RETURNED',
+      returned: r.status === 'RETURNED',
+      return_reason: r.status === 'RETURNED' ? r.reason : null,
+      virtual_account_id: r.virtualAccountId,
       rail: r.rail,
       asset_type_id: r.assetTypeId,
       amount: JsonDecimal.fromMinor(r.amount, decimals) as unknown as number,
@@ -75,6 +125,7 @@ export class IncomingFundsService {
     if (input.rail === 'CRYPTO' ? !input.wallet_address : false) {
       throw new AppError('VALIDATION_ERROR', 'Crypto arrivals name the receiving wallet_address.', 'wallet_address');
     }
+    const beneficiary = beneficiaryOf(input);
     const amount = toMinor(input.amount, asset.decimals);
     const at = ctx.now;
     const rref = railReference(input.rail);
@@ -95,9 +146,34 @@ export class IncomingFundsService {
     };
 
     const row = await (async (tx: Tx) => {
-      const target = await this.match(tx, ctx.tenantId, input, asset.asset_type_id, at);
-      const omnibus = await this.ledger.platformAccount(tx, `omnibus:${input.rail}`, asset.asset_type_id, at);
+      const target: Target = beneficiary
+        ? await this.matchDetails(tx, ctx.tenantId, beneficiary, asset.asset_type_id)
+        : await this.match(tx, ctx.tenantId, input, asset.asset_type_id, at);
       const id = newId('incoming');
+      if ('returned' in target) {
+        // Refused at the door: the sender gets the funds back; nothing reaches the ledger.
+        const va = target.virtualAccount;
+        const [r] = await tx
+          .insert(incomingFunds)
+          .values({
+            id,
+            rail: input.rail,
+            assetTypeId: asset.asset_type_id,
+            amount,
+            memo: input.memo ?? null,
+            originator,
+            railReference: rref,
+            status: 'RETURNED',
+            reason: target.returned,
+            clientId: va.clientId,
+            accountId: va.accountId,
+            virtualAccountId: va.id,
+            createdAt: at,
+          })
+          .returning();
+        return r as IncomingRow;
+      }
+      const omnibus = await this.ledger.platformAccount(tx, `omnibus:${input.rail}`, asset.asset_type_id, at);
       if ('reason' in target) {
         const suspense = await this.ledger.platformAccount(tx, 'suspense', asset.asset_type_id, at);
         await this.ledger.post(tx, {
@@ -129,7 +205,33 @@ export class IncomingFundsService {
           .returning();
         return r as IncomingRow;
       }
-      const { account, depositId, lease } = target;
+      const { account, lease, virtualAccount } = target;
+      let depositId = target.depositId;
+      if (virtualAccount) {
+        // Each payment to a virtual account's details is a deposit naming the virtual account.
+        depositId = newId('deposit');
+        await depositsRepository.insert(tx, {
+          clientId: account.clientId,
+          id: depositId,
+          depositType: 'PUSH',
+          status: 'EXECUTED',
+          destinationAccountId: account.id,
+          assetTypeId: asset.asset_type_id,
+          memo: null,
+          instructions: virtualAccountInstructions(input.rail, asset, {
+            account_number: virtualAccount.accountNumber,
+            routing_number: virtualAccount.routingNumber,
+            iban: virtualAccount.iban,
+            bic: virtualAccount.bic,
+          }),
+          virtualAccountId: virtualAccount.id,
+          receivedTotal: amount,
+          receivedCount: 1,
+          createdAt: at,
+          updatedAt: at,
+          executedAt: at,
+        });
+      }
       const txnId = newId('transaction');
       const payor = lease?.payorId ? await this.payorOf(tx, account, lease.payorId) : undefined;
       const details: Record<string, unknown> = { originator };
@@ -151,7 +253,7 @@ export class IncomingFundsService {
         at,
         input.memo,
       );
-      if (depositId) await depositsRepository.received(tx, account.clientId, depositId, amount, at);
+      if (depositId && !virtualAccount) await depositsRepository.received(tx, account.clientId, depositId, amount, at);
       if (lease) {
         const count = lease.receivedCount + 1;
         const value = lease.receivedValue + amount;
@@ -179,13 +281,59 @@ export class IncomingFundsService {
           accountId: account.id,
           depositId: depositId ?? null,
           leaseId: lease?.id ?? null,
+          virtualAccountId: virtualAccount?.id ?? null,
           transactionId: txnId,
           createdAt: at,
         })
         .returning();
       return r as IncomingRow;
     })(ctx.tx);
+    if (row.status === 'RETURNED') {
+      return {
+        id: row.id,
+        matched: true,
+        returned: true,
+        return_reason: row.reason as string,
+        virtual_account_id: row.virtualAccountId as string,
+      };
+    }
     return this.view(row);
+  }
+
+  /**
+   * An arrival naming bank details: a virtual account of the calling client. ACTIVE credits its
+   * account (when the account and its customer can receive, in the account's asset); DISABLED and
+   * CLOSED return the funds. Locks: the account, then the virtual account (shared), the order the
+   * account's closing takes. Unknown details, another asset, an account that cannot receive: suspense.
+   */
+  private async matchDetails(tx: Tx, clientId: string, details: VirtualAccountDetails, assetTypeId: string): Promise<Target> {
+    const found = await findVirtualAccountByDetails(tx, clientId, details);
+    if (!found) return { reason: 'no virtual account of this client has these details' };
+    const account = await lockAccount(tx, clientId, found.accountId);
+    const va = await shareVirtualAccount(tx, clientId, found.id);
+    if (!account || !va) return { reason: `the account of virtual account ${found.id} is gone` };
+    const returned = RETURN_REASON[va.status];
+    if (returned) return { returned, virtualAccount: va };
+    if (account.assetTypeId !== assetTypeId) return { reason: `virtual account ${va.id} receives ${account.assetTypeId}` };
+    const refused = await this.receivable(tx, account);
+    if (refused) return { reason: refused };
+    return { account, virtualAccount: va };
+  }
+
+  /** Every arrival at a virtual account's details (credited or returned), newest first. */
+  async ofVirtualAccount(ctx: Context, virtualAccountId: string, q: RawPageQuery, basePath: string) {
+    const va = await findVirtualAccount(ctx.db, ctx.tenantId, virtualAccountId);
+    if (!va) throw notFound('Virtual account', 'id');
+    const page = parsePageQuery(q);
+    const { rows, total } = await fetchPage(
+      ctx.db,
+      incomingFunds,
+      incomingFunds.seq,
+      [eq(incomingFunds.clientId, ctx.tenantId), eq(incomingFunds.virtualAccountId, va.id)],
+      page,
+    );
+    const result = buildPage(page, rows, total, basePath, {});
+    return { ...result, items: result.items.map((r) => this.view(r)) };
   }
 
   /** Credits a customer account (it must be able to receive: checked by the caller's match). */
@@ -230,13 +378,7 @@ export class IncomingFundsService {
     return undefined;
   }
 
-  private async match(
-    tx: Tx,
-    clientId: string,
-    input: Arrival,
-    assetTypeId: string,
-    at: Date,
-  ): Promise<{ account: AccountRow; depositId?: string; lease?: LeaseRow } | { reason: string }> {
+  private async match(tx: Tx, clientId: string, input: Arrival, assetTypeId: string, at: Date): Promise<Target> {
     if (input.rail === 'CRYPTO') {
       const [lease] = await tx
         .select()
