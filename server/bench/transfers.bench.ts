@@ -14,6 +14,7 @@
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ledgerline_bench_transfers,
  * dropped and recreated), BENCH_ACCOUNTS (1000), BENCH_CONCURRENCY (32), BENCH_SECONDS (20),
  * BENCH_BASELINE_SECONDS (15, as the reference figure is taken), BENCH_WORKERS ("1,2"),
+ * BENCH_BATCH (100: a case through POST /v1/transfers/batch, executed and signed, 8 lanes; 0: none),
  * BENCH_CPU_PROFILE (a directory: the server processes' CPU profiles, node --cpu-prof).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -36,6 +37,7 @@ const C = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 15);
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100); // 0: no batch case
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -196,7 +198,11 @@ async function main() {
     ['hot: 10 accounts', accounts.slice(0, 10)],
   ] as const) {
     const base = await pgbenchBaseline(URL_, { accounts: set.length, seconds: BASELINE_SECONDS });
-    for (const workers of WORKERS) {
+    const runs: { workers: number; batch?: number }[] = [
+      ...WORKERS.map((workers) => ({ workers })),
+      ...(BATCH ? [{ workers: Math.max(...WORKERS), batch: BATCH }] : []),
+    ];
+    for (const { workers, batch } of runs) {
       const port = await freePort();
       const server = await startServer(workers, port);
       const serverPids = processes({ root: server.pid as number });
@@ -212,6 +218,7 @@ async function main() {
           concurrency: C,
           durationMs: SECONDS * 1000,
           warmupMs: 2000,
+          ...(batch && { batch, concurrency: Math.min(C, 8) }),
         },
         () => {
           before = sample();
@@ -221,7 +228,7 @@ async function main() {
       await stopServer(server);
       const h = stats(http.latencies);
       const rate = http.executed / (http.elapsedMs / 1000);
-      const label = `${name}, ${workers} server process${workers > 1 ? 'es' : ''}`;
+      const label = `${name}, ${batch ? `batches of ${batch}, ` : ''}${workers} server process${workers > 1 ? 'es' : ''}`;
       results.push({
         case: label,
         'http transfers/s': rate.toFixed(0),
@@ -254,7 +261,8 @@ async function main() {
   console.log('CPU per executed transfer (from /proc; on a shared machine other load is not counted):');
   console.table(cpu);
   console.log(`ledger after the run: balanced=${verify.balanced} (${ledgerIds.length} customer accounts)`);
-  console.log('target (issue 9): ratio >= 0.15 with no failed request, over 1,000 accounts and over 10 hot accounts (moonshot 0.3)');
+  console.log('target (issue 9): ratio >= 0.15 with no failed request, over 1,000 accounts and over 10 hot accounts (moonshot 0.3);');
+  console.log('the batch route (batches of 100): ratio >= 1');
   if (!verify.balanced) process.exitCode = 1;
 }
 
