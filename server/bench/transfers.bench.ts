@@ -28,6 +28,7 @@ import { bootstrap } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/index.js';
 import { cpuSeconds, processes, stats } from './_lib.js';
 import { assertBaselineAvailable, pgbenchBaseline } from './baseline.js';
+import { transferStepCosts } from './transfer-steps.js';
 import type { TransferLoadResult, TransferLoadSpec } from './transfers.load.js';
 
 const OPERATOR = { id: 'bench-operator', secret: 'bench-operator-secret-0123456789' };
@@ -251,6 +252,7 @@ async function main() {
       if (http.firstError) console.log(`first error (${label}): ${http.firstError}`);
     }
   }
+  const steps = await transferStepCosts(URL_, client.client_id);
   const verify = await app.ledgerline.services.ledger.verify(app.ledgerline.database.db);
   await pgc.end();
   await app.close();
@@ -260,6 +262,8 @@ async function main() {
   console.table(results);
   console.log('CPU per executed transfer (from /proc; on a shared machine other load is not counted):');
   console.table(cpu);
+  console.log('PostgreSQL CPU per step of the flow, one connection, sequential (no group commit):');
+  console.table(steps);
   console.log(`ledger after the run: balanced=${verify.balanced} (${ledgerIds.length} customer accounts)`);
   console.log('target (issue 9): ratio >= 0.15 with no failed request, over 1,000 accounts and over 10 hot accounts (moonshot 0.3);');
   console.log('the batch route (batches of 100): ratio >= 1');

@@ -1,0 +1,116 @@
+/**
+ * What PostgreSQL spends on each step of the signed transfer flow, measured on one connection
+ * (sequentially: no group commit) by the CPU its backend uses (/proc), beside the baseline's
+ * post_transfer. Run by bench/transfers.bench.ts after its HTTP cases, on the bench database.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { sqlLiteral as lit } from '../src/db/client.js';
+
+export interface StepCost {
+  step: string;
+  'postgres ms': string;
+}
+
+/** Steps of one transfer, as the API runs them, for `clientId` between two of its accounts. */
+export async function transferStepCosts(url: string, clientId: string, n = 300): Promise<StepCost[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const backend = (await c.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]?.p;
+  const cpuMs = () => {
+    const f = readFileSync(`/proc/${backend}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) * 10;
+  };
+  const accounts = (
+    await c.query<{ id: string; ledger_account_id: string }>(
+      'SELECT id, ledger_account_id::text FROM accounts WHERE client_id = $1 ORDER BY id LIMIT 2',
+      [clientId],
+    )
+  ).rows as [{ id: string; ledger_account_id: string }, { id: string; ledger_account_id: string }];
+  const [a, b] = accounts;
+  const out: StepCost[] = [];
+  const measure = async (step: string, fn: () => Promise<unknown>) => {
+    for (let i = 0; i < 20; i++) await fn();
+    const t0 = cpuMs();
+    for (let i = 0; i < n; i++) await fn();
+    out.push({ step, 'postgres ms': ((cpuMs() - t0) / n).toFixed(3) });
+  };
+  const key = () => lit(randomUUID());
+  const claim = () =>
+    `SELECT l.locked, k.fingerprint FROM (SELECT pg_try_advisory_xact_lock(${Math.floor(Math.random() * 1e15)}::bigint) AS locked) l
+       LEFT JOIN idempotency_keys k ON k.client_id = ${lit(clientId)} AND k.key = ${key()}`;
+  const store = () =>
+    `INSERT INTO idempotency_keys (client_id, key, fingerprint, response_status, response_body, response_content_type, created_at, expires_at)
+     VALUES (${lit(clientId)}, ${key()}, ${lit('f'.repeat(64))}, 200, ${lit(JSON.stringify({ data: { pad: 'x'.repeat(600) } }))},
+             'application/json; charset=utf-8', now(), now() + interval '30 days')`;
+  const newTransfer = (id: string) =>
+    `INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount, status, valid_until, created_at, updated_at)
+     VALUES (${lit(clientId)}, ${lit(id)}, ${lit(a.id)}, ${lit(b.id)}, 'FIAT_TESTNET_USD', 1, 'REQUESTED', now() + interval '1 hour', now(), now())`;
+
+  await measure('round trip: SELECT 1', () => c.query('SELECT $1::int', [1]));
+  await measure('create: BEGIN + claim + parties read', async () => {
+    await c.query(
+      `BEGIN; ${claim()}; SELECT a.id, a.status, c.status FROM accounts a LEFT JOIN customers c ON c.client_id = a.client_id AND c.id = a.customer_id WHERE a.client_id = ${lit(clientId)} AND a.id IN (${lit(a.id)}, ${lit(b.id)})`,
+    );
+    await c.query('ROLLBACK');
+  });
+  await measure('create: insert transfer + stored response + COMMIT', async () => {
+    await c.query('BEGIN');
+    await c.query(`${newTransfer(`trf_${randomUUID()}`)}; ${store()}; COMMIT`);
+  });
+  await measure('accept: BEGIN + claim + signature use + SAVEPOINT', async () => {
+    await c.query(
+      `BEGIN; ${claim()}; INSERT INTO signature_uses (client_id, digest, expires_at) VALUES (${lit(clientId)}, ${key()}, now() + interval '10 minutes') ON CONFLICT DO NOTHING RETURNING digest; SAVEPOINT unit_of_work`,
+    );
+    await c.query('ROLLBACK');
+  });
+  const ids = Array.from({ length: n + 20 }, () => `trf_${randomUUID()}`);
+  await c.query(ids.map(newTransfer).join(';\n'));
+  let next = 0;
+  await measure('accept: transfer_accept (lock, check, ledger_post, events)', async () => {
+    await c.query('BEGIN');
+    await c.query('SELECT transfer_accept($1, $2, now(), $3::text[], $4::text[], $5::text[], $6::text[])', [
+      clientId,
+      ids[next++],
+      '{REQUESTED}',
+      '{ACTIVE,OPEN,DORMANT}',
+      `{txn_${randomUUID()},txn_${randomUUID()}}`,
+      `{evt_${randomUUID()},evt_${randomUUID()}}`,
+    ]);
+    await c.query('ROLLBACK');
+  });
+  await measure('  of which ledger_post, 2 lines', async () => {
+    await c.query('BEGIN');
+    await c.query(`SELECT ledger_post($1, 'TRANSFER', $2, NULL, now(), $3::jsonb)`, [
+      clientId,
+      `trf_${randomUUID()}`,
+      JSON.stringify([
+        { account: a.ledger_account_id, amount: '-0.01', type: 'INTERNAL_TRANSFER', account_ref: a.id, public_id: `txn_${randomUUID()}` },
+        { account: b.ledger_account_id, amount: '0.01', type: 'INTERNAL_TRANSFER', account_ref: b.id, public_id: `txn_${randomUUID()}` },
+      ]),
+    ]);
+    await c.query('ROLLBACK');
+  });
+  await measure('accept: stored response + COMMIT', async () => {
+    await c.query('BEGIN');
+    await c.query(`${store()}; COMMIT`);
+  });
+  await c.end();
+
+  // The baseline's whole transfer (post_transfer and its commit), on its own database.
+  const u = new URL(url);
+  const base = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}${u.pathname}_baseline` });
+  await base.connect();
+  const baseBackend = (await base.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]?.p;
+  const baseCpu = () => {
+    const f = readFileSync(`/proc/${baseBackend}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) * 10;
+  };
+  for (let i = 0; i < 20; i++) await base.query('SELECT post_transfer(1, 2, 1)');
+  const t0 = baseCpu();
+  for (let i = 0; i < n; i++) await base.query('SELECT post_transfer($1, $2, 1)', [1 + (i % 5), 6 + (i % 5)]);
+  out.push({ step: 'baseline: post_transfer + COMMIT (one round trip)', 'postgres ms': ((baseCpu() - t0) / n).toFixed(3) });
+  await base.end();
+  return out;
+}
