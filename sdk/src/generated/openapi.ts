@@ -2,6 +2,13 @@
  * Generated from the server’s /openapi.json by `npm run sdk:generate`: do not edit.
  * `npm run sdk:check` (CI) fails when this file drifts from the server.
  */
+
+/**
+ * An exact decimal amount in the asset’s unit, as the server wrote it (`"0.123456789012345678"`,
+ * `"12345678901234567.89"`). The API sends amounts as JSON numbers; the SDK reads them as their
+ * exact text (a JS number would round 18 decimals). Every `number` of a response is an amount.
+ */
+export type Amount = string;
 export interface paths {
     "/oauth2/token": {
         parameters: {
@@ -4184,9 +4191,9 @@ export interface paths {
                                     product_id: string;
                                     customer_id: string;
                                     /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                    current_balance: number;
+                                    current_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                    available_balance: number;
+                                    available_balance: Amount;
                                     /** Format: date-time */
                                     created_at: string;
                                     /** Format: date-time */
@@ -4338,9 +4345,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -4484,9 +4491,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -4663,9 +4670,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -4982,7 +4989,7 @@ export interface paths {
                                 lease_end_date?: string;
                                 lease_transaction_limit?: number;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                lease_value_limit?: number;
+                                lease_value_limit?: Amount;
                             };
                         };
                     };
@@ -24953,9 +24960,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description?: string;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance_after?: number;
+                                    balance_after?: Amount;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     /** Format: date-time */
@@ -25108,9 +25115,9 @@ export interface paths {
                                 asset_type_id: string;
                                 description?: string;
                                 /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                value: number;
+                                value: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                balance_after?: number;
+                                balance_after?: Amount;
                                 /** Format: date-time */
                                 transaction_date: string;
                                 /** Format: date-time */
@@ -25276,9 +25283,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description?: string;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance_after?: number;
+                                    balance_after?: Amount;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     /** Format: date-time */
@@ -25421,9 +25428,9 @@ export interface paths {
                                 asset_type_id: string;
                                 description?: string;
                                 /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                value: number;
+                                value: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                balance_after?: number;
+                                balance_after?: Amount;
                                 /** Format: date-time */
                                 transaction_date: string;
                                 /** Format: date-time */
@@ -25584,13 +25591,13 @@ export interface paths {
                                     /** Format: date */
                                     period_end: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    opening_balance: number;
+                                    opening_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    closing_balance: number;
+                                    closing_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    total_in: number;
+                                    total_in: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    total_out: number;
+                                    total_out: Amount;
                                     transaction_count: number;
                                 }[];
                             };
@@ -25778,13 +25785,13 @@ export interface paths {
                                 /** Format: date */
                                 period_end: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                opening_balance: number;
+                                opening_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                closing_balance: number;
+                                closing_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                total_in: number;
+                                total_in: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                total_out: number;
+                                total_out: Amount;
                                 transaction_count: number;
                                 /** @description YYYY-MM, the statement’s month. */
                                 statement_period: string;
@@ -25809,9 +25816,9 @@ export interface paths {
                                     /** Format: date-time */
                                     transaction_posted_date: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount: number;
+                                    amount: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance: number;
+                                    balance: Amount;
                                 }[];
                                 /** @description Every line of the month, as the transactions API shows them. */
                                 lines: ({
@@ -25820,9 +25827,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description?: string;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance_after?: number;
+                                    balance_after?: Amount;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     /** Format: date-time */
@@ -26495,13 +26502,13 @@ export interface paths {
                                         source_account_id: string;
                                         asset_type_id: string;
                                         /** @description Exact decimal in the asset’s unit. */
-                                        amount_to_debit: number;
+                                        amount_to_debit: Amount;
                                     };
                                     destination_details: {
                                         destination_account_id: string;
                                         asset_type_id: string;
                                         /** @description Exact decimal in the asset’s unit. */
-                                        amount_to_credit: number;
+                                        amount_to_credit: Amount;
                                     };
                                 }[];
                             };
@@ -26668,13 +26675,13 @@ export interface paths {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -26880,13 +26887,13 @@ export interface paths {
                                             source_account_id: string;
                                             asset_type_id: string;
                                             /** @description Exact decimal in the asset’s unit. */
-                                            amount_to_debit: number;
+                                            amount_to_debit: Amount;
                                         };
                                         destination_details: {
                                             destination_account_id: string;
                                             asset_type_id: string;
                                             /** @description Exact decimal in the asset’s unit. */
-                                            amount_to_credit: number;
+                                            amount_to_credit: Amount;
                                         };
                                     };
                                 } | {
@@ -27059,13 +27066,13 @@ export interface paths {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -27232,13 +27239,13 @@ export interface paths {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -27375,13 +27382,13 @@ export interface paths {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -29550,9 +29557,9 @@ export interface paths {
                                     product_id: string;
                                     customer_id: string;
                                     /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                    current_balance: number;
+                                    current_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                    available_balance: number;
+                                    available_balance: Amount;
                                     /** Format: date-time */
                                     created_at: string;
                                     /** Format: date-time */
@@ -29704,9 +29711,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -29850,9 +29857,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -30029,9 +30036,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -30372,9 +30379,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description?: string;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance_after?: number;
+                                    balance_after?: Amount;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     /** Format: date-time */
@@ -30527,9 +30534,9 @@ export interface paths {
                                 asset_type_id: string;
                                 description?: string;
                                 /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                value: number;
+                                value: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                balance_after?: number;
+                                balance_after?: Amount;
                                 /** Format: date-time */
                                 transaction_date: string;
                                 /** Format: date-time */
@@ -30690,13 +30697,13 @@ export interface paths {
                                     /** Format: date */
                                     period_end: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    opening_balance: number;
+                                    opening_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    closing_balance: number;
+                                    closing_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    total_in: number;
+                                    total_in: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    total_out: number;
+                                    total_out: Amount;
                                     transaction_count: number;
                                 }[];
                             };
@@ -30884,13 +30891,13 @@ export interface paths {
                                 /** Format: date */
                                 period_end: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                opening_balance: number;
+                                opening_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                closing_balance: number;
+                                closing_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                total_in: number;
+                                total_in: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                total_out: number;
+                                total_out: Amount;
                                 transaction_count: number;
                                 /** @description YYYY-MM, the statement’s month. */
                                 statement_period: string;
@@ -30915,9 +30922,9 @@ export interface paths {
                                     /** Format: date-time */
                                     transaction_posted_date: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount: number;
+                                    amount: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance: number;
+                                    balance: Amount;
                                 }[];
                                 /** @description Every line of the month, as the transactions API shows them. */
                                 lines: ({
@@ -30926,9 +30933,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description: string | null;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Posted balance after this line (POSTED only). */
-                                    balance_after: number | null;
+                                    balance_after: Amount | null;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     transaction_posted_date: string | null;
@@ -32168,7 +32175,7 @@ export interface paths {
                                     destination_counterparty_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount: number;
+                                    amount: Amount;
                                     purpose: string;
                                     description: string | null;
                                     memo: string | null;
@@ -32344,7 +32351,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description?: string;
                                 memo?: string;
@@ -32519,7 +32526,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description?: string;
                                 memo?: string;
@@ -32672,7 +32679,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description?: string;
                                 memo?: string;
@@ -32812,7 +32819,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description?: string;
                                 memo?: string;
@@ -33447,20 +33454,20 @@ export interface paths {
                                 mid_rate: string;
                                 spread_bps: number;
                                 /** @description Exact decimal in the asset’s unit. */
-                                fee: number;
+                                fee: Amount;
                                 maximum_slippage?: string;
                                 rejection_reason?: string;
                                 source_details: {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -33660,20 +33667,20 @@ export interface paths {
                                 mid_rate: string;
                                 spread_bps: number;
                                 /** @description Exact decimal in the asset’s unit. */
-                                fee: number;
+                                fee: Amount;
                                 maximum_slippage?: string;
                                 rejection_reason?: string;
                                 source_details: {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -33860,20 +33867,20 @@ export interface paths {
                                 mid_rate: string;
                                 spread_bps: number;
                                 /** @description Exact decimal in the asset’s unit. */
-                                fee: number;
+                                fee: Amount;
                                 maximum_slippage?: string;
                                 rejection_reason?: string;
                                 source_details: {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -34020,20 +34027,20 @@ export interface paths {
                                 mid_rate: string;
                                 spread_bps: number;
                                 /** @description Exact decimal in the asset’s unit. */
-                                fee: number;
+                                fee: Amount;
                                 maximum_slippage?: string;
                                 rejection_reason?: string;
                                 source_details: {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -34207,20 +34214,20 @@ export interface paths {
                                     mid_rate: string;
                                     spread_bps: number;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    fee: number;
+                                    fee: Amount;
                                     maximum_slippage: string | null;
                                     rejection_reason: string | null;
                                     source_details: {
                                         source_account_id: string;
                                         asset_type_id: string;
                                         /** @description Exact decimal in the asset’s unit. */
-                                        amount_to_debit: number;
+                                        amount_to_debit: Amount;
                                     };
                                     destination_details: {
                                         destination_account_id: string;
                                         asset_type_id: string;
                                         /** @description Exact decimal in the asset’s unit. */
-                                        amount_to_credit: number;
+                                        amount_to_credit: Amount;
                                     };
                                 }[];
                             };
@@ -34377,7 +34384,7 @@ export interface paths {
                                 settlement_asset_type?: "FIAT" | "BITCOIN" | "ETHEREUM" | "POLYGON";
                                 settlement_currency: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                settlement_amount: number;
+                                settlement_amount: Amount;
                                 settlement_details: {
                                     source_account_customer_id: string;
                                     source_account_id: string;
@@ -34385,14 +34392,14 @@ export interface paths {
                                     source_asset_type?: "FIAT" | "BITCOIN" | "ETHEREUM" | "POLYGON";
                                     source_currency: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    source_amount: number;
+                                    source_amount: Amount;
                                     destination_account_customer_id?: string;
                                     destination_account_id: string;
                                     /** @enum {string} */
                                     destination_asset_type?: "FIAT" | "BITCOIN" | "ETHEREUM" | "POLYGON";
                                     destination_currency: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    destination_amount: number;
+                                    destination_amount: Amount;
                                 }[];
                             };
                         };
@@ -34568,7 +34575,7 @@ export interface paths {
                                     deposit_id: string | null;
                                     accepted_timestamp: string | null;
                                     executed_timestamp: string | null;
-                                    received_total: number | null;
+                                    received_total: Amount | null;
                                 }[];
                             };
                             /** @description Links to pages of this list, as paths with their query. */
@@ -34760,7 +34767,7 @@ export interface paths {
                                 /** Format: date-time */
                                 executed_timestamp?: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                received_total?: number;
+                                received_total?: Amount;
                             };
                         };
                     };
@@ -34942,7 +34949,7 @@ export interface paths {
                                 /** Format: date-time */
                                 executed_timestamp?: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                received_total?: number;
+                                received_total?: Amount;
                             };
                         };
                     };
@@ -35111,7 +35118,7 @@ export interface paths {
                                 /** Format: date-time */
                                 executed_timestamp?: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                received_total?: number;
+                                received_total?: Amount;
                             };
                         };
                     };
@@ -36002,7 +36009,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description: string | null;
                                 memo: string | null;
