@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseJson } from '@ledgerline/sdk';
 import { describe, expect, it } from 'vitest';
 import { assetInfo, formatAmount, formatDecimal } from '../../../console/src/money.js';
+import { CONSOLE_DIST } from '../../src/platform/console.plugin.js';
 
 const CONSOLE_SRC = fileURLToPath(new URL('../../../console/src', import.meta.url));
 
@@ -46,5 +47,15 @@ describe('console amounts', () => {
     expect(parseJson<any>('{"data":{"amount":1234567890.123456789012345678,"decimals":18}}')).toEqual({
       data: { amount: '1234567890.123456789012345678', decimals: 18 },
     });
+  });
+
+  it('the built console carries the SDK and no Node builtin', () => {
+    const assets = join(CONSOLE_DIST, 'assets');
+    const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+    const code = js.map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+    expect(code).toContain('x-l2f-idempotency-id'); // the SDK's transport
+    expect(code).toContain('x-l2f-client-id'); // its actingFor
+    expect(code).not.toMatch(/["'`]node:[a-z]/);
+    expect(code).not.toMatch(/\bBuffer\.from\(/);
   });
 });
