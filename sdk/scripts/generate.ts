@@ -94,8 +94,43 @@ export function amountKeys(doc: Record<string, any>, part: 'responses' | 'reques
   return [...amounts].sort();
 }
 
+/**
+ * A discriminator without a `mapping` makes openapi-typescript type the property as the schema's
+ * *name* (`customer_type: "CorporationCustomer"`), while the server sends its value
+ * (`"CORPORATION"`). Adds the mapping from each referenced schema's single allowed value.
+ */
+export function mapDiscriminators(doc: Record<string, any>): void {
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, any>;
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    const n = node as Record<string, any>;
+    const prop = n.discriminator?.propertyName;
+    if (
+      typeof prop === 'string' &&
+      !n.discriminator.mapping &&
+      Array.isArray(n.oneOf) &&
+      n.oneOf.every((o: any) => typeof o?.$ref === 'string')
+    ) {
+      const mapping: Record<string, string> = {};
+      for (const { $ref } of n.oneOf as { $ref: string }[]) {
+        const p = schemas[$ref.replace('#/components/schemas/', '')]?.properties?.[prop];
+        const value = p?.const ?? (Array.isArray(p?.enum) && p.enum.length === 1 ? p.enum[0] : undefined);
+        if (typeof value === 'string') mapping[value] = $ref;
+      }
+      if (Object.keys(mapping).length === n.oneOf.length) n.discriminator = { ...n.discriminator, mapping };
+    }
+    for (const v of Object.values(n)) visit(v);
+  };
+  visit(doc);
+}
+
 export async function generate(): Promise<{ types: string; keys: string }> {
   const doc = await openapiDocument();
+  mapDiscriminators(doc);
   const ast = await openapiTS(doc as never, {
     alphabetize: false,
     // A response's `number` is an amount, read as its exact text: typed `Amount` (a string).

@@ -103,7 +103,7 @@ function CustomerDetail({ id }: { id: string }) {
               ]}
             />
           </section>
-          {(c.customer_type as string) === 'CORPORATION' ? (
+          {c.customer_type === 'CORPORATION' ? (
             <section aria-labelledby="individuals-h">
               <h2 id="individuals-h">Individuals</h2>
               <PagedTable

@@ -36104,7 +36104,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            customer_type: "IndividualCustomer";
+            customer_type: "INDIVIDUAL";
             first_name: string;
             middle_name?: string;
             last_name: string;
@@ -36213,7 +36213,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            customer_type: "CorporationCustomer";
+            customer_type: "CORPORATION";
             registered_name: string;
             trading_name?: string;
             registered_number?: string;
@@ -36458,7 +36458,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            application_type: "IndividualApplication";
+            application_type: "INDIVIDUAL";
             customer_details: {
                 first_name?: string;
                 middle_name?: string;
@@ -36572,7 +36572,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            application_type: "CorporationApplication";
+            application_type: "CORPORATION";
             customer_details: {
                 registered_name?: string;
                 trading_name?: string;

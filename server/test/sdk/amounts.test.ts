@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Amount, isExactNumber, Ledgerline, parseJson, verifyWebhook, verifyWebhookAsync } from '@ledgerline/sdk';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeApp, newTenant, OPERATOR, type Tenant } from '../helpers.js';
+import { corporationBody, makeApp, newTenant, OPERATOR, type Tenant, uid } from '../helpers.js';
 import { balances, ETH, fundedAccount, rawNumbers, USD } from '../ledger/_fixtures.js';
 import { SDK_DIR } from './_packed.js';
 
@@ -156,6 +156,16 @@ describe('exact amounts through the SDK', () => {
       rate: '1.5',
       amount: [1],
     });
+  });
+
+  it('types a discriminated response by the value the server sends (customer_type "CORPORATION", not the schema name)', async () => {
+    const t = await newTenant(app);
+    const { client } = sdkFor(t);
+    const body = corporationBody(uid('disc'));
+    await client.customers.create(body as any);
+    const customer = await client.customers.retrieve(body.id);
+    const type: 'INDIVIDUAL' | 'CORPORATION' = customer.customer_type; // compiles only with the mapping
+    expect(type).toBe('CORPORATION');
   });
 
   it('the built SDK imports no Node builtin at module load (a browser bundle gets none)', () => {
