@@ -214,7 +214,9 @@ export function createTransport(opts: TransportOptions, tokens: TokenManager): (
         await response.body?.cancel().catch(() => {});
         continue;
       }
-      return exactAmounts(response);
+      // A file asked for by its type (a download: PDF, an uploaded document) is handed over untouched.
+      const accept = base.get('accept');
+      return accept && !/json/i.test(accept) ? response : exactAmounts(response);
     }
   };
 }

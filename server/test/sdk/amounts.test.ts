@@ -158,6 +158,24 @@ describe('exact amounts through the SDK', () => {
     });
   });
 
+  it('hands a downloaded file over byte for byte; a JSON answer of the API gets exact amounts', async () => {
+    const file = '{"amount":0.123456789012345678,"note":"a document someone uploaded"}';
+    const client = new Ledgerline({
+      baseUrl: 'http://ledgerline.test',
+      clientId: 'id',
+      clientSecret: 'secret',
+      fetch: async (input) =>
+        String(input).endsWith('/oauth2/token')
+          ? Response.json({ access_token: 'tok', token_type: 'Bearer', expires_in: 900, scope: '' })
+          : new Response(file, { headers: { 'content-type': 'application/json' } }),
+    });
+    expect(await (await client.download('/v1/documents/d1/download', { accept: '*/*' })).text()).toBe(file);
+    expect(await client.request('get', '/v1/documents/d1')).toEqual({
+      amount: '0.123456789012345678',
+      note: 'a document someone uploaded',
+    });
+  });
+
   it('types a discriminated response by the value the server sends (customer_type "CORPORATION", not the schema name)', async () => {
     const t = await newTenant(app);
     const { client } = sdkFor(t);
