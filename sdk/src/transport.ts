@@ -1,5 +1,5 @@
 import { uuid } from './bytes.js';
-import { errorFromResponse, LedgerlineConnectionError, type LedgerlineError } from './errors.js';
+import { errorFromResponse, LedgerlineConnectionError, LedgerlineError } from './errors.js';
 import { quoteAmounts } from './json.js';
 import type { RequestSigner } from './signing.js';
 
@@ -111,7 +111,12 @@ export class TokenManager {
 
   private async fetchToken(signal?: AbortSignal | null): Promise<string> {
     const { baseUrl, clientId, clientSecret, scope } = this.opts;
-    if (!clientSecret) throw new LedgerlineConnectionError('Ledgerline: signed out (no client secret any more).', undefined);
+    if (!clientSecret) {
+      throw new LedgerlineError({
+        status: 401,
+        errors: [{ code: 'UNAUTHORIZED', description: 'Signed out: this client no longer holds its secret.' }],
+      });
+    }
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope !== undefined) form.set('scope', Array.isArray(scope) ? scope.join(' ') : scope);
     const headers: Record<string, string> = {
