@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Ledgerline, LedgerlineError } from './api';
+import { ConsoleApi, LedgerlineError } from './api';
 import { SessionProvider, type SessionValue, useSession } from './session';
 import './style.css';
 import { Overview } from './pages/overview';
@@ -188,7 +188,7 @@ function Shell() {
   );
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (s: { api: Ledgerline; operator: boolean; sandbox: boolean }) => void }) {
+function SignIn({ onSignedIn }: { onSignedIn: (s: { api: ConsoleApi; operator: boolean; sandbox: boolean }) => void }) {
   const [clientId, setClientId] = useState('');
   const [secret, setSecret] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -204,8 +204,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: { api: Ledgerline; operator: b
     setBusy(true);
     setError(null);
     try {
-      const api = new Ledgerline({ baseUrl: window.location.origin, clientId: clientId.trim(), clientSecret: secret });
-      const token = await api.signIn();
+      const { api, token } = await ConsoleApi.signIn(window.location.origin, clientId.trim(), secret);
       // Sandbox mode: the simulation routes exist (an empty body is refused by validation, and
       // nothing runs); in production they answer 404 NOT_FOUND for the route.
       const sandbox = await api
@@ -261,7 +260,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: { api: Ledgerline; operator: b
 }
 
 function App() {
-  const [signed, setSigned] = useState<{ api: Ledgerline; operator: boolean; sandbox: boolean } | null>(null);
+  const [signed, setSigned] = useState<{ api: ConsoleApi; operator: boolean; sandbox: boolean } | null>(null);
   const [acting, setActing] = useState('');
   const queryClient = useMemo(
     () => new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000 } } }),

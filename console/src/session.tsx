@@ -3,13 +3,13 @@
  * operator, and which client the operator acts for. A reload forgets it all: sign in again.
  */
 import { createContext, type ReactNode, useContext } from 'react';
-import type { Ledgerline } from './api';
+import type { ConsoleApi } from './api';
 
 export interface SessionValue {
   /** The signed-in client's own API (operator routes; a client's everything). */
-  own: Ledgerline;
+  own: ConsoleApi;
   /** The API for tenant routes: the operator acting for the chosen client, or the client itself. */
-  api: Ledgerline;
+  api: ConsoleApi;
   operator: boolean;
   /** The client the operator acts for; "" = the operator's own data. */
   acting: string;

@@ -1,6 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import type { Client } from 'openapi-fetch';
-import { Core, createApiClient } from './core.js';
+import { type CallArgs, Core, createApiClient } from './core.js';
 import type { paths } from './generated/openapi.js';
 import {
   Accounts,
@@ -18,9 +17,10 @@ import {
   Transfers,
   Withdrawals,
 } from './resources.js';
-import { RequestSigner } from './signing.js';
+import { type PrivateKeyInput, RequestSigner } from './signing.js';
 import { streamListener } from './streams.js';
 import { createTransport, type FetchLike, TokenManager, type TransportOptions } from './transport.js';
+import type { HttpMethod, RequestOptions } from './types.js';
 
 export const VERSION = '0.1.0';
 
@@ -36,8 +36,17 @@ export interface LedgerlineOptions {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
-  /** Ed25519 private key (PEM or KeyObject): every POST, PATCH, PUT and DELETE is then signed (CONTRACT §8). */
-  privateKey?: string | KeyObject;
+  /**
+   * Ed25519 private key (PKCS#8 PEM, Node KeyObject or WebCrypto CryptoKey): every POST, PATCH,
+   * PUT and DELETE is then signed (CONTRACT §8), with WebCrypto (Node or browser).
+   */
+  privateKey?: PrivateKeyInput;
+  /**
+   * How the token request sends the credentials: `basic` (HTTP Basic) or `post` (form fields).
+   * Default: `post` in a browser (a refused Basic login would open the browser's password
+   * prompt), `basic` elsewhere.
+   */
+  clientAuth?: 'basic' | 'post';
   /** Scopes to ask for (default: every scope the client holds). */
   scope?: string | string[];
   /** Sent as `x-l2f-api-version` when set. */
@@ -100,12 +109,13 @@ export class Ledgerline {
         baseUrl: this.baseUrl,
         clientId: options.clientId,
         clientSecret: options.clientSecret,
+        clientAuth: options.clientAuth ?? (typeof (globalThis as { document?: unknown }).document === 'undefined' ? 'basic' : 'post'),
         scope: options.scope,
         signer: options.privateKey ? new RequestSigner(options.privateKey) : undefined,
         maxRetries: options.maxRetries ?? 3,
         timeoutMs: options.timeoutMs ?? 60_000,
         fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-        userAgent: `ledgerline-node/${VERSION}`,
+        userAgent: `ledgerline-sdk/${VERSION}`,
         headers: options.apiVersion ? { 'x-l2f-api-version': options.apiVersion } : undefined,
       };
       this.tokens = new TokenManager(transport);
@@ -140,6 +150,52 @@ export class Ledgerline {
       core: this.core.withHeaders({ 'x-l2f-client-id': clientId }),
       transport: { ...this.transport, headers: { ...this.transport.headers, 'x-l2f-client-id': clientId } },
     });
+  }
+
+  /** The client this view acts for (`x-l2f-client-id`), if any. */
+  get actingForClient(): string | undefined {
+    return this.transport.headers?.['x-l2f-client-id'];
+  }
+
+  /** The client id this instance signs in with. */
+  get clientId(): string {
+    return this.options.clientId;
+  }
+
+  /**
+   * Fetches a token now and says what it grants: a wrong secret is refused here (a sign-in form
+   * calls this). Calls fetch tokens by themselves; this is only for asking early.
+   */
+  authenticate(options: { signal?: AbortSignal } = {}): Promise<{ scope: string[]; expiresAt: number }> {
+    return this.tokens.refresh(options.signal);
+  }
+
+  /**
+   * Forgets the token and the client secret (held in memory only): later calls fail. Every
+   * `actingFor` view of this client shares them and is signed out too.
+   */
+  signOut(): void {
+    this.tokens.forget();
+  }
+
+  /**
+   * Any route of the API (one without a resource here): the whole answer body (`{data}`, and a
+   * list's `pagination` or `links`), amounts exact, refusals thrown as `LedgerlineError`. Same
+   * token, idempotency key, retries and signing as the resources.
+   */
+  request<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    args: { query?: Record<string, unknown>; body?: unknown } = {},
+    options?: RequestOptions,
+  ): Promise<T> {
+    return this.core.raw(method, path, args as CallArgs, options) as Promise<T>;
+  }
+
+  /** A file of the API (statement PDF, withdrawal receipt, document) as a Blob, fetched with the token. */
+  download(path: string, options: RequestOptions & { accept?: string } = {}): Promise<Blob> {
+    const { accept = 'application/pdf', ...rest } = options;
+    return this.core.raw('get', path, { parseAs: 'blob' }, { ...rest, headers: { accept, ...rest.headers } }) as Promise<Blob>;
   }
 
   /** How many access tokens this client fetched so far. */

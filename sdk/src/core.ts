@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { errorFromResponse } from './errors.js';
 import type { paths } from './generated/openapi.js';
+import { stringifyBody } from './json.js';
 import { type Page, PageRequest } from './pagination.js';
 import type { HttpMethod, ListItem, ListParams, Path, RequestOptions, ResponseData } from './types.js';
 
@@ -8,6 +9,8 @@ export interface CallArgs {
   path?: Record<string, string>;
   query?: Record<string, unknown> | undefined;
   body?: unknown;
+  /** How to read a 2xx answer (default JSON; `blob` for files such as statement PDFs). */
+  parseAs?: 'json' | 'text' | 'blob' | 'arrayBuffer';
 }
 
 /** The typed openapi-fetch client plus the calls the resources make through it. */
@@ -34,16 +37,17 @@ export class Core {
   }
 
   /** One call; the whole answer body (envelope included). */
-  async raw(method: HttpMethod, path: Path, args: CallArgs = {}, options: RequestOptions = {}): Promise<unknown> {
+  async raw(method: HttpMethod, path: Path | string, args: CallArgs = {}, options: RequestOptions = {}): Promise<unknown> {
     const headers: Record<string, string> = { ...this.fixedHeaders, ...options.headers };
     if (options.idempotencyKey !== undefined) headers['x-l2f-idempotency-id'] = options.idempotencyKey;
     if (options.actingFor !== undefined) headers['x-l2f-client-id'] = options.actingFor;
-    const query = args.query && Object.fromEntries(Object.entries(args.query).filter(([, v]) => v !== undefined));
+    const query = args.query && Object.fromEntries(Object.entries(args.query).filter(([, v]) => v !== undefined && v !== null));
     const request = (this.api as unknown as { request: (m: string, p: string, init: Record<string, unknown>) => Promise<RawResult> })
       .request;
     const { data, error, response } = await request(method, path, {
       params: { path: args.path ?? {}, query: query ?? {} },
       ...(args.body !== undefined && { body: args.body }),
+      ...(args.parseAs && { parseAs: args.parseAs }),
       headers,
       ...(options.signal && { signal: options.signal }),
     });
@@ -82,5 +86,6 @@ interface RawResult {
 }
 
 export function createApiClient(baseUrl: string, transport: (request: Request) => Promise<Response>): Client<paths> {
-  return createClient<paths>({ baseUrl, fetch: transport });
+  // Bodies go out through stringifyBody: an amount given as an inexact JS number is refused.
+  return createClient<paths>({ baseUrl, fetch: transport, bodySerializer: stringifyBody });
 }

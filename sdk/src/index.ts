@@ -1,7 +1,9 @@
 export { Ledgerline, type LedgerlineOptions, VERSION } from './client.js';
 export { type ApiErrorEntry, LedgerlineConnectionError, LedgerlineError, WebhookVerificationError } from './errors.js';
+export type { Amount } from './generated/openapi.js';
+export { isExactNumber, parseJson, stringifyBody } from './json.js';
 export type { Page, PageRequest } from './pagination.js';
-export { publicKeyHex, RequestSigner } from './signing.js';
+export { type KeyObjectLike, type PrivateKeyInput, publicKeyHex, publicKeyHexAsync, RequestSigner } from './signing.js';
 export type { StreamedEvent, StreamOptions } from './streams.js';
 export type { FetchLike } from './transport.js';
 export type {
@@ -16,4 +18,4 @@ export type {
   ResponseBody,
   ResponseData,
 } from './types.js';
-export { type HeadersLike, type VerifyWebhookOptions, verifyWebhook, type WebhookEvent } from './webhooks.js';
+export { type HeadersLike, type VerifyWebhookOptions, verifyWebhook, verifyWebhookAsync, type WebhookEvent } from './webhooks.js';

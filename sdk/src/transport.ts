@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { errorFromResponse, LedgerlineConnectionError, type LedgerlineError } from './errors.js';
+import { uuid } from './bytes.js';
+import { errorFromResponse, LedgerlineConnectionError, LedgerlineError } from './errors.js';
+import { quoteAmounts } from './json.js';
 import type { RequestSigner } from './signing.js';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -9,6 +10,12 @@ export interface TransportOptions {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
+  /**
+   * How the token request carries the credentials: HTTP Basic (`client_secret_basic`) or form
+   * fields (`client_secret_post`). A browser gets the form: a refused Basic login answers with a
+   * Basic challenge, which makes the browser open its own password prompt.
+   */
+  clientAuth: 'basic' | 'post';
   /** Scopes to ask for (default: every scope the client holds). */
   scope?: string | string[] | undefined;
   signer?: RequestSigner | undefined;
@@ -66,7 +73,7 @@ async function errorCode(response: Response): Promise<string | undefined> {
 
 /** Client-credentials tokens (CONTRACT §1), fetched on first use and refreshed before they expire. */
 export class TokenManager {
-  private token: { value: string; expiresAt: number } | undefined;
+  private token: { value: string; expiresAt: number; scope: string[] } | undefined;
   private pending: Promise<string> | undefined;
   /** How many tokens were fetched (observability; tests read it). */
   fetched = 0;
@@ -88,22 +95,53 @@ export class TokenManager {
     if (this.token?.value === value) this.token = undefined;
   }
 
+  /** Fetches a token now (a wrong secret is refused here), whatever is held. */
+  async refresh(signal?: AbortSignal | null): Promise<{ scope: string[]; expiresAt: number }> {
+    this.token = undefined;
+    await this.get(signal);
+    const t = this.token as unknown as { scope: string[]; expiresAt: number };
+    return { scope: [...t.scope], expiresAt: t.expiresAt };
+  }
+
+  /** Forgets the token and the secret: nothing can be fetched any more. */
+  forget(): void {
+    this.token = undefined;
+    this.opts.clientSecret = '';
+  }
+
   private async fetchToken(signal?: AbortSignal | null): Promise<string> {
     const { baseUrl, clientId, clientSecret, scope } = this.opts;
+    if (!clientSecret) {
+      throw new LedgerlineError({
+        status: 401,
+        errors: [{ code: 'UNAUTHORIZED', description: 'Signed out: this client no longer holds its secret.' }],
+      });
+    }
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope !== undefined) form.set('scope', Array.isArray(scope) ? scope.join(' ') : scope);
-    const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
-    const response = await send(this.opts, `${baseUrl}/oauth2/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', 'user-agent': this.opts.userAgent },
-      body: form.toString(),
-      signal,
-    });
-    const body = (await response.json().catch(() => undefined)) as { access_token?: string; expires_in?: number } | undefined;
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+      'user-agent': this.opts.userAgent,
+    };
+    if (this.opts.clientAuth === 'post') {
+      form.set('client_id', clientId);
+      form.set('client_secret', clientSecret);
+    } else {
+      // RFC 6749 §2.3.1: each part form-encoded, then base64 (ASCII after encodeURIComponent).
+      headers.authorization = `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`)}`;
+    }
+    const response = await send(this.opts, `${baseUrl}/oauth2/token`, { method: 'POST', headers, body: form.toString(), signal });
+    const body = (await response.json().catch(() => undefined)) as
+      | { access_token?: string; expires_in?: number; scope?: string }
+      | undefined;
     if (!response.ok || !body?.access_token) throw errorFromResponse(response, body);
     const lifeMs = Math.max(0, (body.expires_in ?? 0) * 1000);
     const margin = Math.min(60_000, lifeMs / 5);
-    this.token = { value: body.access_token, expiresAt: Date.now() + lifeMs - margin };
+    const scopes = String(body.scope ?? '')
+      .split(/[ +]/)
+      .filter(Boolean);
+    this.token = { value: body.access_token, expiresAt: Date.now() + lifeMs - margin, scope: scopes };
     this.fetched++;
     return body.access_token;
   }
@@ -168,7 +206,7 @@ export function createTransport(opts: TransportOptions, tokens: TokenManager): (
     const base = new Headers(request.headers);
     base.set('user-agent', opts.userAgent);
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (!base.has(k)) base.set(k, v);
-    if (MUTATING.has(method) && !base.has('x-l2f-idempotency-id')) base.set('x-l2f-idempotency-id', randomUUID());
+    if (MUTATING.has(method) && !base.has('x-l2f-idempotency-id')) base.set('x-l2f-idempotency-id', uuid());
 
     let refreshed = false;
     for (;;) {
@@ -181,9 +219,25 @@ export function createTransport(opts: TransportOptions, tokens: TokenManager): (
         await response.body?.cancel().catch(() => {});
         continue;
       }
-      return response;
+      // A file asked for by its type (a download: PDF, an uploaded document) is handed over untouched.
+      const accept = base.get('accept');
+      return accept && !/json/i.test(accept) ? response : exactAmounts(response);
     }
   };
+}
+
+/**
+ * A JSON answer with every amount number turned into its exact text (json.ts), so that whoever
+ * parses it — the resources, `api.GET`, the error builder — gets amounts as strings.
+ */
+async function exactAmounts(response: Response): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!/\bjson\b/i.test(type) || !response.body || [101, 204, 205, 304].includes(response.status)) return response;
+  const text = quoteAmounts(await response.text());
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  return new Response(text, { status: response.status, statusText: response.statusText, headers });
 }
 
 function sendSigned(
@@ -197,18 +251,18 @@ function sendSigned(
   signal: AbortSignal,
 ): Promise<Response> {
   // Each attempt is signed anew (a signature is accepted once): `send` calls this init per attempt.
-  const headersFor = () => {
+  const headersFor = async () => {
     const h = new Headers(base);
     h.set('authorization', `Bearer ${token}`);
     if (opts.signer && MUTATING.has(method)) {
-      const { timestamp, signature } = opts.signer.sign(method, pathWithQuery, body);
+      const { timestamp, signature } = await opts.signer.sign(method, pathWithQuery, body);
       h.set('x-timestamp', timestamp);
       h.set('x-signature', signature);
     }
     return h;
   };
-  const fetchSigned: FetchLike = (input, init) =>
-    opts.fetch(input, { ...init, headers: headersFor(), ...(body.length && { body: body as unknown as BodyInit }) });
+  const fetchSigned: FetchLike = async (input, init) =>
+    opts.fetch(input, { ...init, headers: await headersFor(), ...(body.length && { body: body as unknown as BodyInit }) });
   return send({ ...opts, fetch: fetchSigned }, url, { method, signal });
 }
 

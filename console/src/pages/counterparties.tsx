@@ -77,7 +77,7 @@ function CounterpartyDetail({ id }: { id: string }) {
             </dd>
             <dt>Account information</dt>
             <dd>
-              <pre>{JSON.stringify(c.account_information, null, 2)}</pre>
+              <pre>{JSON.stringify('account_information' in c ? c.account_information : null, null, 2)}</pre>
             </dd>
           </dl>
           {sandbox ? (

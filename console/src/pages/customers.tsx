@@ -69,10 +69,10 @@ function CustomerDetail({ id }: { id: string }) {
             <dd>{c.email_address ?? '—'}</dd>
             <dt>Telephone</dt>
             <dd>{c.telephone_number ?? '—'}</dd>
-            {c.tax_reference_number ? (
+            {'tax_reference_number' in c && c.tax_reference_number ? (
               <>
                 <dt>Tax reference</dt>
-                <dd>{c.tax_reference_number}</dd>
+                <dd>{String(c.tax_reference_number)}</dd>
               </>
             ) : null}
             <dt>Created</dt>

@@ -1,5 +1,5 @@
 import { type ReactNode, useState } from 'react';
-import type { Ledgerline } from '../api';
+import type { ConsoleApi } from '../api';
 import { useSession } from '../session';
 import { Amount, ConfirmButton, ErrorAlert, Filter, Link, openBlob, PagedTable, Status, TextField, Title, useAction, when } from '../ui';
 
@@ -39,7 +39,7 @@ function Cancel({ what, id, run }: { what: string; id: string; run: (id: string)
   );
 }
 
-function Receipt({ id, api }: { id: string; api: Ledgerline }) {
+function Receipt({ id, api }: { id: string; api: ConsoleApi }) {
   const r = useAction(() => api.withdrawals.receipt(id), openBlob);
   return (
     <>
@@ -51,7 +51,7 @@ function Receipt({ id, api }: { id: string; api: Ledgerline }) {
   );
 }
 
-function columns(kind: Kind, api: Ledgerline): { header: string; cell: (r: any) => ReactNode; numeric?: boolean }[] {
+function columns(kind: Kind, api: ConsoleApi): { header: string; cell: (r: any) => ReactNode; numeric?: boolean }[] {
   const created = { header: 'Created', cell: (r: any) => when(r.created_timestamp) };
   const status = { header: 'Status', cell: (r: any) => <Status value={r.status} /> };
   const id = { header: 'ID', cell: (r: any) => r.id };

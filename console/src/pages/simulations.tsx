@@ -80,7 +80,7 @@ function DepositPanel() {
       {run.result ? (
         <Done>
           {run.result.matched ? `Matched: credited account ${run.result.account_id}.` : 'Not matched: the funds went to suspense.'} (
-          {run.result.id})
+          {String(run.result.id)})
         </Done>
       ) : null}
     </Panel>

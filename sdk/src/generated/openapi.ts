@@ -2,6 +2,13 @@
  * Generated from the server’s /openapi.json by `npm run sdk:generate`: do not edit.
  * `npm run sdk:check` (CI) fails when this file drifts from the server.
  */
+
+/**
+ * An exact decimal amount in the asset’s unit, as the server wrote it (`"0.123456789012345678"`,
+ * `"12345678901234567.89"`). The API sends amounts as JSON numbers; the SDK reads them as their
+ * exact text (a JS number would round 18 decimals). Every `number` of a response is an amount.
+ */
+export type Amount = string;
 export interface paths {
     "/oauth2/token": {
         parameters: {
@@ -4184,9 +4191,9 @@ export interface paths {
                                     product_id: string;
                                     customer_id: string;
                                     /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                    current_balance: number;
+                                    current_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                    available_balance: number;
+                                    available_balance: Amount;
                                     /** Format: date-time */
                                     created_at: string;
                                     /** Format: date-time */
@@ -4338,9 +4345,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -4484,9 +4491,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -4663,9 +4670,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -4982,7 +4989,7 @@ export interface paths {
                                 lease_end_date?: string;
                                 lease_transaction_limit?: number;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                lease_value_limit?: number;
+                                lease_value_limit?: Amount;
                             };
                         };
                     };
@@ -26152,9 +26159,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description?: string;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance_after?: number;
+                                    balance_after?: Amount;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     /** Format: date-time */
@@ -26307,9 +26314,9 @@ export interface paths {
                                 asset_type_id: string;
                                 description?: string;
                                 /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                value: number;
+                                value: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                balance_after?: number;
+                                balance_after?: Amount;
                                 /** Format: date-time */
                                 transaction_date: string;
                                 /** Format: date-time */
@@ -26475,9 +26482,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description?: string;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance_after?: number;
+                                    balance_after?: Amount;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     /** Format: date-time */
@@ -26620,9 +26627,9 @@ export interface paths {
                                 asset_type_id: string;
                                 description?: string;
                                 /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                value: number;
+                                value: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                balance_after?: number;
+                                balance_after?: Amount;
                                 /** Format: date-time */
                                 transaction_date: string;
                                 /** Format: date-time */
@@ -26783,13 +26790,13 @@ export interface paths {
                                     /** Format: date */
                                     period_end: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    opening_balance: number;
+                                    opening_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    closing_balance: number;
+                                    closing_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    total_in: number;
+                                    total_in: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    total_out: number;
+                                    total_out: Amount;
                                     transaction_count: number;
                                 }[];
                             };
@@ -26977,13 +26984,13 @@ export interface paths {
                                 /** Format: date */
                                 period_end: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                opening_balance: number;
+                                opening_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                closing_balance: number;
+                                closing_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                total_in: number;
+                                total_in: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                total_out: number;
+                                total_out: Amount;
                                 transaction_count: number;
                                 /** @description YYYY-MM, the statement’s month. */
                                 statement_period: string;
@@ -27008,9 +27015,9 @@ export interface paths {
                                     /** Format: date-time */
                                     transaction_posted_date: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount: number;
+                                    amount: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance: number;
+                                    balance: Amount;
                                 }[];
                                 /** @description Every line of the month, as the transactions API shows them. */
                                 lines: ({
@@ -27019,9 +27026,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description?: string;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance_after?: number;
+                                    balance_after?: Amount;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     /** Format: date-time */
@@ -27694,13 +27701,13 @@ export interface paths {
                                         source_account_id: string;
                                         asset_type_id: string;
                                         /** @description Exact decimal in the asset’s unit. */
-                                        amount_to_debit: number;
+                                        amount_to_debit: Amount;
                                     };
                                     destination_details: {
                                         destination_account_id: string;
                                         asset_type_id: string;
                                         /** @description Exact decimal in the asset’s unit. */
-                                        amount_to_credit: number;
+                                        amount_to_credit: Amount;
                                     };
                                 }[];
                             };
@@ -27867,13 +27874,13 @@ export interface paths {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -28079,13 +28086,13 @@ export interface paths {
                                             source_account_id: string;
                                             asset_type_id: string;
                                             /** @description Exact decimal in the asset’s unit. */
-                                            amount_to_debit: number;
+                                            amount_to_debit: Amount;
                                         };
                                         destination_details: {
                                             destination_account_id: string;
                                             asset_type_id: string;
                                             /** @description Exact decimal in the asset’s unit. */
-                                            amount_to_credit: number;
+                                            amount_to_credit: Amount;
                                         };
                                     };
                                 } | {
@@ -28258,13 +28265,13 @@ export interface paths {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -28431,13 +28438,13 @@ export interface paths {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -28574,13 +28581,13 @@ export interface paths {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -30749,9 +30756,9 @@ export interface paths {
                                     product_id: string;
                                     customer_id: string;
                                     /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                    current_balance: number;
+                                    current_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                    available_balance: number;
+                                    available_balance: Amount;
                                     /** Format: date-time */
                                     created_at: string;
                                     /** Format: date-time */
@@ -30903,9 +30910,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -31049,9 +31056,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -31228,9 +31235,9 @@ export interface paths {
                                 product_id: string;
                                 customer_id: string;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                current_balance: number;
+                                current_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit (never rounded through a float). */
-                                available_balance: number;
+                                available_balance: Amount;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -31571,9 +31578,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description?: string;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance_after?: number;
+                                    balance_after?: Amount;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     /** Format: date-time */
@@ -31726,9 +31733,9 @@ export interface paths {
                                 asset_type_id: string;
                                 description?: string;
                                 /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                value: number;
+                                value: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                balance_after?: number;
+                                balance_after?: Amount;
                                 /** Format: date-time */
                                 transaction_date: string;
                                 /** Format: date-time */
@@ -31889,13 +31896,13 @@ export interface paths {
                                     /** Format: date */
                                     period_end: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    opening_balance: number;
+                                    opening_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    closing_balance: number;
+                                    closing_balance: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    total_in: number;
+                                    total_in: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    total_out: number;
+                                    total_out: Amount;
                                     transaction_count: number;
                                 }[];
                             };
@@ -32083,13 +32090,13 @@ export interface paths {
                                 /** Format: date */
                                 period_end: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                opening_balance: number;
+                                opening_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                closing_balance: number;
+                                closing_balance: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                total_in: number;
+                                total_in: Amount;
                                 /** @description Exact decimal in the asset’s unit. */
-                                total_out: number;
+                                total_out: Amount;
                                 transaction_count: number;
                                 /** @description YYYY-MM, the statement’s month. */
                                 statement_period: string;
@@ -32114,9 +32121,9 @@ export interface paths {
                                     /** Format: date-time */
                                     transaction_posted_date: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount: number;
+                                    amount: Amount;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    balance: number;
+                                    balance: Amount;
                                 }[];
                                 /** @description Every line of the month, as the transactions API shows them. */
                                 lines: ({
@@ -32125,9 +32132,9 @@ export interface paths {
                                     asset_type_id: string;
                                     description: string | null;
                                     /** @description Signed from the account’s view: positive = money in, negative = money out. */
-                                    value: number;
+                                    value: Amount;
                                     /** @description Posted balance after this line (POSTED only). */
-                                    balance_after: number | null;
+                                    balance_after: Amount | null;
                                     /** Format: date-time */
                                     transaction_date: string;
                                     transaction_posted_date: string | null;
@@ -33367,7 +33374,7 @@ export interface paths {
                                     destination_counterparty_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount: number;
+                                    amount: Amount;
                                     purpose: string;
                                     description: string | null;
                                     memo: string | null;
@@ -33543,7 +33550,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description?: string;
                                 memo?: string;
@@ -33718,7 +33725,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description?: string;
                                 memo?: string;
@@ -33871,7 +33878,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description?: string;
                                 memo?: string;
@@ -34011,7 +34018,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description?: string;
                                 memo?: string;
@@ -34646,20 +34653,20 @@ export interface paths {
                                 mid_rate: string;
                                 spread_bps: number;
                                 /** @description Exact decimal in the asset’s unit. */
-                                fee: number;
+                                fee: Amount;
                                 maximum_slippage?: string;
                                 rejection_reason?: string;
                                 source_details: {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -34859,20 +34866,20 @@ export interface paths {
                                 mid_rate: string;
                                 spread_bps: number;
                                 /** @description Exact decimal in the asset’s unit. */
-                                fee: number;
+                                fee: Amount;
                                 maximum_slippage?: string;
                                 rejection_reason?: string;
                                 source_details: {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -35059,20 +35066,20 @@ export interface paths {
                                 mid_rate: string;
                                 spread_bps: number;
                                 /** @description Exact decimal in the asset’s unit. */
-                                fee: number;
+                                fee: Amount;
                                 maximum_slippage?: string;
                                 rejection_reason?: string;
                                 source_details: {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -35219,20 +35226,20 @@ export interface paths {
                                 mid_rate: string;
                                 spread_bps: number;
                                 /** @description Exact decimal in the asset’s unit. */
-                                fee: number;
+                                fee: Amount;
                                 maximum_slippage?: string;
                                 rejection_reason?: string;
                                 source_details: {
                                     source_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_debit: number;
+                                    amount_to_debit: Amount;
                                 };
                                 destination_details: {
                                     destination_account_id: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount_to_credit: number;
+                                    amount_to_credit: Amount;
                                 };
                             };
                         };
@@ -35406,20 +35413,20 @@ export interface paths {
                                     mid_rate: string;
                                     spread_bps: number;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    fee: number;
+                                    fee: Amount;
                                     maximum_slippage: string | null;
                                     rejection_reason: string | null;
                                     source_details: {
                                         source_account_id: string;
                                         asset_type_id: string;
                                         /** @description Exact decimal in the asset’s unit. */
-                                        amount_to_debit: number;
+                                        amount_to_debit: Amount;
                                     };
                                     destination_details: {
                                         destination_account_id: string;
                                         asset_type_id: string;
                                         /** @description Exact decimal in the asset’s unit. */
-                                        amount_to_credit: number;
+                                        amount_to_credit: Amount;
                                     };
                                 }[];
                             };
@@ -35576,7 +35583,7 @@ export interface paths {
                                 settlement_asset_type?: "FIAT" | "BITCOIN" | "ETHEREUM" | "POLYGON";
                                 settlement_currency: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                settlement_amount: number;
+                                settlement_amount: Amount;
                                 settlement_details: {
                                     source_account_customer_id: string;
                                     source_account_id: string;
@@ -35584,14 +35591,14 @@ export interface paths {
                                     source_asset_type?: "FIAT" | "BITCOIN" | "ETHEREUM" | "POLYGON";
                                     source_currency: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    source_amount: number;
+                                    source_amount: Amount;
                                     destination_account_customer_id?: string;
                                     destination_account_id: string;
                                     /** @enum {string} */
                                     destination_asset_type?: "FIAT" | "BITCOIN" | "ETHEREUM" | "POLYGON";
                                     destination_currency: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    destination_amount: number;
+                                    destination_amount: Amount;
                                 }[];
                             };
                         };
@@ -35767,7 +35774,7 @@ export interface paths {
                                     deposit_id: string | null;
                                     accepted_timestamp: string | null;
                                     executed_timestamp: string | null;
-                                    received_total: number | null;
+                                    received_total: Amount | null;
                                 }[];
                             };
                             /** @description Links to pages of this list, as paths with their query. */
@@ -35959,7 +35966,7 @@ export interface paths {
                                 /** Format: date-time */
                                 executed_timestamp?: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                received_total?: number;
+                                received_total?: Amount;
                             };
                         };
                     };
@@ -36141,7 +36148,7 @@ export interface paths {
                                 /** Format: date-time */
                                 executed_timestamp?: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                received_total?: number;
+                                received_total?: Amount;
                             };
                         };
                     };
@@ -36310,7 +36317,7 @@ export interface paths {
                                 /** Format: date-time */
                                 executed_timestamp?: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                received_total?: number;
+                                received_total?: Amount;
                             };
                         };
                     };
@@ -37201,7 +37208,7 @@ export interface paths {
                                 destination_counterparty_id: string;
                                 asset_type_id: string;
                                 /** @description Exact decimal in the asset’s unit. */
-                                amount: number;
+                                amount: Amount;
                                 purpose: string;
                                 description: string | null;
                                 memo: string | null;
@@ -37296,7 +37303,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            customer_type: "IndividualCustomer";
+            customer_type: "INDIVIDUAL";
             first_name: string;
             middle_name?: string;
             last_name: string;
@@ -37405,7 +37412,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            customer_type: "CorporationCustomer";
+            customer_type: "CORPORATION";
             registered_name: string;
             trading_name?: string;
             registered_number?: string;
@@ -37650,7 +37657,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            application_type: "IndividualApplication";
+            application_type: "INDIVIDUAL";
             customer_details: {
                 first_name?: string;
                 middle_name?: string;
@@ -37764,7 +37771,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            application_type: "CorporationApplication";
+            application_type: "CORPORATION";
             customer_details: {
                 registered_name?: string;
                 trading_name?: string;

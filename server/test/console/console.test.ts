@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, individualBody, newTenant, OPERATOR, operatorApi, type Tenant, uid } from '../helpers.js';
+import { ETH, fundedAccount, USD } from '../ledger/_fixtures.js';
 import { createApplication, individualApplication, individualDetails, ok, uploadAll } from '../onboarding/_fixtures.js';
 import { type Browser, go, listeningApp, navTo, openBrowser, SCREENSHOTS, shot, signIn } from './_browser.js';
 
@@ -270,6 +271,21 @@ describe('operator console', () => {
     const options = await page.getByLabel('New status').locator('option').allTextContents();
     expect(options).toContain('FROZEN');
     expect(options.some((o) => o.endsWith('_L2F'))).toBe(false);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  }, 120_000);
+
+  it('shows an 18-decimal balance and a USD balance past 2^53 cents exactly (the SDK in the browser reads amounts as text)', async () => {
+    const t = await newTenant(app);
+    const eth = (await fundedAccount(t, ETH, '0.123456789012345678')).id;
+    const usd = (await fundedAccount(t, USD, '12345678901234567.89')).id;
+    const { page } = browser;
+    await page.goto(`${base}/console/`);
+    await signIn(page, t.clientId, t.secret);
+    await go(page, `/accounts/${eth}`);
+    await page.getByTestId('current-balance').getByText('0.123456789012345678 ETH').waitFor();
+    await go(page, `/accounts/${usd}`);
+    await page.getByTestId('available-balance').getByText('12,345,678,901,234,567.89 USD').waitFor();
+    await shot(page, '15-exact-amounts');
     await page.getByRole('button', { name: 'Sign out' }).click();
   }, 120_000);
 });

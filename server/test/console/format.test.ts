@@ -1,10 +1,17 @@
 /**
  * The console's amounts (CONTRACT §15: the asset's decimals exactly, thousands separators, the
- * currency code) and its lossless JSON parsing: no amount passes through a JS float.
+ * currency code), and the API reached through @ledgerline/sdk only, whose parsing keeps amounts
+ * exact: no amount passes through a JS float.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseJson } from '@ledgerline/sdk';
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../../console/src/json.js';
 import { assetInfo, formatAmount, formatDecimal } from '../../../console/src/money.js';
+import { CONSOLE_DIST } from '../../src/platform/console.plugin.js';
+
+const CONSOLE_SRC = fileURLToPath(new URL('../../../console/src', import.meta.url));
 
 describe('console amounts', () => {
   it('formats decimal text with the asset decimals, separators and code, never rounding', () => {
@@ -27,21 +34,28 @@ describe('console amounts', () => {
     expect(formatAmount('7', assetInfo('X_Y_ABC', catalogue))).toBe('7.000 ABC');
   });
 
-  it('parses JSON keeping fractional and huge numbers as their exact text', () => {
-    const raw =
-      '{"data":{"amount":1234567890.123456789012345678,"count":3,"big":123456789012345678901,"neg":-0.5,"e":1e3,"s":"\\u00e9\\"x","a":[true,false,null,{}]}}';
-    expect(parseJson(raw)).toEqual({
-      data: {
-        amount: '1234567890.123456789012345678',
-        count: 3,
-        big: '123456789012345678901',
-        neg: '-0.5',
-        e: '1e3',
-        s: 'é"x',
-        a: [true, false, null, {}],
-      },
+  it('talks to the API only through @ledgerline/sdk: no fetch, JSON parsing or storage of its own', () => {
+    const src = CONSOLE_SRC;
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f));
+    expect(files).toContain('api.ts');
+    for (const f of files) {
+      const code = readFileSync(join(src, f), 'utf8');
+      expect(code, f).not.toMatch(/\bfetch\(|XMLHttpRequest|JSON\.parse\(|localStorage|sessionStorage|document\.cookie/);
+    }
+    expect(readFileSync(join(src, 'api.ts'), 'utf8')).toMatch(/from '@ledgerline\/sdk'/);
+    // The SDK's parser is the console's: an 18-decimal amount stays its exact text.
+    expect(parseJson<any>('{"data":{"amount":1234567890.123456789012345678,"decimals":18}}')).toEqual({
+      data: { amount: '1234567890.123456789012345678', decimals: 18 },
     });
-    expect(() => parseJson('{"a":1,}')).toThrow(SyntaxError);
-    expect(() => parseJson('{"a":1} x')).toThrow(SyntaxError);
+  });
+
+  it('the built console carries the SDK and no Node builtin', () => {
+    const assets = join(CONSOLE_DIST, 'assets');
+    const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+    const code = js.map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+    expect(code).toContain('x-l2f-idempotency-id'); // the SDK's transport
+    expect(code).toContain('x-l2f-client-id'); // its actingFor
+    expect(code).not.toMatch(/["'`]node:[a-z]/);
+    expect(code).not.toMatch(/\bBuffer\.from\(/);
   });
 });
