@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { hostname } from 'node:os';
 import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/index.js';
@@ -52,8 +53,9 @@ async function open(config: Config): Promise<Awaited<ReturnType<typeof buildApp>
  * limits, login lockout) and /metrics are per process.
  */
 async function supervise(config: Config): Promise<void> {
+  // The servers' log format (level names, ISO times), for the supervisor's few lines.
   const log = (msg: string, extra: Record<string, unknown> = {}) =>
-    console.log(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg, ...extra }));
+    console.log(JSON.stringify({ level: 'info', time: new Date().toISOString(), pid: process.pid, hostname: hostname(), msg, ...extra }));
   await (await open(config)).close(); // migrations and the operator's bootstrap, before any worker
   let closing = false;
   const fork = () => cluster.fork();
