@@ -6161,7 +6161,7 @@ export interface paths {
                                     rail: string;
                                     asset_type_id: string;
                                     /** @description Exact decimal in the asset’s unit. */
-                                    amount: number;
+                                    amount: Amount;
                                     account_id: string | null;
                                     deposit_id: string | null;
                                     transaction_id: string | null;
@@ -27977,7 +27977,7 @@ export interface paths {
         put?: never;
         /**
          * Create (and execute) many transfers at once (addition)
-         * @description Up to 1,000 transfers. Each item answers its own result, in order: the transfer, or its errors (fields prefixed `transfers.<index>.`). With `execute` they are executed at once (funds checked item by item, in order); with `atomic` nothing takes effect unless every item can (a 400 naming each refusal). Idempotent as a whole.
+         * @description Up to 1,000 transfers. Each item answers its own result, in order: the transfer, or its errors (fields prefixed `transfers.<index>.`). With `execute` they are executed at once (funds checked item by item, in order); with `atomic` nothing takes effect unless every item can (a 400 naming each refusal). Idempotent as a whole. With `execute`, signed with x-signature/x-timestamp when your client requires signing (as accept is).
          */
         post: {
             parameters: {
