@@ -53,7 +53,8 @@ function freePort(): Promise<number> {
 
 /** The real server (src/main.ts through tsx, as the tests start it) with `workers` processes. */
 async function startServer(workers: number, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, 'src/main.ts'], {
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...process.execArgv, ...profile, 'src/main.ts'], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,
@@ -61,7 +62,6 @@ async function startServer(workers: number, port: number): Promise<ChildProcess>
       WORKERS: String(workers),
       PORT: String(port),
       HOST: '127.0.0.1',
-      ...(process.env.BENCH_CPU_PROFILE && { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}` }),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
