@@ -22,7 +22,7 @@ import {
   counterpartiesRoutes,
   counterpartySimulationRoutes,
 } from './modules/counterparties/index.js';
-import { CustomersService, customersRoutes } from './modules/customers/index.js';
+import { CustomersService, customersRoutes, encryptStoredCustomers } from './modules/customers/index.js';
 import {
   DepositsService,
   depositSimulationRoutes,
@@ -34,6 +34,7 @@ import { DocumentsService, documentsRoutes, paymentDocuments, withdrawalDocument
 import { eventListenersRoutes } from './modules/event-listeners/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
+import { encryptStoredHistory } from './modules/history/index.js';
 import { LedgerService, ledgerVerifyRoutes } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
 import { PaymentsService, paymentsRoutes } from './modules/payments/index.js';
@@ -179,6 +180,11 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     // Secrets an earlier version stored in clear are encrypted now that the vault is open.
     const encrypted = await encryptStoredWebhookKeys(database.db, vault);
     if (encrypted) app.log.info({ subscriptions: encrypted }, 'encrypted webhook private keys stored in clear');
+    const personal = {
+      customers: await encryptStoredCustomers(database.db, vault),
+      history: await encryptStoredHistory(database.db, vault),
+    };
+    if (personal.customers || personal.history) app.log.info({ rows: personal }, 'encrypted personal identifiers stored in clear');
     const clients = new ClientsService(database.db, realClock); // rotation compares with token times
     const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey, {
       vault,
@@ -189,13 +195,17 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox' });
     const accountHooks = accounts.customerHooks();
     // Closing a customer closes its (empty) accounts and its counterparties, in one transaction.
-    const customers = new CustomersService(ajv, {
-      accountsOf: accountHooks.accountsOf,
-      onStatusChange: async (ctx, change) => {
-        await accountHooks.onStatusChange?.(ctx, change);
-        if (baseOf(change.to) === 'CLOSED') await counterparties.closeForCustomer(ctx.tx, ctx, change.customer.id, ctx.now);
+    const customers = new CustomersService(
+      ajv,
+      {
+        accountsOf: accountHooks.accountsOf,
+        onStatusChange: async (ctx, change) => {
+          await accountHooks.onStatusChange?.(ctx, change);
+          if (baseOf(change.to) === 'CLOSED') await counterparties.closeForCustomer(ctx.tx, ctx, change.customer.id, ctx.now);
+        },
       },
-    });
+      vault,
+    );
     const ledger = new LedgerService();
     const adjustments = new AdjustmentsService(ledger);
     const transactions = new TransactionsService();
@@ -304,6 +314,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       baseNow: () => clock.now(),
       realNow: () => realClock.now(),
       ttlDays: config.idempotencyTtlDays,
+      box: vault,
       crashAfterCommit: config.crashAfterCommit,
     });
 
