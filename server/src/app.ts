@@ -13,6 +13,7 @@ import {
   applicationAdminRoutes,
   applicationSimulationRoutes,
   applicationsRoutes,
+  encryptStoredApplications,
 } from './modules/applications/index.js';
 import { CatalogueService, catalogueRoutes } from './modules/catalogue/index.js';
 import { ClientsService, clientsRoutes } from './modules/clients/index.js';
@@ -21,6 +22,7 @@ import {
   CounterpartyLinking,
   counterpartiesRoutes,
   counterpartySimulationRoutes,
+  encryptStoredCounterparties,
 } from './modules/counterparties/index.js';
 import { CustomersService, customersRoutes, encryptStoredCustomers } from './modules/customers/index.js';
 import {
@@ -182,9 +184,11 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     if (encrypted) app.log.info({ subscriptions: encrypted }, 'encrypted webhook private keys stored in clear');
     const personal = {
       customers: await encryptStoredCustomers(database.db, vault),
+      applications: await encryptStoredApplications(database.db, vault),
+      counterparties: await encryptStoredCounterparties(database.db, vault),
       history: await encryptStoredHistory(database.db, vault),
     };
-    if (personal.customers || personal.history) app.log.info({ rows: personal }, 'encrypted personal identifiers stored in clear');
+    if (Object.values(personal).some((n) => n > 0)) app.log.info({ rows: personal }, 'encrypted personal identifiers stored in clear');
     const clients = new ClientsService(database.db, realClock); // rotation compares with token times
     const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey, {
       vault,
@@ -192,7 +196,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     });
     const catalogue = new CatalogueService();
     const accounts = new AccountsService(ajv, catalogue);
-    const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox' });
+    const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox', box: vault });
     const accountHooks = accounts.customerHooks();
     // Closing a customer closes its (empty) accounts and its counterparties, in one transaction.
     const customers = new CustomersService(
@@ -227,14 +231,14 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     if (config.mode === 'sandbox') await ownTransaction(database, (tx) => rates.seedDefaults(tx, clock.now()));
     const exchanges = new ExchangesService(ledger, guard, rates);
     const settlements = new SettlementsService(transfers, exchanges);
-    const applications = new ApplicationsService(ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
+    const applications = new ApplicationsService(ajv, { accounts, customers, sandbox: config.mode === 'sandbox', box: vault });
     const payments = new PaymentsService(deposits, paymentDocuments);
     const documents = new DocumentsService({
       application: applications.documentHooks(),
       withdrawal: withdrawals.documentHooks(),
       payment: payments.documentHooks(),
     });
-    const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox');
+    const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox', vault);
     const events = new EventsService();
     const webhooks = new WebhooksService(config.mode, vault);
     const metrics = createMetrics();

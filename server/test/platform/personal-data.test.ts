@@ -14,6 +14,8 @@ import { type Database, openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { maskPersonal } from '../../src/platform/vault/personal-data.js';
 import { Api, corporationBody, getApp, individualBody, newTenant, OPERATOR, testConfig, tokenFor, uid } from '../helpers.js';
+import { bodyFor, createCounterparty } from '../counterparties/_fixtures.js';
+import { corporationApplication, corporationDetails, individualApplication, individualDetails, person } from '../onboarding/_fixtures.js';
 import { columnsContaining } from './at-rest.js';
 
 const K1 = '11'.repeat(32);
@@ -116,6 +118,83 @@ describe('tax reference and passport numbers', () => {
     expect((await narrow.get(`/v1/customers/${person}`)).body.data.tax_reference_number).toBe(maskPersonal(v.newTax));
     // Still nothing in clear after reads in clear.
     expect(await columnsContaining(app.ledgerline.database, [v.tax, v.passport, v.newTax])).toEqual([]);
+  });
+
+  it('a resource read masked and sent back whole keeps its values (the mask means "unchanged")', async () => {
+    const t = await newTenant(app);
+    const v = personal();
+    const id = uid('pd-echo');
+    const created = await t.api.post('/v1/customers', individualBody(id, { tax_reference_number: v.tax, passport_number: v.passport }));
+    const { id: _i, customer_type: _t, status: _s, accounts: _a, created_at: _c, updated_at: _u, ...echo } = created.body.data;
+    const sentBack = await t.api.patch(`/v1/customers/${id}`, { ...echo, first_name: 'Augusta' });
+    expect(sentBack.status, sentBack.raw).toBe(200);
+    const layer2 = await t.api.patch(`/v1/customers/${id}`, { updates: [{ field: 'passport_number', value: maskPersonal(v.passport) }] });
+    expect(layer2.status, layer2.raw).toBe(200);
+    const op = new Api(app, t.operator.token);
+    await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    const clear = (await new Api(app, await tokenFor(app, t.clientId, t.secret)).get(`/v1/customers/${id}`)).body.data;
+    expect([clear.first_name, clear.tax_reference_number, clear.passport_number]).toEqual(['Augusta', v.tax, v.passport]);
+    const history = (await t.api.get(`/v1/customers/${id}/history`)).body.data.history;
+    expect(history.map((h: any) => h.field)).toEqual(['first_name']);
+  });
+
+  it('applications and their individuals: encrypted at rest, masked in views and history, carried over to the customer', async () => {
+    const t = await newTenant(app);
+    const v = personal();
+    const single = await t.api.post(
+      '/v1/applications',
+      individualApplication(individualDetails({ tax_reference_number: v.tax, passport_number: v.passport })),
+    );
+    expect(single.status, single.raw).toBe(200);
+    expect(single.body.data.customer_details.tax_reference_number).toBe(maskPersonal(v.tax));
+    const patched = await t.api.patch(`/v1/applications/${single.body.data.id}`, { tax_reference_number: v.newTax });
+    expect(patched.status, patched.raw).toBe(200);
+    const corp = await t.api.post('/v1/applications', corporationApplication(corporationDetails()));
+    expect(corp.status, corp.raw).toBe(200);
+    const officer = await t.api.post(`/v1/applications/${corp.body.data.id}/individual`, person({ passport_number: v.ownerPassport }));
+    expect(officer.status, officer.raw).toBe(200);
+    expect(officer.body.data.passport_number).toBe(maskPersonal(v.ownerPassport));
+
+    const views = JSON.stringify([
+      (await t.api.get(`/v1/applications/${single.body.data.id}`)).body,
+      (await t.api.get(`/v1/applications/${corp.body.data.id}`)).body,
+      (await t.api.get('/v1/applications')).body,
+      (await t.api.get(`/v1/applications/${single.body.data.id}/history`)).body,
+      (await t.api.get(`/v1/applications/${corp.body.data.id}/history`)).body,
+    ]);
+    for (const value of [v.tax, v.newTax, v.passport, v.ownerPassport]) expect(views).not.toContain(value);
+    expect(views).toContain(maskPersonal(v.newTax));
+    expect(await columnsContaining(app.ledgerline.database, [v.tax, v.newTax, v.passport, v.ownerPassport])).toEqual([]);
+
+    const op = new Api(app, t.operator.token);
+    await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    const revealing = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    const details = (await revealing.get(`/v1/applications/${single.body.data.id}`)).body.data.customer_details;
+    expect([details.tax_reference_number, details.passport_number]).toEqual([v.newTax, v.passport]);
+    const history = (await revealing.get(`/v1/applications/${single.body.data.id}/history`)).body.data.history;
+    const change = history.find((h: any) => h.field.endsWith('tax_reference_number'));
+    expect([change.before, change.after]).toEqual([v.tax, v.newTax]);
+    const corpHistory = JSON.stringify((await revealing.get(`/v1/applications/${corp.body.data.id}/history`)).body);
+    expect(corpHistory).toContain(v.ownerPassport);
+  });
+
+  it('counterparties: the profile tax reference number is encrypted at rest and masked', async () => {
+    const t = await newTenant(app);
+    const v = personal();
+    const customer = uid('pd-cp');
+    expect((await t.api.post('/v1/customers', individualBody(customer))).status).toBe(200);
+    const body = bodyFor('FIAT_US', customer);
+    body.profile = { ...body.profile, tax_reference_number: v.tax };
+    const cp = await createCounterparty(t.api, body);
+    expect(cp.profile.tax_reference_number).toBe(maskPersonal(v.tax));
+    const echoed = await t.api.patch(`/v1/counterparties/${cp.id}`, { profile: cp.profile, description: 'echo' });
+    expect(echoed.status, echoed.raw).toBe(200);
+    expect(JSON.stringify((await t.api.get(`/v1/counterparties/${cp.id}`)).body)).not.toContain(v.tax);
+    expect(await columnsContaining(app.ledgerline.database, [v.tax])).toEqual([]);
+    const op = new Api(app, t.operator.token);
+    await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    const revealing = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    expect((await revealing.get(`/v1/counterparties/${cp.id}`)).body.data.profile.tax_reference_number).toBe(v.tax);
   });
 
   it('a client may not grant itself the scope, and clients created without scopes do not hold it', async () => {

@@ -2,7 +2,7 @@ import type { Ajv } from 'ajv';
 import type { Static } from 'typebox';
 import type { Db, Reader, Tx } from '../../db/client.js';
 import type { SecretBox } from '../../platform/vault/index.js';
-import { encryptStoredPersonal, mayReveal, openPersonal, sealPersonal } from '../../platform/vault/personal-data.js';
+import { dropEchoedMasks, encryptStoredPersonal, mayReveal, openPersonal, sealPersonal } from '../../platform/vault/personal-data.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -251,7 +251,10 @@ export class CustomersService {
       const from = current.status as Status;
       assertUpdatable(from, auth, 'customer');
       const engine = this.customerPatch[current.customerType];
-      const patch = engine.prepare(current.details, body, { id: current.id, customer_type: current.customerType });
+      const patch = engine.prepare(current.details, dropEchoedMasks(body, current.details, ['customer_details.']), {
+        id: current.id,
+        customer_type: current.customerType,
+      });
       let to = from;
       if (patch.status !== undefined) {
         if (!isStatus(patch.status)) throw new AppError('VALIDATION_ERROR', `Unknown status ${patch.status}.`, 'status');
@@ -374,7 +377,10 @@ export class CustomersService {
       await this.corporateForUpdate(tx, auth, customerId);
       const current = this.opened(await customersRepository.findIndividual(tx, auth.tenantId, customerId, id));
       if (!current) throw notFound('Individual', 'individual_id');
-      const patch = this.individualPatch.prepare(current.details, body, { id: current.id, customer_id: customerId });
+      const patch = this.individualPatch.prepare(current.details, dropEchoedMasks(body, current.details), {
+        id: current.id,
+        customer_id: customerId,
+      });
       if (!patch.changes.length) return current;
       const share = (patch.details.percentage_ownership as number | undefined) ?? 0;
       const total = (await customersRepository.ownershipTotal(tx, auth.tenantId, customerId, id)) + share;

@@ -77,6 +77,32 @@ export function openPersonal<T>(box: SecretBox | undefined, value: T, context: s
 }
 
 /**
+ * A client that reads a resource (masked) and sends it back whole must not overwrite a personal
+ * identifier with its mask: a PATCH value equal to the mask of the current value (at the same
+ * key, top level or `prefix.key`) means "unchanged" and is dropped, in both PATCH forms.
+ */
+export function dropEchoedMasks<B extends { updates?: { field: string; value?: unknown }[] | undefined; [key: string]: unknown }>(
+  body: B,
+  current: Record<string, unknown>,
+  prefixes: readonly string[] = [],
+): B {
+  const strip = (field: string) => prefixes.reduce((f, p) => (f.startsWith(p) ? f.slice(p.length) : f), field);
+  const echoed = (field: string, value: unknown) => {
+    const key = strip(field);
+    const now = current[key];
+    return PERSONAL_FIELDS.includes(key) && typeof now === 'string' && typeof value === 'string' && value === maskPersonal(now);
+  };
+  const out = Object.fromEntries(Object.entries(body).filter(([k, v]) => k === 'updates' || !echoed(k, v))) as B;
+  if (Array.isArray(body.updates)) {
+    const kept = body.updates.filter((u) => !echoed(u.field, u.value));
+    if (kept.length) out.updates = kept;
+    else delete out.updates;
+    // An updates list of echoes alone changes nothing: leave an empty plain form.
+  }
+  return out;
+}
+
+/**
  * jsonpath: some object in the document holds a personal identifier as a string not yet
  * encrypted (the vault's envelopes start with `llv1:`).
  */
