@@ -13,8 +13,8 @@ import { bootstrap } from '../../src/bootstrap.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { maskPersonal } from '../../src/platform/vault/personal-data.js';
-import { Api, corporationBody, getApp, individualBody, newTenant, OPERATOR, testConfig, tokenFor, uid } from '../helpers.js';
 import { bodyFor, createCounterparty } from '../counterparties/_fixtures.js';
+import { Api, corporationBody, getApp, individualBody, newTenant, OPERATOR, testConfig, tokenFor, uid } from '../helpers.js';
 import { corporationApplication, corporationDetails, individualApplication, individualDetails, person } from '../onboarding/_fixtures.js';
 import { columnsContaining } from './at-rest.js';
 
