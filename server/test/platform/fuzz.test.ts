@@ -74,7 +74,7 @@ const hostileString = fc.oneof(
     "' OR 1=1 --",
     '"; DROP TABLE customers; --',
     '../../etc/passwd',
-    '${jndi:ldap://x}',
+    '$' + '{jndi:ldap://x}',
     '<script>alert(1)</script>',
     'llv1:dek_x:AAAA',
     '*****6789',
@@ -96,15 +96,15 @@ const wrongType = fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, [], {}
 const rawValue = fc.integer({ min: 0, max: RAW_FRAGMENTS.length - 1 }).map((i) => rawMarker(i));
 
 /** A value for `schema`: often a fitting one (from its enum, examples, type), sometimes hostile. */
-function valueOf(schema: any, depth = 0): fc.Arbitrary<unknown> {
+function valueFor(schema: any, depth = 0): fc.Arbitrary<unknown> {
   if (!schema || depth > 6) return fc.oneof(hostileString, wrongType);
-  if (schema.$ref) return valueOf(doc.components.schemas[String(schema.$ref).split('/').pop() as string], depth + 1);
+  if (schema.$ref) return valueFor(doc.components.schemas[String(schema.$ref).split('/').pop() as string], depth + 1);
   const branches = schema.oneOf ?? schema.anyOf;
   const hostile = fc.oneof(hostileString, wrongType, rawValue);
   let fitting: fc.Arbitrary<unknown>;
   if (branches?.length) {
     const { oneOf: _o, anyOf: _a, ...rest } = schema;
-    fitting = fc.oneof(...branches.map((b: any) => valueOf({ ...rest, ...b }, depth + 1)));
+    fitting = fc.oneof(...branches.map((b: any) => valueFor({ ...rest, ...b }, depth + 1)));
   } else if (schema.const !== undefined) fitting = fc.constant(schema.const);
   else if (schema.enum) fitting = fc.constantFrom(...schema.enum);
   else {
@@ -113,7 +113,7 @@ function valueOf(schema: any, depth = 0): fc.Arbitrary<unknown> {
       const props = Object.entries<any>(schema.properties ?? {});
       fitting = fc
         .tuple(
-          ...props.map(([k, v]) => fc.option(valueOf(v, depth + 1), { nil: undefined, freq: 3 }).map((x) => [k, x] as const)),
+          ...props.map(([k, v]) => fc.option(valueFor(v, depth + 1), { nil: undefined, freq: 3 }).map((x) => [k, x] as const)),
           fc.option(fc.tuple(hostileString, hostile), { nil: undefined, freq: 4 }),
         )
         .map((entries) => {
@@ -123,7 +123,7 @@ function valueOf(schema: any, depth = 0): fc.Arbitrary<unknown> {
           if (extra) out[extra[0]] = extra[1];
           return out;
         });
-    } else if (type === 'array') fitting = fc.array(valueOf(schema.items, depth + 1), { maxLength: 3 });
+    } else if (type === 'array') fitting = fc.array(valueFor(schema.items, depth + 1), { maxLength: 3 });
     else if (type === 'integer') fitting = fc.oneof(fc.integer(), fc.constantFrom(0, 1, 100, -1, 2 ** 53));
     else if (type === 'number') fitting = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, 0.01, 1e21));
     else if (type === 'boolean') fitting = fc.boolean();
@@ -223,7 +223,9 @@ describe('fuzzing every route of /openapi.json (fast-check)', () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(
-        request.chain((r) => (r.operation.schema ? valueOf(r.operation.schema).map((body) => ({ ...r, seedBody: body })) : fc.constant(r))),
+        request.chain((r) =>
+          r.operation.schema ? valueFor(r.operation.schema).map((body) => ({ ...r, seedBody: body })) : fc.constant(r),
+        ),
         async (r) => {
           runs++;
           const { operation } = r;
