@@ -33,7 +33,7 @@ import {
   suspenseRoutes,
 } from './modules/deposits/index.js';
 import { DocumentsService, documentsRoutes, paymentDocuments, withdrawalDocuments } from './modules/documents/index.js';
-import { eventListenersRoutes } from './modules/event-listeners/index.js';
+import { encryptStoredListenerKeys, eventListenersRoutes } from './modules/event-listeners/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
 import { encryptStoredHistory } from './modules/history/index.js';
@@ -182,6 +182,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     // Secrets an earlier version stored in clear are encrypted now that the vault is open.
     const encrypted = await encryptStoredWebhookKeys(database.db, vault);
     if (encrypted) app.log.info({ subscriptions: encrypted }, 'encrypted webhook private keys stored in clear');
+    const listenerKeys = await encryptStoredListenerKeys(database.db, vault);
+    if (listenerKeys) app.log.info({ event_listeners: listenerKeys }, 'encrypted event listener private keys stored in clear');
     const personal = {
       customers: await encryptStoredCustomers(database.db, vault),
       applications: await encryptStoredApplications(database.db, vault),
@@ -368,7 +370,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(signingKeysRoutes, { service: signingKeys });
       await scope.register(eventsRoutes, { service: events });
       await scope.register(webhooksRoutes, { service: webhooks });
-      await scope.register(eventListenersRoutes, { signingClock: realClock });
+      await scope.register(eventListenersRoutes, { signingClock: realClock, box: vault });
       await scope.register(accountsRoutes, { service: accounts, family: 'payments' });
       await scope.register(accountTransactionsRoutes, { service: transactions, family: 'payments' });
       await scope.register(statementsRoutes, { service: statements, family: 'payments' });
