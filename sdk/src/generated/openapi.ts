@@ -247,7 +247,7 @@ export interface paths {
                         /** @description Regulated clients may create customers directly. */
                         regulated?: boolean;
                         /** @description Default: every tenant scope. */
-                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "admin")[];
+                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "customers:sensitive" | "admin")[];
                         /** @description Accept operations must be signed (Ed25519). */
                         signing_required?: boolean;
                         /** @description Spread on exchanges, in basis points of the mid rate. */
@@ -534,7 +534,7 @@ export interface paths {
                         /** @description Regulated clients may create customers directly. */
                         regulated?: boolean;
                         /** @description Default: every tenant scope. */
-                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "admin")[];
+                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "customers:sensitive" | "admin")[];
                         /** @description Accept operations must be signed (Ed25519). */
                         signing_required?: boolean;
                         /** @description Spread on exchanges, in basis points of the mid rate. */
@@ -2344,7 +2344,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -2565,6 +2565,7 @@ export interface paths {
                                      * @description E.164, e.g. +14155550123
                                      */
                                     telephone_number?: string;
+                                    /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                     tax_reference_number?: string;
                                     /**
                                      * Format: country-code
@@ -2572,6 +2573,7 @@ export interface paths {
                                      */
                                     tax_reference_number_country?: string;
                                     citizenship?: string[];
+                                    /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                     passport_number?: string;
                                     /**
                                      * Format: country-code
@@ -2863,6 +2865,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -2870,6 +2873,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -3071,6 +3075,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -3078,6 +3083,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -3358,6 +3364,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -3365,6 +3372,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -3541,7 +3549,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -4827,7 +4835,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -6664,7 +6672,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -19834,7 +19842,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -30193,7 +30201,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -36123,12 +36131,14 @@ export interface components {
              * @description E.164, e.g. +14155550123
              */
             telephone_number?: string;
+            /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
             tax_reference_number?: string;
             /**
              * Format: country-code
              * @description ISO 3166-1 alpha-2 country code
              */
             tax_reference_number_country?: string;
+            /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
             passport_number?: string;
             /**
              * Format: country-code
@@ -36385,6 +36395,7 @@ export interface components {
                  * @description E.164, e.g. +14155550123
                  */
                 telephone_number?: string;
+                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                 tax_reference_number?: string;
                 /**
                  * Format: country-code
@@ -36392,6 +36403,7 @@ export interface components {
                  */
                 tax_reference_number_country?: string;
                 citizenship?: string[];
+                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                 passport_number?: string;
                 /**
                  * Format: country-code
