@@ -7303,6 +7303,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -7310,6 +7311,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -7511,6 +7513,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -7518,6 +7521,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -7912,6 +7916,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -7919,6 +7924,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -36490,12 +36496,14 @@ export interface components {
                  * @description E.164, e.g. +14155550123
                  */
                 telephone_number?: string;
+                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                 tax_reference_number?: string;
                 /**
                  * Format: country-code
                  * @description ISO 3166-1 alpha-2 country code
                  */
                 tax_reference_number_country?: string;
+                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                 passport_number?: string;
                 /**
                  * Format: country-code
@@ -36757,6 +36765,7 @@ export interface components {
                      * @description E.164, e.g. +14155550123
                      */
                     telephone_number?: string;
+                    /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                     tax_reference_number?: string;
                     /**
                      * Format: country-code
@@ -36764,6 +36773,7 @@ export interface components {
                      */
                     tax_reference_number_country?: string;
                     citizenship?: string[];
+                    /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                     passport_number?: string;
                     /**
                      * Format: country-code

@@ -450,7 +450,7 @@ const maskedAnswer = (what: string) =>
       description: `${what}. Answered masked, \`*****\` and the last 4 characters (e.g. \`*****6789\`), unless the caller holds the scope \`customers:sensitive\`; stored encrypted.`,
     }),
   );
-const maskedFields = {
+export const MaskedPersonalFields = {
   tax_reference_number: maskedAnswer('Tax reference number'),
   passport_number: maskedAnswer('Passport number'),
 };
@@ -459,7 +459,7 @@ export const Individual = Type.Object({
   id: Type.String(),
   customer_id: Type.String(),
   ...IndividualDetailsOfCorporate,
-  ...maskedFields,
+  ...MaskedPersonalFields,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });
@@ -474,7 +474,7 @@ const common = {
   updated_at: Type.String({ format: 'date-time' }),
 };
 export const IndividualCustomer = Type.Object(
-  { id: Type.String(), customer_type: Type.Literal('INDIVIDUAL'), ...individualFields, ...maskedFields, ...common },
+  { id: Type.String(), customer_type: Type.Literal('INDIVIDUAL'), ...individualFields, ...MaskedPersonalFields, ...common },
   { $id: 'IndividualCustomer' },
 );
 export const CorporationCustomer = Type.Object(

@@ -22,6 +22,7 @@ export {
   IndividualDetails,
   IndividualDetailsOfCorporate,
   individualFields,
+  MaskedPersonalFields,
   PatchUpdates,
   PersonDetails,
 } from './customers.schemas.js';
