@@ -13,6 +13,7 @@ import {
   applicationAdminRoutes,
   applicationSimulationRoutes,
   applicationsRoutes,
+  encryptStoredApplications,
 } from './modules/applications/index.js';
 import { CatalogueService, catalogueRoutes } from './modules/catalogue/index.js';
 import { ClientsService, clientsRoutes } from './modules/clients/index.js';
@@ -21,8 +22,9 @@ import {
   CounterpartyLinking,
   counterpartiesRoutes,
   counterpartySimulationRoutes,
+  encryptStoredCounterparties,
 } from './modules/counterparties/index.js';
-import { CustomersService, customersRoutes } from './modules/customers/index.js';
+import { CustomersService, customersRoutes, encryptStoredCustomers } from './modules/customers/index.js';
 import {
   DepositsService,
   depositSimulationRoutes,
@@ -32,9 +34,10 @@ import {
   virtualAccountIncomingRoutes,
 } from './modules/deposits/index.js';
 import { DocumentsService, documentsRoutes, paymentDocuments, withdrawalDocuments } from './modules/documents/index.js';
-import { eventListenersRoutes } from './modules/event-listeners/index.js';
+import { encryptStoredListenerKeys, eventListenersRoutes } from './modules/event-listeners/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
+import { encryptStoredHistory } from './modules/history/index.js';
 import { LedgerService, ledgerVerifyRoutes } from './modules/ledger/index.js';
 import { MovementGuard } from './modules/movements/index.js';
 import { PaymentsService, paymentsRoutes } from './modules/payments/index.js';
@@ -181,6 +184,15 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     // Secrets an earlier version stored in clear are encrypted now that the vault is open.
     const encrypted = await encryptStoredWebhookKeys(database.db, vault);
     if (encrypted) app.log.info({ subscriptions: encrypted }, 'encrypted webhook private keys stored in clear');
+    const listenerKeys = await encryptStoredListenerKeys(database.db, vault);
+    if (listenerKeys) app.log.info({ event_listeners: listenerKeys }, 'encrypted event listener private keys stored in clear');
+    const personal = {
+      customers: await encryptStoredCustomers(database.db, vault),
+      applications: await encryptStoredApplications(database.db, vault),
+      counterparties: await encryptStoredCounterparties(database.db, vault),
+      history: await encryptStoredHistory(database.db, vault),
+    };
+    if (Object.values(personal).some((n) => n > 0)) app.log.info({ rows: personal }, 'encrypted personal identifiers stored in clear');
     const clients = new ClientsService(database.db, realClock); // rotation compares with token times
     const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey, {
       vault,
@@ -190,16 +202,20 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     // Closing an account closes what routes money to it (its virtual accounts), in its transaction.
     const accounts = new AccountsService(ajv, catalogue, [closeVirtualAccountsOf]);
     const virtualAccounts = new VirtualAccountsService(ajv);
-    const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox' });
+    const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox', box: vault });
     const accountHooks = accounts.customerHooks();
     // Closing a customer closes its (empty) accounts and its counterparties, in one transaction.
-    const customers = new CustomersService(ajv, {
-      accountsOf: accountHooks.accountsOf,
-      onStatusChange: async (ctx, change) => {
-        await accountHooks.onStatusChange?.(ctx, change);
-        if (baseOf(change.to) === 'CLOSED') await counterparties.closeForCustomer(ctx.tx, ctx, change.customer.id, ctx.now);
+    const customers = new CustomersService(
+      ajv,
+      {
+        accountsOf: accountHooks.accountsOf,
+        onStatusChange: async (ctx, change) => {
+          await accountHooks.onStatusChange?.(ctx, change);
+          if (baseOf(change.to) === 'CLOSED') await counterparties.closeForCustomer(ctx.tx, ctx, change.customer.id, ctx.now);
+        },
       },
-    });
+      vault,
+    );
     const ledger = new LedgerService();
     const adjustments = new AdjustmentsService(ledger);
     const transactions = new TransactionsService();
@@ -221,14 +237,14 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     if (config.mode === 'sandbox') await ownTransaction(database, (tx) => rates.seedDefaults(tx, clock.now()));
     const exchanges = new ExchangesService(ledger, guard, rates);
     const settlements = new SettlementsService(transfers, exchanges);
-    const applications = new ApplicationsService(ajv, { accounts, customers, sandbox: config.mode === 'sandbox' });
+    const applications = new ApplicationsService(ajv, { accounts, customers, sandbox: config.mode === 'sandbox', box: vault });
     const payments = new PaymentsService(deposits, paymentDocuments);
     const documents = new DocumentsService({
       application: applications.documentHooks(),
       withdrawal: withdrawals.documentHooks(),
       payment: payments.documentHooks(),
     });
-    const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox');
+    const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox', vault);
     const events = new EventsService();
     const webhooks = new WebhooksService(config.mode, vault);
     const metrics = createMetrics();
@@ -308,6 +324,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       baseNow: () => clock.now(),
       realNow: () => realClock.now(),
       ttlDays: config.idempotencyTtlDays,
+      box: vault,
       crashAfterCommit: config.crashAfterCommit,
     });
 
@@ -359,7 +376,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(signingKeysRoutes, { service: signingKeys });
       await scope.register(eventsRoutes, { service: events });
       await scope.register(webhooksRoutes, { service: webhooks });
-      await scope.register(eventListenersRoutes, { signingClock: realClock });
+      await scope.register(eventListenersRoutes, { signingClock: realClock, box: vault });
       await scope.register(accountsRoutes, { service: accounts, family: 'payments' });
       await scope.register(accountTransactionsRoutes, { service: transactions, family: 'payments' });
       await scope.register(statementsRoutes, { service: statements, family: 'payments' });

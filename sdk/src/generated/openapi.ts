@@ -254,7 +254,7 @@ export interface paths {
                         /** @description Regulated clients may create customers directly. */
                         regulated?: boolean;
                         /** @description Default: every tenant scope. */
-                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "admin")[];
+                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "customers:sensitive" | "admin")[];
                         /** @description Accept operations must be signed (Ed25519). */
                         signing_required?: boolean;
                         /** @description Spread on exchanges, in basis points of the mid rate. */
@@ -541,7 +541,7 @@ export interface paths {
                         /** @description Regulated clients may create customers directly. */
                         regulated?: boolean;
                         /** @description Default: every tenant scope. */
-                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "admin")[];
+                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "customers:sensitive" | "admin")[];
                         /** @description Accept operations must be signed (Ed25519). */
                         signing_required?: boolean;
                         /** @description Spread on exchanges, in basis points of the mid rate. */
@@ -2351,7 +2351,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -2572,6 +2572,7 @@ export interface paths {
                                      * @description E.164, e.g. +14155550123
                                      */
                                     telephone_number?: string;
+                                    /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                     tax_reference_number?: string;
                                     /**
                                      * Format: country-code
@@ -2579,6 +2580,7 @@ export interface paths {
                                      */
                                     tax_reference_number_country?: string;
                                     citizenship?: string[];
+                                    /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                     passport_number?: string;
                                     /**
                                      * Format: country-code
@@ -2870,6 +2872,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -2877,6 +2880,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -3078,6 +3082,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -3085,6 +3090,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -3365,6 +3371,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -3372,6 +3379,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -3548,7 +3556,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -4834,7 +4842,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -7870,7 +7878,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -8501,6 +8509,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -8508,6 +8517,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -8709,6 +8719,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -8716,6 +8727,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -9110,6 +9122,7 @@ export interface paths {
                                  * @description E.164, e.g. +14155550123
                                  */
                                 telephone_number?: string;
+                                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 tax_reference_number?: string;
                                 /**
                                  * Format: country-code
@@ -9117,6 +9130,7 @@ export interface paths {
                                  */
                                 tax_reference_number_country?: string;
                                 citizenship?: string[];
+                                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                                 passport_number?: string;
                                 /**
                                  * Format: country-code
@@ -21040,7 +21054,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -31399,7 +31413,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
@@ -37329,12 +37343,14 @@ export interface components {
              * @description E.164, e.g. +14155550123
              */
             telephone_number?: string;
+            /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
             tax_reference_number?: string;
             /**
              * Format: country-code
              * @description ISO 3166-1 alpha-2 country code
              */
             tax_reference_number_country?: string;
+            /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
             passport_number?: string;
             /**
              * Format: country-code
@@ -37591,6 +37607,7 @@ export interface components {
                  * @description E.164, e.g. +14155550123
                  */
                 telephone_number?: string;
+                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                 tax_reference_number?: string;
                 /**
                  * Format: country-code
@@ -37598,6 +37615,7 @@ export interface components {
                  */
                 tax_reference_number_country?: string;
                 citizenship?: string[];
+                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                 passport_number?: string;
                 /**
                  * Format: country-code
@@ -37684,12 +37702,14 @@ export interface components {
                  * @description E.164, e.g. +14155550123
                  */
                 telephone_number?: string;
+                /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                 tax_reference_number?: string;
                 /**
                  * Format: country-code
                  * @description ISO 3166-1 alpha-2 country code
                  */
                 tax_reference_number_country?: string;
+                /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                 passport_number?: string;
                 /**
                  * Format: country-code
@@ -37951,6 +37971,7 @@ export interface components {
                      * @description E.164, e.g. +14155550123
                      */
                     telephone_number?: string;
+                    /** @description Tax reference number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                     tax_reference_number?: string;
                     /**
                      * Format: country-code
@@ -37958,6 +37979,7 @@ export interface components {
                      */
                     tax_reference_number_country?: string;
                     citizenship?: string[];
+                    /** @description Passport number. Answered masked, `*****` and the last 4 characters (e.g. `*****6789`), unless the caller holds the scope `customers:sensitive`; stored encrypted. */
                     passport_number?: string;
                     /**
                      * Format: country-code

@@ -6,6 +6,7 @@ import { type Database, sqlLiteral as lit, pgErrorCode, type TxSession } from '.
 import type { Context, WriteContext } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { asAppError } from './errors.plugin.js';
+import type { SecretBox } from './vault/index.js';
 
 /**
  * One unit of work per mutating request (docs/adr/0005). Every authenticated POST, PATCH, PUT and
@@ -36,6 +37,11 @@ declare module 'fastify' {
      * SQL, see sqlLiteral; only for a request that passed validation). Its rows are ctx.prefetched.
      */
     prefetch?: (request: FastifyRequest) => string | undefined;
+    /**
+     * The answer may hold a secret (a client secret, a private key, personal identifiers): its
+     * stored copy for idempotent replays is sealed by the vault (CONTRACT §17) and opened on replay.
+     */
+    sealStoredResponse?: true;
   }
   interface FastifyRequest {
     ctx: Context | undefined;
@@ -62,6 +68,8 @@ export interface UnitOfWorkOptions {
   /** Real time: idempotency keys expire in it, whatever a sandbox clock says. */
   realNow: () => Date;
   ttlDays: number;
+  /** Seals the stored answers of routes marked `sealStoredResponse`. */
+  box: SecretBox;
   /**
    * Test aid (never honoured in production): a regular expression on the request URL; a matching
    * request kills this process with SIGKILL right after its COMMIT, before any byte of the response.
@@ -129,6 +137,9 @@ const claimSql = (clientId: string, key: string, now: Date) =>
      FROM (SELECT pg_try_advisory_xact_lock(${lit(lockKey(clientId, key))}::bigint) AS locked) l
      LEFT JOIN idempotency_keys k ON k.client_id = ${lit(clientId)} AND k.key = ${lit(key)}`;
 
+/** The encryption context of a stored answer: bound to its client, key and request. */
+const storedContext = (clientId: string, key: string, fp: string) => `idempotency_keys.response_body:${clientId}:${key}:${fp}`;
+
 /** Reads the claim's row. An expired stored row is dropped: the key is new again. */
 async function claimed(
   s: TxSession,
@@ -136,6 +147,7 @@ async function claimed(
   clientId: string,
   key: string,
   fp: string,
+  box: SecretBox,
 ): Promise<StoredResponse | undefined> {
   if (!row?.locked) throw inProgress();
   if (row.fingerprint === null) return undefined;
@@ -144,9 +156,10 @@ async function claimed(
     return undefined;
   }
   if (row.fingerprint !== fp) throw reused();
+  const body = row.response_body ?? '';
   return {
     status: row.response_status ?? 200,
-    body: row.response_body ?? '',
+    body: box.isEncrypted(body) ? box.decrypt(body, storedContext(clientId, key, fp)) : body,
     contentType: row.response_content_type ?? 'application/json; charset=utf-8',
   };
 }
@@ -166,11 +179,12 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
     });
 
     /** The stored response, sent with COMMIT. */
-    function storeSql(clientId: string, key: string, fp: string, out: StoredResponse): string {
+    function storeSql(clientId: string, key: string, fp: string, out: StoredResponse, seal: boolean): string {
       const created = opts.realNow();
+      const body = seal ? opts.box.encrypt(out.body, storedContext(clientId, key, fp)) : out.body;
       const expires = opts.ttlDays > 0 ? new Date(created.getTime() + opts.ttlDays * 86_400_000).toISOString() : null;
       return `INSERT INTO idempotency_keys (client_id, key, fingerprint, response_status, response_body, response_content_type, created_at, expires_at)
-        VALUES (${lit(clientId)}, ${lit(key)}, ${lit(fp)}, ${lit(out.status)}, ${lit(out.body)}, ${lit(out.contentType)},
+        VALUES (${lit(clientId)}, ${lit(key)}, ${lit(fp)}, ${lit(out.status)}, ${lit(body)}, ${lit(out.contentType)},
                 ${lit(created.toISOString())}, ${lit(expires)})`;
     }
 
@@ -200,7 +214,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
           async (s) => {
             let at = 0;
             if (key) {
-              stored = await claimed(s, s.opening[at++]?.[0] as KeyRow | undefined, clientId, key, fp);
+              stored = await claimed(s, s.opening[at++]?.[0] as KeyRow | undefined, clientId, key, fp, opts.box);
               // A replay writes nothing: the transaction rolls back (see below).
               if (stored) throw REPLAY;
             }
@@ -251,7 +265,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
             } finally {
               request.ctx = undefined;
             }
-            if (key) atCommit.push(storeSql(clientId, key, fp, out));
+            if (key) atCommit.push(storeSql(clientId, key, fp, out, request.routeOptions.config.sealStoredResponse === true));
             if (atCommit.length) s.finishWith(atCommit.join(';\n'));
             return out;
           },

@@ -23,8 +23,14 @@ export const TENANT_SCOPES = [
   'payments:write',
 ] as const;
 
+/**
+ * Scopes the operator grants a client (`PATCH /v1/admin/clients/{id}` `scopes`), never held by
+ * default: `customers:sensitive` answers tax reference and passport numbers in clear (CONTRACT §17).
+ */
+export const GRANTED_SCOPES = ['customers:sensitive'] as const;
+
 export const ADMIN_SCOPE = 'admin' as const;
-export const ALL_SCOPES = [...TENANT_SCOPES, ADMIN_SCOPE] as const;
+export const ALL_SCOPES = [...TENANT_SCOPES, ...GRANTED_SCOPES, ADMIN_SCOPE] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 
 export function isScope(s: string): s is Scope {

@@ -22,7 +22,7 @@ export const applicationAdminRoutes: FastifyPluginAsyncTypebox<{ service: Applic
   app.post(
     '/admin/applications/:id/decision',
     {
-      config: { auth: { scope: 'admin' } },
+      config: { auth: { scope: 'admin' }, sealStoredResponse: true },
       schema: {
         tags: ['Admin: onboarding'],
         summary: 'Decide an application (operator)',
@@ -42,7 +42,7 @@ export const applicationSimulationRoutes: FastifyPluginAsyncTypebox<{ service: A
   app.post(
     '/simulations/applications/:id/decision',
     {
-      config: { auth: { scope: 'applications:write' } },
+      config: { auth: { scope: 'applications:write' }, sealStoredResponse: true },
       schema: {
         tags: ['Simulations'],
         summary: 'Simulate the decision on an application (sandbox)',

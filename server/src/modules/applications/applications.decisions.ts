@@ -4,7 +4,7 @@ import { AppError, type ErrorEntry } from '../../shared/errors.js';
 import { findCustomer, PersonDetails } from '../customers/index.js';
 import { documentsRepository } from '../documents/index.js';
 import { assertTransition } from './applications.machine.js';
-import { type ApplicationIndividualRow, type ApplicationRow, applicationsRepository as repo } from './applications.repository.js';
+import type { ApplicationIndividualRow, ApplicationRow } from './applications.repository.js';
 import {
   AccountToOpen,
   APPLICATION_FIELDS,
@@ -79,12 +79,12 @@ export class ApplicationDecisions {
       const submitted = await this.state.changeStatus(tx, ctx, app, 'SUBMITTED', { at });
       const processing = await this.state.changeStatus(tx, ctx, submitted, 'PROCESSING', { at });
       if (!this.deps.sandbox) return processing;
-      const outcome = magicOutcome(processing, await repo.individualsOf(tx, ctx.tenantId, [id]));
+      const outcome = magicOutcome(processing, await this.state.repo.individualsOf(tx, ctx.tenantId, [id]));
       if (outcome === 'REJECTED') return this.reject(tx, ctx, processing, 'sandbox: a name contains REJECT', at);
       if (outcome === 'APPROVED') return this.approve(tx, ctx, processing, 'sandbox: automatic approval', at);
       return processing;
     })(ctx.tx);
-    return this.state.view(ctx.db, row);
+    return this.state.view(ctx, row);
   }
 
   /** A decision on a PROCESSING application (operator route, or the sandbox simulation). */
@@ -114,7 +114,7 @@ export class ApplicationDecisions {
         }
       }
     })(ctx.tx);
-    return this.state.view(ctx.db, row);
+    return this.state.view(ctx, row);
   }
 
   private decided(reason: string | undefined, at: Date): Partial<ApplicationRow> {
@@ -133,7 +133,7 @@ export class ApplicationDecisions {
       status: 'ACTIVE',
     });
     if (app.applicationType === 'CORPORATION') {
-      const individuals = await repo.individualsOf(tx, ctx.tenantId, [app.id]);
+      const individuals = await this.state.repo.individualsOf(tx, ctx.tenantId, [app.id]);
       await this.deps.customers.insertIndividuals(
         ctx,
         customer.id,
@@ -161,7 +161,7 @@ export class ApplicationDecisions {
       throw new AppError('VALIDATION_ERROR', 'CHANGES_REQUESTED must name the fields or documents to fix.', 'fields');
     }
     const errors: ErrorEntry[] = [];
-    const individuals = await repo.individualsOf(tx, ctx.tenantId, [app.id]);
+    const individuals = await this.state.repo.individualsOf(tx, ctx.tenantId, [app.id]);
     const toFix = fields.map((f, i) => {
       const name = fieldToFix(f, app, individuals);
       if (!name) errors.push({ code: 'VALIDATION_ERROR', description: `${f} is not a field of this application.`, field: `fields.${i}` });

@@ -1,5 +1,7 @@
 import type { Ajv } from 'ajv';
 import type { Db, Tx } from '../../db/client.js';
+import type { SecretBox } from '../../platform/vault/index.js';
+import { dropEchoedMasks, mayReveal } from '../../platform/vault/personal-data.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -8,7 +10,7 @@ import { IndividualDetailsOfCorporate, PersonDetails } from '../customers/index.
 import { documentsRepository } from '../documents/index.js';
 import { writeHistory } from '../history/index.js';
 import { assertEditable } from './applications.machine.js';
-import { type ApplicationIndividualRow, type ApplicationRow, applicationsRepository as repo } from './applications.repository.js';
+import type { ApplicationIndividualRow, ApplicationRow } from './applications.repository.js';
 import { unresolved } from './applications.rules.js';
 import { type ApplicationState, individualView } from './applications.state.js';
 
@@ -34,6 +36,8 @@ export class ApplicationIndividuals {
   constructor(
     ajv: Ajv,
     private readonly state: ApplicationState,
+    /** The vault: the history of personal identifiers is stored encrypted. */
+    private readonly box: SecretBox,
   ) {
     this.patch = new PatchEngine(ajv, {
       schema: PersonDetails,
@@ -58,7 +62,7 @@ export class ApplicationIndividuals {
   }
 
   private async mustFind(db: Db | Tx, ctx: Context, applicationId: string, id: string): Promise<ApplicationIndividualRow> {
-    const row = await repo.findIndividual(db, ctx.tenantId, applicationId, id);
+    const row = await this.state.repo.findIndividual(db, ctx.tenantId, applicationId, id);
     if (!row) throw notFound('Individual', 'individual_id');
     return row;
   }
@@ -67,9 +71,9 @@ export class ApplicationIndividuals {
     const details = Object.fromEntries(Object.entries(body).filter(([k]) => INDIVIDUAL_KEYS.has(k)));
     const row = await (async (tx: Tx) => {
       const app = await this.corporateEditable(tx, ctx, applicationId);
-      assertOwnership(await repo.individualsOf(tx, ctx.tenantId, [applicationId]), details);
+      assertOwnership(await this.state.repo.individualsOf(tx, ctx.tenantId, [applicationId]), details);
       const at = ctx.now;
-      const created = await repo.insertIndividual(tx, {
+      const created = await this.state.repo.insertIndividual(tx, {
         clientId: ctx.tenantId,
         applicationId,
         id: newId('individual'),
@@ -80,31 +84,38 @@ export class ApplicationIndividuals {
       await writeHistory(tx, 'application', applicationId, [{ field: `individuals.${created.id}`, before: null, after: details }], {
         auth: ctx,
         at,
+        box: this.box,
       });
-      await this.state.refresh(tx, ctx, await repo.update(tx, ctx.tenantId, app.id, { updatedAt: at }), at);
+      await this.state.refresh(tx, ctx, await this.state.repo.update(tx, ctx.tenantId, app.id, { updatedAt: at }), at);
       return created;
     })(ctx.tx);
-    return individualView(row);
+    return individualView(row, mayReveal(ctx.scopes));
   }
 
   async get(ctx: Context, applicationId: string, id: string) {
     await this.state.find(ctx, applicationId);
-    return individualView(await this.mustFind(ctx.db, ctx, applicationId, id));
+    return individualView(await this.mustFind(ctx.db, ctx, applicationId, id), mayReveal(ctx.scopes));
   }
 
   async update(ctx: WriteContext, applicationId: string, id: string, body: PatchBody) {
     const row = await (async (tx: Tx) => {
       const app = await this.corporateEditable(tx, ctx, applicationId);
       const current = await this.mustFind(tx, ctx, applicationId, id);
-      const patch = this.patch.prepare(current.details, body, { id, application_id: applicationId });
+      const patch = this.patch.prepare(current.details, dropEchoedMasks(body, current.details), { id, application_id: applicationId });
       if (!patch.changes.length) return current;
-      const others = (await repo.individualsOf(tx, ctx.tenantId, [applicationId])).filter((i) => i.id !== id);
+      const others = (await this.state.repo.individualsOf(tx, ctx.tenantId, [applicationId])).filter((i) => i.id !== id);
       assertOwnership(others, patch.details);
       const at = ctx.now;
-      const updated = await repo.updateIndividual(tx, ctx.tenantId, id, { details: patch.details, updatedAt: at });
+      const updated = await this.state.repo.updateIndividual(tx, ctx.tenantId, id, { details: patch.details, updatedAt: at });
       const changes = patch.changes.map((c) => ({ ...c, field: `individuals.${id}.${c.field}` }));
-      await writeHistory(tx, 'application', applicationId, changes, { auth: ctx, updatedBy: patch.updatedBy, reason: patch.reason, at });
-      const touched = await repo.update(tx, ctx.tenantId, app.id, {
+      await writeHistory(tx, 'application', applicationId, changes, {
+        auth: ctx,
+        updatedBy: patch.updatedBy,
+        reason: patch.reason,
+        at,
+        box: this.box,
+      });
+      const touched = await this.state.repo.update(tx, ctx.tenantId, app.id, {
         changesRequested: unresolved(
           app.changesRequested,
           changes.map((c) => c.field),
@@ -114,7 +125,7 @@ export class ApplicationIndividuals {
       await this.state.refresh(tx, ctx, touched, at);
       return updated;
     })(ctx.tx);
-    return individualView(row);
+    return individualView(row, mayReveal(ctx.scopes));
   }
 
   /** Deletes the individual and its documents (files included) for good. */
@@ -124,12 +135,13 @@ export class ApplicationIndividuals {
       const current = await this.mustFind(tx, ctx, applicationId, id);
       const at = ctx.now;
       await documentsRepository.deleteOfIndividual(tx, ctx.tenantId, id);
-      await repo.deleteIndividual(tx, ctx.tenantId, id);
+      await this.state.repo.deleteIndividual(tx, ctx.tenantId, id);
       await writeHistory(tx, 'application', applicationId, [{ field: `individuals.${id}`, before: current.details, after: null }], {
         auth: ctx,
         at,
+        box: this.box,
       });
-      const touched = await repo.update(tx, ctx.tenantId, app.id, {
+      const touched = await this.state.repo.update(tx, ctx.tenantId, app.id, {
         changesRequested: app.changesRequested.filter((f) => !f.startsWith(`individuals.${id}.`)),
         updatedAt: at,
       });

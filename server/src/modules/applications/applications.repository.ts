@@ -2,6 +2,8 @@ import { and, asc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { applicationAccessCodes, applicationIndividuals, applications } from '../../db/schema-onboarding.js';
+import type { SecretBox } from '../../platform/vault/index.js';
+import { encryptStoredPersonal, openPersonal, sealPersonal } from '../../platform/vault/personal-data.js';
 import type { PageRequest } from '../../shared/pagination.js';
 
 export type ApplicationRow = typeof applications.$inferSelect;
@@ -103,3 +105,57 @@ export const applicationsRepository = {
     await tx.insert(applicationAccessCodes).values(row);
   },
 };
+
+/**
+ * Tax reference and passport numbers at rest (CONTRACT §17): the applications repository as the
+ * use cases see it, with every row's details opened as it is read and sealed as it is written
+ * (bound to its row). The tables never hold them in clear; the use cases never see ciphertext.
+ */
+const applicationContext = (clientId: string, id: string) => `applications.details:${clientId}:${id}`;
+const individualContext = (clientId: string, id: string) => `application_individuals.details:${clientId}:${id}`;
+
+export type ApplicationsRepository = typeof applicationsRepository;
+
+export function sealedApplicationsRepository(box: SecretBox): ApplicationsRepository {
+  const r = applicationsRepository;
+  const openApp = <T extends ApplicationRow | undefined>(row: T): T =>
+    row && { ...row, details: openPersonal(box, row.details, applicationContext(row.clientId, row.id), { reveal: true }) };
+  const openInd = <T extends ApplicationIndividualRow | undefined>(row: T): T =>
+    row && { ...row, details: openPersonal(box, row.details, individualContext(row.clientId, row.id), { reveal: true }) };
+  const sealDetails = <P extends { details?: Record<string, unknown> | undefined }>(context: string, patch: P): P =>
+    patch.details === undefined ? patch : { ...patch, details: sealPersonal(box, patch.details, context) };
+  return {
+    ...r,
+    insert: async (tx, row) => openApp(await r.insert(tx, sealDetails(applicationContext(row.clientId, row.id), row))),
+    find: async (db, clientId, id) => openApp(await r.find(db, clientId, id)),
+    lock: async (tx, clientId, id) => openApp(await r.lock(tx, clientId, id)),
+    update: async (tx, clientId, id, patch) =>
+      openApp(await r.update(tx, clientId, id, sealDetails(applicationContext(clientId, id), patch))),
+    list: async (db, clientId, f, page) => {
+      const result = await r.list(db, clientId, f, page);
+      return { ...result, rows: result.rows.map(openApp) };
+    },
+    insertIndividual: async (tx, row) => openInd(await r.insertIndividual(tx, sealDetails(individualContext(row.clientId, row.id), row))),
+    findIndividual: async (db, clientId, applicationId, id) => openInd(await r.findIndividual(db, clientId, applicationId, id)),
+    updateIndividual: async (tx, clientId, id, patch) =>
+      openInd(await r.updateIndividual(tx, clientId, id, sealDetails(individualContext(clientId, id), patch))),
+    individualsOf: async (db, clientId, ids) => (await r.individualsOf(db, clientId, ids)).map(openInd),
+  };
+}
+
+/** Encrypts the personal identifiers an earlier version stored in clear (at start, once the vault is open). */
+export async function encryptStoredApplications(db: Db, box: SecretBox): Promise<number> {
+  const applications = await encryptStoredPersonal(db, box, {
+    table: 'applications',
+    keys: ['client_id', 'id'],
+    columns: ['details'],
+    context: (row) => applicationContext(row.client_id as string, row.id as string),
+  });
+  const individuals = await encryptStoredPersonal(db, box, {
+    table: 'application_individuals',
+    keys: ['client_id', 'id'],
+    columns: ['details'],
+    context: (row) => individualContext(row.client_id as string, row.id as string),
+  });
+  return applications + individuals;
+}

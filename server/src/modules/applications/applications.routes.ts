@@ -26,7 +26,9 @@ const idem = ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'] as const;
 
 export const applicationsRoutes: FastifyPluginAsyncTypebox<{ service: ApplicationsService }> = async (app, { service }) => {
   const read = { auth: { scope: 'applications:read' as const } };
-  const write = { auth: { scope: 'applications:write' as const } };
+  // Answers may hold tax reference and passport numbers (in clear for customers:sensitive): their
+  // stored copies for idempotent replays are sealed by the vault.
+  const write = { auth: { scope: 'applications:write' as const }, sealStoredResponse: true as const };
 
   app.post(
     '/applications',

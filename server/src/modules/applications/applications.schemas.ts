@@ -6,7 +6,14 @@
 import { type TSchema, Type } from 'typebox';
 import { APPLICATION_STATUSES, DOCUMENT_STATUSES } from '../../db/schema-onboarding.js';
 import { discriminated } from '../../platform/http-schemas.js';
-import { corporationFields, ExternalId, IndividualDetailsOfCorporate, individualFields, PatchUpdates } from '../customers/index.js';
+import {
+  corporationFields,
+  ExternalId,
+  IndividualDetailsOfCorporate,
+  individualFields,
+  MaskedPersonalFields,
+  PatchUpdates,
+} from '../customers/index.js';
 import { DOCUMENT_TYPES } from '../documents/index.js';
 
 const opt = Type.Optional;
@@ -88,6 +95,7 @@ export const ApplicationIndividual = Type.Object({
   id: Type.String(),
   application_id: Type.String(),
   ...IndividualDetailsOfCorporate,
+  ...MaskedPersonalFields,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });
@@ -103,7 +111,11 @@ const common = {
   updated_at: Type.String({ format: 'date-time' }),
 };
 export const IndividualApplication = Type.Object(
-  { ...common, application_type: Type.Literal('INDIVIDUAL'), customer_details: Type.Object(individualApplicationFields) },
+  {
+    ...common,
+    application_type: Type.Literal('INDIVIDUAL'),
+    customer_details: Type.Object({ ...individualApplicationFields, ...MaskedPersonalFields }),
+  },
   { $id: 'IndividualApplication' },
 );
 export const CorporationApplication = Type.Object(

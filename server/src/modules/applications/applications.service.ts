@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Ajv } from 'ajv';
 import { Type } from 'typebox';
 import type { Tx } from '../../db/client.js';
+import type { SecretBox } from '../../platform/vault/index.js';
+import { dropEchoedMasks, mayReveal } from '../../platform/vault/personal-data.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, type ErrorEntry, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -14,7 +16,7 @@ import { historyPage, writeHistory } from '../history/index.js';
 import { ApplicationDecisions } from './applications.decisions.js';
 import { ApplicationIndividuals } from './applications.individuals.js';
 import { assertEditable, isTerminal } from './applications.machine.js';
-import { applicationsRepository as repo } from './applications.repository.js';
+import { sealedApplicationsRepository } from './applications.repository.js';
 import { assess, unresolved } from './applications.rules.js';
 import {
   APPLICATION_FIELDS,
@@ -29,6 +31,8 @@ export interface ApplicationsDeps {
   customers: CustomersService;
   /** Sandbox: submitted applications are decided by the magic values of CONTRACT §10. */
   sandbox: boolean;
+  /** The vault: tax reference and passport numbers at rest (CONTRACT §17). */
+  box: SecretBox;
 }
 
 const APP_KEYS = new Set(Object.keys(APPLICATION_FIELDS));
@@ -67,9 +71,12 @@ export class ApplicationsService {
   private readonly state: ApplicationState;
   private readonly patch: Record<'INDIVIDUAL' | 'CORPORATION', PatchEngine>;
 
-  constructor(ajv: Ajv, deps: ApplicationsDeps) {
-    this.state = new ApplicationState(deps.accounts);
-    this.individuals = new ApplicationIndividuals(ajv, this.state);
+  constructor(
+    ajv: Ajv,
+    private readonly deps: ApplicationsDeps,
+  ) {
+    this.state = new ApplicationState(deps.accounts, sealedApplicationsRepository(deps.box));
+    this.individuals = new ApplicationIndividuals(ajv, this.state, deps.box);
     this.decisions = new ApplicationDecisions(this.state, deps);
     const engine = (fields: object, address: string) =>
       new PatchEngine(ajv, {
@@ -91,7 +98,7 @@ export class ApplicationsService {
       await this.state.assertCustomerIdFree(tx, ctx, body.customer_id);
       await this.state.assertAccountOpenable(tx, ctx, body.account_to_open);
       const at = ctx.now;
-      const created = await repo.insert(tx, {
+      const created = await this.state.repo.insert(tx, {
         clientId: ctx.tenantId,
         id: newId('application'),
         applicationType: body.application_type,
@@ -112,11 +119,11 @@ export class ApplicationsService {
       await this.state.event(tx, ctx, created, at);
       return this.state.refresh(tx, ctx, created, at);
     })(ctx.tx);
-    return this.state.view(ctx.db, row);
+    return this.state.view(ctx, row);
   }
 
   async get(ctx: Context, id: string): Promise<ApplicationView> {
-    return this.state.view(ctx.db, await this.state.find(ctx, id));
+    return this.state.view(ctx, await this.state.find(ctx, id));
   }
 
   async list(
@@ -134,7 +141,7 @@ export class ApplicationsService {
     basePath: string,
   ) {
     const page = parsePageQuery(query);
-    const { rows, total } = await repo.list(
+    const { rows, total } = await this.state.repo.list(
       ctx.db,
       ctx.tenantId,
       {
@@ -150,7 +157,7 @@ export class ApplicationsService {
     );
     const { page: _p, page_size: _s, limit: _l, cursor: _c, order: _o, ...filters } = query;
     const result = buildPage(page, rows, total, basePath, filters);
-    const individuals = await repo.individualsOf(
+    const individuals = await this.state.repo.individualsOf(
       ctx.db,
       ctx.tenantId,
       result.items.map((r) => r.id),
@@ -161,6 +168,7 @@ export class ApplicationsService {
         applicationView(
           r,
           individuals.filter((i) => i.applicationId === r.id),
+          mayReveal(ctx.scopes),
         ),
       ),
     };
@@ -178,7 +186,7 @@ export class ApplicationsService {
         information_attested: current.informationAttested,
         ...current.details,
       };
-      const patch = this.patch[current.applicationType].prepare(before, lifted, {
+      const patch = this.patch[current.applicationType].prepare(before, dropEchoedMasks(lifted, current.details, ['customer_details.']), {
         id: current.id,
         application_type: current.applicationType,
       });
@@ -191,7 +199,7 @@ export class ApplicationsService {
       }
       const at = ctx.now;
       const changes = patch.changes.map((c) => ({ ...c, field: canonical(c.field) }));
-      const updated = await repo.update(tx, ctx.tenantId, id, {
+      const updated = await this.state.repo.update(tx, ctx.tenantId, id, {
         customerId: customer_id,
         accountId: account_to_open.account_id,
         productId: account_to_open.product_id,
@@ -205,17 +213,23 @@ export class ApplicationsService {
         ),
         updatedAt: at,
       });
-      await writeHistory(tx, 'application', id, changes, { auth: ctx, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      await writeHistory(tx, 'application', id, changes, {
+        auth: ctx,
+        updatedBy: patch.updatedBy,
+        reason: patch.reason,
+        at,
+        box: this.deps.box,
+      });
       return this.state.refresh(tx, ctx, updated, at);
     })(ctx.tx);
-    return this.state.view(ctx.db, row);
+    return this.state.view(ctx, row);
   }
 
   /** ApplicationState (LAYER2_API.md §2.1), computed on every call from the stored data. */
   async status(ctx: Context, id: string) {
     const row = await this.state.find(ctx, id);
     const [individuals, docs] = await Promise.all([
-      repo.individualsOf(ctx.db, ctx.tenantId, [id]),
+      this.state.repo.individualsOf(ctx.db, ctx.tenantId, [id]),
       documentsRepository.ofApplication(ctx.db, ctx.tenantId, id),
     ]);
     const a = assess(facts(row), individuals, docs);
@@ -240,7 +254,7 @@ export class ApplicationsService {
 
   async history(ctx: Context, id: string, query: RawPageQuery, basePath: string) {
     await this.state.find(ctx, id);
-    return historyPage(ctx.db, ctx.tenantId, 'application', id, query, basePath);
+    return historyPage(ctx.db, ctx.tenantId, 'application', id, query, basePath, { box: this.deps.box, reveal: mayReveal(ctx.scopes) });
   }
 
   /** A one-time code for the hosted onboarding flow: random, stored hashed, valid 24 hours. */
@@ -250,7 +264,7 @@ export class ApplicationsService {
       await this.state.lockEditable(tx, ctx, id);
       const at = ctx.now;
       const expiresAt = new Date(at.getTime() + ACCESS_CODE_TTL_MS);
-      await repo.insertAccessCode(tx, {
+      await this.state.repo.insertAccessCode(tx, {
         clientId: ctx.tenantId,
         id: newId('accessCode'),
         applicationId: id,
@@ -267,7 +281,7 @@ export class ApplicationsService {
   documentHooks(): DocumentOwnerHooks {
     return {
       lockOwner: async (tx, ctx, applicationId, change) => {
-        const row = await repo.lock(tx, ctx.tenantId, applicationId);
+        const row = await this.state.repo.lock(tx, ctx.tenantId, applicationId);
         if (!row) throw notFound('Document', 'document_id');
         if (change === 'upload') assertEditable(row.status);
         else if (isTerminal(row.status)) {
@@ -275,7 +289,7 @@ export class ApplicationsService {
         }
       },
       afterChange: async (tx, ctx, applicationId, at) => {
-        const row = await repo.update(tx, ctx.tenantId, applicationId, { updatedAt: at });
+        const row = await this.state.repo.update(tx, ctx.tenantId, applicationId, { updatedAt: at });
         await this.state.refresh(tx, ctx, row, at, false);
       },
     };

@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import type { ApplicationStatus } from '../../db/schema-onboarding.js';
+import { mayReveal, openPersonal } from '../../platform/vault/personal-data.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { orderBySchema } from '../../shared/schema-order.js';
@@ -10,7 +11,7 @@ import { documentsRepository } from '../documents/index.js';
 import { writeEvents } from '../events/index.js';
 import { writeHistory } from '../history/index.js';
 import { assertEditable, assertTransition, eventTypeOf, impliedStatus } from './applications.machine.js';
-import { type ApplicationIndividualRow, type ApplicationRow, applicationsRepository as repo } from './applications.repository.js';
+import type { ApplicationIndividualRow, ApplicationRow, ApplicationsRepository } from './applications.repository.js';
 import { type ApplicationFacts, assess, requiredDocuments } from './applications.rules.js';
 import {
   type Application,
@@ -32,11 +33,13 @@ export const facts = (row: ApplicationRow): ApplicationFacts => ({
 
 export type IndividualView = Static<typeof ApplicationIndividual>;
 
-export function individualView(row: ApplicationIndividualRow): IndividualView {
+/** Rows come opened from the repository; personal identifiers are masked unless `reveal`. */
+export function individualView(row: ApplicationIndividualRow, reveal: boolean): IndividualView {
+  const details = reveal ? row.details : openPersonal(undefined, row.details, '', { reveal: false });
   return {
     id: row.id,
     application_id: row.applicationId,
-    ...(orderBySchema(row.details, PersonDetails) as Omit<IndividualView, 'id' | 'application_id' | 'created_at' | 'updated_at'>),
+    ...(orderBySchema(details, PersonDetails) as Omit<IndividualView, 'id' | 'application_id' | 'created_at' | 'updated_at'>),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -45,9 +48,10 @@ export function individualView(row: ApplicationIndividualRow): IndividualView {
 export type ApplicationView = Static<typeof Application>;
 
 /** Stored details were validated with the resource schema on every write: the cast is safe. */
-export function applicationView(row: ApplicationRow, individuals: ApplicationIndividualRow[]): ApplicationView {
+export function applicationView(row: ApplicationRow, individuals: ApplicationIndividualRow[], reveal: boolean): ApplicationView {
   const corporate = row.applicationType === 'CORPORATION';
-  const details = orderBySchema(row.details, corporate ? CorporationApplicationDetails : IndividualApplicationDetails);
+  const shown = reveal ? row.details : openPersonal(undefined, row.details, '', { reveal: false });
+  const details = orderBySchema(shown, corporate ? CorporationApplicationDetails : IndividualApplicationDetails);
   return {
     id: row.id,
     status: row.status,
@@ -56,7 +60,7 @@ export function applicationView(row: ApplicationRow, individuals: ApplicationInd
     account_to_open: { account_id: row.accountId, product_id: row.productId, asset_type_id: row.assetTypeId },
     terms_and_conditions_accepted: row.termsAndConditionsAccepted,
     information_attested: row.informationAttested,
-    customer_details: corporate ? { ...details, individuals: individuals.map(individualView) } : details,
+    customer_details: corporate ? { ...details, individuals: individuals.map((i) => individualView(i, reveal)) } : details,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   } as ApplicationView;
@@ -73,10 +77,14 @@ export interface AccountToOpen {
  * their history row and event), and the recomputation of the status after each write.
  */
 export class ApplicationState {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    /** The repository opening and sealing personal identifiers (sealedApplicationsRepository). */
+    readonly repo: ApplicationsRepository,
+  ) {}
 
   async lock(tx: Tx, ctx: WriteContext, id: string): Promise<ApplicationRow> {
-    const row = await repo.lock(tx, ctx.tenantId, id);
+    const row = await this.repo.lock(tx, ctx.tenantId, id);
     if (!row) throw notFound('Application', 'id');
     return row;
   }
@@ -88,13 +96,13 @@ export class ApplicationState {
   }
 
   async find(ctx: Context, id: string): Promise<ApplicationRow> {
-    const row = await repo.find(ctx.db, ctx.tenantId, id);
+    const row = await this.repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Application', 'id');
     return row;
   }
 
-  async view(db: Db | Tx, row: ApplicationRow): Promise<ApplicationView> {
-    return applicationView(row, await repo.individualsOf(db, row.clientId, [row.id]));
+  async view(ctx: Context, row: ApplicationRow): Promise<ApplicationView> {
+    return applicationView(row, await this.repo.individualsOf(ctx.db, row.clientId, [row.id]), mayReveal(ctx.scopes));
   }
 
   /** A customer id is free when no customer and no other live application holds it. */
@@ -102,7 +110,7 @@ export class ApplicationState {
     if (await findCustomer(tx, ctx.tenantId, customerId)) {
       throw new AppError('DUPLICATE_ID', `A customer with id ${customerId} already exists.`, 'customer_id');
     }
-    const holder = await repo.liveHolding(tx, ctx.tenantId, { customerId }, exceptId);
+    const holder = await this.repo.liveHolding(tx, ctx.tenantId, { customerId }, exceptId);
     if (holder)
       throw new AppError('DUPLICATE_ID', `The application ${holder} is already onboarding customer ${customerId}.`, 'customer_id');
   }
@@ -114,7 +122,7 @@ export class ApplicationState {
       productId: account.product_id,
       assetTypeId: account.asset_type_id,
     });
-    const holder = await repo.liveHolding(tx, ctx.tenantId, { accountId: account.account_id }, exceptId);
+    const holder = await this.repo.liveHolding(tx, ctx.tenantId, { accountId: account.account_id }, exceptId);
     if (holder) {
       throw new AppError(
         'DUPLICATE_ID',
@@ -133,7 +141,7 @@ export class ApplicationState {
     meta: { at: Date; reason?: string | undefined; set?: Partial<ApplicationRow> },
   ): Promise<ApplicationRow> {
     assertTransition(row.status, to);
-    const updated = await repo.update(tx, ctx.tenantId, row.id, { ...meta.set, status: to, updatedAt: meta.at });
+    const updated = await this.repo.update(tx, ctx.tenantId, row.id, { ...meta.set, status: to, updatedAt: meta.at });
     await writeHistory(tx, 'application', row.id, [{ field: 'status', before: row.status, after: to }], {
       auth: ctx,
       reason: meta.reason,
@@ -162,7 +170,7 @@ export class ApplicationState {
    * CHANGES_REQUESTED until everything asked for is changed).
    */
   async refresh(tx: Tx, ctx: WriteContext, row: ApplicationRow, at: Date, syncDocuments = true): Promise<ApplicationRow> {
-    const individuals = await repo.individualsOf(tx, ctx.tenantId, [row.id]);
+    const individuals = await this.repo.individualsOf(tx, ctx.tenantId, [row.id]);
     if (syncDocuments) await documentsRepository.sync(tx, ctx.tenantId, row.id, requiredDocuments(facts(row), individuals), at);
     const docs = await documentsRepository.ofApplication(tx, ctx.tenantId, row.id);
     const target = impliedStatus(row.status, assess(facts(row), individuals, docs));

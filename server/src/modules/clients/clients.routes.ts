@@ -37,11 +37,13 @@ const ClientFields = {
 /** The operator's clients API (CONTRACT §1, §12). Requires the admin scope. */
 export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService }> = async (app, { service }) => {
   const config = { auth: { scope: 'admin' as const, tenant: false } };
+  /** Answers holding a client secret: their stored copies (idempotent replays) are sealed by the vault. */
+  const secretAnswer = { ...config, sealStoredResponse: true as const };
 
   app.post(
     '/admin/clients',
     {
-      config,
+      config: secretAnswer,
       schema: {
         tags,
         summary: 'Create a client (tenant)',
@@ -103,7 +105,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
   app.post(
     '/admin/clients/:client_id/rotate-secret',
     {
-      config,
+      config: secretAnswer,
       schema: {
         tags,
         summary: 'Rotate a client secret',

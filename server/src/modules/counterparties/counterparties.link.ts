@@ -6,13 +6,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Tx } from '../../db/client.js';
+import type { SecretBox } from '../../platform/vault/index.js';
+import { mayReveal } from '../../platform/vault/personal-data.js';
 import { maskAccountNumber } from '../../shared/bank-codes.js';
 import type { WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { diffFields } from '../../shared/patch.js';
 import { assertUpdatable, type Status } from '../../shared/status.js';
 import { writeHistory } from '../history/index.js';
-import { type CounterpartyRow, counterpartiesRepository as repo } from './counterparties.repository.js';
+import { type CounterpartyRow, sealedCounterpartiesRepository } from './counterparties.repository.js';
 import { view, visibleDetails } from './counterparties.view.js';
 
 /** Where the sandbox "widget" lives: a reserved, never-resolving domain (RFC 2606). */
@@ -52,11 +54,19 @@ export function sandboxAccounts(memberGuid: string): LinkedAccount[] {
 }
 
 export class CounterpartyLinking {
-  constructor(private readonly sandbox: boolean) {}
+  private readonly repo: ReturnType<typeof sealedCounterpartiesRepository>;
+
+  constructor(
+    private readonly sandbox: boolean,
+    /** The vault: tax reference numbers at rest (CONTRACT §17). */
+    private readonly box: SecretBox,
+  ) {
+    this.repo = sealedCounterpartiesRepository(box);
+  }
 
   /** The counterparty, locked, if linking applies to it in its status and for this caller. */
   private async linkable(tx: Tx, ctx: WriteContext, id: string): Promise<CounterpartyRow> {
-    const row = await repo.lock(tx, ctx.tenantId, id);
+    const row = await this.repo.lock(tx, ctx.tenantId, id);
     if (!row) throw notFound('Counterparty', 'id');
     if (row.counterpartyType !== 'FIAT_US_LINKED') {
       throw new AppError('VALIDATION_ERROR', 'Account linking applies to FIAT_US_LINKED counterparties only.', 'counterparty_type');
@@ -83,18 +93,18 @@ export class CounterpartyLinking {
     url.searchParams.set('member_guid', `MBR-${randomBytes(16).toString('hex')}`);
     if (body.is_mobile_webview !== undefined) url.searchParams.set('is_mobile_webview', String(body.is_mobile_webview));
     if (body.ui_message_webview_url_scheme) url.searchParams.set('ui_message_webview_url_scheme', body.ui_message_webview_url_scheme);
-    return { ...view(row), mx_widget_url: url.toString() };
+    return { ...view(row, mayReveal(ctx.scopes)), mx_widget_url: url.toString() };
   }
 
   async accounts(ctx: WriteContext, id: string, body: { member_guid: string }) {
     const { row, accounts } = await (async (tx: Tx) => {
       const current = await this.linkable(tx, ctx, id);
       const state: LinkState = { member_guid: body.member_guid, accounts: sandboxAccounts(body.member_guid) };
-      const updated = await repo.update(tx, ctx.tenantId, id, { link: state as unknown as Record<string, unknown> });
+      const updated = await this.repo.update(tx, ctx.tenantId, id, { link: state as unknown as Record<string, unknown> });
       return { row: updated ?? current, accounts: state.accounts };
     })(ctx.tx);
     return {
-      ...view(row),
+      ...view(row, mayReveal(ctx.scopes)),
       available_accounts: accounts.map((a) => ({
         account_link_id: a.account_link_id,
         account_name: a.account_name,
@@ -128,16 +138,17 @@ export class CounterpartyLinking {
         },
       };
       const at = ctx.now;
-      const updated = await repo.update(tx, ctx.tenantId, id, { details, linked: true, updatedAt: at });
+      const updated = await this.repo.update(tx, ctx.tenantId, id, { details, linked: true, updatedAt: at });
       const changes = diffFields(visibleDetails('FIAT_US_LINKED', current.details), visibleDetails('FIAT_US_LINKED', details));
       await writeHistory(tx, 'counterparty', id, changes, {
         auth: ctx,
         updatedBy: 'linking',
+        box: this.box,
         reason: `linked through MX (${chosen.account_link_id})`,
         at,
       });
       return updated;
     })(ctx.tx);
-    return view(row);
+    return view(row, mayReveal(ctx.scopes));
   }
 }

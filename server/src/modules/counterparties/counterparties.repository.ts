@@ -2,6 +2,8 @@ import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { counterparties } from '../../db/schema-counterparties.js';
+import type { SecretBox } from '../../platform/vault/index.js';
+import { encryptStoredPersonal, openPersonal, sealPersonal } from '../../platform/vault/personal-data.js';
 import type { PageRequest } from '../../shared/pagination.js';
 
 export type CounterpartyRow = typeof counterparties.$inferSelect;
@@ -54,3 +56,42 @@ export const counterpartiesRepository = {
     return fetchPage(db, counterparties, counterparties.seq, where, page);
   },
 };
+
+/**
+ * Tax reference numbers at rest (CONTRACT §17): the repository as the counterparty use cases see
+ * it, every row's details opened as read and sealed as written (bound to the row).
+ */
+const counterpartyContext = (clientId: string, id: string) => `counterparties.details:${clientId}:${id}`;
+
+export type CounterpartiesRepository = typeof counterpartiesRepository;
+
+export function sealedCounterpartiesRepository(box: SecretBox): CounterpartiesRepository {
+  const r = counterpartiesRepository;
+  const opened = <T extends CounterpartyRow | undefined>(row: T): T =>
+    row && { ...row, details: openPersonal(box, row.details, counterpartyContext(row.clientId, row.id), { reveal: true }) };
+  const sealed = <P extends { details?: Record<string, unknown> | undefined }>(context: string, patch: P): P =>
+    patch.details === undefined ? patch : { ...patch, details: sealPersonal(box, patch.details, context) };
+  return {
+    ...r,
+    insert: async (tx, row) => opened(await r.insert(tx, sealed(counterpartyContext(row.clientId, row.id), row))),
+    find: async (db, clientId, id) => opened(await r.find(db, clientId, id)),
+    lock: async (tx, clientId, id) => opened(await r.lock(tx, clientId, id)),
+    lockOfCustomer: async (tx, clientId, customerId) => (await r.lockOfCustomer(tx, clientId, customerId)).map(opened),
+    share: async (tx, clientId, id) => opened(await r.share(tx, clientId, id)),
+    update: async (tx, clientId, id, patch) => opened(await r.update(tx, clientId, id, sealed(counterpartyContext(clientId, id), patch))),
+    list: async (db, clientId, filters, page) => {
+      const result = await r.list(db, clientId, filters, page);
+      return { ...result, rows: result.rows.map(opened) };
+    },
+  };
+}
+
+/** Encrypts the tax reference numbers an earlier version stored in clear (at start, once the vault is open). */
+export function encryptStoredCounterparties(db: Db, box: SecretBox): Promise<number> {
+  return encryptStoredPersonal(db, box, {
+    table: 'counterparties',
+    keys: ['client_id', 'id'],
+    columns: ['details'],
+    context: (row) => counterpartyContext(row.client_id as string, row.id as string),
+  });
+}

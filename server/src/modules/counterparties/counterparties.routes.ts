@@ -30,7 +30,9 @@ export const counterpartiesRoutes: FastifyPluginAsyncTypebox<{ service: Counterp
   { service, linking },
 ) => {
   const read = { auth: { scope: 'accounts:read' as const } };
-  const write = { auth: { scope: 'accounts:write' as const } };
+  // Answers may hold tax reference and passport numbers (in clear for customers:sensitive): their
+  // stored copies for idempotent replays are sealed by the vault.
+  const write = { auth: { scope: 'accounts:write' as const }, sealStoredResponse: true as const };
 
   app.post(
     '/counterparties',
@@ -195,7 +197,7 @@ export const counterpartySimulationRoutes: FastifyPluginAsyncTypebox<{ service: 
   app.post(
     '/simulations/counterparties/:id/screening',
     {
-      config: { auth: { scope: 'accounts:write' } },
+      config: { auth: { scope: 'accounts:write' }, sealStoredResponse: true },
       schema: {
         tags: ['Simulations'],
         summary: 'Simulate the screening decision on a counterparty (sandbox)',

@@ -1,5 +1,7 @@
 import type { Ajv } from 'ajv';
 import type { Tx } from '../../db/client.js';
+import type { SecretBox } from '../../platform/vault/index.js';
+import { dropEchoedMasks, maskPersonal, mayReveal } from '../../platform/vault/personal-data.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -10,7 +12,7 @@ import { lockCustomer } from '../customers/index.js';
 import { statusEventType, writeEvents } from '../events/index.js';
 import { type FieldChange, historyPage, writeHistory } from '../history/index.js';
 import { editableOnceScreened, finalize, unmask, withAliases } from './counterparties.patch.js';
-import { type CounterpartyRow, counterpartiesRepository as repo } from './counterparties.repository.js';
+import { type CounterpartyRow, sealedCounterpartiesRepository } from './counterparties.repository.js';
 import { checkCounterparty, maskChange } from './counterparties.rules.js';
 import { type CounterpartyType, type CreateCounterpartyBodyT, createBodyValidator, DETAILS } from './counterparties.schemas.js';
 import { derivedColumns, view, visibleDetails, withHidden } from './counterparties.view.js';
@@ -31,17 +33,36 @@ export function sandboxScreening(name: string): ScreeningResult | undefined {
   return 'ACTIVE';
 }
 
+/**
+ * The tax reference number is answered masked: sent back masked (Layer2 form
+ * `profile.tax_reference_number`, or the plain form's whole profile) it means "unchanged".
+ */
+function unmaskProfile(body: PatchBody, current: Record<string, unknown>): PatchBody {
+  const profile = (current.profile ?? {}) as Record<string, unknown>;
+  const out = dropEchoedMasks(body, profile, ['profile.']);
+  const sent = out.profile as Record<string, unknown> | undefined;
+  const stored = profile.tax_reference_number;
+  if (sent && typeof sent === 'object' && typeof stored === 'string' && sent.tax_reference_number === maskPersonal(stored)) {
+    return { ...out, profile: { ...sent, tax_reference_number: stored } };
+  }
+  return out;
+}
+
 export class CounterpartiesService {
   /** PATCH engines, compiled on first use per type (18 schemas need not slow the start). */
   private readonly engines = new Map<CounterpartyType, PatchEngine>();
   /** POST bodies: validated against their own type's schema (see createBodyValidator). */
   readonly validateCreateBody: ReturnType<typeof createBodyValidator>;
 
+  /** Opens and seals the tax reference numbers of the details (CONTRACT §17). */
+  private readonly repo: ReturnType<typeof sealedCounterpartiesRepository>;
+
   constructor(
     readonly ajv: Ajv,
-    private readonly opts: { sandbox: boolean },
+    private readonly opts: { sandbox: boolean; box: SecretBox },
   ) {
     this.validateCreateBody = createBodyValidator(ajv);
+    this.repo = sealedCounterpartiesRepository(opts.box);
   }
 
   private engine(type: CounterpartyType): PatchEngine {
@@ -76,7 +97,7 @@ export class CounterpartiesService {
         );
       }
       const at = ctx.now;
-      const created = await repo.insert(tx, {
+      const created = await this.repo.insert(tx, {
         clientId: ctx.tenantId,
         id: newId('counterparty'),
         customerId: customer_id,
@@ -95,7 +116,7 @@ export class CounterpartiesService {
       if (!outcome) return created; // REVIEW: waits for the simulation route
       return this.screen(tx, ctx, created, outcome, `sandbox screening at creation: ${outcome}`, at);
     })(ctx.tx);
-    return view(row);
+    return view(row, mayReveal(ctx.scopes));
   }
 
   private event(ctx: Context, id: string, status: string, at: Date) {
@@ -112,7 +133,7 @@ export class CounterpartiesService {
   /** A screening decision on a PENDING counterparty: ACTIVE, EDD, or CLOSED (rejected). */
   private async screen(tx: Tx, ctx: WriteContext, row: CounterpartyRow, result: ScreeningResult, reason: string, at: Date) {
     const to = SCREENED_TO[result];
-    const updated = await repo.update(tx, ctx.tenantId, row.id, { status: to, updatedAt: at });
+    const updated = await this.repo.update(tx, ctx.tenantId, row.id, { status: to, updatedAt: at });
     await writeHistory(tx, 'counterparty', row.id, [{ field: 'status', before: row.status, after: to }], {
       auth: ctx,
       updatedBy: 'screening',
@@ -128,11 +149,11 @@ export class CounterpartiesService {
    * actor (so one held by the operator, _L2F, stops a client from closing the customer).
    */
   async closeForCustomer(tx: Tx, ctx: WriteContext, customerId: string, at: Date): Promise<void> {
-    const owned = await repo.lockOfCustomer(tx, ctx.tenantId, customerId);
+    const owned = await this.repo.lockOfCustomer(tx, ctx.tenantId, customerId);
     for (const c of owned) {
       const from = c.status as Status;
       if (baseOf(from) === 'CLOSED' || !checkTransition(from, 'CLOSED', ctx, 'counterparty')) continue;
-      await repo.update(tx, ctx.tenantId, c.id, { status: 'CLOSED', updatedAt: at });
+      await this.repo.update(tx, ctx.tenantId, c.id, { status: 'CLOSED', updatedAt: at });
       await writeHistory(tx, 'counterparty', c.id, [{ field: 'status', before: from, after: 'CLOSED' }], {
         auth: ctx,
         reason: 'customer closed',
@@ -145,7 +166,7 @@ export class CounterpartiesService {
   /** POST /v1/simulations/counterparties/{id}/screening (sandbox). */
   async simulateScreening(ctx: WriteContext, id: string, body: { result: ScreeningResult; reason?: string | undefined }) {
     const row = await (async (tx: Tx) => {
-      const current = await repo.lock(tx, ctx.tenantId, id);
+      const current = await this.repo.lock(tx, ctx.tenantId, id);
       if (!current) throw notFound('Counterparty', 'id');
       if (current.status !== 'PENDING') {
         throw new AppError(
@@ -156,20 +177,20 @@ export class CounterpartiesService {
       }
       return this.screen(tx, ctx, current, body.result, body.reason ?? `sandbox screening: ${body.result}`, ctx.now);
     })(ctx.tx);
-    return view(row);
+    return view(row, mayReveal(ctx.scopes));
   }
 
   // ---- read --------------------------------------------------------------------------------
 
   async get(ctx: Context, id: string) {
-    const row = await repo.find(ctx.db, ctx.tenantId, id);
+    const row = await this.repo.find(ctx.db, ctx.tenantId, id);
     if (!row) throw notFound('Counterparty', 'id');
-    return view(row);
+    return view(row, mayReveal(ctx.scopes));
   }
 
   async list(ctx: Context, query: RawPageQuery & { customer_id?: string; counterparty_type?: string; status?: string }, basePath: string) {
     const page = parsePageQuery(query);
-    const { rows, total } = await repo.list(
+    const { rows, total } = await this.repo.list(
       ctx.db,
       ctx.tenantId,
       { customerId: query.customer_id, type: query.counterparty_type, status: query.status },
@@ -180,25 +201,25 @@ export class CounterpartiesService {
       counterparty_type: query.counterparty_type,
       status: query.status,
     });
-    return { ...result, items: result.items.map(view) };
+    return { ...result, items: result.items.map((r) => view(r, mayReveal(ctx.scopes))) };
   }
 
   async history(ctx: Context, id: string, query: RawPageQuery, basePath: string) {
-    if (!(await repo.find(ctx.db, ctx.tenantId, id))) throw notFound('Counterparty', 'id');
-    return historyPage(ctx.db, ctx.tenantId, 'counterparty', id, query, basePath);
+    if (!(await this.repo.find(ctx.db, ctx.tenantId, id))) throw notFound('Counterparty', 'id');
+    return historyPage(ctx.db, ctx.tenantId, 'counterparty', id, query, basePath, { box: this.opts.box, reveal: mayReveal(ctx.scopes) });
   }
 
   // ---- update ------------------------------------------------------------------------------
 
   async update(ctx: WriteContext, id: string, body: PatchBody) {
     const row = await (async (tx: Tx) => {
-      const current = await repo.lock(tx, ctx.tenantId, id);
+      const current = await this.repo.lock(tx, ctx.tenantId, id);
       if (!current) throw notFound('Counterparty', 'id');
       const from = current.status as Status;
       assertUpdatable(from, ctx, 'counterparty');
       const type = current.counterpartyType as CounterpartyType;
       const before = visibleDetails(type, current.details);
-      const patch = this.engine(type).prepare(before, unmask(withAliases(body), before), {
+      const patch = this.engine(type).prepare(before, unmaskProfile(unmask(withAliases(body), before), before), {
         id: current.id,
         customer_id: current.customerId,
         counterparty_type: type,
@@ -238,15 +259,26 @@ export class CounterpartiesService {
 
       const at = ctx.now;
       const details = withHidden(type, after, current.details);
-      const updated = await repo.update(tx, ctx.tenantId, id, { status: to, details, ...derivedColumns(type, details), updatedAt: at });
+      const updated = await this.repo.update(tx, ctx.tenantId, id, {
+        status: to,
+        details,
+        ...derivedColumns(type, details),
+        updatedAt: at,
+      });
       const recorded: FieldChange[] = [
         ...(statusChanged ? [{ field: 'status', before: from, after: to }] : []),
         ...changes.map(maskChange),
       ];
-      await writeHistory(tx, 'counterparty', id, recorded, { auth: ctx, updatedBy: patch.updatedBy, reason: patch.reason, at });
+      await writeHistory(tx, 'counterparty', id, recorded, {
+        auth: ctx,
+        updatedBy: patch.updatedBy,
+        reason: patch.reason,
+        at,
+        box: this.opts.box,
+      });
       if (statusChanged) await writeEvents(tx, [this.event(ctx, id, to, at)]);
       return updated;
     })(ctx.tx);
-    return view(row);
+    return view(row, mayReveal(ctx.scopes));
   }
 }

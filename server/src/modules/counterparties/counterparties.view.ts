@@ -2,6 +2,7 @@
  * How a stored counterparty is answered (account numbers masked, keys in schema order), what other
  * modules get (CounterpartyRecord), and the columns derived from the details on every write.
  */
+import { openPersonal } from '../../platform/vault/personal-data.js';
 import { orderBySchema } from '../../shared/schema-order.js';
 import type { Status } from '../../shared/status.js';
 import type { CounterpartyRow, NewCounterpartyRow } from './counterparties.repository.js';
@@ -38,7 +39,8 @@ export function toRecord(row: CounterpartyRow): CounterpartyRecord {
     relationshipToCustomer: row.relationshipToCustomer,
     linked: row.linked,
     walletAddress: row.walletAddress,
-    details: row.details,
+    // Personal identifiers are not for other modules: masked (still encrypted in the row).
+    details: openPersonal(undefined, row.details, '', { reveal: false }),
   };
 }
 
@@ -76,9 +78,10 @@ export function derivedColumns(
   };
 }
 
-export function view(row: CounterpartyRow) {
+/** `row` as opened by the sealed repository; the tax reference number is masked unless `reveal` (CONTRACT §17). */
+export function view(row: CounterpartyRow, reveal = false) {
   const type = row.counterpartyType as CounterpartyType;
-  const d = visibleDetails(type, row.details);
+  const d = visibleDetails(type, reveal ? row.details : openPersonal(undefined, row.details, '', { reveal: false }));
   const out: Json = { id: row.id, customer_id: row.customerId, counterparty_type: type, status: row.status };
   if (d.description !== undefined) out.description = d.description;
   out.supported_rails = [...row.supportedRails];

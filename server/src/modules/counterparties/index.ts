@@ -5,6 +5,7 @@ import { counterpartiesRepository } from './counterparties.repository.js';
 import { type CounterpartyRecord, toRecord } from './counterparties.view.js';
 
 export { CounterpartyLinking } from './counterparties.link.js';
+export { encryptStoredCounterparties } from './counterparties.repository.js';
 export { counterpartiesRoutes, counterpartySimulationRoutes } from './counterparties.routes.js';
 export { COUNTERPARTY_TYPES, type CounterpartyType, RAILS } from './counterparties.schemas.js';
 export { CounterpartiesService } from './counterparties.service.js';

@@ -23,7 +23,9 @@ const PlainPageQuery = Type.Object(PageQuery, { additionalProperties: false });
 
 export const customersRoutes: FastifyPluginAsyncTypebox<{ service: CustomersService }> = async (app, { service }) => {
   const read = { auth: { scope: 'customers:read' as const } };
-  const write = { auth: { scope: 'customers:write' as const } };
+  // Answers may hold tax reference and passport numbers (in clear for customers:sensitive): their
+  // stored copies for idempotent replays are sealed by the vault.
+  const write = { auth: { scope: 'customers:write' as const }, sealStoredResponse: true as const };
 
   app.post(
     '/customers',

@@ -443,10 +443,23 @@ export const CreateIndividualBody = Type.Object(
 );
 export type CreateIndividualBodyT = Static<typeof CreateIndividualBody>;
 
+/** In answers: personal identifiers are masked unless the caller holds customers:sensitive (CONTRACT §17). */
+const maskedAnswer = (what: string) =>
+  opt(
+    Type.String({
+      description: `${what}. Answered masked, \`*****\` and the last 4 characters (e.g. \`*****6789\`), unless the caller holds the scope \`customers:sensitive\`; stored encrypted.`,
+    }),
+  );
+export const MaskedPersonalFields = {
+  tax_reference_number: maskedAnswer('Tax reference number'),
+  passport_number: maskedAnswer('Passport number'),
+};
+
 export const Individual = Type.Object({
   id: Type.String(),
   customer_id: Type.String(),
   ...IndividualDetailsOfCorporate,
+  ...MaskedPersonalFields,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });
@@ -461,7 +474,7 @@ const common = {
   updated_at: Type.String({ format: 'date-time' }),
 };
 export const IndividualCustomer = Type.Object(
-  { id: Type.String(), customer_type: Type.Literal('INDIVIDUAL'), ...individualFields, ...common },
+  { id: Type.String(), customer_type: Type.Literal('INDIVIDUAL'), ...individualFields, ...MaskedPersonalFields, ...common },
   { $id: 'IndividualCustomer' },
 );
 export const CorporationCustomer = Type.Object(

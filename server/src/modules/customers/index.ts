@@ -7,7 +7,7 @@ import { type CustomerRow, customersRepository } from './customers.repository.js
 export { type CustomerAddress, customerNameAndAddress } from './customers.party.js';
 export type { CustomerRow } from './customers.repository.js';
 export { customersRoutes } from './customers.routes.js';
-export { type AccountSummary, type CustomerHooks, CustomersService } from './customers.service.js';
+export { type AccountSummary, type CustomerHooks, CustomersService, encryptStoredCustomers } from './customers.service.js';
 
 /** For modules building on customers (accounts, applications): read or lock one customer. */
 export const findCustomer = (db: Db | Tx, clientId: string, id: string): Promise<CustomerRow | undefined> =>
@@ -22,6 +22,7 @@ export {
   IndividualDetails,
   IndividualDetailsOfCorporate,
   individualFields,
+  MaskedPersonalFields,
   PatchUpdates,
   PersonDetails,
 } from './customers.schemas.js';

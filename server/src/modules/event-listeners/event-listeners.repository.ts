@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import type { Reader, Tx } from '../../db/client.js';
+import { and, asc, eq, gt, inArray, isNull, like, type SQL, sql } from 'drizzle-orm';
+import type { Db, Reader, Tx } from '../../db/client.js';
 import { events } from '../../db/schema.js';
 import { type EventListenerRow, eventListeners } from './event-listeners.table.js';
 
@@ -7,6 +7,22 @@ export type StreamedEventRow = Pick<typeof events.$inferSelect, 'id' | 'eventTyp
 
 /** SQL only: every query is scoped by the client; writes take the request's transaction. */
 export const eventListenersRepository = {
+  /** Rows whose private key an earlier version stored in clear (PEM). */
+  async storedInClear(db: Db): Promise<Pick<EventListenerRow, 'clientId' | 'id' | 'privateKey'>[]> {
+    return db
+      .select({ clientId: eventListeners.clientId, id: eventListeners.id, privateKey: eventListeners.privateKey })
+      .from(eventListeners)
+      .where(like(eventListeners.privateKey, '-----BEGIN%'));
+  },
+  /** Replaces a private key's stored form, only if it is still as read (compare-and-set). */
+  async replaceKey(db: Db, clientId: string, id: string, from: string, to: string): Promise<boolean> {
+    const rows = await db
+      .update(eventListeners)
+      .set({ privateKey: to })
+      .where(and(eq(eventListeners.clientId, clientId), eq(eventListeners.id, id), eq(eventListeners.privateKey, from)))
+      .returning({ id: eventListeners.id });
+    return rows.length > 0;
+  },
   async newestSeq(db: Reader, clientId: string): Promise<bigint> {
     const [row] = await db
       .select({ seq: sql<string | null>`max(${events.seq})::text` })

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { data, errorResponses } from '../../platform/http-schemas.js';
 import { MutationHeaders, NoBody } from '../../platform/route-helpers.js';
 import { readContext, writeContext } from '../../platform/unit-of-work.js';
+import type { SecretBox } from '../../platform/vault/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { EVENT_TYPES } from '../events/index.js';
 import { createListener, deleteListener, findListener, listenerEvents } from './event-listeners.service.js';
@@ -38,6 +39,8 @@ const StreamHeaders = Type.Object(
 export interface EventListenersRouteOptions {
   /** Real time: x-timestamp of each signed event, which receivers compare with theirs (as webhook deliveries). */
   signingClock: Clock;
+  /** The vault: listeners' private keys at rest. */
+  box: SecretBox;
   pollMs?: number;
   lagMs?: number;
 }
@@ -70,7 +73,7 @@ export const eventListenersRoutes: FastifyPluginAsyncTypebox<EventListenersRoute
         response: { 200: data(EventListener), ...errorResponses('IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS') },
       },
     },
-    async (request) => ({ data: await createListener(writeContext(request), request.body) }),
+    async (request) => ({ data: await createListener(writeContext(request), request.body, opts.box) }),
   );
 
   app.delete(
@@ -109,7 +112,7 @@ export const eventListenersRoutes: FastifyPluginAsyncTypebox<EventListenersRoute
     },
     async (request, reply) => {
       const ctx = readContext(request);
-      const listener = await findListener(ctx, request.params.id);
+      const listener = await findListener(ctx, request.params.id, opts.box);
       const controller = new AbortController();
       open.add(controller);
       reply.hijack();

@@ -1,4 +1,5 @@
-import type { Reader } from '../../db/client.js';
+import type { Db, Reader } from '../../db/client.js';
+import type { SecretBox } from '../../platform/vault/index.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { notFound } from '../../shared/errors.js';
 import { uuidv7 } from '../../shared/ids.js';
@@ -15,13 +16,20 @@ export function listenerView(row: EventListenerRow) {
   };
 }
 
-export async function createListener(ctx: WriteContext, body: { event_types?: string[] } | undefined) {
+/**
+ * A listener's private key is stored encrypted by the vault (CONTRACT §17), bound to its listener,
+ * like a webhook subscription's.
+ */
+const keyContext = (clientId: string, id: string) => `event_listeners.private_key:${clientId}:${id}`;
+
+export async function createListener(ctx: WriteContext, body: { event_types?: string[] } | undefined, box: SecretBox) {
   const { publicKeyHex, privateKeyPem } = newKeyPair();
+  const id = `evl_${uuidv7()}`;
   const row = await repo.insert(ctx.tx, {
     clientId: ctx.tenantId,
-    id: `evl_${uuidv7()}`,
+    id,
     publicKey: publicKeyHex,
-    privateKey: privateKeyPem,
+    privateKey: box.encrypt(privateKeyPem, keyContext(ctx.tenantId, id)),
     eventTypes: body?.event_types?.length ? [...new Set(body.event_types)] : null,
     startSeq: await repo.newestSeq(ctx.db, ctx.tenantId),
     createdAt: ctx.now,
@@ -29,10 +37,21 @@ export async function createListener(ctx: WriteContext, body: { event_types?: st
   return listenerView(row);
 }
 
-export async function findListener(ctx: Context, id: string): Promise<EventListenerRow> {
+/** The listener with its private key decrypted (for signing; never answered). */
+export async function findListener(ctx: Context, id: string, box: SecretBox): Promise<EventListenerRow> {
   const row = await repo.find(ctx.db, ctx.tenantId, id);
   if (!row) throw notFound('Event listener', 'id');
-  return row;
+  const key = box.isEncrypted(row.privateKey) ? box.decrypt(row.privateKey, keyContext(row.clientId, row.id)) : row.privateKey;
+  return { ...row, privateKey: key };
+}
+
+/** Encrypts the private keys an earlier version stored in clear (PEM), compare-and-set, at start. */
+export async function encryptStoredListenerKeys(db: Db, box: SecretBox): Promise<number> {
+  let done = 0;
+  for (const r of await repo.storedInClear(db)) {
+    if (await repo.replaceKey(db, r.clientId, r.id, r.privateKey, box.encrypt(r.privateKey, keyContext(r.clientId, r.id)))) done++;
+  }
+  return done;
 }
 
 export async function deleteListener(ctx: WriteContext, id: string) {

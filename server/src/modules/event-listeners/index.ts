@@ -1,1 +1,2 @@
 export { eventListenersRoutes } from './event-listeners.routes.js';
+export { encryptStoredListenerKeys } from './event-listeners.service.js';

@@ -4,6 +4,8 @@ import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { resourceHistory } from '../../db/schema.js';
 import type { AuthContext } from '../../platform/auth/plugin.js';
+import type { SecretBox } from '../../platform/vault/index.js';
+import { encryptStoredPersonal, fieldKey, holdsPersonal, openPersonal, sealPersonal } from '../../platform/vault/personal-data.js';
 import { newId } from '../../shared/ids.js';
 import { buildPage, type PageResult, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 
@@ -22,7 +24,15 @@ export interface ChangeMeta {
   updatedBy?: string | undefined;
   reason?: string | undefined;
   at: Date;
+  /**
+   * The vault, for changes holding personal identifiers (tax reference or passport numbers):
+   * those values are stored encrypted (CONTRACT §17). Without it such a change is refused.
+   */
+  box?: SecretBox | undefined;
 }
+
+/** The encryption context of a history row's personal values. */
+const historyContext = (clientId: string, id: string) => `resource_history:${clientId}:${id}`;
 
 export async function writeHistory(
   tx: Tx,
@@ -32,21 +42,32 @@ export async function writeHistory(
   meta: ChangeMeta,
 ): Promise<void> {
   if (!changes.length) return;
+  const clientId = meta.auth.tenantId;
   await tx.insert(resourceHistory).values(
-    changes.map((c) => ({
-      clientId: meta.auth.tenantId,
-      id: newId('history'),
-      resourceType,
-      resourceId,
-      field: c.field,
-      before: c.before === undefined ? null : c.before,
-      after: c.after === undefined ? null : c.after,
-      actorClientId: meta.auth.caller.id,
-      actorType: meta.auth.operator ? ('operator' as const) : ('client' as const),
-      updatedBy: meta.updatedBy ?? null,
-      reason: meta.reason ?? null,
-      createdAt: meta.at,
-    })),
+    changes.map((c) => {
+      const id = newId('history');
+      const key = fieldKey(c.field);
+      const personal = holdsPersonal(c.before, key) || holdsPersonal(c.after, key);
+      if (personal && !meta.box) throw new Error(`history of ${resourceType} ${c.field}: personal data needs the vault`);
+      const stored = (v: unknown) => {
+        if (v === undefined) return null;
+        return personal && meta.box ? sealPersonal(meta.box, v, historyContext(clientId, id), { key }) : v;
+      };
+      return {
+        clientId,
+        id,
+        resourceType,
+        resourceId,
+        field: c.field,
+        before: stored(c.before),
+        after: stored(c.after),
+        actorClientId: meta.auth.caller.id,
+        actorType: meta.auth.operator ? ('operator' as const) : ('client' as const),
+        updatedBy: meta.updatedBy ?? null,
+        reason: meta.reason ?? null,
+        createdAt: meta.at,
+      };
+    }),
   );
 }
 
@@ -69,6 +90,8 @@ export async function historyPage(
   resourceId: string,
   query: RawPageQuery,
   basePath: string,
+  /** Personal identifiers: decrypted when `reveal`, masked otherwise (always masked without a box). */
+  personal: { box?: SecretBox | undefined; reveal: boolean } = { reveal: false },
 ): Promise<PageResult<HistoryView>> {
   const page = parsePageQuery(query);
   const { rows, total } = await fetchPage(
@@ -84,8 +107,8 @@ export async function historyPage(
     items: result.items.map((r) => ({
       id: r.id,
       field: r.field,
-      before: r.before,
-      after: r.after,
+      before: openPersonal(personal.box, r.before, historyContext(clientId, r.id), { key: fieldKey(r.field), reveal: personal.reveal }),
+      after: openPersonal(personal.box, r.after, historyContext(clientId, r.id), { key: fieldKey(r.field), reveal: personal.reveal }),
       actor: { type: r.actorType, client_id: r.actorClientId },
       updated_by: r.updatedBy,
       reason: r.reason,
@@ -99,9 +122,23 @@ export const HistoryEntry = Type.Object({
   id: Type.String(),
   field: Type.String(),
   before: Type.Unknown(),
-  after: Type.Unknown({ description: 'Account numbers appear masked.' }),
+  after: Type.Unknown({
+    description:
+      'Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`.',
+  }),
   actor: Type.Object({ type: Type.Union([Type.Literal('client'), Type.Literal('operator')]), client_id: Type.String() }),
   updated_by: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
 });
+
+/** Encrypts the personal identifiers an earlier version stored in clear in history rows (at start). */
+export function encryptStoredHistory(db: Db, box: SecretBox): Promise<number> {
+  return encryptStoredPersonal(db, box, {
+    table: 'resource_history',
+    keys: ['client_id', 'id'],
+    columns: ['before', 'after'],
+    fieldColumn: 'field',
+    context: (r) => historyContext(r.client_id as string, r.id as string),
+  });
+}

@@ -98,9 +98,10 @@ export class Vault {
     return open(entry.key, parsed.sealed, valueContext(parsed.keyId, context)).toString('utf8');
   }
 
-  /** Is this text an envelope of the vault (as opposed to a value still in clear)? */
+  /** Is this text an envelope of this vault, naming one of its data keys (as opposed to a value still in clear)? */
   isEncrypted(text: string): boolean {
-    return isEnvelope(text);
+    if (!isEnvelope(text)) return false;
+    return this.dataKeys.get(parseEnvelope(text)?.keyId as string)?.purpose === 'encryption';
   }
 
   /**

@@ -1,0 +1,335 @@
+/**
+ * Personal identifiers and secrets at rest (CONTRACT §17, issue 10 point 1, second part):
+ * tax reference and passport numbers are stored encrypted in customers, their individuals and
+ * resource_history, answered masked (`*****` and the last 4 characters) unless the caller holds
+ * `customers:sensitive` (granted by the operator, never by default); rows an earlier version stored
+ * in clear are encrypted at the next start, losing nothing; stored idempotent answers holding a
+ * client secret are sealed and replay byte for byte. The proofs read the database directly.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { bootstrap } from '../../src/bootstrap.js';
+import { type Database, openDatabase } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { maskPersonal } from '../../src/platform/vault/personal-data.js';
+import { bodyFor, createCounterparty } from '../counterparties/_fixtures.js';
+import { Api, corporationBody, getApp, individualBody, newTenant, OPERATOR, testConfig, tokenFor, uid } from '../helpers.js';
+import { corporationApplication, corporationDetails, individualApplication, individualDetails, person } from '../onboarding/_fixtures.js';
+import { columnsContaining } from './at-rest.js';
+
+const K1 = '11'.repeat(32);
+
+/** Distinctive values, so that finding one anywhere in the database means it leaked. */
+const personal = () => {
+  const n = `${Date.now()}${Math.floor(Math.random() * 1e6)}`.slice(-9);
+  return { tax: `TX${n}`, passport: `PP${n}`, ownerPassport: `OW${n}`, newTax: `NT${n}` };
+};
+
+const sensitiveScopes = async (op: Api, clientId: string) => {
+  const client = await op.get(`/v1/admin/clients/${clientId}`);
+  return [...client.body.data.scopes, 'customers:sensitive'];
+};
+
+describe('the mask', () => {
+  it('is five asterisks then the last four characters; four characters or fewer are hidden whole', () => {
+    expect(maskPersonal('123-45-6789')).toBe('*****6789');
+    expect(maskPersonal('P1234567')).toBe('*****4567');
+    expect(maskPersonal('1234')).toBe('*****');
+  });
+});
+
+describe('tax reference and passport numbers', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await getApp();
+  });
+
+  it('are stored encrypted in customers, individuals and history; answered masked; revealed with customers:sensitive', async () => {
+    const t = await newTenant(app);
+    const op = new Api(app, t.operator.token);
+    // Not a default scope.
+    expect((await op.get(`/v1/admin/clients/${t.clientId}`)).body.data.scopes).not.toContain('customers:sensitive');
+
+    const v = personal();
+    const person = uid('pd-ind');
+    const created = await t.api.post('/v1/customers', individualBody(person, { tax_reference_number: v.tax, passport_number: v.passport }));
+    expect(created.status, created.raw).toBe(200);
+    expect([created.body.data.tax_reference_number, created.body.data.passport_number]).toEqual([
+      maskPersonal(v.tax),
+      maskPersonal(v.passport),
+    ]);
+    const corp = uid('pd-corp');
+    expect((await t.api.post('/v1/customers', corporationBody(corp))).status).toBe(200);
+    const owner = await t.api.post(`/v1/customers/${corp}/individuals`, {
+      individual_type: ['BENEFICIAL_OWNER'],
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      passport_number: v.ownerPassport,
+      percentage_ownership: 30,
+    });
+    expect(owner.status, owner.raw).toBe(200);
+    expect(owner.body.data.passport_number).toBe(maskPersonal(v.ownerPassport));
+    const patched = await t.api.patch(`/v1/customers/${person}`, {
+      updates: [{ field: 'tax_reference_number', value: v.newTax }],
+      reason: 'corrected',
+    });
+    expect(patched.status, patched.raw).toBe(200);
+    const ownerPatched = await t.api.patch(`/v1/customers/${corp}/individuals/${owner.body.data.id}`, {
+      passport_number: `${v.ownerPassport}X`,
+    });
+    expect(ownerPatched.status, ownerPatched.raw).toBe(200);
+
+    // Every view masks them.
+    const masked = (await t.api.get(`/v1/customers/${person}`)).body.data;
+    expect([masked.tax_reference_number, masked.passport_number]).toEqual([maskPersonal(v.newTax), maskPersonal(v.passport)]);
+    const listed = (await t.api.get('/v1/customers?page_size=50')).body.data.customers;
+    expect(listed.find((c: any) => c.id === person).tax_reference_number).toBe(maskPersonal(v.newTax));
+    expect(listed.find((c: any) => c.id === corp).individuals[0].passport_number).toBe(maskPersonal(`${v.ownerPassport}X`));
+    const individuals = (await t.api.get(`/v1/customers/${corp}/individuals`)).body.data;
+    expect(JSON.stringify(individuals)).not.toContain(v.ownerPassport);
+    const history = (await t.api.get(`/v1/customers/${person}/history`)).body.data;
+    const taxChange = history.history.find((h: any) => h.field === 'tax_reference_number');
+    expect([taxChange.before, taxChange.after]).toEqual([maskPersonal(v.tax), maskPersonal(v.newTax)]);
+    const ownerHistory = (await t.api.get(`/v1/customers/${corp}/individuals/${owner.body.data.id}/history`)).body.data;
+    expect(JSON.stringify(ownerHistory)).not.toContain(v.ownerPassport);
+    expect(ownerHistory.history.find((h: any) => h.field === 'passport_number').after).toBe(maskPersonal(`${v.ownerPassport}X`));
+
+    // Nothing in clear in any table (stored answers of the keyed writes included).
+    expect(await columnsContaining(app.ledgerline.database, [v.tax, v.passport, v.ownerPassport, v.newTax])).toEqual([]);
+
+    // The operator grants customers:sensitive: a token holding it reads them in clear, nothing lost.
+    const granted = await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    expect(granted.status, granted.raw).toBe(200);
+    expect(granted.body.data.scopes).toContain('customers:sensitive');
+    const revealing = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    const clear = (await revealing.get(`/v1/customers/${person}`)).body.data;
+    expect([clear.tax_reference_number, clear.passport_number]).toEqual([v.newTax, v.passport]);
+    const clearHistory = (await revealing.get(`/v1/customers/${person}/history`)).body.data.history;
+    const clearChange = clearHistory.find((h: any) => h.field === 'tax_reference_number');
+    expect([clearChange.before, clearChange.after]).toEqual([v.tax, v.newTax]);
+    const corpClear = (await revealing.get(`/v1/customers/${corp}`)).body.data;
+    expect(corpClear.individuals[0].passport_number).toBe(`${v.ownerPassport}X`);
+    const ownerClearHistory = (await revealing.get(`/v1/customers/${corp}/individuals/${owner.body.data.id}/history`)).body.data.history;
+    const ownerChange = ownerClearHistory.find((h: any) => h.field === 'passport_number');
+    expect([ownerChange.before, ownerChange.after]).toEqual([v.ownerPassport, `${v.ownerPassport}X`]);
+    // A token that leaves the scope out masks again.
+    const narrow = new Api(app, await tokenFor(app, t.clientId, t.secret, 'customers:read'));
+    expect((await narrow.get(`/v1/customers/${person}`)).body.data.tax_reference_number).toBe(maskPersonal(v.newTax));
+    // Still nothing in clear after reads in clear.
+    expect(await columnsContaining(app.ledgerline.database, [v.tax, v.passport, v.newTax])).toEqual([]);
+  });
+
+  it('a resource read masked and sent back whole keeps its values (the mask means "unchanged")', async () => {
+    const t = await newTenant(app);
+    const v = personal();
+    const id = uid('pd-echo');
+    const created = await t.api.post('/v1/customers', individualBody(id, { tax_reference_number: v.tax, passport_number: v.passport }));
+    const { id: _i, customer_type: _t, status: _s, accounts: _a, created_at: _c, updated_at: _u, ...echo } = created.body.data;
+    const sentBack = await t.api.patch(`/v1/customers/${id}`, { ...echo, first_name: 'Augusta' });
+    expect(sentBack.status, sentBack.raw).toBe(200);
+    const layer2 = await t.api.patch(`/v1/customers/${id}`, { updates: [{ field: 'passport_number', value: maskPersonal(v.passport) }] });
+    expect(layer2.status, layer2.raw).toBe(200);
+    const op = new Api(app, t.operator.token);
+    await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    const clear = (await new Api(app, await tokenFor(app, t.clientId, t.secret)).get(`/v1/customers/${id}`)).body.data;
+    expect([clear.first_name, clear.tax_reference_number, clear.passport_number]).toEqual(['Augusta', v.tax, v.passport]);
+    const history = (await t.api.get(`/v1/customers/${id}/history`)).body.data.history;
+    expect(history.map((h: any) => h.field)).toEqual(['first_name']);
+  });
+
+  it('applications and their individuals: encrypted at rest, masked in views and history, carried over to the customer', async () => {
+    const t = await newTenant(app);
+    const v = personal();
+    const single = await t.api.post(
+      '/v1/applications',
+      individualApplication(individualDetails({ tax_reference_number: v.tax, passport_number: v.passport })),
+    );
+    expect(single.status, single.raw).toBe(200);
+    expect(single.body.data.customer_details.tax_reference_number).toBe(maskPersonal(v.tax));
+    const patched = await t.api.patch(`/v1/applications/${single.body.data.id}`, { tax_reference_number: v.newTax });
+    expect(patched.status, patched.raw).toBe(200);
+    const corp = await t.api.post('/v1/applications', corporationApplication(corporationDetails()));
+    expect(corp.status, corp.raw).toBe(200);
+    const officer = await t.api.post(`/v1/applications/${corp.body.data.id}/individual`, person({ passport_number: v.ownerPassport }));
+    expect(officer.status, officer.raw).toBe(200);
+    expect(officer.body.data.passport_number).toBe(maskPersonal(v.ownerPassport));
+
+    const views = JSON.stringify([
+      (await t.api.get(`/v1/applications/${single.body.data.id}`)).body,
+      (await t.api.get(`/v1/applications/${corp.body.data.id}`)).body,
+      (await t.api.get('/v1/applications')).body,
+      (await t.api.get(`/v1/applications/${single.body.data.id}/history`)).body,
+      (await t.api.get(`/v1/applications/${corp.body.data.id}/history`)).body,
+    ]);
+    for (const value of [v.tax, v.newTax, v.passport, v.ownerPassport]) expect(views).not.toContain(value);
+    expect(views).toContain(maskPersonal(v.newTax));
+    expect(await columnsContaining(app.ledgerline.database, [v.tax, v.newTax, v.passport, v.ownerPassport])).toEqual([]);
+
+    const op = new Api(app, t.operator.token);
+    await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    const revealing = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    const details = (await revealing.get(`/v1/applications/${single.body.data.id}`)).body.data.customer_details;
+    expect([details.tax_reference_number, details.passport_number]).toEqual([v.newTax, v.passport]);
+    const history = (await revealing.get(`/v1/applications/${single.body.data.id}/history`)).body.data.history;
+    const change = history.find((h: any) => h.field.endsWith('tax_reference_number'));
+    expect([change.before, change.after]).toEqual([v.tax, v.newTax]);
+    const corpHistory = JSON.stringify((await revealing.get(`/v1/applications/${corp.body.data.id}/history`)).body);
+    expect(corpHistory).toContain(v.ownerPassport);
+  });
+
+  it('counterparties: the profile tax reference number is encrypted at rest and masked', async () => {
+    const t = await newTenant(app);
+    const v = personal();
+    const customer = uid('pd-cp');
+    expect((await t.api.post('/v1/customers', individualBody(customer))).status).toBe(200);
+    const body = bodyFor('FIAT_US', customer);
+    body.profile = { ...body.profile, tax_reference_number: v.tax };
+    const cp = await createCounterparty(t.api, body);
+    expect(cp.profile.tax_reference_number).toBe(maskPersonal(v.tax));
+    const echoed = await t.api.patch(`/v1/counterparties/${cp.id}`, { profile: cp.profile, description: 'echo' });
+    expect(echoed.status, echoed.raw).toBe(200);
+    expect(JSON.stringify((await t.api.get(`/v1/counterparties/${cp.id}`)).body)).not.toContain(v.tax);
+    expect(await columnsContaining(app.ledgerline.database, [v.tax])).toEqual([]);
+    const op = new Api(app, t.operator.token);
+    await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    const revealing = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    expect((await revealing.get(`/v1/counterparties/${cp.id}`)).body.data.profile.tax_reference_number).toBe(v.tax);
+  });
+
+  it('a client may not grant itself the scope, and clients created without scopes do not hold it', async () => {
+    const t = await newTenant(app);
+    const self = await t.api.patch(`/v1/admin/clients/${t.clientId}`, { scopes: ['customers:sensitive'] });
+    expect(self.status).toBe(403);
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/oauth2/token?grant_type=client_credentials&scope=customers:sensitive',
+      headers: { authorization: `Basic ${Buffer.from(`${t.clientId}:${t.secret}`).toString('base64')}` },
+    });
+    expect(asked.statusCode).toBe(400);
+  });
+});
+
+describe('stored idempotent answers holding a client secret', () => {
+  it('are sealed at rest and replayed byte for byte, secret included', async () => {
+    const app = await getApp();
+    const op = new Api(app, await tokenFor(app, OPERATOR.id, OPERATOR.secret));
+    const createKey = { 'x-l2f-idempotency-id': uid('idem-create') };
+    const created = await op.post('/v1/admin/clients', { name: 'sealed answers' }, createKey);
+    expect(created.status, created.raw).toBe(200);
+    const secret = created.body.data.client_secret as string;
+    expect(secret.length).toBeGreaterThan(20);
+    const replay = await op.post('/v1/admin/clients', { name: 'sealed answers' }, createKey);
+    expect(replay.headers['x-l2f-idempotent-replay']).toBe('true');
+    expect(replay.raw).toBe(created.raw);
+
+    const rotateKey = { 'x-l2f-idempotency-id': uid('idem-rotate') };
+    const rotated = await op.post(`/v1/admin/clients/${created.body.data.client_id}/rotate-secret`, undefined, rotateKey);
+    expect(rotated.status, rotated.raw).toBe(200);
+    const newSecret = rotated.body.data.client_secret as string;
+    expect(newSecret).not.toBe(secret);
+    const rotatedReplay = await op.post(`/v1/admin/clients/${created.body.data.client_id}/rotate-secret`, undefined, rotateKey);
+    expect(rotatedReplay.headers['x-l2f-idempotent-replay']).toBe('true');
+    expect(rotatedReplay.raw).toBe(rotated.raw);
+    // The replayed secret is the one that works.
+    expect(await tokenFor(app, created.body.data.client_id, newSecret)).toMatch(/^ey/);
+
+    expect(await columnsContaining(app.ledgerline.database, [secret, newSecret])).toEqual([]);
+    const stored = await app.ledgerline.database.rawTransaction((s) =>
+      s.query<{ response_body: string }>('SELECT response_body FROM idempotency_keys WHERE key = $1 OR key = $2', [
+        createKey['x-l2f-idempotency-id'],
+        rotateKey['x-l2f-idempotency-id'],
+      ]),
+    );
+    expect(stored).toHaveLength(2);
+    for (const r of stored) expect(r.response_body).toMatch(/^llv1:dek_/);
+  });
+});
+
+describe('upgrade: personal identifiers an earlier version stored in clear', () => {
+  let database: Database;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    database = await openDatabase({});
+    await migrate(database);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database.close();
+  });
+
+  it('are encrypted at the next start, losing nothing', { timeout: 120_000 }, async () => {
+    // A first start creates the operator and the vault; a tenant with a customer and its history.
+    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    await bootstrap(first);
+    const t = await newTenant(first);
+    const op = new Api(first, t.operator.token);
+    await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    const id = uid('legacy');
+    expect((await t.api.post('/v1/customers', corporationBody(id))).status).toBe(200);
+    await first.close();
+
+    // What an earlier version left: the identifiers in clear in the row, an individual and history.
+    const v = personal();
+    await database.transaction(async (s) => {
+      await s.query(
+        `UPDATE customers SET details = details || jsonb_build_object('corporate_tax_reference_number', '99-1234567')
+          WHERE client_id = $1 AND id = $2`,
+        [t.clientId, id],
+      );
+      await s.query(
+        `INSERT INTO customer_individuals (client_id, customer_id, id, details, created_at, updated_at)
+         VALUES ($1, $2, 'ind_legacy', $3::jsonb, now(), now())`,
+        [
+          t.clientId,
+          id,
+          JSON.stringify({
+            individual_type: ['BENEFICIAL_OWNER'],
+            first_name: 'Old',
+            last_name: 'Row',
+            tax_reference_number: v.tax,
+            passport_number: v.passport,
+          }),
+        ],
+      );
+      await s.query(
+        `INSERT INTO resource_history (client_id, id, resource_type, resource_id, field, before, after, actor_client_id, actor_type, created_at)
+         VALUES ($1, 'his_legacy1', 'individual', 'ind_legacy', 'tax_reference_number', $2::jsonb, $3::jsonb, $1, 'client', now()),
+                ($1, 'his_legacy2', 'application', 'app_legacy', 'individuals.ind_x', 'null'::jsonb, $4::jsonb, $1, 'client', now())`,
+        [t.clientId, JSON.stringify(v.newTax), JSON.stringify(v.tax), JSON.stringify({ first_name: 'X', passport_number: v.passport })],
+      );
+    });
+    expect((await columnsContaining(database, [v.tax, v.passport, v.newTax])).sort()).toEqual([
+      `customer_individuals.details: ${v.passport}`,
+      `customer_individuals.details: ${v.tax}`,
+      `resource_history.after: ${v.passport}`,
+      `resource_history.after: ${v.tax}`,
+      `resource_history.before: ${v.newTax}`,
+    ]);
+
+    app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    expect(await columnsContaining(database, [v.tax, v.passport, v.newTax])).toEqual([]);
+    const [row] = await database.rawTransaction((s) =>
+      s.query<{ details: Record<string, string> }>(`SELECT details FROM customer_individuals WHERE id = 'ind_legacy'`),
+    );
+    expect(row?.details.tax_reference_number).toMatch(/^llv1:dek_/);
+    expect(row?.details.first_name).toBe('Old');
+
+    // Nothing lost: the revealing client reads the same values, the history too.
+    const api = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    const customer = (await api.get(`/v1/customers/${id}`)).body.data;
+    expect(customer.individuals.map((i: any) => [i.tax_reference_number, i.passport_number, i.first_name])).toEqual([
+      [v.tax, v.passport, 'Old'],
+    ]);
+    expect(customer.corporate_tax_reference_number).toBe('99-1234567');
+    const history = (await api.get(`/v1/customers/${id}/individuals/ind_legacy/history`)).body.data.history;
+    expect(history.map((h: any) => [h.field, h.before, h.after])).toEqual([['tax_reference_number', v.newTax, v.tax]]);
+    // A second start finds nothing left to encrypt and changes nothing.
+    const before = await database.rawTransaction((s) => s.query('SELECT client_id, id, before, after FROM resource_history ORDER BY id'));
+    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    await again.close();
+    expect(await database.rawTransaction((s) => s.query('SELECT client_id, id, before, after FROM resource_history ORDER BY id'))).toEqual(
+      before,
+    );
+  });
+});
