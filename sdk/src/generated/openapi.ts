@@ -5987,7 +5987,7 @@ export interface paths {
                                     id: string;
                                     field: string;
                                     before: unknown;
-                                    /** @description Account numbers appear masked. */
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
                                     after: unknown;
                                     actor: {
                                         type: "client" | "operator";
