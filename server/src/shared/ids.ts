@@ -25,6 +25,9 @@ export const ID_PREFIX = {
   exchange: 'exc',
   counterparty: 'cpty',
   payment: 'pay',
+  card: 'card',
+  cardAuthorization: 'cauth',
+  cardRefund: 'cref',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -58,8 +58,17 @@ export function assertTransactable(account: AccountRow, customerStatus: string, 
 
 const ACCOUNT_EVENT = (status: string) => statusEventType('ACCOUNT', toWire(status));
 
+/** What closing accounts closes with them (cards): same transaction, same actor. */
+export type AccountsClosedHook = (tx: Tx, auth: AuthContext, accountIds: string[], at: Date, reason: string) => Promise<void>;
+
 export class AccountsService {
   private readonly patch: PatchEngine;
+  private readonly closedHooks: AccountsClosedHook[] = [];
+
+  /** Registers what follows an account's closing (e.g. its cards close). */
+  onClosed(hook: AccountsClosedHook): void {
+    this.closedHooks.push(hook);
+  }
 
   constructor(
     ajv: Ajv,
@@ -251,6 +260,9 @@ export class AccountsService {
       }
     }
     const updated = await accountsRepository.update(tx, auth.tenantId, account.id, { status: to, updatedAt: meta.at });
+    if (baseOf(to) === 'CLOSED') {
+      for (const hook of this.closedHooks) await hook(tx, auth, [account.id], meta.at, meta.reason ?? 'account closed');
+    }
     await writeHistory(tx, 'account', account.id, [{ field: 'status', before: toWire(from), after: toWire(to) }], { auth, ...meta });
     await writeEvents(tx, [
       {
