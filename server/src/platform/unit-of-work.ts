@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { writeSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
-import { sql } from 'drizzle-orm';
 import { type Database, sqlLiteral as lit, pgErrorCode, type TxSession } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
 import type { Context, WriteContext } from '../shared/context.js';

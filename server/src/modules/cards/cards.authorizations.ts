@@ -378,8 +378,8 @@ export class CardAuthorizations {
   private async followExpiry(tx: Tx, hold: ExpiredHold): Promise<void> {
     if (!hold.clientId) return;
     const a = await repo.lockAuthorization(tx, hold.clientId, hold.categoryId);
-    if (!a || a.status !== 'PENDING') return;
-    const row = await repo.updateAuthorization(tx, a, { status: 'CLOSED', closedReason: 'EXPIRED', updatedAt: hold.expiredAt });
+    if (a?.status !== 'PENDING') return;
+    const row = await repo.updateAuthorization(tx, a as AuthorizationRow, { status: 'CLOSED', closedReason: 'EXPIRED', updatedAt: hold.expiredAt });
     await writeEvents(tx, [this.event(hold.clientId, 'CARD_AUTHORIZATION_CLOSED', row, hold.expiredAt)]);
   }
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { CARD_AUTHORIZATION_STATUSES, CARD_STATUSES, CLOSED_REASONS } from '../../db/schema-cards.js';
+import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { Address } from '../customers/index.js';
 
 const opt = Type.Optional;

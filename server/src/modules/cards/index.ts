@@ -4,4 +4,4 @@
  */
 export { type AuthorizeInput, CardAuthorizations, type Prepared } from './cards.authorizations.js';
 export { cardSimulationRoutes, cardsRoutes } from './cards.routes.js';
-export { type CardVault, CardsService } from './cards.service.js';
+export { CardsService, type CardVault } from './cards.service.js';
