@@ -379,7 +379,11 @@ export class CardAuthorizations {
     if (!hold.clientId) return;
     const a = await repo.lockAuthorization(tx, hold.clientId, hold.categoryId);
     if (a?.status !== 'PENDING') return;
-    const row = await repo.updateAuthorization(tx, a as AuthorizationRow, { status: 'CLOSED', closedReason: 'EXPIRED', updatedAt: hold.expiredAt });
+    const row = await repo.updateAuthorization(tx, a as AuthorizationRow, {
+      status: 'CLOSED',
+      closedReason: 'EXPIRED',
+      updatedAt: hold.expiredAt,
+    });
     await writeEvents(tx, [this.event(hold.clientId, 'CARD_AUTHORIZATION_CLOSED', row, hold.expiredAt)]);
   }
 

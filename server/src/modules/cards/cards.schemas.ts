@@ -119,7 +119,11 @@ export const PatchCardBody = Type.Object(
     updated_by: opt(Type.String({ maxLength: 200 })),
     reason: opt(Type.String({ maxLength: 500 })),
     cardholder_name: opt(Type.String({ minLength: 1, maxLength: 100 })),
-    spending_controls: opt(Type.Union([SpendingControlsInput, Type.Null()])),
+    spending_controls: opt(
+      Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
+        description: 'Merged into the card’s controls (RFC 7396: null removes one); the result is validated whole.',
+      }),
+    ),
     status: opt(Type.String({ enum: [...CARD_STATUSES] })),
   },
   { additionalProperties: true, examples: [{ status: 'LOCKED', reason: 'customer asked' }] },

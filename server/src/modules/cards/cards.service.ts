@@ -111,7 +111,7 @@ export class CardsService {
       schema: Type.Object(
         {
           cardholder_name: Type.String({ minLength: 1, maxLength: 100 }),
-          spending_controls: SpendingControlsInput,
+          spending_controls: Type.Optional(SpendingControlsInput),
         },
         { additionalProperties: false },
       ),
