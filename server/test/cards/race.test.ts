@@ -19,9 +19,7 @@ describe('concurrent authorizations', () => {
   it('50 at once against funds for 33: exactly 33 approved, 17 INSUFFICIENT_FUNDS, available exactly 0', async () => {
     const { t, customerId, accountId, cardId } = await cardholder(app, '33');
     const second = await ok(t.api.post('/v1/cards', { customer_id: customerId, account_id: accountId, card_type: 'VIRTUAL' }));
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => authorize(t, i % 2 ? second.id : cardId, '1.00')),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => authorize(t, i % 2 ? second.id : cardId, '1.00')));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const approved = results.filter((r) => r.body.data.status === 'PENDING');
     const declined = results.filter((r) => r.body.data.status === 'DECLINED');
