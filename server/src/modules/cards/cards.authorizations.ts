@@ -253,7 +253,7 @@ export class CardAuthorizations {
   private async lockOpen(ctx: WriteContext, id: string, action: string) {
     const a = await repo.lockAuthorization(ctx.tx, ctx.tenantId, id);
     if (!a) throw notFound('Card authorization', 'id');
-    if (authorizationMachine.expired(a, ctx.now)) {
+    if (authorizationMachine.expired(a, ctx.now) || a.closedReason === 'EXPIRED') {
       throw new AppError('EXPIRED', `The authorization expired at ${a.expiresAt.toISOString()}; it can no longer be ${action}.`);
     }
     authorizationMachine.assertMove(a, 'CLOSED', ctx.now, action);
