@@ -48,7 +48,7 @@ export const Card = Type.Object(
       description: 'INACTIVE (PHYSICAL until activated), ACTIVE, LOCKED (frozen by you, reversible), CLOSED, LOST, STOLEN (terminal).',
     }),
     network: Type.Literal('VISA'),
-    last4: Type.String({ pattern: '^[0-9]{4}$' }),
+    last4: Type.String({ pattern: '^[0-9]{4}$', examples: ['4242'] }),
     exp_month: Type.Integer({ minimum: 1, maximum: 12 }),
     exp_year: Type.Integer(),
     cardholder_name: Type.String(),
