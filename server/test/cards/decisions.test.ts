@@ -93,6 +93,12 @@ describe('the authorization webhook', () => {
     expect(second.raw).toBe(first.raw);
     expect(second.headers['x-l2f-idempotent-replay']).toBe('true');
     expect(receiver.calls).toHaveLength(1);
+    // A request the schema refuses is answered by the unit without asking anyone.
+    const refused = await t.api.post(`/v1/simulations/cards/${cardId}/authorizations`, { amount: '1', merchant: { name: 'x' } });
+    expect(refused.status).toBe(400);
+    expect(new Set(refused.body.errors.map((e: any) => e.code))).toEqual(new Set(['VALIDATION_ERROR']));
+    expectError(await authorize(t, cardId, '0.001'), 400, 'AMOUNT_PRECISION', 'amount');
+    expect(receiver.calls).toHaveLength(1);
   });
 
   it('the wait holds no lock: the card can be changed while the client decides', async () => {
