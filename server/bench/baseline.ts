@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
-export const BASELINE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'bench');
+/** ../shared/bench beside the repository, or BENCH_BASELINE_DIR (a checkout elsewhere, e.g. a git worktree). */
+export const BASELINE_DIR =
+  process.env.BENCH_BASELINE_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'bench');
 
 export interface BaselineResult {
   tps: number;

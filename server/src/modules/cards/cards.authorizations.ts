@@ -132,6 +132,9 @@ export class CardAuthorizations {
    * unit re-checks everything, funds included, under its locks.
    */
   async prepare(ctx: Context, cardId: string, input: AuthorizeInput): Promise<Prepared | undefined> {
+    // Without a webhook there is nothing to ask: the unit decides alone.
+    const hook = await repo.webhook(ctx.db, ctx.tenantId);
+    if (!hook) return undefined;
     const card = await repo.find(ctx.db, ctx.tenantId, cardId);
     if (!card) return undefined;
     const id = newId('cardAuthorization');
@@ -139,8 +142,6 @@ export class CardAuthorizations {
     const { account, reason } = await this.evaluate(ctx, card, amount, input.merchant);
     if (reason) return { id, reason };
     if (account && (await this.availableOf(ctx, account)) < amount) return { id, reason: 'INSUFFICIENT_FUNDS' };
-    const hook = await repo.webhook(ctx.db, ctx.tenantId);
-    if (!hook) return { id };
     const proposed = this.view(
       {
         clientId: ctx.tenantId,
