@@ -7,6 +7,7 @@ import {
   Admin,
   Applications,
   Counterparties,
+  Cards,
   Customers,
   Deposits,
   EventListeners,
@@ -64,6 +65,7 @@ export class Ledgerline {
   /** The typed openapi-fetch client on the same transport: every route of the API (`api.GET('/v1/assets')`). */
   readonly api: Client<paths>;
   readonly customers: Customers;
+  readonly cards: Cards;
   readonly applications: Applications;
   readonly accounts: Accounts;
   readonly transfers: Transfers;
@@ -115,6 +117,7 @@ export class Ledgerline {
     }
     const core = this.core;
     this.customers = new Customers(core);
+    this.cards = new Cards(core);
     this.applications = new Applications(core);
     this.accounts = new Accounts(core);
     this.transfers = new Transfers(core);
