@@ -62,7 +62,8 @@ export class DecisionReceiver {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/decide`;
+    const address = this.server?.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}/decide`;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

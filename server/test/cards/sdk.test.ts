@@ -3,9 +3,9 @@
  * random port: issue, authorize, capture, refund, lock, list authorizations.
  */
 import type { AddressInfo } from 'node:net';
+import { Ledgerline } from '@ledgerline/sdk';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ledgerline } from '../../../sdk/src/index.js';
 import { makeApp, newTenant } from '../helpers.js';
 import { balances, customerWithAccount, fund } from '../money/_fixtures.js';
 import { COFFEE } from './_support.js';
