@@ -21,10 +21,15 @@ export const TENANT_SCOPES = [
   'adjustments:write',
   'payments:read',
   'payments:write',
+  'cards:read',
+  'cards:write',
 ] as const;
 
+/** Tenant scopes no client holds by default: the operator grants them (PATCH /v1/admin/clients/{id}). */
+export const GRANTED_SCOPES = ['cards:sensitive'] as const;
+
 export const ADMIN_SCOPE = 'admin' as const;
-export const ALL_SCOPES = [...TENANT_SCOPES, ADMIN_SCOPE] as const;
+export const ALL_SCOPES = [...TENANT_SCOPES, ...GRANTED_SCOPES, ADMIN_SCOPE] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 
 export function isScope(s: string): s is Scope {

@@ -3,7 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId, newSecret } from '../../shared/ids.js';
-import { ADMIN_SCOPE, ALL_SCOPES, type Scope, TENANT_SCOPES } from '../../shared/scopes.js';
+import { ADMIN_SCOPE, ALL_SCOPES, GRANTED_SCOPES, type Scope, TENANT_SCOPES } from '../../shared/scopes.js';
 import { hashSecret, verifySecret } from '../../shared/secrets.js';
 import { type ClientRow, clientsRepository } from './clients.repository.js';
 
@@ -34,7 +34,7 @@ export function toView(row: ClientRow): ClientView {
 }
 
 function checkScopes(scopes: string[], allowAdmin: boolean): Scope[] {
-  const allowed: readonly string[] = allowAdmin ? ALL_SCOPES : TENANT_SCOPES;
+  const allowed: readonly string[] = allowAdmin ? ALL_SCOPES : [...TENANT_SCOPES, ...GRANTED_SCOPES];
   const bad = scopes.filter((s) => !allowed.includes(s));
   if (bad.length) {
     throw AppError.many(
@@ -214,7 +214,7 @@ export class ClientsService {
       name: 'Platform operator',
       secretHash: await hashSecret(secret),
       regulated: true,
-      scopes: [...TENANT_SCOPES, ADMIN_SCOPE],
+      scopes: [...TENANT_SCOPES, ...GRANTED_SCOPES, ADMIN_SCOPE],
       signingRequired: false,
       isOperator: true,
       tokensValidAfter: new Date(0),
