@@ -196,12 +196,25 @@ export class ConsoleApi {
   }
 
   get cards() {
+    const c = this.sdk.cards;
     return {
-      list: (q?: Query) => this.page('/v1/cards', 'cards', q),
-      retrieve: (id: string) => this.request('GET', `/v1/cards/${enc(id)}`),
+      list: (q?: Query) => c.list(paged(q)),
+      retrieve: (id: string) => c.retrieve(id),
       count: this.counter('/v1/cards', 'cards'),
-      update: (id: string, body: unknown) => this.request('PATCH', `/v1/cards/${enc(id)}`, { body }),
-      authorizations: (id: string, q?: Query) => this.page(`/v1/cards/${enc(id)}/authorizations`, 'authorizations', q),
+      update: (id: string, body: unknown) => c.update(id, body as any),
+      activate: (id: string, body: { last4: string }) => c.activate(id, body),
+      authorizations: (id: string, q?: Query) => c.authorizations(id, paged(q)),
+      authorization: (id: string) => c.retrieveAuthorization(id),
+    };
+  }
+
+  /** Virtual accounts (CONTRACT §14): the SDK has no resource for them yet. */
+  get virtualAccounts() {
+    return {
+      list: (accountId: string, q?: Query) => this.page(`/v1/accounts/deposits/${enc(accountId)}/virtual-accounts`, 'virtual_accounts', q),
+      create: (accountId: string, body: { rail: string; name?: string }) =>
+        this.request('POST', `/v1/accounts/deposits/${enc(accountId)}/virtual-accounts`, { body }),
+      update: (id: string, body: { status?: string; name?: string }) => this.request('PATCH', `/v1/virtual-accounts/${enc(id)}`, { body }),
     };
   }
 
@@ -239,7 +252,7 @@ export class ConsoleApi {
       applications: { decision: (id: string, body: unknown) => s.applications.decide(id, body as any) },
       counterparties: { screening: (id: string, body: { result: string; reason?: string }) => s.counterparties.screen(id, body as any) },
       cards: {
-        authorize: (id: string, body: unknown) => this.request('POST', `/v1/simulations/cards/${enc(id)}/authorizations`, { body }),
+        authorize: (id: string, body: unknown) => s.cards.authorize(id, body as any),
       },
     };
   }

@@ -24,7 +24,7 @@ export function navigate(to: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
-export function Link({ to, children, ...rest }: { to: string; children: ReactNode; 'aria-current'?: 'page' }) {
+export function Link({ to, children, ...rest }: { to: string; children: ReactNode; 'aria-current'?: 'page'; 'aria-label'?: string }) {
   return (
     <a
       href={BASE + to}

@@ -5,6 +5,7 @@ import {
   Accounts,
   Admin,
   Applications,
+  Cards,
   Counterparties,
   Customers,
   Deposits,
@@ -73,6 +74,7 @@ export class Ledgerline {
   /** The typed openapi-fetch client on the same transport: every route of the API (`api.GET('/v1/assets')`). */
   readonly api: Client<paths>;
   readonly customers: Customers;
+  readonly cards: Cards;
   readonly applications: Applications;
   readonly accounts: Accounts;
   readonly transfers: Transfers;
@@ -125,6 +127,7 @@ export class Ledgerline {
     }
     const core = this.core;
     this.customers = new Customers(core);
+    this.cards = new Cards(core);
     this.applications = new Applications(core);
     this.accounts = new Accounts(core);
     this.transfers = new Transfers(core);

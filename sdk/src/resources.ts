@@ -297,6 +297,61 @@ export class SigningKeys {
 }
 
 /** Sandbox simulations (CONTRACT §10; sandbox mode only). */
+/** Cards (`/v1/cards`): issue, update, activate, replace, reveal (scope cards:sensitive), authorizations. */
+export class Cards {
+  constructor(private readonly core: Core) {}
+  create(body: RequestBody<'/v1/cards', 'post'>, o?: O): Promise<ResponseData<'/v1/cards', 'post'>> {
+    return this.core.call('post', '/v1/cards', { body }, o);
+  }
+  retrieve(id: string, o?: O): Promise<ResponseData<'/v1/cards/{id}', 'get'>> {
+    return this.core.call('get', '/v1/cards/{id}', { path: p({ id }) }, o);
+  }
+  /** Either PATCH form: `{status: "LOCKED"}`, `{spending_controls: {...}}`, or `{updates: [...]}`. */
+  update(id: string, body: RequestBody<'/v1/cards/{id}', 'patch'>, o?: O): Promise<ResponseData<'/v1/cards/{id}', 'patch'>> {
+    return this.core.call('patch', '/v1/cards/{id}', { path: p({ id }), body }, o);
+  }
+  list(params?: ListParams<'/v1/cards'>, o?: O): PageRequest<ListItem<'/v1/cards'>> {
+    return this.core.list('/v1/cards', undefined, params, o);
+  }
+  history(id: string, params?: ListParams<'/v1/cards/{id}/history'>, o?: O): PageRequest<ListItem<'/v1/cards/{id}/history'>> {
+    return this.core.list('/v1/cards/{id}/history', p({ id }), params, o);
+  }
+  activate(
+    id: string,
+    body: RequestBody<'/v1/cards/{id}/activate', 'post'>,
+    o?: O,
+  ): Promise<ResponseData<'/v1/cards/{id}/activate', 'post'>> {
+    return this.core.call('post', '/v1/cards/{id}/activate', { path: p({ id }), body }, o);
+  }
+  replace(id: string, body: RequestBody<'/v1/cards/{id}/replace', 'post'>, o?: O): Promise<ResponseData<'/v1/cards/{id}/replace', 'post'>> {
+    return this.core.call('post', '/v1/cards/{id}/replace', { path: p({ id }), body }, o);
+  }
+  /** The full number and CVV (scope cards:sensitive); every call is recorded as CARD_SENSITIVE_VIEWED. */
+  sensitive(id: string, o?: O): Promise<ResponseData<'/v1/cards/{id}/sensitive', 'get'>> {
+    return this.core.call('get', '/v1/cards/{id}/sensitive', { path: p({ id }) }, o);
+  }
+  authorizations(
+    id: string,
+    params?: ListParams<'/v1/cards/{id}/authorizations'>,
+    o?: O,
+  ): PageRequest<ListItem<'/v1/cards/{id}/authorizations'>> {
+    return this.core.list('/v1/cards/{id}/authorizations', p({ id }), params, o);
+  }
+  retrieveAuthorization(id: string, o?: O): Promise<ResponseData<'/v1/card-authorizations/{id}', 'get'>> {
+    return this.core.call('get', '/v1/card-authorizations/{id}', { path: p({ id }) }, o);
+  }
+  readonly authorizationWebhook = {
+    /** Real-time decisions: Ledgerline POSTs each authorization there and waits up to 2 s for `{approved}`. */
+    set: (
+      body: RequestBody<'/v1/cards/authorization-webhook', 'put'>,
+      o?: O,
+    ): Promise<ResponseData<'/v1/cards/authorization-webhook', 'put'>> =>
+      this.core.call('put', '/v1/cards/authorization-webhook', { body }, o),
+    remove: (o?: O): Promise<ResponseData<'/v1/cards/authorization-webhook', 'delete'>> =>
+      this.core.call('delete', '/v1/cards/authorization-webhook', {}, o),
+  };
+}
+
 export class Simulations {
   constructor(private readonly core: Core) {}
   readonly deposits = {
@@ -330,6 +385,39 @@ export class Simulations {
       o?: O,
     ): Promise<ResponseData<'/v1/simulations/counterparties/{id}/screening', 'post'>> =>
       this.core.call('post', '/v1/simulations/counterparties/{id}/screening', { path: p({ id }), body }, o),
+  };
+  readonly cards = {
+    /** A merchant's authorization (200 with status DECLINED when declined). */
+    authorize: (
+      cardId: string,
+      body: RequestBody<'/v1/simulations/cards/{id}/authorizations', 'post'>,
+      o?: O,
+    ): Promise<ResponseData<'/v1/simulations/cards/{id}/authorizations', 'post'>> =>
+      this.core.call('post', '/v1/simulations/cards/{id}/authorizations', { path: p({ id: cardId }), body }, o),
+    refund: (
+      cardId: string,
+      body: RequestBody<'/v1/simulations/cards/{id}/refunds', 'post'>,
+      o?: O,
+    ): Promise<ResponseData<'/v1/simulations/cards/{id}/refunds', 'post'>> =>
+      this.core.call('post', '/v1/simulations/cards/{id}/refunds', { path: p({ id: cardId }), body }, o),
+    increment: (
+      authorizationId: string,
+      body: RequestBody<'/v1/simulations/card-authorizations/{id}/increment', 'post'>,
+      o?: O,
+    ): Promise<ResponseData<'/v1/simulations/card-authorizations/{id}/increment', 'post'>> =>
+      this.core.call('post', '/v1/simulations/card-authorizations/{id}/increment', { path: p({ id: authorizationId }), body }, o),
+    reverse: (
+      authorizationId: string,
+      body?: RequestBody<'/v1/simulations/card-authorizations/{id}/reverse', 'post'>,
+      o?: O,
+    ): Promise<ResponseData<'/v1/simulations/card-authorizations/{id}/reverse', 'post'>> =>
+      this.core.call('post', '/v1/simulations/card-authorizations/{id}/reverse', { path: p({ id: authorizationId }), body }, o),
+    capture: (
+      authorizationId: string,
+      body?: RequestBody<'/v1/simulations/card-authorizations/{id}/capture', 'post'>,
+      o?: O,
+    ): Promise<ResponseData<'/v1/simulations/card-authorizations/{id}/capture', 'post'>> =>
+      this.core.call('post', '/v1/simulations/card-authorizations/{id}/capture', { path: p({ id: authorizationId }), body }, o),
   };
   readonly withdrawals = {
     settle: (withdrawalId: string, body?: WithdrawalSimBody, o?: O): WithdrawalSimResult =>

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { cpuSeconds, processes } from './_lib.js';
 
-export const BASELINE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'bench');
+/** ../shared/bench beside the repository, or BENCH_BASELINE_DIR (a checkout elsewhere, e.g. a git worktree). */
+export const BASELINE_DIR =
+  process.env.BENCH_BASELINE_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'bench');
 
 export interface BaselineResult {
   tps: number;

@@ -15,6 +15,7 @@ import {
   applicationsRoutes,
   encryptStoredApplications,
 } from './modules/applications/index.js';
+import { CardAuthorizations, CardsService, cardSimulationRoutes, cardsRoutes } from './modules/cards/index.js';
 import { CatalogueService, catalogueRoutes } from './modules/catalogue/index.js';
 import { ClientsService, clientsRoutes } from './modules/clients/index.js';
 import {
@@ -84,6 +85,8 @@ export interface Services {
   withdrawals: WithdrawalsService;
   applications: ApplicationsService;
   adjustments: AdjustmentsService;
+  cards: CardsService;
+  cardAuthorizations: CardAuthorizations;
   ledger: LedgerService;
   signingKeys: SigningKeysService;
   statements: StatementsService;
@@ -200,7 +203,11 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     });
     const catalogue = new CatalogueService();
     // Closing an account closes what routes money to it (its virtual accounts), in its transaction.
-    const accounts = new AccountsService(ajv, catalogue, [closeVirtualAccountsOf]);
+    const accounts = new AccountsService(ajv, catalogue);
+    // What closes with an account, under its lock, in its transaction.
+    accounts.onClosed(async (tx, auth, ids, at) => {
+      for (const id of ids) await closeVirtualAccountsOf(tx, auth, id, at);
+    });
     const virtualAccounts = new VirtualAccountsService(ajv);
     const counterparties = new CounterpartiesService(ajv, { sandbox: config.mode === 'sandbox', box: vault });
     const accountHooks = accounts.customerHooks();
@@ -246,6 +253,10 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     });
     const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox', vault);
     const events = new EventsService();
+    const cards = new CardsService(ajv, vault, config.mode);
+    const cardAuthorizations = new CardAuthorizations(ledger, vault, config.mode, () => realClock.now());
+    // Closing an account (or a customer, which closes its accounts) closes its cards.
+    accounts.onClosed((tx, auth, ids, at, reason) => cards.closeForAccounts(tx, auth, ids, at, reason));
     const webhooks = new WebhooksService(config.mode, vault);
     const metrics = createMetrics();
     const webhookWorker = new WebhookWorker(
@@ -273,6 +284,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
         withdrawals,
         adjustments,
         applications,
+        cards,
+        cardAuthorizations,
         catalogue,
         clients,
         customers,
@@ -388,10 +401,12 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       await scope.register(settlementsRoutes, { service: settlements });
       await scope.register(paymentsRoutes, { service: payments });
       await scope.register(ratesRoutes, { rates });
+      await scope.register(cardsRoutes, { cards, authorizations: cardAuthorizations });
       if (config.mode === 'sandbox') {
         await scope.register(clockSimulationRoutes, { scheduler });
         await scope.register(depositSimulationRoutes, { service: deposits, incoming });
         await scope.register(withdrawalSimulationRoutes, { lifecycle: withdrawalLifecycle });
+        await scope.register(cardSimulationRoutes, { authorizations: cardAuthorizations });
       }
     };
     await app.register(api, { prefix: '/v1' });

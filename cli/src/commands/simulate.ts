@@ -16,7 +16,7 @@ export function parseDuration(value: string): number {
   return Number(m[1]) * unit;
 }
 
-/** `ledgerline simulate deposit|clock` (sandbox mode only). */
+/** `ledgerline simulate deposit|clock|card-authorization` (sandbox mode only). */
 export function simulateCommand(program: Command): void {
   const simulate = program.command('simulate').description('Sandbox simulations (sandbox mode only)');
   simulate
@@ -63,6 +63,26 @@ export function simulateCommand(program: Command): void {
         result.matched
           ? `${opts.amount} ${asset} arrived by ${rail}: deposit ${result.deposit_id ?? '-'}, account ${result.account_id ?? '-'}, transaction ${result.transaction_id ?? '-'}`
           : `${opts.amount} ${asset} arrived by ${rail} unmatched: held in suspense (${result.id})`,
+      );
+    });
+  simulate
+    .command('card-authorization')
+    .description('A merchant asks to hold funds on a card: approved (PENDING, funds held) or DECLINED with its reason')
+    .requiredOption('--card <card_id>', 'the card')
+    .requiredOption('--amount <amount>', 'in the account’s asset, e.g. 42.50')
+    .option('--merchant <name>', 'the merchant’s name', 'Sandbox Merchant')
+    .option('--mcc <mcc>', 'the merchant category code (4 digits)', '5999')
+    .option('--country <cc>', 'the merchant’s country (ISO alpha-2)', 'US')
+    .option('--city <city>', 'the merchant’s city')
+    .action(async (opts: { card: string; amount: string; merchant: string; mcc: string; country: string; city?: string }, cmd: Command) => {
+      const result = await client(cmd).simulations.cards.authorize(opts.card, {
+        amount: opts.amount,
+        merchant: { name: opts.merchant, mcc: opts.mcc, country: opts.country, ...(opts.city && { city: opts.city }) },
+      });
+      print(cmd, result, () =>
+        result.status === 'DECLINED'
+          ? `Authorization ${result.id} of ${opts.amount} DECLINED: ${result.decline_reason}`
+          : `Authorization ${result.id} of ${opts.amount} approved (${result.status}), held until ${result.expires_at}`,
       );
     });
   simulate

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useSession } from '../session';
 import { Amount, ErrorAlert, Filter, Link, openBlob, PagedTable, Status, TextField, Title, useAction, when } from '../ui';
 import { HistoryTable, StatusChange } from './customers';
+import { VirtualAccounts } from './virtual-accounts';
 
 const STATUSES = ['OPEN', 'PENDING', 'EDD', 'FROZEN', 'DORMANT', 'CLOSED'];
 
@@ -82,6 +83,8 @@ function AccountDetail({ id }: { id: string }) {
             </dd>
           </dl>
           <StatusChange id={id} current={a.status} statuses={STATUSES} update={(body) => api.accounts.deposits.update(id, body)} />
+          {/* Bank details route fiat only (CONTRACT §14). */}
+          {String(a.asset_type_id).startsWith('FIAT_') ? <VirtualAccounts key={id} accountId={id} /> : null}
           <section aria-labelledby="tx-h">
             <h2 id="tx-h">Transactions</h2>
             <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter transactions">

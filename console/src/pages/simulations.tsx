@@ -1,7 +1,7 @@
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useSession } from '../session';
-import { ConfirmButton, Done, ErrorAlert, TextField, Title, useAction } from '../ui';
-import { CardsUnavailable, useCardsAvailable } from './cards';
+import { Amount, ConfirmButton, Done, ErrorAlert, Link, TextField, Title, useAction } from '../ui';
+import { CardsUnavailable, useAccountAsset, useCardsAvailable } from './cards';
 
 const RAILS = ['ACH', 'FEDWIRE', 'SWIFT', 'SEPA_CT', 'FPS', 'CHAPS', 'IMPS', 'SPEI', 'UAEFTS', 'EFT', 'CRYPTO'];
 
@@ -117,10 +117,12 @@ function CardPanel() {
   const [country, setCountry] = useState('US');
   const run = useAction(() =>
     api.simulations.cards.authorize(card.trim(), {
-      amount: amount.trim(),
-      merchant: { name: merchant.trim(), mcc: mcc.trim(), country: country.trim() },
+      amount: amount.trim(), // sent as the exact text typed
+      merchant: { name: merchant.trim(), mcc: mcc.trim(), country: country.trim().toUpperCase() },
     }),
   );
+  const result: any = run.done ? run.result : undefined;
+  const asset = useAccountAsset(result?.account_id);
   return (
     <Panel title="Card authorization">
       {available === false ? (
@@ -128,6 +130,7 @@ function CardPanel() {
       ) : (
         <>
           <form
+            aria-label="Simulate card authorization"
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
               run.run();
@@ -135,18 +138,26 @@ function CardPanel() {
           >
             <TextField label="Card ID" value={card} onChange={setCard} required />{' '}
             <TextField label="Authorization amount" value={amount} onChange={setAmount} required />{' '}
-            <TextField label="Merchant" value={merchant} onChange={setMerchant} required />{' '}
+            <TextField label="Merchant name" value={merchant} onChange={setMerchant} required />{' '}
             <TextField label="MCC" value={mcc} onChange={setMcc} required />{' '}
-            <TextField label="Country" value={country} onChange={setCountry} required />{' '}
+            <TextField label="Merchant country" value={country} onChange={setCountry} required />{' '}
             <button type="submit" disabled={run.pending}>
-              Authorize
+              Simulate card authorization
             </button>
           </form>
           <ErrorAlert error={run.error} />
-          {run.result ? (
+          {result ? (
             <Done>
-              Authorization {run.result.id}: {run.result.status}
-              {run.result.decline_reason ? ` (${run.result.decline_reason})` : ''}
+              {result.status === 'DECLINED' ? 'Declined' : 'Approved'}: authorization {result.id} is{' '}
+              <strong data-testid="authorization-status">{result.status}</strong>
+              {result.decline_reason ? (
+                <>
+                  {' '}
+                  (reason: <strong data-testid="decline-reason">{result.decline_reason}</strong>)
+                </>
+              ) : null}
+              , {asset ? <Amount value={result.amount} asset={asset} /> : result.amount} at {result.merchant?.name}.{' '}
+              <Link to={`/cards/${encodeURIComponent(result.card_id)}`}>See the card</Link>
             </Done>
           ) : null}
         </>

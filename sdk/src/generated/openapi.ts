@@ -254,7 +254,7 @@ export interface paths {
                         /** @description Regulated clients may create customers directly. */
                         regulated?: boolean;
                         /** @description Default: every tenant scope. */
-                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "customers:sensitive" | "admin")[];
+                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "cards:read" | "cards:write" | "customers:sensitive" | "cards:sensitive" | "admin")[];
                         /** @description Accept operations must be signed (Ed25519). */
                         signing_required?: boolean;
                         /** @description Spread on exchanges, in basis points of the mid rate. */
@@ -541,7 +541,7 @@ export interface paths {
                         /** @description Regulated clients may create customers directly. */
                         regulated?: boolean;
                         /** @description Default: every tenant scope. */
-                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "customers:sensitive" | "admin")[];
+                        scopes?: ("customers:read" | "customers:write" | "accounts:read" | "accounts:write" | "applications:read" | "applications:write" | "deposits:read" | "deposits:write" | "withdrawals:read" | "withdrawals:write" | "transfers:read" | "transfers:write" | "exchanges:read" | "exchanges:write" | "settlements:read" | "subscriptions:read" | "subscriptions:write" | "adjustments:read" | "adjustments:write" | "payments:read" | "payments:write" | "cards:read" | "cards:write" | "customers:sensitive" | "cards:sensitive" | "admin")[];
                         /** @description Accept operations must be signed (Ed25519). */
                         signing_required?: boolean;
                         /** @description Spread on exchanges, in basis points of the mid rate. */
@@ -29457,7 +29457,7 @@ export interface paths {
                          * @description One event type per subscription.
                          * @enum {string}
                          */
-                        event_type: "CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED";
+                        event_type: "CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED" | "CARD_CREATED" | "CARD_STATUS_CHANGED" | "CARD_SENSITIVE_VIEWED" | "CARD_AUTHORIZATION_CREATED" | "CARD_AUTHORIZATION_CLOSED";
                         /** @description Where deliveries are POSTed. Sandbox: http or https, localhost allowed. Production: https, and the host must resolve to public addresses only. */
                         callback_url: string;
                         /** @description read-only, ignored */
@@ -30370,7 +30370,7 @@ export interface paths {
                      */
                     "application/json": {
                         /** @description Only these types (default: all). */
-                        event_types?: ("CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED")[];
+                        event_types?: ("CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED" | "CARD_CREATED" | "CARD_STATUS_CHANGED" | "CARD_SENSITIVE_VIEWED" | "CARD_AUTHORIZATION_CREATED" | "CARD_AUTHORIZATION_CLOSED")[];
                     } | null;
                 };
             };
@@ -36770,6 +36770,2104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List cards
+         * @description Newest first by default; both pagination styles; filters customer_id, account_id, status.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page style: 0-based page number (default 0). */
+                    page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
+                    page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
+                    customer_id?: string;
+                    account_id?: string;
+                    status?: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "cards": [
+                         *           {
+                         *             "id": "card_01935f4e-8b1c-7000-8000-000000000001",
+                         *             "customer_id": "cust-0001",
+                         *             "account_id": "cust-0001",
+                         *             "card_type": "VIRTUAL",
+                         *             "status": "INACTIVE",
+                         *             "network": "VISA",
+                         *             "last4": "4242",
+                         *             "exp_month": 1,
+                         *             "exp_year": 1,
+                         *             "cardholder_name": "Ada Lovelace",
+                         *             "spending_controls": {
+                         *               "per_authorization_limit": 10.5,
+                         *               "daily_limit": 10.5,
+                         *               "monthly_limit": 10.5,
+                         *               "allowed_mccs": [
+                         *                 "5812"
+                         *               ],
+                         *               "blocked_mccs": [
+                         *                 "5812"
+                         *               ],
+                         *               "allowed_countries": [
+                         *                 "US"
+                         *               ]
+                         *             },
+                         *             "created_at": "2026-01-02T03:04:05.000Z",
+                         *             "updated_at": "2026-01-02T03:04:05.000Z"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "links": {
+                         *         "self": "ABC123",
+                         *         "first": "ABC123",
+                         *         "prev": "ABC123",
+                         *         "next": "ABC123",
+                         *         "last": "ABC123"
+                         *       },
+                         *       "pagination": {
+                         *         "has_more": true,
+                         *         "next_cursor": "djE6REVTQzo5Ng"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                cards: {
+                                    /** @example card_01935f4e-8b1c-7000-8000-000000000001 */
+                                    id: string;
+                                    customer_id: string;
+                                    account_id: string;
+                                    card_type: "VIRTUAL" | "PHYSICAL";
+                                    /**
+                                     * @description INACTIVE (PHYSICAL until activated), ACTIVE, LOCKED (frozen by you, reversible), CLOSED, LOST, STOLEN (terminal).
+                                     * @enum {string}
+                                     */
+                                    status: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
+                                    /** @enum {string} */
+                                    network: "VISA";
+                                    /** @example 4242 */
+                                    last4: string;
+                                    exp_month: number;
+                                    exp_year: number;
+                                    cardholder_name: string;
+                                    spending_controls: {
+                                        /** @description The most one authorization may be, in the account’s asset. */
+                                        per_authorization_limit?: Amount;
+                                        /** @description The most approved (less reversed) per UTC day of the sandbox clock. */
+                                        daily_limit?: Amount;
+                                        /** @description The most approved (less reversed) per UTC calendar month of the sandbox clock. */
+                                        monthly_limit?: Amount;
+                                        /** @description Only these merchant categories (when set). */
+                                        allowed_mccs?: string[];
+                                        /** @description Never these merchant categories. */
+                                        blocked_mccs?: string[];
+                                        /** @description Only merchants in these countries (when set). */
+                                        allowed_countries?: string[];
+                                    };
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                }[];
+                            };
+                            /** @description Links to pages of this list, as paths with their query. */
+                            links: {
+                                /** @description This page. */
+                                self: string;
+                                /** @description The first page. */
+                                first: string;
+                                /** @description The previous page; on the first page, the first page. */
+                                prev: string;
+                                /** @description The next page; on the last page, the last page. */
+                                next: string;
+                                /** @description The last page (cursor style: the next page while has_more, then this page). */
+                                last: string;
+                            };
+                            pagination: {
+                                has_more: boolean;
+                                next_cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Issue a card
+         * @description A VIRTUAL card is ACTIVE at once; a PHYSICAL one (shipping_address required) is INACTIVE until its holder activates it. Issued on a fiat account of the customer; both must be able to transact. The card number and CVV are never in this answer: read them through /sensitive (scope cards:sensitive).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "customer_id": "cust-0001",
+                     *       "account_id": "acc-0001",
+                     *       "card_type": "VIRTUAL"
+                     *     }
+                     */
+                    "application/json": {
+                        customer_id: string;
+                        account_id: string;
+                        card_type: "VIRTUAL" | "PHYSICAL";
+                        /** @description Default: the customer’s name. */
+                        cardholder_name?: string;
+                        spending_controls?: {
+                            /** @description The most one authorization may be, in the account’s asset. */
+                            per_authorization_limit?: number | string;
+                            /** @description The most approved (less reversed) per UTC day of the sandbox clock. */
+                            daily_limit?: number | string;
+                            /** @description The most approved (less reversed) per UTC calendar month of the sandbox clock. */
+                            monthly_limit?: number | string;
+                            /** @description Only these merchant categories (when set). */
+                            allowed_mccs?: string[];
+                            /** @description Never these merchant categories. */
+                            blocked_mccs?: string[];
+                            /** @description Only merchants in these countries (when set). */
+                            allowed_countries?: string[];
+                        };
+                        /** @description Where a PHYSICAL card is sent (required there). */
+                        shipping_address?: {
+                            unit_number?: string;
+                            address_line1?: string;
+                            address_line2?: string;
+                            address_line3?: string;
+                            city?: string;
+                            /** @description ISO 3166-2 subdivision code without the country prefix (e.g. NY) */
+                            state?: string;
+                            postal_code?: string;
+                            /**
+                             * Format: country-code
+                             * @description ISO 3166-1 alpha-2 country code
+                             */
+                            country_code?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
+                         *         "customer_id": "cust-0001",
+                         *         "account_id": "cust-0001",
+                         *         "card_type": "VIRTUAL",
+                         *         "status": "INACTIVE",
+                         *         "network": "VISA",
+                         *         "last4": "4242",
+                         *         "exp_month": 1,
+                         *         "exp_year": 1,
+                         *         "cardholder_name": "Ada Lovelace",
+                         *         "spending_controls": {
+                         *           "per_authorization_limit": 10.5,
+                         *           "daily_limit": 10.5,
+                         *           "monthly_limit": 10.5,
+                         *           "allowed_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "blocked_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "allowed_countries": [
+                         *             "US"
+                         *           ]
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "updated_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description A card. Never carries the full card number or the CVV: see /sensitive. */
+                            data: {
+                                /** @example card_01935f4e-8b1c-7000-8000-000000000001 */
+                                id: string;
+                                customer_id: string;
+                                account_id: string;
+                                card_type: "VIRTUAL" | "PHYSICAL";
+                                /**
+                                 * @description INACTIVE (PHYSICAL until activated), ACTIVE, LOCKED (frozen by you, reversible), CLOSED, LOST, STOLEN (terminal).
+                                 * @enum {string}
+                                 */
+                                status: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
+                                /** @enum {string} */
+                                network: "VISA";
+                                /** @example 4242 */
+                                last4: string;
+                                exp_month: number;
+                                exp_year: number;
+                                cardholder_name: string;
+                                spending_controls: {
+                                    /** @description The most one authorization may be, in the account’s asset. */
+                                    per_authorization_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC day of the sandbox clock. */
+                                    daily_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC calendar month of the sandbox clock. */
+                                    monthly_limit?: Amount;
+                                    /** @description Only these merchant categories (when set). */
+                                    allowed_mccs?: string[];
+                                    /** @description Never these merchant categories. */
+                                    blocked_mccs?: string[];
+                                    /** @description Only merchants in these countries (when set). */
+                                    allowed_countries?: string[];
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, NOT_TRANSACTABLE, ASSET_MISMATCH, AMOUNT_PRECISION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/authorization-webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the real-time authorization webhook
+         * @description After the platform’s own checks pass, each authorization is POSTed here as {"authorization": …}, signed like event webhooks (x-timestamp, x-signature: Ed25519 over <x-timestamp><raw body>, verified with signature_verification_key). Answer {"approved": true|false} within 2 seconds; no usable answer in time applies timeout_decision (default DECLINE). A refusal declines with DECLINED_BY_CLIENT. Setting it again keeps the key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://example.com/card-decisions",
+                     *       "timeout_decision": "DECLINE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @example https://example.com/card-decisions */
+                        url: string;
+                        timeout_decision?: "APPROVE" | "DECLINE";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "url": "https://example.com/hooks",
+                         *         "timeout_decision": "APPROVE",
+                         *         "signature_verification_key": "ABC123"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                url: string;
+                                timeout_decision: "APPROVE" | "DECLINE";
+                                /** @description Hex Ed25519 public key: verify x-signature over <x-timestamp><raw body>. */
+                                signature_verification_key: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove the real-time authorization webhook
+         * @description Authorizations are decided by the platform’s checks alone again. Answers what was removed.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "url": "https://example.com/hooks",
+                         *         "timeout_decision": "APPROVE",
+                         *         "signature_verification_key": "ABC123"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                url: string;
+                                timeout_decision: "APPROVE" | "DECLINE";
+                                /** @description Hex Ed25519 public key: verify x-signature over <x-timestamp><raw body>. */
+                                signature_verification_key: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a card
+         * @description Never the full card number or the CVV, whatever the token’s scopes.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
+                         *         "customer_id": "cust-0001",
+                         *         "account_id": "cust-0001",
+                         *         "card_type": "VIRTUAL",
+                         *         "status": "INACTIVE",
+                         *         "network": "VISA",
+                         *         "last4": "4242",
+                         *         "exp_month": 1,
+                         *         "exp_year": 1,
+                         *         "cardholder_name": "Ada Lovelace",
+                         *         "spending_controls": {
+                         *           "per_authorization_limit": 10.5,
+                         *           "daily_limit": 10.5,
+                         *           "monthly_limit": 10.5,
+                         *           "allowed_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "blocked_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "allowed_countries": [
+                         *             "US"
+                         *           ]
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "updated_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description A card. Never carries the full card number or the CVV: see /sensitive. */
+                            data: {
+                                /** @example card_01935f4e-8b1c-7000-8000-000000000001 */
+                                id: string;
+                                customer_id: string;
+                                account_id: string;
+                                card_type: "VIRTUAL" | "PHYSICAL";
+                                /**
+                                 * @description INACTIVE (PHYSICAL until activated), ACTIVE, LOCKED (frozen by you, reversible), CLOSED, LOST, STOLEN (terminal).
+                                 * @enum {string}
+                                 */
+                                status: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
+                                /** @enum {string} */
+                                network: "VISA";
+                                /** @example 4242 */
+                                last4: string;
+                                exp_month: number;
+                                exp_year: number;
+                                cardholder_name: string;
+                                spending_controls: {
+                                    /** @description The most one authorization may be, in the account’s asset. */
+                                    per_authorization_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC day of the sandbox clock. */
+                                    daily_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC calendar month of the sandbox clock. */
+                                    monthly_limit?: Amount;
+                                    /** @description Only these merchant categories (when set). */
+                                    allowed_mccs?: string[];
+                                    /** @description Never these merchant categories. */
+                                    blocked_mccs?: string[];
+                                    /** @description Only merchants in these countries (when set). */
+                                    allowed_countries?: string[];
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a card
+         * @description Both PATCH forms (an updates list, or plain fields): cardholder_name, spending_controls (merged; null removes a control), status: ACTIVE <-> LOCKED, any non-terminal status -> CLOSED, LOST or STOLEN. An INACTIVE card is activated through /activate. Every change is kept in the card’s history.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "LOCKED",
+                     *       "reason": "customer asked"
+                     *     }
+                     */
+                    "application/json": {
+                        updates?: {
+                            /** @description Dotted path, e.g. spending_controls.daily_limit or status */
+                            field: string;
+                            /** @description A string, or JSON; null removes */
+                            value: unknown;
+                        }[];
+                        updated_by?: string;
+                        reason?: string;
+                        cardholder_name?: string;
+                        /** @description Merged into the card’s controls (RFC 7396: null removes one); the result is validated whole. */
+                        spending_controls?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        status?: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
+                         *         "customer_id": "cust-0001",
+                         *         "account_id": "cust-0001",
+                         *         "card_type": "VIRTUAL",
+                         *         "status": "INACTIVE",
+                         *         "network": "VISA",
+                         *         "last4": "4242",
+                         *         "exp_month": 1,
+                         *         "exp_year": 1,
+                         *         "cardholder_name": "Ada Lovelace",
+                         *         "spending_controls": {
+                         *           "per_authorization_limit": 10.5,
+                         *           "daily_limit": 10.5,
+                         *           "monthly_limit": 10.5,
+                         *           "allowed_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "blocked_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "allowed_countries": [
+                         *             "US"
+                         *           ]
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "updated_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description A card. Never carries the full card number or the CVV: see /sensitive. */
+                            data: {
+                                /** @example card_01935f4e-8b1c-7000-8000-000000000001 */
+                                id: string;
+                                customer_id: string;
+                                account_id: string;
+                                card_type: "VIRTUAL" | "PHYSICAL";
+                                /**
+                                 * @description INACTIVE (PHYSICAL until activated), ACTIVE, LOCKED (frozen by you, reversible), CLOSED, LOST, STOLEN (terminal).
+                                 * @enum {string}
+                                 */
+                                status: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
+                                /** @enum {string} */
+                                network: "VISA";
+                                /** @example 4242 */
+                                last4: string;
+                                exp_month: number;
+                                exp_year: number;
+                                cardholder_name: string;
+                                spending_controls: {
+                                    /** @description The most one authorization may be, in the account’s asset. */
+                                    per_authorization_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC day of the sandbox clock. */
+                                    daily_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC calendar month of the sandbox clock. */
+                                    monthly_limit?: Amount;
+                                    /** @description Only these merchant categories (when set). */
+                                    allowed_mccs?: string[];
+                                    /** @description Never these merchant categories. */
+                                    blocked_mccs?: string[];
+                                    /** @description Only merchants in these countries (when set). */
+                                    allowed_countries?: string[];
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, INVALID_STATUS_TRANSITION, NOT_UPDATABLE, AMOUNT_PRECISION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/cards/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Change history of a card
+         * @description One entry per changed field (status, cardholder_name, spending_controls.*), newest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page style: 0-based page number (default 0). */
+                    page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
+                    page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "history": [
+                         *           {
+                         *             "id": "cust-0001",
+                         *             "field": "ABC123",
+                         *             "before": "Sample value",
+                         *             "after": "Sample value",
+                         *             "actor": {
+                         *               "type": "client",
+                         *               "client_id": "ABC123"
+                         *             },
+                         *             "updated_by": "ABC123",
+                         *             "reason": "ABC123",
+                         *             "created_at": "2026-01-02T03:04:05.000Z"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "links": {
+                         *         "self": "ABC123",
+                         *         "first": "ABC123",
+                         *         "prev": "ABC123",
+                         *         "next": "ABC123",
+                         *         "last": "ABC123"
+                         *       },
+                         *       "pagination": {
+                         *         "has_more": true,
+                         *         "next_cursor": "djE6REVTQzo5Ng"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                history: {
+                                    id: string;
+                                    field: string;
+                                    before: unknown;
+                                    /** @description Account numbers appear masked; so do tax reference and passport numbers (`*****` and the last 4 characters) unless the caller holds `customers:sensitive`. */
+                                    after: unknown;
+                                    actor: {
+                                        type: "client" | "operator";
+                                        client_id: string;
+                                    };
+                                    updated_by: string | null;
+                                    reason: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                }[];
+                            };
+                            /** @description Links to pages of this list, as paths with their query. */
+                            links: {
+                                /** @description This page. */
+                                self: string;
+                                /** @description The first page. */
+                                first: string;
+                                /** @description The previous page; on the first page, the first page. */
+                                prev: string;
+                                /** @description The next page; on the last page, the last page. */
+                                next: string;
+                                /** @description The last page (cursor style: the next page while has_more, then this page). */
+                                last: string;
+                            };
+                            pagination: {
+                                has_more: boolean;
+                                next_cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate a physical card
+         * @description INACTIVE -> ACTIVE once the holder has the card: last4 must be the card’s last four digits.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "last4": "4242"
+                     *     }
+                     */
+                    "application/json": {
+                        last4: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
+                         *         "customer_id": "cust-0001",
+                         *         "account_id": "cust-0001",
+                         *         "card_type": "VIRTUAL",
+                         *         "status": "INACTIVE",
+                         *         "network": "VISA",
+                         *         "last4": "4242",
+                         *         "exp_month": 1,
+                         *         "exp_year": 1,
+                         *         "cardholder_name": "Ada Lovelace",
+                         *         "spending_controls": {
+                         *           "per_authorization_limit": 10.5,
+                         *           "daily_limit": 10.5,
+                         *           "monthly_limit": 10.5,
+                         *           "allowed_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "blocked_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "allowed_countries": [
+                         *             "US"
+                         *           ]
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "updated_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description A card. Never carries the full card number or the CVV: see /sensitive. */
+                            data: {
+                                /** @example card_01935f4e-8b1c-7000-8000-000000000001 */
+                                id: string;
+                                customer_id: string;
+                                account_id: string;
+                                card_type: "VIRTUAL" | "PHYSICAL";
+                                /**
+                                 * @description INACTIVE (PHYSICAL until activated), ACTIVE, LOCKED (frozen by you, reversible), CLOSED, LOST, STOLEN (terminal).
+                                 * @enum {string}
+                                 */
+                                status: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
+                                /** @enum {string} */
+                                network: "VISA";
+                                /** @example 4242 */
+                                last4: string;
+                                exp_month: number;
+                                exp_year: number;
+                                cardholder_name: string;
+                                spending_controls: {
+                                    /** @description The most one authorization may be, in the account’s asset. */
+                                    per_authorization_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC day of the sandbox clock. */
+                                    daily_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC calendar month of the sandbox clock. */
+                                    monthly_limit?: Amount;
+                                    /** @description Only these merchant categories (when set). */
+                                    allowed_mccs?: string[];
+                                    /** @description Never these merchant categories. */
+                                    blocked_mccs?: string[];
+                                    /** @description Only merchants in these countries (when set). */
+                                    allowed_countries?: string[];
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, INVALID_STATUS_TRANSITION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a card
+         * @description Issues a new card (new number) on the same account, holder and controls: ACTIVE at once when VIRTUAL, INACTIVE until activated when PHYSICAL. The old card ends LOST or STOLEN for those reasons, CLOSED for DAMAGED and EXPIRED.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "LOST"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: "LOST" | "STOLEN" | "DAMAGED" | "EXPIRED";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
+                         *         "customer_id": "cust-0001",
+                         *         "account_id": "cust-0001",
+                         *         "card_type": "VIRTUAL",
+                         *         "status": "INACTIVE",
+                         *         "network": "VISA",
+                         *         "last4": "4242",
+                         *         "exp_month": 1,
+                         *         "exp_year": 1,
+                         *         "cardholder_name": "Ada Lovelace",
+                         *         "spending_controls": {
+                         *           "per_authorization_limit": 10.5,
+                         *           "daily_limit": 10.5,
+                         *           "monthly_limit": 10.5,
+                         *           "allowed_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "blocked_mccs": [
+                         *             "5812"
+                         *           ],
+                         *           "allowed_countries": [
+                         *             "US"
+                         *           ]
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "updated_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description A card. Never carries the full card number or the CVV: see /sensitive. */
+                            data: {
+                                /** @example card_01935f4e-8b1c-7000-8000-000000000001 */
+                                id: string;
+                                customer_id: string;
+                                account_id: string;
+                                card_type: "VIRTUAL" | "PHYSICAL";
+                                /**
+                                 * @description INACTIVE (PHYSICAL until activated), ACTIVE, LOCKED (frozen by you, reversible), CLOSED, LOST, STOLEN (terminal).
+                                 * @enum {string}
+                                 */
+                                status: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
+                                /** @enum {string} */
+                                network: "VISA";
+                                /** @example 4242 */
+                                last4: string;
+                                exp_month: number;
+                                exp_year: number;
+                                cardholder_name: string;
+                                spending_controls: {
+                                    /** @description The most one authorization may be, in the account’s asset. */
+                                    per_authorization_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC day of the sandbox clock. */
+                                    daily_limit?: Amount;
+                                    /** @description The most approved (less reversed) per UTC calendar month of the sandbox clock. */
+                                    monthly_limit?: Amount;
+                                    /** @description Only these merchant categories (when set). */
+                                    allowed_mccs?: string[];
+                                    /** @description Never these merchant categories. */
+                                    blocked_mccs?: string[];
+                                    /** @description Only merchants in these countries (when set). */
+                                    allowed_countries?: string[];
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, INVALID_STATUS_TRANSITION, NOT_TRANSACTABLE */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/sensitive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reveal a card’s number and CVV
+         * @description Scope cards:sensitive, which the operator grants (no client holds it by default). Every read is recorded as a CARD_SENSITIVE_VIEWED event. Answered with Cache-Control: no-store.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "cust-0001",
+                         *         "pan": "4000001234567899",
+                         *         "cvv": "123",
+                         *         "exp_month": 1,
+                         *         "exp_year": 1
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @example 4000001234567899 */
+                                pan: string;
+                                /** @example 123 */
+                                cvv: string;
+                                exp_month: number;
+                                exp_year: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cards/{id}/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a card’s authorizations
+         * @description Approved and declined, newest first; both pagination styles.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page style: 0-based page number (default 0). */
+                    page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
+                    page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "authorizations": [
+                         *           {
+                         *             "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
+                         *             "card_id": "ABC123",
+                         *             "account_id": "cust-0001",
+                         *             "status": "PENDING",
+                         *             "amount": 10.5,
+                         *             "captured_amount": 10.5,
+                         *             "reversed_amount": 10.5,
+                         *             "decline_reason": "CARD_NOT_ACTIVE",
+                         *             "closed_reason": "CAPTURED",
+                         *             "merchant": {
+                         *               "name": "Blue Bottle Coffee",
+                         *               "mcc": "5812",
+                         *               "city": "New York",
+                         *               "country": "US"
+                         *             },
+                         *             "created_at": "2026-01-02T03:04:05.000Z",
+                         *             "expires_at": "2026-01-02T03:04:05.000Z"
+                         *           }
+                         *         ]
+                         *       },
+                         *       "links": {
+                         *         "self": "ABC123",
+                         *         "first": "ABC123",
+                         *         "prev": "ABC123",
+                         *         "next": "ABC123",
+                         *         "last": "ABC123"
+                         *       },
+                         *       "pagination": {
+                         *         "has_more": true,
+                         *         "next_cursor": "djE6REVTQzo5Ng"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                authorizations: {
+                                    /** @example cauth_01935f4e-8b1c-7000-8000-000000000002 */
+                                    id: string;
+                                    card_id: string;
+                                    account_id: string;
+                                    /**
+                                     * @description PENDING (funds held), CLOSED (captured, reversed or expired), DECLINED (recorded; nothing moved).
+                                     * @enum {string}
+                                     */
+                                    status: "PENDING" | "CLOSED" | "DECLINED";
+                                    /** @description What is authorized: the first amount plus increments. */
+                                    amount: Amount;
+                                    /** @description Exact decimal in the asset’s unit. */
+                                    captured_amount: Amount;
+                                    /** @description Exact decimal in the asset’s unit. */
+                                    reversed_amount: Amount;
+                                    /** @description When DECLINED. */
+                                    decline_reason: ("CARD_NOT_ACTIVE" | "CARD_EXPIRED" | "ACCOUNT_NOT_TRANSACTABLE" | "MCC_NOT_ALLOWED" | "COUNTRY_NOT_ALLOWED" | "PER_AUTHORIZATION_LIMIT" | "DAILY_LIMIT" | "MONTHLY_LIMIT" | "INSUFFICIENT_FUNDS" | "DECLINED_BY_CLIENT") | null;
+                                    /** @description When CLOSED. */
+                                    closed_reason: ("CAPTURED" | "REVERSED" | "EXPIRED") | null;
+                                    merchant: {
+                                        /** @example Blue Bottle Coffee */
+                                        name: string;
+                                        /**
+                                         * @description A 4-digit merchant category code (ISO 18245).
+                                         * @example 5812
+                                         */
+                                        mcc: string;
+                                        city?: string;
+                                        /**
+                                         * @description ISO 3166-1 alpha-2.
+                                         * @example US
+                                         */
+                                        country: string;
+                                    };
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description A PENDING authorization not captured by then expires: its hold is released.
+                                     */
+                                    expires_at: string;
+                                }[];
+                            };
+                            /** @description Links to pages of this list, as paths with their query. */
+                            links: {
+                                /** @description This page. */
+                                self: string;
+                                /** @description The first page. */
+                                first: string;
+                                /** @description The previous page; on the first page, the first page. */
+                                prev: string;
+                                /** @description The next page; on the last page, the last page. */
+                                next: string;
+                                /** @description The last page (cursor style: the next page while has_more, then this page). */
+                                last: string;
+                            };
+                            pagination: {
+                                has_more: boolean;
+                                next_cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/card-authorizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a card authorization
+         * @description A PENDING authorization past expires_at reads CLOSED (EXPIRED).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
+                         *         "card_id": "ABC123",
+                         *         "account_id": "cust-0001",
+                         *         "status": "PENDING",
+                         *         "amount": 10.5,
+                         *         "captured_amount": 10.5,
+                         *         "reversed_amount": 10.5,
+                         *         "decline_reason": "CARD_NOT_ACTIVE",
+                         *         "closed_reason": "CAPTURED",
+                         *         "merchant": {
+                         *           "name": "Blue Bottle Coffee",
+                         *           "mcc": "5812",
+                         *           "city": "New York",
+                         *           "country": "US"
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "expires_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                /** @example cauth_01935f4e-8b1c-7000-8000-000000000002 */
+                                id: string;
+                                card_id: string;
+                                account_id: string;
+                                /**
+                                 * @description PENDING (funds held), CLOSED (captured, reversed or expired), DECLINED (recorded; nothing moved).
+                                 * @enum {string}
+                                 */
+                                status: "PENDING" | "CLOSED" | "DECLINED";
+                                /** @description What is authorized: the first amount plus increments. */
+                                amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                captured_amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                reversed_amount: Amount;
+                                /** @description When DECLINED. */
+                                decline_reason: ("CARD_NOT_ACTIVE" | "CARD_EXPIRED" | "ACCOUNT_NOT_TRANSACTABLE" | "MCC_NOT_ALLOWED" | "COUNTRY_NOT_ALLOWED" | "PER_AUTHORIZATION_LIMIT" | "DAILY_LIMIT" | "MONTHLY_LIMIT" | "INSUFFICIENT_FUNDS" | "DECLINED_BY_CLIENT") | null;
+                                /** @description When CLOSED. */
+                                closed_reason: ("CAPTURED" | "REVERSED" | "EXPIRED") | null;
+                                merchant: {
+                                    /** @example Blue Bottle Coffee */
+                                    name: string;
+                                    /**
+                                     * @description A 4-digit merchant category code (ISO 18245).
+                                     * @example 5812
+                                     */
+                                    mcc: string;
+                                    city?: string;
+                                    /**
+                                     * @description ISO 3166-1 alpha-2.
+                                     * @example US
+                                     */
+                                    country: string;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A PENDING authorization not captured by then expires: its hold is released.
+                                 */
+                                expires_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/simulations/clock": {
         parameters: {
             query?: never;
@@ -37264,6 +39362,1010 @@ export interface paths {
                 };
                 /** @description Error codes: NOT_FOUND */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulations/cards/{id}/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate a card authorization
+         * @description A merchant asks to hold funds. Checked in this order: CARD_NOT_ACTIVE, CARD_EXPIRED, ACCOUNT_NOT_TRANSACTABLE, MCC_NOT_ALLOWED, COUNTRY_NOT_ALLOWED, PER_AUTHORIZATION_LIMIT, DAILY_LIMIT, MONTHLY_LIMIT, INSUFFICIENT_FUNDS, then your authorization webhook (DECLINED_BY_CLIENT). Approved: PENDING, with a hold on the account (available falls, current does not) for 7 days. Declined: 200 with status DECLINED and its decline_reason; nothing moves.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": 42.5,
+                     *       "merchant": {
+                     *         "name": "Blue Bottle Coffee",
+                     *         "mcc": "5814",
+                     *         "city": "Oakland",
+                     *         "country": "US"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Amount in the asset’s unit (e.g. 10.25 for USD, 0.000000000000000001 for ETH); a JSON number or a decimal string. */
+                        amount: number | string;
+                        merchant: {
+                            /** @example Blue Bottle Coffee */
+                            name: string;
+                            /**
+                             * @description A 4-digit merchant category code (ISO 18245).
+                             * @example 5812
+                             */
+                            mcc: string;
+                            city?: string;
+                            /**
+                             * @description ISO 3166-1 alpha-2.
+                             * @example US
+                             */
+                            country: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
+                         *         "card_id": "ABC123",
+                         *         "account_id": "cust-0001",
+                         *         "status": "PENDING",
+                         *         "amount": 10.5,
+                         *         "captured_amount": 10.5,
+                         *         "reversed_amount": 10.5,
+                         *         "decline_reason": "CARD_NOT_ACTIVE",
+                         *         "closed_reason": "CAPTURED",
+                         *         "merchant": {
+                         *           "name": "Blue Bottle Coffee",
+                         *           "mcc": "5812",
+                         *           "city": "New York",
+                         *           "country": "US"
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "expires_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                /** @example cauth_01935f4e-8b1c-7000-8000-000000000002 */
+                                id: string;
+                                card_id: string;
+                                account_id: string;
+                                /**
+                                 * @description PENDING (funds held), CLOSED (captured, reversed or expired), DECLINED (recorded; nothing moved).
+                                 * @enum {string}
+                                 */
+                                status: "PENDING" | "CLOSED" | "DECLINED";
+                                /** @description What is authorized: the first amount plus increments. */
+                                amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                captured_amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                reversed_amount: Amount;
+                                /** @description When DECLINED. */
+                                decline_reason: ("CARD_NOT_ACTIVE" | "CARD_EXPIRED" | "ACCOUNT_NOT_TRANSACTABLE" | "MCC_NOT_ALLOWED" | "COUNTRY_NOT_ALLOWED" | "PER_AUTHORIZATION_LIMIT" | "DAILY_LIMIT" | "MONTHLY_LIMIT" | "INSUFFICIENT_FUNDS" | "DECLINED_BY_CLIENT") | null;
+                                /** @description When CLOSED. */
+                                closed_reason: ("CAPTURED" | "REVERSED" | "EXPIRED") | null;
+                                merchant: {
+                                    /** @example Blue Bottle Coffee */
+                                    name: string;
+                                    /**
+                                     * @description A 4-digit merchant category code (ISO 18245).
+                                     * @example 5812
+                                     */
+                                    mcc: string;
+                                    city?: string;
+                                    /**
+                                     * @description ISO 3166-1 alpha-2.
+                                     * @example US
+                                     */
+                                    country: string;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A PENDING authorization not captured by then expires: its hold is released.
+                                 */
+                                expires_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, AMOUNT_PRECISION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulations/card-authorizations/{id}/increment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate an incremental authorization
+         * @description Adds amount to a PENDING authorization; its hold grows if the funds allow (else 400 INSUFFICIENT_FUNDS).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": 12.5
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Amount in the asset’s unit (e.g. 10.25 for USD, 0.000000000000000001 for ETH); a JSON number or a decimal string. */
+                        amount: number | string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
+                         *         "card_id": "ABC123",
+                         *         "account_id": "cust-0001",
+                         *         "status": "PENDING",
+                         *         "amount": 10.5,
+                         *         "captured_amount": 10.5,
+                         *         "reversed_amount": 10.5,
+                         *         "decline_reason": "CARD_NOT_ACTIVE",
+                         *         "closed_reason": "CAPTURED",
+                         *         "merchant": {
+                         *           "name": "Blue Bottle Coffee",
+                         *           "mcc": "5812",
+                         *           "city": "New York",
+                         *           "country": "US"
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "expires_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                /** @example cauth_01935f4e-8b1c-7000-8000-000000000002 */
+                                id: string;
+                                card_id: string;
+                                account_id: string;
+                                /**
+                                 * @description PENDING (funds held), CLOSED (captured, reversed or expired), DECLINED (recorded; nothing moved).
+                                 * @enum {string}
+                                 */
+                                status: "PENDING" | "CLOSED" | "DECLINED";
+                                /** @description What is authorized: the first amount plus increments. */
+                                amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                captured_amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                reversed_amount: Amount;
+                                /** @description When DECLINED. */
+                                decline_reason: ("CARD_NOT_ACTIVE" | "CARD_EXPIRED" | "ACCOUNT_NOT_TRANSACTABLE" | "MCC_NOT_ALLOWED" | "COUNTRY_NOT_ALLOWED" | "PER_AUTHORIZATION_LIMIT" | "DAILY_LIMIT" | "MONTHLY_LIMIT" | "INSUFFICIENT_FUNDS" | "DECLINED_BY_CLIENT") | null;
+                                /** @description When CLOSED. */
+                                closed_reason: ("CAPTURED" | "REVERSED" | "EXPIRED") | null;
+                                merchant: {
+                                    /** @example Blue Bottle Coffee */
+                                    name: string;
+                                    /**
+                                     * @description A 4-digit merchant category code (ISO 18245).
+                                     * @example 5812
+                                     */
+                                    mcc: string;
+                                    city?: string;
+                                    /**
+                                     * @description ISO 3166-1 alpha-2.
+                                     * @example US
+                                     */
+                                    country: string;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A PENDING authorization not captured by then expires: its hold is released.
+                                 */
+                                expires_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, INVALID_STATUS_TRANSITION, EXPIRED, INSUFFICIENT_FUNDS, AMOUNT_PRECISION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulations/card-authorizations/{id}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate a reversal
+         * @description Releases amount (default: all that remains); releasing all of it closes the authorization (REVERSED).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": 5
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Amount in the asset’s unit (e.g. 10.25 for USD, 0.000000000000000001 for ETH); a JSON number or a decimal string. */
+                        amount?: number | string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
+                         *         "card_id": "ABC123",
+                         *         "account_id": "cust-0001",
+                         *         "status": "PENDING",
+                         *         "amount": 10.5,
+                         *         "captured_amount": 10.5,
+                         *         "reversed_amount": 10.5,
+                         *         "decline_reason": "CARD_NOT_ACTIVE",
+                         *         "closed_reason": "CAPTURED",
+                         *         "merchant": {
+                         *           "name": "Blue Bottle Coffee",
+                         *           "mcc": "5812",
+                         *           "city": "New York",
+                         *           "country": "US"
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "expires_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                /** @example cauth_01935f4e-8b1c-7000-8000-000000000002 */
+                                id: string;
+                                card_id: string;
+                                account_id: string;
+                                /**
+                                 * @description PENDING (funds held), CLOSED (captured, reversed or expired), DECLINED (recorded; nothing moved).
+                                 * @enum {string}
+                                 */
+                                status: "PENDING" | "CLOSED" | "DECLINED";
+                                /** @description What is authorized: the first amount plus increments. */
+                                amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                captured_amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                reversed_amount: Amount;
+                                /** @description When DECLINED. */
+                                decline_reason: ("CARD_NOT_ACTIVE" | "CARD_EXPIRED" | "ACCOUNT_NOT_TRANSACTABLE" | "MCC_NOT_ALLOWED" | "COUNTRY_NOT_ALLOWED" | "PER_AUTHORIZATION_LIMIT" | "DAILY_LIMIT" | "MONTHLY_LIMIT" | "INSUFFICIENT_FUNDS" | "DECLINED_BY_CLIENT") | null;
+                                /** @description When CLOSED. */
+                                closed_reason: ("CAPTURED" | "REVERSED" | "EXPIRED") | null;
+                                merchant: {
+                                    /** @example Blue Bottle Coffee */
+                                    name: string;
+                                    /**
+                                     * @description A 4-digit merchant category code (ISO 18245).
+                                     * @example 5812
+                                     */
+                                    mcc: string;
+                                    city?: string;
+                                    /**
+                                     * @description ISO 3166-1 alpha-2.
+                                     * @example US
+                                     */
+                                    country: string;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A PENDING authorization not captured by then expires: its hold is released.
+                                 */
+                                expires_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, INVALID_STATUS_TRANSITION, EXPIRED, INSUFFICIENT_FUNDS, AMOUNT_PRECISION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulations/card-authorizations/{id}/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate a capture (clearing)
+         * @description Posts the purchase (CARD_PURCHASE lines to the card settlement account) and closes the authorization (CAPTURED). amount defaults to what remains; less releases the rest; more is allowed up to and including 20% over what remains (tips) if the funds allow; beyond that 400 CAPTURE_EXCEEDS_AUTHORIZATION.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": 5
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Amount in the asset’s unit (e.g. 10.25 for USD, 0.000000000000000001 for ETH); a JSON number or a decimal string. */
+                        amount?: number | string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
+                         *         "card_id": "ABC123",
+                         *         "account_id": "cust-0001",
+                         *         "status": "PENDING",
+                         *         "amount": 10.5,
+                         *         "captured_amount": 10.5,
+                         *         "reversed_amount": 10.5,
+                         *         "decline_reason": "CARD_NOT_ACTIVE",
+                         *         "closed_reason": "CAPTURED",
+                         *         "merchant": {
+                         *           "name": "Blue Bottle Coffee",
+                         *           "mcc": "5812",
+                         *           "city": "New York",
+                         *           "country": "US"
+                         *         },
+                         *         "created_at": "2026-01-02T03:04:05.000Z",
+                         *         "expires_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                /** @example cauth_01935f4e-8b1c-7000-8000-000000000002 */
+                                id: string;
+                                card_id: string;
+                                account_id: string;
+                                /**
+                                 * @description PENDING (funds held), CLOSED (captured, reversed or expired), DECLINED (recorded; nothing moved).
+                                 * @enum {string}
+                                 */
+                                status: "PENDING" | "CLOSED" | "DECLINED";
+                                /** @description What is authorized: the first amount plus increments. */
+                                amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                captured_amount: Amount;
+                                /** @description Exact decimal in the asset’s unit. */
+                                reversed_amount: Amount;
+                                /** @description When DECLINED. */
+                                decline_reason: ("CARD_NOT_ACTIVE" | "CARD_EXPIRED" | "ACCOUNT_NOT_TRANSACTABLE" | "MCC_NOT_ALLOWED" | "COUNTRY_NOT_ALLOWED" | "PER_AUTHORIZATION_LIMIT" | "DAILY_LIMIT" | "MONTHLY_LIMIT" | "INSUFFICIENT_FUNDS" | "DECLINED_BY_CLIENT") | null;
+                                /** @description When CLOSED. */
+                                closed_reason: ("CAPTURED" | "REVERSED" | "EXPIRED") | null;
+                                merchant: {
+                                    /** @example Blue Bottle Coffee */
+                                    name: string;
+                                    /**
+                                     * @description A 4-digit merchant category code (ISO 18245).
+                                     * @example 5812
+                                     */
+                                    mcc: string;
+                                    city?: string;
+                                    /**
+                                     * @description ISO 3166-1 alpha-2.
+                                     * @example US
+                                     */
+                                    country: string;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A PENDING authorization not captured by then expires: its hold is released.
+                                 */
+                                expires_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, INVALID_STATUS_TRANSITION, EXPIRED, INSUFFICIENT_FUNDS, AMOUNT_PRECISION, CAPTURE_EXCEEDS_AUTHORIZATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INTERNAL_ERROR */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulations/cards/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate a merchant refund
+         * @description Credits the card’s account (CARD_REFUND lines from the card settlement account) at once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Idempotency key: a retry with the same key gets the stored answer, and nothing runs twice. */
+                    "x-l2f-idempotency-id"?: string;
+                    /** @description Your id for this request; echoed in the response. */
+                    "x-l2f-request-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": 42.5,
+                     *       "merchant": {
+                     *         "name": "Blue Bottle Coffee",
+                     *         "mcc": "5814",
+                     *         "city": "Oakland",
+                     *         "country": "US"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Amount in the asset’s unit (e.g. 10.25 for USD, 0.000000000000000001 for ETH); a JSON number or a decimal string. */
+                        amount: number | string;
+                        merchant: {
+                            /** @example Blue Bottle Coffee */
+                            name: string;
+                            /**
+                             * @description A 4-digit merchant category code (ISO 18245).
+                             * @example 5812
+                             */
+                            mcc: string;
+                            city?: string;
+                            /**
+                             * @description ISO 3166-1 alpha-2.
+                             * @example US
+                             */
+                            country: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "cust-0001",
+                         *         "card_id": "ABC123",
+                         *         "account_id": "cust-0001",
+                         *         "amount": 10.5,
+                         *         "merchant": {
+                         *           "name": "Blue Bottle Coffee",
+                         *           "mcc": "5812",
+                         *           "city": "New York",
+                         *           "country": "US"
+                         *         },
+                         *         "transaction_id": "ABC123",
+                         *         "created_at": "2026-01-02T03:04:05.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": {
+                            data: {
+                                id: string;
+                                card_id: string;
+                                account_id: string;
+                                /** @description Exact decimal in the asset’s unit. */
+                                amount: Amount;
+                                merchant: {
+                                    /** @example Blue Bottle Coffee */
+                                    name: string;
+                                    /**
+                                     * @description A 4-digit merchant category code (ISO 18245).
+                                     * @example 5812
+                                     */
+                                    mcc: string;
+                                    city?: string;
+                                    /**
+                                     * @description ISO 3166-1 alpha-2.
+                                     * @example US
+                                     */
+                                    country: string;
+                                };
+                                transaction_id: string;
+                                /** Format: date-time */
+                                created_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error codes: VALIDATION_ERROR, NOT_TRANSACTABLE, AMOUNT_PRECISION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: INSUFFICIENT_SCOPE, FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

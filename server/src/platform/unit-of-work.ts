@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { writeSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Database, sqlLiteral as lit, pgErrorCode, type TxSession } from '../db/client.js';
+import { queryRows } from '../db/sql.js';
 import type { Context, WriteContext } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { asAppError } from './errors.plugin.js';
@@ -42,9 +44,19 @@ declare module 'fastify' {
      * stored copy for idempotent replays is sealed by the vault (CONTRACT §17) and opened on replay.
      */
     sealStoredResponse?: true;
+    /**
+     * Slow work outside any transaction (e.g. an HTTP call to the client) run before the unit
+     * opens, with a read context on the pool. Skipped when the request's idempotency key already
+     * has a stored response (the unit replays it) or the request failed validation. Its result is
+     * advice the handler reads in `request.prepared` and must re-check under its locks; a refusal
+     * (AppError) it throws is dropped, for the unit to answer (and store) itself.
+     */
+    beforeUnit?: (request: FastifyRequest) => Promise<unknown>;
   }
   interface FastifyRequest {
     ctx: Context | undefined;
+    /** What the route's beforeUnit returned (undefined when it did not run). */
+    prepared: unknown;
   }
 }
 
@@ -168,6 +180,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
   async (app: FastifyInstance, opts) => {
     const { database } = opts;
     app.decorateRequest('ctx', undefined);
+    app.decorateRequest('prepared', undefined);
 
     const businessNow = (request: FastifyRequest) => new Date(opts.baseNow().getTime() + request.auth.tenant.sandboxClockOffsetMs);
 
@@ -278,8 +291,41 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       return outcome;
     }
 
+    /** Does this request's idempotency key already hold a stored (unexpired) response? */
+    async function hasStoredResponse(request: FastifyRequest): Promise<boolean> {
+      const key = idempotencyKey(request);
+      if (!key) return false;
+      const rows = await queryRows(
+        database.db,
+        sql`SELECT 1 AS one FROM idempotency_keys WHERE client_id = ${request.auth.caller.id} AND key = ${key}
+              AND (expires_at IS NULL OR expires_at > ${opts.realNow().toISOString()}::timestamptz)`,
+      );
+      return rows.length > 0;
+    }
+
+    /** The route's pre-phase (beforeUnit): outside any transaction, before the unit opens. */
+    async function prepare(request: FastifyRequest, now: Date): Promise<void> {
+      const before = request.routeOptions.config.beforeUnit;
+      if (!before || request.validationError) return;
+      try {
+        if (await hasStoredResponse(request)) return;
+      } catch (err) {
+        if (err instanceof AppError) return; // a malformed key: the unit refuses it
+        throw err;
+      }
+      request.ctx = { ...request.auth, now, db: database.db, requestId: request.id };
+      try {
+        request.prepared = await before(request);
+      } catch (err) {
+        if (!asAppError(err)) throw err;
+      } finally {
+        request.ctx = undefined;
+      }
+    }
+
     async function run(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, handler: RouteHandlerMethod) {
       const now = businessNow(request);
+      await prepare(request, now);
       for (let attempt = 1; ; attempt++) {
         let out: Outcome;
         try {

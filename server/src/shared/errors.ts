@@ -21,6 +21,10 @@ export const ERROR_CATALOGUE = {
   INSUFFICIENT_FUNDS: { status: 400, description: 'The available balance does not cover the amount.' },
   ASSET_MISMATCH: { status: 400, description: 'The accounts or amounts involved are not of the same asset.' },
   AMOUNT_PRECISION: { status: 400, description: 'The amount has more decimals than the asset allows, or is zero, negative or not finite.' },
+  CAPTURE_EXCEEDS_AUTHORIZATION: {
+    status: 400,
+    description: 'A card capture is more than 20% over what the authorization holds.',
+  },
   EXPIRED: { status: 400, description: 'The request is past its validity and can no longer be accepted.' },
   TIMESTAMP_OUT_OF_WINDOW: { status: 400, description: 'x-timestamp is too far from the server clock.' },
   UNAUTHORIZED: { status: 401, description: 'No valid access token was presented.' },

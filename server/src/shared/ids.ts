@@ -26,6 +26,9 @@ export const ID_PREFIX = {
   counterparty: 'cpty',
   payment: 'pay',
   virtualAccount: 'va',
+  card: 'card',
+  cardAuthorization: 'cauth',
+  cardRefund: 'cref',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

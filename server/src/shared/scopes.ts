@@ -21,13 +21,16 @@ export const TENANT_SCOPES = [
   'adjustments:write',
   'payments:read',
   'payments:write',
+  'cards:read',
+  'cards:write',
 ] as const;
 
 /**
- * Scopes the operator grants a client (`PATCH /v1/admin/clients/{id}` `scopes`), never held by
- * default: `customers:sensitive` answers tax reference and passport numbers in clear (CONTRACT §17).
+ * Tenant scopes no client holds by default: the operator grants them (`PATCH /v1/admin/clients/{id}`
+ * `scopes`). `customers:sensitive` answers tax reference and passport numbers in clear,
+ * `cards:sensitive` reads card numbers (CONTRACT §13, §17).
  */
-export const GRANTED_SCOPES = ['customers:sensitive'] as const;
+export const GRANTED_SCOPES = ['customers:sensitive', 'cards:sensitive'] as const;
 
 export const ADMIN_SCOPE = 'admin' as const;
 export const ALL_SCOPES = [...TENANT_SCOPES, ...GRANTED_SCOPES, ADMIN_SCOPE] as const;

@@ -22,9 +22,6 @@ import { type AccountRow, accountsRepository, type LeaseRow } from './accounts.r
 
 export type Family = 'deposits' | 'payments';
 
-/** What closes with an account (e.g. its virtual accounts): run under the account's lock, in its transaction. */
-export type AccountCloseHook = (tx: Tx, auth: AuthContext, accountId: string, at: Date) => Promise<void>;
-
 /** Rotating leases (payment accounts) last a day or this many transactions, whichever first. */
 export const LEASE_SECONDS = 86_400;
 export const LEASE_TRANSACTIONS = 10;
@@ -61,13 +58,21 @@ export function assertTransactable(account: AccountRow, customerStatus: string, 
 
 const ACCOUNT_EVENT = (status: string) => statusEventType('ACCOUNT', toWire(status));
 
+/** What closing accounts closes with them (cards): same transaction, same actor. */
+export type AccountsClosedHook = (tx: Tx, auth: AuthContext, accountIds: string[], at: Date, reason: string) => Promise<void>;
+
 export class AccountsService {
   private readonly patch: PatchEngine;
+  private readonly closedHooks: AccountsClosedHook[] = [];
+
+  /** Registers what follows an account's closing (e.g. its cards close). */
+  onClosed(hook: AccountsClosedHook): void {
+    this.closedHooks.push(hook);
+  }
 
   constructor(
     ajv: Ajv,
     private readonly catalogue: CatalogueService,
-    private readonly onClose: readonly AccountCloseHook[] = [],
   ) {
     this.patch = new PatchEngine(ajv, {
       schema: Type.Object({}, { additionalProperties: false }),
@@ -255,7 +260,9 @@ export class AccountsService {
       }
     }
     const updated = await accountsRepository.update(tx, auth.tenantId, account.id, { status: to, updatedAt: meta.at });
-    if (baseOf(to) === 'CLOSED') for (const hook of this.onClose) await hook(tx, auth, account.id, meta.at);
+    if (baseOf(to) === 'CLOSED') {
+      for (const hook of this.closedHooks) await hook(tx, auth, [account.id], meta.at, meta.reason ?? 'account closed');
+    }
     await writeHistory(tx, 'account', account.id, [{ field: 'status', before: toWire(from), after: toWire(to) }], { auth, ...meta });
     await writeEvents(tx, [
       {

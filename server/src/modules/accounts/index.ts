@@ -8,7 +8,7 @@ import { toWire } from './accounts.service.js';
 export type { AccountRow, LeaseRow } from './accounts.repository.js';
 export { accountsRoutes } from './accounts.routes.js';
 export {
-  type AccountCloseHook,
+  type AccountsClosedHook,
   AccountsService,
   assertTransactable,
   type Family,

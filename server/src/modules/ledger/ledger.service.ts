@@ -198,6 +198,15 @@ export class LedgerService {
     }
   }
 
+  /** Resizes an open hold (a card authorization's increment or partial reversal); more is funds-checked. */
+  async resizeHold(tx: Tx, holdId: bigint, amount: bigint): Promise<void> {
+    try {
+      await tx.execute(sql`SELECT ledger_hold_resize(${holdId.toString()}::bigint, ${amount.toString()}::numeric)`);
+    } catch (err) {
+      translateLedgerError(err);
+    }
+  }
+
   /** Releases an open hold without posting (VOIDED by a party, EXPIRED by time). */
   async voidHold(tx: Tx, holdId: bigint, status: 'VOIDED' | 'EXPIRED', at: Date): Promise<void> {
     try {

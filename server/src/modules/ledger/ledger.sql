@@ -227,6 +227,36 @@ BEGIN
   RETURN ledger_post(h.client_id, h.category_type, h.category_id, p_description, p_at, p_lines, p_hold);
 END $$;
 
+-- Resizes an open hold to p_amount (> 0): a card authorization's increment (more, funds checked
+-- under the accounts' row locks like an authorization) or partial reversal (less, released at once).
+-- The hold's visible rows follow. Raises LL001 (funds), LL002 (amount), LL003 (not open).
+CREATE OR REPLACE FUNCTION ledger_hold_resize(p_hold bigint, p_amount numeric) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  h ledger_holds;
+  v_debit ledger_accounts;
+  v_delta numeric;
+BEGIN
+  IF p_amount IS NULL OR p_amount <= 0 THEN RAISE EXCEPTION 'a hold amount must be positive' USING ERRCODE = 'LL002'; END IF;
+  SELECT * INTO h FROM ledger_holds WHERE id = p_hold FOR NO KEY UPDATE;
+  IF h.id IS NULL THEN RAISE EXCEPTION 'unknown hold %', p_hold USING ERRCODE = 'LL002'; END IF;
+  IF h.status <> 'OPEN' THEN RAISE EXCEPTION 'hold % is already %', p_hold, h.status USING ERRCODE = 'LL003'; END IF;
+  v_delta := p_amount - h.amount;
+  IF v_delta = 0 THEN RETURN; END IF;
+  PERFORM 1 FROM ledger_accounts WHERE id IN (h.debit_account_id, h.credit_account_id) AND kind = 'customer'
+    ORDER BY id FOR NO KEY UPDATE;
+  SELECT * INTO v_debit FROM ledger_accounts WHERE id = h.debit_account_id;
+  IF v_delta > 0 AND v_debit.kind = 'customer' AND NOT v_debit.allow_negative
+     AND v_debit.posted - v_debit.pending_out - v_delta < 0 THEN
+    RAISE EXCEPTION 'insufficient funds in ledger account %', v_debit.id USING ERRCODE = 'LL001';
+  END IF;
+  UPDATE ledger_accounts SET pending_out = pending_out + v_delta WHERE id = h.debit_account_id AND kind = 'customer';
+  UPDATE ledger_accounts SET pending_in = pending_in + v_delta WHERE id = h.credit_account_id AND kind = 'customer';
+  UPDATE ledger_holds SET amount = p_amount WHERE id = p_hold;
+  UPDATE ledger_transactions
+     SET amount = CASE WHEN ledger_account_id = h.debit_account_id THEN -p_amount ELSE p_amount END
+   WHERE hold_id = p_hold AND kind = 'hold';
+END $$;
+
 -- Moves an open hold to PENDING (in flight, no longer cancellable by the client).
 CREATE OR REPLACE FUNCTION ledger_hold_pending(p_hold bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN

@@ -11,3 +11,4 @@ export { webhooksRoutes } from './webhooks.routes.js';
 export { maxAttempts, RETRY_SCHEDULES } from './webhooks.schedule.js';
 export { WebhooksService } from './webhooks.service.js';
 export { newKeyPair, signDelivery } from './webhooks.signing.js';
+export { checkCallbackUrl, parseCallbackUrl, publicOnlyLookup, UrlRefused } from './webhooks.urls.js';
