@@ -20,6 +20,11 @@ import type { SecretBox } from './vault/index.js';
  * A crash at any instant leaves either nothing (a retry runs it) or everything (a retry replays the
  * stored response byte for byte). Nothing outside the transaction decides the outcome.
  *
+ * A route may declare a pre-phase (`beforeUnit`): slow outside work, such as asking a client's
+ * card authorization webhook, run on the pool before the transaction opens and never for a key
+ * that already has its answer. Its result is advice the unit re-checks under its own locks, so
+ * no lock is held while waiting on the outside world.
+ *
  * Refusals (4xx) are answered from inside the same transaction: the use case's writes roll back to
  * a savepoint, the signature use and the stored refusal commit. Deadlocks and serialization
  * failures re-run the whole unit. Reads get a context on the pool; handlers get theirs through

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getApp } from '../helpers.js';
-import { balances, eventsOf, expectError, ok, transactions, verifyLedger } from '../money/_fixtures.js';
+import { balances, eventsOf, expectError, ok, setStatus, transactions, verifyLedger } from '../money/_fixtures.js';
 import { authorize, cardholder, HOTEL } from './_support.js';
 
 let app: FastifyInstance;
@@ -141,5 +141,13 @@ describe('a card on the ledger', () => {
     expect(await ok(t.api.post(`/v1/simulations/card-authorizations/${second.id}/capture`))).toMatchObject({ captured_amount: '15' });
     expect(await balances(t.api, accountId)).toEqual({ current: '85', available: '85' });
     await verifyLedger(app);
+  });
+
+  it('an authorization on a DORMANT account approves and wakes it (OPEN again), as transfers do', async () => {
+    const { t, accountId, cardId } = await cardholder(app, '10');
+    await setStatus(t.api, `/v1/accounts/deposits/${accountId}`, 'DORMANT');
+    expect(await ok(authorize(t, cardId, '4'))).toMatchObject({ status: 'PENDING' });
+    expect(await ok(t.api.get(`/v1/accounts/deposits/${accountId}`))).toMatchObject({ status: 'OPEN' });
+    expect(await balances(t.api, accountId)).toEqual({ current: '10', available: '6' });
   });
 });

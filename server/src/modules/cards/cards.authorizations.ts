@@ -8,9 +8,9 @@ import { newId } from '../../shared/ids.js';
 import { toMinor } from '../../shared/money.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { canTransact, type Status } from '../../shared/status.js';
-import { type AccountRow, findAccount } from '../accounts/index.js';
+import { type AccountRow, findAccount, wakeDormantAccounts } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
-import { findCustomer } from '../customers/index.js';
+import { findCustomer, wakeDormantCustomers } from '../customers/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
 import { available, balancesOf, type ExpiredHold, type LedgerService } from '../ledger/index.js';
 import { askForDecision, DECISION_TIMEOUT_MS } from './cards.decision.js';
@@ -211,6 +211,7 @@ export class CardAuthorizations {
           at: ctx.now,
         });
         await ctx.tx.execute(sql.raw('RELEASE SAVEPOINT card_authorization'));
+        await this.wake(ctx, account);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'INSUFFICIENT_FUNDS') throw err;
         await ctx.tx.execute(sql.raw('ROLLBACK TO SAVEPOINT card_authorization'));
@@ -248,6 +249,13 @@ export class CardAuthorizations {
       eventData: { card_authorization: { id: a.id, status: a.status, card_id: a.cardId } },
       at,
     };
+  }
+
+  /** Money moved on a DORMANT account (or customer): it wakes, as transfers wake theirs. */
+  private async wake(ctx: WriteContext, account: AccountRow): Promise<void> {
+    if (account.status === 'DORMANT') await wakeDormantAccounts(ctx, [account.id]);
+    const customer = await findCustomer(ctx.tx, ctx.tenantId, account.customerId);
+    if (customer?.status === 'DORMANT') await wakeDormantCustomers(ctx, [customer.id]);
   }
 
   /** A PENDING authorization, locked; EXPIRED once past its expiry, INVALID_STATUS_TRANSITION when closed. */
@@ -320,6 +328,7 @@ export class CardAuthorizations {
       },
       { ledgerAccountId: settlement, amount, transactionType: 'CARD_PURCHASE' },
     ]);
+    await this.wake(ctx, account);
     const row = await this.close(ctx, a, { capturedAmount: amount, closedReason: 'CAPTURED' });
     await writeEvents(ctx.tx, [
       transactionEvent(ctx.tenantId, 'POSTED', { id: txn, accountId: account.id, categoryType: CATEGORY, categoryId: a.id }, ctx.now),
@@ -350,6 +359,7 @@ export class CardAuthorizations {
         { ledgerAccountId: account.ledgerAccountId, amount, transactionType: 'CARD_REFUND', accountRef: account.id, publicId: txn },
       ],
     });
+    await this.wake(ctx, account);
     await repo.insertRefund(ctx.tx, {
       clientId: ctx.tenantId,
       id,
