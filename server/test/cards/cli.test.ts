@@ -30,7 +30,7 @@ describe('ledgerline simulate card-authorization', { timeout: 180_000 }, () => {
     expect(approved.code, approved.stderr).toBe(0);
     expect(jsonLines(approved.stdout)[0]).toMatchObject({
       status: 'PENDING',
-      amount: 42.5,
+      amount: '42.5', // exact, as the SDK hands it over
       card_id: cardId,
       merchant: { name: 'Cafe', mcc: '5814' },
     });

@@ -30,15 +30,15 @@ describe('the SDK’s cards', () => {
     const card = await sdk.cards.create({ customer_id: customerId, account_id: accountId, card_type: 'VIRTUAL' });
     expect(card.status).toBe('ACTIVE');
     const auth = await sdk.simulations.cards.authorize(card.id, { amount: '20', merchant: COFFEE });
-    expect(auth).toMatchObject({ status: 'PENDING', amount: 20 });
+    expect(auth).toMatchObject({ status: 'PENDING', amount: '20' }); // the SDK hands amounts over exactly, as text
     const captured = await sdk.simulations.cards.capture(auth.id, { amount: '18.5' });
-    expect(captured).toMatchObject({ status: 'CLOSED', closed_reason: 'CAPTURED', captured_amount: 18.5 });
+    expect(captured).toMatchObject({ status: 'CLOSED', closed_reason: 'CAPTURED', captured_amount: '18.5' });
     await sdk.simulations.cards.refund(card.id, { amount: '1.5', merchant: COFFEE });
     expect(await balances(t.api, accountId)).toEqual({ current: '83', available: '83' });
     expect((await sdk.cards.update(card.id, { status: 'LOCKED' })).status).toBe('LOCKED');
     const page = await sdk.cards.authorizations(card.id);
     expect(page.data.map((a) => a.id)).toEqual([auth.id]);
-    expect((await sdk.cards.retrieveAuthorization(auth.id)).captured_amount).toBe(18.5);
+    expect((await sdk.cards.retrieveAuthorization(auth.id)).captured_amount).toBe('18.5');
     const hook = await sdk.cards.authorizationWebhook.set({ url: 'http://127.0.0.1:9/decide' });
     expect(hook.timeout_decision).toBe('DECLINE');
     await sdk.cards.authorizationWebhook.remove();
