@@ -250,7 +250,7 @@ describe('fuzzing every route of /openapi.json (fast-check)', () => {
           expectCatalogueAnswer(res, `${operation.method} ${url} ${payload ? payload.toString('latin1').slice(0, 300) : ''}`);
         },
       ),
-      { numRuns: 1500, interruptAfterTimeLimit: 30_000 },
+      { numRuns: 3000, interruptAfterTimeLimit: 45_000 },
     );
     // Bounded by time on a busy machine, but never vacuous: most requests get past the parsers.
     console.log(`fuzz: ${runs} requests, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
@@ -294,7 +294,7 @@ describe('fuzzing every route of /openapi.json (fast-check)', () => {
         });
         expectCatalogueAnswer(res, `${operation.method} ${url} ${body.slice(0, 200)}`);
       }),
-      { numRuns: 500, interruptAfterTimeLimit: 20_000 },
+      { numRuns: 1000, interruptAfterTimeLimit: 25_000 },
     );
     expect(runs).toBeGreaterThan(100);
     // Nothing the fuzz sent leaked into the prototype of plain objects.
