@@ -12,10 +12,8 @@
  * BENCH_BASELINE_SECONDS (15).
  */
 import pg from 'pg';
-import { buildApp } from '../src/app.js';
-import { bootstrap } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config/index.js';
 import { runLoad } from './_lib.js';
+import { benchApp, benchServerEnv, recreateDatabase } from './_setup.js';
 import { assertBaselineAvailable, pgbenchBaseline } from './baseline.js';
 
 const URL_ = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ledgerline_bench_cards';
@@ -23,56 +21,11 @@ const N = Number(process.env.BENCH_CARDS ?? 200);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 15);
-const OPERATOR = { id: 'bench-operator', secret: 'bench-operator-secret-0123456789' };
-
-async function recreateDatabase(url: string) {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  const admin = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
-
 async function main() {
   assertBaselineAvailable();
   const t0 = Date.now();
   await recreateDatabase(URL_);
-  const config = loadConfig({
-    DATABASE_URL: URL_,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-    OPERATOR_CLIENT_ID: OPERATOR.id,
-    OPERATOR_CLIENT_SECRET: OPERATOR.secret,
-    SEED_DEMO: 'false',
-    RATE_LIMIT_PER_SECOND: '0',
-    SCHEDULER_INTERVAL_MS: '0',
-    WEBHOOK_WORKER: 'false',
-    DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20',
-  });
-  const app = await buildApp(config);
-  await bootstrap(app);
-  const inject = async (method: string, url: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const r = await app.inject({
-      method: method as 'POST',
-      url,
-      headers: { authorization: `Bearer ${token}`, ...headers },
-      ...(body !== undefined && { payload: body as object }),
-    });
-    if (r.statusCode !== 200) throw new Error(`${method} ${url}: ${r.statusCode} ${r.body}`);
-    return r.json();
-  };
-  const token = async (id: string, secret: string) =>
-    (
-      await app.inject({
-        method: 'POST',
-        url: '/oauth2/token?grant_type=client_credentials',
-        headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
-      })
-    ).json().access_token as string;
-  const opToken = await token(OPERATOR.id, OPERATOR.secret);
-  const client = (await inject('POST', '/v1/admin/clients', opToken, { name: 'bench', regulated: true })).data;
-  const tToken = await token(client.client_id, client.client_secret);
+  const { app, inject, operatorToken: opToken, client, clientToken: tToken } = await benchApp(benchServerEnv(URL_));
   await inject('POST', '/v1/customers', tToken, { id: 'bench-customer', customer_type: 'CORPORATION', registered_name: 'Bench Corp' });
   const asOp = { 'x-l2f-client-id': client.client_id };
   const cards: string[] = [];

@@ -24,6 +24,7 @@ import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/index.js';
 import { type LoadResult, nowMs, runLoad, type Stats, timeSequential } from './_lib.js';
+import { recreateDatabase } from './_setup.js';
 
 // ---- settings ---------------------------------------------------------------------------------
 
@@ -49,24 +50,6 @@ const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(2) : '-');
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 // ---- database ---------------------------------------------------------------------------------
-
-async function recreateDatabase(): Promise<void> {
-  const url = new URL(DATABASE_URL);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  // This script drops the database it is given: insist on a name that says it is for benchmarks.
-  if (!/^[A-Za-z0-9_]+$/.test(name) || !name.includes('bench')) {
-    throw new Error(`BENCH_DATABASE_URL must name a database containing "bench" (letters, digits, _), got "${name}"`);
-  }
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-}
 
 async function dropDatabase(): Promise<void> {
   const url = new URL(DATABASE_URL);
@@ -240,7 +223,7 @@ async function main(): Promise<void> {
   // Other processes on the machine skew latencies (p99 above all): say how busy it was before we started.
   const loadAtStart = loadavg()[0] as number;
   log(`database ${DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')}: recreating`);
-  await recreateDatabase();
+  await recreateDatabase(DATABASE_URL);
 
   const config = loadConfig({
     DATABASE_URL,

@@ -4,9 +4,9 @@
  * post_transfer. Run by bench/transfers.bench.ts after its HTTP cases, on the bench database.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { sqlLiteral as lit } from '../src/db/client.js';
+import { cpuSeconds } from './_lib.js';
 
 export interface StepCost {
   step: string;
@@ -18,10 +18,7 @@ export async function transferStepCosts(url: string, clientId: string, n = 300):
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   const backend = (await c.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]?.p;
-  const cpuMs = () => {
-    const f = readFileSync(`/proc/${backend}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(f[11]) + Number(f[12])) * 10;
-  };
+  const cpuMs = () => cpuSeconds([backend as number]) * 1000;
   const accounts = (
     await c.query<{ id: string; ledger_account_id: string }>(
       'SELECT id, ledger_account_id::text FROM accounts WHERE client_id = $1 ORDER BY id LIMIT 2',
@@ -103,10 +100,7 @@ export async function transferStepCosts(url: string, clientId: string, n = 300):
   const base = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}${u.pathname}_baseline` });
   await base.connect();
   const baseBackend = (await base.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]?.p;
-  const baseCpu = () => {
-    const f = readFileSync(`/proc/${baseBackend}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(f[11]) + Number(f[12])) * 10;
-  };
+  const baseCpu = () => cpuSeconds([baseBackend as number]) * 1000;
   for (let i = 0; i < 20; i++) await base.query('SELECT post_transfer(1, 2, 1)');
   const t0 = baseCpu();
   for (let i = 0; i < n; i++) await base.query('SELECT post_transfer($1, $2, 1)', [1 + (i % 5), 6 + (i % 5)]);

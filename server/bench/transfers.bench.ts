@@ -23,15 +23,12 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { buildApp } from '../src/app.js';
-import { bootstrap } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config/index.js';
 import { cpuSeconds, processes, stats } from './_lib.js';
+import { benchApp, benchServerEnv, recreateDatabase } from './_setup.js';
 import { assertBaselineAvailable, pgbenchBaseline } from './baseline.js';
 import { transferStepCosts } from './transfer-steps.js';
 import type { TransferLoadResult, TransferLoadSpec } from './transfers.load.js';
 
-const OPERATOR = { id: 'bench-operator', secret: 'bench-operator-secret-0123456789' };
 const URL_ = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ledgerline_bench_transfers';
 const N = Number(process.env.BENCH_ACCOUNTS ?? 1000);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -88,28 +85,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const SERVER_ENV = {
-  DATABASE_URL: URL_,
-  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-  OPERATOR_CLIENT_ID: OPERATOR.id,
-  OPERATOR_CLIENT_SECRET: OPERATOR.secret,
-  SEED_DEMO: 'false',
-  RATE_LIMIT_PER_SECOND: '0',
-  SCHEDULER_INTERVAL_MS: '0',
-  WEBHOOK_WORKER: 'false',
-  DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20',
-  DATA_DIR: join(SERVER_DIR, 'data-bench'),
-};
-
-async function recreateDatabase(url: string) {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  const admin = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
+const SERVER_ENV = benchServerEnv(URL_);
 
 /** Runs the load generator; `measuring` is called when its measured window opens (after warm-up). */
 function load(spec: TransferLoadSpec, measuring: () => void): Promise<TransferLoadResult> {
@@ -137,30 +113,7 @@ async function main() {
   assertBaselineAvailable();
   const t0 = Date.now();
   await recreateDatabase(URL_);
-  const config = loadConfig(SERVER_ENV);
-  const app = await buildApp(config);
-  await bootstrap(app);
-  const inject = async (method: string, url: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const r = await app.inject({
-      method: method as 'POST',
-      url,
-      headers: { authorization: `Bearer ${token}`, ...headers },
-      ...(body !== undefined && { payload: body as object }),
-    });
-    if (r.statusCode !== 200) throw new Error(`${method} ${url}: ${r.statusCode} ${r.body}`);
-    return r.json();
-  };
-  const token = async (id: string, secret: string) =>
-    (
-      await app.inject({
-        method: 'POST',
-        url: '/oauth2/token?grant_type=client_credentials',
-        headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
-      })
-    ).json().access_token as string;
-  const opToken = await token(OPERATOR.id, OPERATOR.secret);
-  const client = (await inject('POST', '/v1/admin/clients', opToken, { name: 'bench', regulated: true })).data;
-  const tToken = await token(client.client_id, client.client_secret);
+  const { app, inject, operatorToken: opToken, client, clientToken: tToken } = await benchApp(SERVER_ENV);
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   await inject('POST', '/v1/signing-keys', tToken, { public_key: publicKey.export({ format: 'pem', type: 'spki' }).toString() });
   await inject('PATCH', `/v1/admin/clients/${client.client_id}`, opToken, { signing_required: true });

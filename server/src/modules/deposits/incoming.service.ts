@@ -150,9 +150,8 @@ export class IncomingFundsService {
         ? await this.matchDetails(tx, ctx.tenantId, beneficiary, asset.asset_type_id)
         : await this.match(tx, ctx.tenantId, input, asset.asset_type_id, at);
       const id = newId('incoming');
-      if ('returned' in target) {
-        // Refused at the door: the sender gets the funds back; nothing reaches the ledger.
-        const va = target.virtualAccount;
+      // The arrival as recorded, whatever became of it.
+      const record = async (outcome: Partial<typeof incomingFunds.$inferInsert> & Pick<typeof incomingFunds.$inferInsert, 'status'>) => {
         const [r] = await tx
           .insert(incomingFunds)
           .values({
@@ -161,17 +160,25 @@ export class IncomingFundsService {
             assetTypeId: asset.asset_type_id,
             amount,
             memo: input.memo ?? null,
+            walletAddress: input.wallet_address ?? null,
             originator,
             railReference: rref,
-            status: 'RETURNED',
-            reason: target.returned,
-            clientId: va.clientId,
-            accountId: va.accountId,
-            virtualAccountId: va.id,
             createdAt: at,
+            ...outcome,
           })
           .returning();
         return r as IncomingRow;
+      };
+      if ('returned' in target) {
+        // Refused at the door: the sender gets the funds back; nothing reaches the ledger.
+        const va = target.virtualAccount;
+        return record({
+          status: 'RETURNED',
+          reason: target.returned,
+          clientId: va.clientId,
+          accountId: va.accountId,
+          virtualAccountId: va.id,
+        });
       }
       const omnibus = await this.ledger.platformAccount(tx, `omnibus:${input.rail}`, asset.asset_type_id, at);
       if ('reason' in target) {
@@ -187,23 +194,7 @@ export class IncomingFundsService {
             { ledgerAccountId: suspense, amount, transactionType: 'TRANSFER_IN', details: { originator } },
           ],
         });
-        const [r] = await tx
-          .insert(incomingFunds)
-          .values({
-            id,
-            rail: input.rail,
-            assetTypeId: asset.asset_type_id,
-            amount,
-            memo: input.memo ?? null,
-            walletAddress: input.wallet_address ?? null,
-            originator,
-            railReference: rref,
-            status: 'SUSPENSE',
-            reason: target.reason,
-            createdAt: at,
-          })
-          .returning();
-        return r as IncomingRow;
+        return record({ status: 'SUSPENSE', reason: target.reason });
       }
       const { account, lease, virtualAccount } = target;
       let depositId = target.depositId;
@@ -265,28 +256,15 @@ export class IncomingFundsService {
           .set({ receivedCount: count, receivedValue: value, ...(exhausted && lease.leaseEnforced && { expiredAt: at }) })
           .where(and(eq(addressLeases.clientId, lease.clientId), eq(addressLeases.id, lease.id)));
       }
-      const [r] = await tx
-        .insert(incomingFunds)
-        .values({
-          id,
-          rail: input.rail,
-          assetTypeId: asset.asset_type_id,
-          amount,
-          memo: input.memo ?? null,
-          walletAddress: input.wallet_address ?? null,
-          originator,
-          railReference: rref,
-          status: 'CREDITED',
-          clientId: account.clientId,
-          accountId: account.id,
-          depositId: depositId ?? null,
-          leaseId: lease?.id ?? null,
-          virtualAccountId: virtualAccount?.id ?? null,
-          transactionId: txnId,
-          createdAt: at,
-        })
-        .returning();
-      return r as IncomingRow;
+      return record({
+        status: 'CREDITED',
+        clientId: account.clientId,
+        accountId: account.id,
+        depositId: depositId ?? null,
+        leaseId: lease?.id ?? null,
+        virtualAccountId: virtualAccount?.id ?? null,
+        transactionId: txnId,
+      });
     })(ctx.tx);
     if (row.status === 'RETURNED') {
       return {
