@@ -27,11 +27,13 @@ export async function transferStepCosts(url: string, clientId: string, n = 300):
   ).rows as [{ id: string; ledger_account_id: string }, { id: string; ledger_account_id: string }];
   const [a, b] = accounts;
   const out: StepCost[] = [];
-  const measure = async (step: string, fn: () => Promise<unknown>) => {
-    for (let i = 0; i < 20; i++) await fn();
+  // per: how many transfers one call of fn handles (its cost is shown per transfer).
+  const measure = async (step: string, fn: () => Promise<unknown>, per = 1) => {
+    const calls = Math.ceil(n / per);
+    for (let i = 0; i < Math.min(20, calls); i++) await fn();
     const t0 = cpuMs();
-    for (let i = 0; i < n; i++) await fn();
-    out.push({ step, 'postgres ms': ((cpuMs() - t0) / n).toFixed(3) });
+    for (let i = 0; i < calls; i++) await fn();
+    out.push({ step, 'postgres ms': ((cpuMs() - t0) / (calls * per)).toFixed(3) });
   };
   const key = () => lit(randomUUID());
   const claim = () =>
@@ -62,21 +64,36 @@ export async function transferStepCosts(url: string, clientId: string, n = 300):
     );
     await c.query('ROLLBACK');
   });
-  const ids = Array.from({ length: n + 20 }, () => `trf_${randomUUID()}`);
+  const GROUP = 16;
+  const ids = Array.from({ length: 2 * (n + 20 * GROUP) }, () => `trf_${randomUUID()}`);
   await c.query(ids.map(newTransfer).join(';\n'));
   let next = 0;
-  await measure('accept: transfer_accept (lock, check, ledger_post, events)', async () => {
-    await c.query('BEGIN');
-    await c.query('SELECT transfer_accept($1, $2, now(), $3::text[], $4::text[], $5::text[], $6::text[])', [
+  const acceptMany = (count: number) => {
+    const group = ids.slice(next, next + count);
+    next += count;
+    return c.query('SELECT transfer_accept_many($1, $2::text[], now(), $3::text[], $4::text[], $5::text[], $6::text[])', [
       clientId,
-      ids[next++],
+      `{${group.join(',')}}`,
       '{REQUESTED}',
       '{ACTIVE,OPEN,DORMANT}',
-      `{txn_${randomUUID()},txn_${randomUUID()}}`,
-      `{evt_${randomUUID()},evt_${randomUUID()}}`,
+      `{${Array.from({ length: 2 * count }, () => `txn_${randomUUID()}`).join(',')}}`,
+      `{${Array.from({ length: 2 * count }, () => `evt_${randomUUID()}`).join(',')}}`,
     ]);
+  };
+  await measure('accept: transfer_accept_many, one transfer (lock, check, post, update, events)', async () => {
+    await c.query('BEGIN');
+    await acceptMany(1);
     await c.query('ROLLBACK');
   });
+  await measure(
+    `accept: transfer_accept_many, a group of ${GROUP} (per transfer)`,
+    async () => {
+      await c.query('BEGIN');
+      await acceptMany(GROUP);
+      await c.query('ROLLBACK');
+    },
+    GROUP,
+  );
   await measure('  of which ledger_post, 2 lines', async () => {
     await c.query('BEGIN');
     await c.query(`SELECT ledger_post($1, 'TRANSFER', $2, NULL, now(), $3::jsonb)`, [

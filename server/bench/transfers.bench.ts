@@ -109,6 +109,20 @@ function load(spec: TransferLoadSpec, measuring: () => void): Promise<TransferLo
   });
 }
 
+/**
+ * The mean size of the group commits (requests per transaction) of create and accept, from the
+ * server's /metrics (with several workers: the one that answers the scrape), warm-up included.
+ */
+async function groupSizes(origin: string): Promise<string> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const mean = (route: string) => {
+    const read = (name: string) => Number(new RegExp(`^${name}\\{route="${route}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const commits = read('ledgerline_group_commits_total');
+    return commits ? (read('ledgerline_grouped_requests_total') / commits).toFixed(1) : '-';
+  };
+  return `${mean('POST /v1/transfers')} / ${mean('POST /v1/transfers/:transfer_id/accept')}`;
+}
+
 async function main() {
   assertBaselineAvailable();
   const t0 = Date.now();
@@ -179,6 +193,7 @@ async function main() {
         },
       );
       const after = { server: cpuSeconds(serverPids), pg: cpuSeconds(processes({ name: 'postgres' })) };
+      const groups = await groupSizes(`http://127.0.0.1:${port}`);
       await stopServer(server);
       const h = stats(http.latencies);
       const rate = http.executed / (http.elapsedMs / 1000);
@@ -201,6 +216,7 @@ async function main() {
         'load generator ms/transfer': ((http.cpuSeconds * 1000) / n).toFixed(2),
         'baseline: postgres ms/tx': base.postgresCpuMsPerTx.toFixed(3),
         'baseline: pgbench ms/tx': base.clientCpuMsPerTx.toFixed(3),
+        'mean group: create / accept': groups,
       });
       if (http.firstError) console.log(`first error (${label}): ${http.firstError}`);
     }

@@ -66,7 +66,7 @@ import { registerOpenApi } from './platform/openapi.js';
 import { registerOpsAccess } from './platform/ops-routes.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
-import { purgeExpiredIdempotencyKeys, unitOfWorkPlugin } from './platform/unit-of-work.js';
+import { purgeExpiredIdempotencyKeys, registerGroupAnswers, unitOfWorkPlugin } from './platform/unit-of-work.js';
 import { resolveMasterKey, Vault } from './platform/vault/index.js';
 import { vaultRoutes } from './platform/vault/vault.routes.js';
 import { versionsPlugin } from './platform/versions/index.js';
@@ -330,6 +330,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       onRateLimited: () => metrics.rateLimited.inc({ limiter: 'api_client' }),
     });
     await app.register(signingPlugin, { keys: signingKeys, database });
+    // Innermost: a grouped request's answer stands in for its handler (group commit).
+    registerGroupAnswers(app);
     // Before the unit of work: its views run inside the handler the unit of work wraps.
     await app.register(versionsPlugin);
     await app.register(unitOfWorkPlugin, {
@@ -339,6 +341,10 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       ttlDays: config.idempotencyTtlDays,
       box: vault,
       crashAfterCommit: config.crashAfterCommit,
+      onGroupCommit: (route, size) => {
+        metrics.groupCommits.inc({ route });
+        metrics.groupedRequests.inc({ route }, size);
+      },
     });
 
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

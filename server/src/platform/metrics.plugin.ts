@@ -15,6 +15,9 @@ export interface Metrics {
   rateLimited: Counter<'limiter'>;
   /** Webhook attempts of this process by outcome (DELIVERED, RETRY, FAILED, ...). */
   webhookAttempts: Counter<'outcome'>;
+  /** Group commits (platform/unit-of-work.ts) by route: transactions, and the requests they carried. */
+  groupCommits: Counter<'route'>;
+  groupedRequests: Counter<'route'>;
 }
 
 /** Read at each scrape. */
@@ -49,6 +52,18 @@ export function createMetrics(): Metrics {
       name: 'ledgerline_webhook_attempts_total',
       help: 'Webhook delivery attempts made by this process, by outcome (FAILED: retries exhausted)',
       labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    groupCommits: new Counter({
+      name: 'ledgerline_group_commits_total',
+      help: 'Transactions committed for a group of concurrent requests (group commit), by route',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    groupedRequests: new Counter({
+      name: 'ledgerline_grouped_requests_total',
+      help: 'Requests answered by a group commit, by route (divided by the commits: the mean group size)',
+      labelNames: ['route'] as const,
       registers: [registry],
     }),
   };

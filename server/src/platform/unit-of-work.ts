@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Database, sqlLiteral as lit, pgErrorCode, type TxSession } from '../db/client.js';
+import { type Database, sqlLiteral as lit, pgErrorCode, TransactionAbortedError, type TxSession } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
 import type { Context, WriteContext } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
@@ -26,7 +26,16 @@ import type { SecretBox } from './vault/index.js';
  * no lock is held while waiting on the outside world.
  *
  * Refusals (4xx) are answered from inside the same transaction: the use case's writes roll back to
- * a savepoint, the signature use and the stored refusal commit. Deadlocks and serialization
+ * a savepoint, the signature use and the stored refusal commit.
+ *
+ * Group commit: a route may declare `coalesce`. Concurrent requests of that route by one caller
+ * for one tenant then share one unit: one transaction, one statement claiming every key and
+ * recording every signature use, the use case run once for all of them, one COMMIT carrying every
+ * stored response. Each request keeps its own answers (replay, 409, 422, its refusal or result,
+ * stored under its own key) exactly as alone; the group only saves round trips and commits, which
+ * is where a transfer's time goes (docs/benchmarks.md). Should the group fail as a whole (a
+ * deadlock, a key stored meanwhile by another process), nothing of it committed and each request
+ * runs alone. Deadlocks and serialization
  * failures re-run the whole unit. Reads get a context on the pool; handlers get theirs through
  * `readContext(request)` / `writeContext(request)`.
  */
@@ -57,13 +66,63 @@ declare module 'fastify' {
      * (AppError) it throws is dropped, for the unit to answer (and store) itself.
      */
     beforeUnit?: (request: FastifyRequest) => Promise<unknown>;
+    /**
+     * Group commit (see above): `run` does the use case for every member of a group in one go —
+     * per member, in order, its result (what the handler would return) or its refusal, which must
+     * have written nothing unless it keeps its changes. `distinct` names what two members of one
+     * group must not share (e.g. the transfer they accept); the route's handler stays the path of
+     * a request that runs alone.
+     */
+    coalesce?: {
+      run: (ctx: WriteContext, members: GroupMember[]) => Promise<Settled[]>;
+      distinct?: (request: FastifyRequest) => string;
+    };
   }
   interface FastifyRequest {
     ctx: Context | undefined;
+    /** A grouped request's answer, which its handler returns (or throws) instead of running. */
+    groupAnswer: Settled | undefined;
     /** What the route's beforeUnit returned (undefined when it did not run). */
     prepared: unknown;
   }
 }
+
+/** One request of a group (see `coalesce`): the request, and the rows of its route's prefetch. */
+export interface GroupMember {
+  request: FastifyRequest;
+  prefetched: Record<string, unknown>[] | undefined;
+}
+
+/** A group member's answer: what its handler would have returned, or its refusal. */
+export type Settled = { value: unknown } | { refusal: AppError };
+
+/** A use case's answers (value or refusal per item) as the Settled of a group, each value wrapped as its handler would. */
+export function settleEach<T>(answers: (T | AppError)[], wrap: (value: T) => unknown): Settled[] {
+  return answers.map((a) => (a instanceof AppError ? { refusal: a } : { value: wrap(a) }));
+}
+
+/**
+ * Wraps the handler of each coalescing route, innermost (register before any other handler
+ * wrapper, such as the versions layer): a grouped request's answer, computed for the whole group,
+ * passes through the same wrappers as a handler's result, so its answer is shaped as if alone.
+ */
+export function registerGroupAnswers(app: FastifyInstance): void {
+  app.decorateRequest('groupAnswer', undefined);
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.coalesce) return;
+    const handler = route.handler;
+    route.handler = function grouped(this: FastifyInstance, request, reply) {
+      const answer = request.groupAnswer;
+      if (!answer) return handler.call(this, request, reply);
+      if ('refusal' in answer) throw answer.refusal;
+      return answer.value;
+    };
+  });
+}
+
+/** Concurrent groups per (route, caller, tenant), and members per group. */
+const GROUPS_IN_FLIGHT = 2;
+const GROUP_MAX = 100;
 
 /** The context of a read-only request (the pool). */
 export function readContext(request: FastifyRequest): Context {
@@ -92,6 +151,8 @@ export interface UnitOfWorkOptions {
    * request kills this process with SIGKILL right after its COMMIT, before any byte of the response.
    */
   crashAfterCommit?: RegExp | undefined;
+  /** Told of each group commit (a metric): the route ("POST /v1/...") and how many requests it carried. */
+  onGroupCommit?: (route: string, size: number) => void;
 }
 
 interface StoredResponse {
@@ -103,7 +164,23 @@ interface StoredResponse {
 interface Outcome extends StoredResponse {
   replay: boolean;
   headers: Record<string, string>;
+  /** A group member answered without running (409, 422, a used signature): nothing of it committed. */
+  unrun?: true;
 }
+
+/** A group member's place in the queue of its (route, caller, tenant). */
+interface Member extends GroupMember {
+  reply: FastifyReply;
+  /** The route's handler chain under the unit (versions, then the grouped answer). */
+  handler: RouteHandlerMethod;
+  key: string | undefined;
+  fp: string;
+  settle: (out: Outcome | undefined) => void;
+  fail: (err: unknown) => void;
+}
+
+/** The group's COMMIT was sent and its fate is unknown (the connection broke): nobody may re-run. */
+class CommitUnknown extends Error {}
 
 /** The request's identity for idempotency: method, path (without /api), tenant and exact body. */
 function fingerprint(request: FastifyRequest, tenantId: string): string {
@@ -173,6 +250,11 @@ async function claimed(
     return undefined;
   }
   if (row.fingerprint !== fp) throw reused();
+  return storedOf(row, clientId, key, fp, box);
+}
+
+/** A stored answer as it was sent (opened, if sealed). */
+function storedOf(row: KeyRow, clientId: string, key: string, fp: string, box: SecretBox): StoredResponse {
   const body = row.response_body ?? '';
   return {
     status: row.response_status ?? 200,
@@ -180,6 +262,36 @@ async function claimed(
     contentType: row.response_content_type ?? 'application/json; charset=utf-8',
   };
 }
+
+/**
+ * The claims of a group's members in one statement (their order): each key's advisory lock and
+ * stored row as claimSql reads them, and each signature's use recorded only where the member will
+ * run (its key claimed and free), as the one-request unit records it. `signed` false: used before.
+ */
+function claimManySql(clientId: string, members: Member[], now: Date): string {
+  const rows = members.map((m, i) => {
+    const use = m.request.signatureUse;
+    return `(${i + 1}, ${m.key ? `${lit(lockKey(clientId, m.key))}::bigint` : 'NULL::bigint'}, ${lit(m.key ?? null)}::text,
+      ${lit(use?.digest ?? null)}::text, ${lit(use?.expiresAt.toISOString() ?? null)}::timestamptz)`;
+  });
+  return `WITH m (ord, lk, key, digest, sig_expires) AS (VALUES ${rows.join(', ')}),
+    c AS MATERIALIZED (
+      SELECT m.ord, m.digest, m.sig_expires,
+             CASE WHEN m.lk IS NULL THEN true ELSE pg_try_advisory_xact_lock(m.lk) END AS locked,
+             k.fingerprint, k.response_status, k.response_body, k.response_content_type,
+             (k.expires_at IS NOT NULL AND k.expires_at <= ${lit(now.toISOString())}::timestamptz) AS expired
+        FROM m LEFT JOIN idempotency_keys k ON k.client_id = ${lit(clientId)} AND k.key = m.key),
+    s AS (
+      INSERT INTO signature_uses (client_id, digest, expires_at)
+      SELECT ${lit(clientId)}, c.digest, c.sig_expires FROM c
+       WHERE c.digest IS NOT NULL AND c.locked AND (c.fingerprint IS NULL OR c.expired)
+      ON CONFLICT DO NOTHING RETURNING digest)
+    SELECT c.ord, c.locked, c.fingerprint, c.response_status, c.response_body, c.response_content_type, c.expired,
+           (c.digest IS NOT NULL AND c.digest IN (SELECT digest FROM s)) AS signed
+      FROM c ORDER BY c.ord`;
+}
+
+const signatureUsed = () => new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
 
 export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
   async (app: FastifyInstance, opts) => {
@@ -196,15 +308,35 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       request.ctx = { ...request.auth, now: businessNow(request), db: database.db, requestId: request.id };
     });
 
-    /** The stored response, sent with COMMIT. */
-    function storeSql(clientId: string, key: string, fp: string, out: StoredResponse, seal: boolean): string {
+    /** Stored responses, one statement sent with COMMIT. */
+    function storeSql(clientId: string, stores: { key: string; fp: string; out: StoredResponse; seal: boolean }[]): string {
       const created = opts.realNow();
-      const body = seal ? opts.box.encrypt(out.body, storedContext(clientId, key, fp)) : out.body;
       const expires = opts.ttlDays > 0 ? new Date(created.getTime() + opts.ttlDays * 86_400_000).toISOString() : null;
-      return `INSERT INTO idempotency_keys (client_id, key, fingerprint, response_status, response_body, response_content_type, created_at, expires_at)
-        VALUES (${lit(clientId)}, ${lit(key)}, ${lit(fp)}, ${lit(out.status)}, ${lit(body)}, ${lit(out.contentType)},
+      const values = stores.map(({ key, fp, out, seal }) => {
+        const body = seal ? opts.box.encrypt(out.body, storedContext(clientId, key, fp)) : out.body;
+        return `(${lit(clientId)}, ${lit(key)}, ${lit(fp)}, ${lit(out.status)}, ${lit(body)}, ${lit(out.contentType)},
                 ${lit(created.toISOString())}, ${lit(expires)})`;
+      });
+      return `INSERT INTO idempotency_keys (client_id, key, fingerprint, response_status, response_body, response_content_type, created_at, expires_at)
+        VALUES ${values.join(',\n')}`;
     }
+
+    /** A use case's result as the answer the handler's return gives. */
+    const answered = (reply: FastifyReply, result: unknown): Outcome => ({
+      status: reply.statusCode,
+      body: reply.serialize(result) as string,
+      contentType: 'application/json; charset=utf-8',
+      replay: false,
+      headers: {},
+    });
+    /** A refusal as its answer. */
+    const refused = (reply: FastifyReply, refusal: AppError): Outcome => ({
+      status: refusal.status,
+      body: reply.serialize({ errors: refusal.entries }) as string,
+      contentType: 'application/json; charset=utf-8',
+      replay: false,
+      headers: refusal.headers,
+    });
 
     /** The signature's use, sent with BEGIN: no row back means it was used before. */
     const signatureSql = (clientId: string, use: { digest: string; expiresAt: Date }) =>
@@ -236,9 +368,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
               // A replay writes nothing: the transaction rolls back (see below).
               if (stored) throw REPLAY;
             }
-            if (signature && !s.opening[at++]?.length) {
-              throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
-            }
+            if (signature && !s.opening[at++]?.length) throw signatureUsed();
             const prefetched = prefetch ? (s.opening[at++] ?? []) : undefined;
             // Writes the use case sends with COMMIT (dropped with the rest when it refuses).
             const atCommit: string[] = [];
@@ -257,14 +387,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
               // Schema refusals are answers too (CONTRACT §7 stores every non-5xx): raised in the unit.
               if (request.validationError) throw request.validationError;
               reply.code(200);
-              const result = await handler.call(app, request, reply);
-              out = {
-                status: reply.statusCode,
-                body: reply.serialize(result) as string,
-                contentType: 'application/json; charset=utf-8',
-                replay: false,
-                headers: {},
-              };
+              out = answered(reply, await handler.call(app, request, reply));
             } catch (err) {
               const refusal = asAppError(err);
               if (!refusal || refusal.status >= 500 || RETRYABLE.has(pgErrorCode(err) ?? '')) throw err;
@@ -273,17 +396,11 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
                 await s.query('ROLLBACK TO SAVEPOINT unit_of_work');
                 atCommit.length = 0;
               }
-              out = {
-                status: refusal.status,
-                body: reply.serialize({ errors: refusal.entries }) as string,
-                contentType: 'application/json; charset=utf-8',
-                replay: false,
-                headers: refusal.headers,
-              };
+              out = refused(reply, refusal);
             } finally {
               request.ctx = undefined;
             }
-            if (key) atCommit.push(storeSql(clientId, key, fp, out, request.routeOptions.config.sealStoredResponse === true));
+            if (key) atCommit.push(storeSql(clientId, [{ key, fp, out, seal: request.routeOptions.config.sealStoredResponse === true }]));
             if (atCommit.length) s.finishWith(atCommit.join(';\n'));
             return out;
           },
@@ -328,7 +445,227 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       }
     }
 
+    /** Sends a unit's answer (the crash aid strikes here, after the COMMIT, before any byte). */
+    function respond(request: FastifyRequest, reply: FastifyReply, out: Outcome) {
+      if (!out.replay && !out.unrun && opts.crashAfterCommit?.test(request.url)) {
+        writeSync(2, `LEDGERLINE_CRASH_AFTER_COMMIT: killing this process after the commit of ${request.method} ${request.url}\n`);
+        process.kill(process.pid, 'SIGKILL');
+      }
+      if (out.replay) reply.header('x-l2f-idempotent-replay', 'true');
+      for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
+      return reply.code(out.status).type(out.contentType).send(out.body);
+    }
+
+    // ---- Group commit (config.coalesce) ----
+    type Coalesce = NonNullable<FastifyContextConfig['coalesce']>;
+    interface Queue {
+      waiting: Member[];
+      running: number;
+      scheduled: boolean;
+    }
+    const queues = new Map<string, Queue>();
+
+    /** May this request join a group? (A malformed key, a schema refusal or a pre-phase: it runs alone.) */
+    function groupable(request: FastifyRequest): Coalesce | undefined {
+      const { config } = request.routeOptions;
+      if (!config.coalesce || config.beforeUnit || request.validationError) return undefined;
+      try {
+        idempotencyKey(request);
+      } catch {
+        return undefined;
+      }
+      return config.coalesce;
+    }
+
+    /** Queues the request for a group of its (route, caller, tenant); its answer, or undefined: run alone. */
+    function joinGroup(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      handler: RouteHandlerMethod,
+      spec: Coalesce,
+    ): Promise<Outcome | undefined> {
+      const name = `${request.method} ${request.routeOptions.url}\n${request.auth.caller.id}\n${request.auth.tenantId}`;
+      const key = idempotencyKey(request);
+      return new Promise((settle, fail) => {
+        const queue = queues.get(name) ?? { waiting: [], running: 0, scheduled: false };
+        queues.set(name, queue);
+        queue.waiting.push({
+          request,
+          reply,
+          handler,
+          key,
+          fp: key ? fingerprint(request, request.auth.tenantId) : '',
+          prefetched: undefined,
+          settle,
+          fail,
+        });
+        pump(name, queue, spec);
+      });
+    }
+
+    /**
+     * Starts groups while fewer than GROUPS_IN_FLIGHT run, on the next turn of the event loop: a
+     * group is whoever arrived in the same turn, or waited while earlier groups ran.
+     */
+    function pump(name: string, queue: Queue, spec: Coalesce) {
+      if (queue.scheduled || queue.running >= GROUPS_IN_FLIGHT || !queue.waiting.length) return;
+      queue.scheduled = true;
+      setImmediate(() => {
+        queue.scheduled = false;
+        start(name, queue, spec);
+      });
+    }
+
+    function start(name: string, queue: Queue, spec: Coalesce) {
+      while (queue.running < GROUPS_IN_FLIGHT && queue.waiting.length) {
+        // Members of one group share no idempotency key, no signature and nothing `distinct` names.
+        const taken: Member[] = [];
+        const rest: Member[] = [];
+        const seen = new Set<string>();
+        for (const m of queue.waiting) {
+          const marks = [
+            m.key === undefined ? '' : `key:${m.key}`,
+            m.request.signatureUse ? `sig:${m.request.signatureUse.digest}` : '',
+            spec.distinct ? `distinct:${spec.distinct(m.request)}` : '',
+          ].filter(Boolean);
+          if (taken.length >= GROUP_MAX || marks.some((x) => seen.has(x))) {
+            rest.push(m);
+            continue;
+          }
+          for (const x of marks) seen.add(x);
+          taken.push(m);
+        }
+        queue.waiting = rest;
+        queue.running++;
+        void runGroup(spec, taken).finally(() => {
+          queue.running--;
+          if (queue.waiting.length) pump(name, queue, spec);
+          else if (!queue.running && !queue.scheduled) queues.delete(name);
+        });
+      }
+    }
+
+    async function runGroup(spec: Coalesce, members: Member[]): Promise<void> {
+      let outs: (Outcome | undefined)[];
+      try {
+        outs = await groupOnce(spec, members);
+        const { request } = members[0] as Member;
+        opts.onGroupCommit?.(`${request.method} ${request.routeOptions.url}`, members.length);
+      } catch (err) {
+        if (err instanceof CommitUnknown) {
+          for (const m of members) m.fail(err.cause);
+          return;
+        }
+        // Nothing of the group committed: each member runs alone (and retries as the unit does).
+        (members[0] as Member).request.log.debug({ code: pgErrorCode(err) }, 'group commit failed: members run alone');
+        outs = [];
+      }
+      members.forEach((m, i) => {
+        m.settle(outs[i]);
+      });
+    }
+
+    /** One transaction for the whole group; per member its answer (in order). */
+    async function groupOnce(spec: Coalesce, members: Member[]): Promise<Outcome[]> {
+      const first = (members[0] as Member).request;
+      const clientId = first.auth.caller.id;
+      const now = businessNow(first);
+      const claim = members.some((m) => m.key !== undefined || m.request.signatureUse)
+        ? claimManySql(clientId, members, opts.realNow())
+        : undefined;
+      const prefetches = members.map((m) => m.request.routeOptions.config.prefetch?.(m.request));
+      const opening = [...(claim ? [claim] : []), ...prefetches.filter((p): p is string => p !== undefined)];
+      let committing = false;
+      try {
+        return await database.transaction(
+          async (s) => {
+            let at = 0;
+            const claims = claim ? ((s.opening[at++] ?? []) as unknown as (KeyRow & { signed: boolean })[]) : [];
+            prefetches.forEach((p, i) => {
+              if (p !== undefined) (members[i] as Member).prefetched = s.opening[at++] ?? [];
+            });
+            const outs: Outcome[] = [];
+            const expired: string[] = [];
+            const running: Member[] = [];
+            // What the claim says each member is: running, or answered without running.
+            const unrun = (m: Member, row: (KeyRow & { signed: boolean }) | undefined): Outcome | undefined => {
+              if (m.key !== undefined) {
+                if (!row?.locked) return { ...refused(m.reply, inProgress()), unrun: true };
+                if (row.fingerprint !== null && !row.expired) {
+                  if (row.fingerprint !== m.fp) return { ...refused(m.reply, reused()), unrun: true };
+                  return { ...storedOf(row, clientId, m.key, m.fp, opts.box), replay: true, headers: {} };
+                }
+                if (row.expired) expired.push(m.key);
+              }
+              if (m.request.signatureUse && !row?.signed) return { ...refused(m.reply, signatureUsed()), unrun: true };
+              return undefined;
+            };
+            members.forEach((m, i) => {
+              const answer = unrun(m, claims[i]);
+              if (answer) outs[i] = answer;
+              else running.push(m);
+            });
+            const atCommit: string[] = [];
+            if (running.length) {
+              const ctx: WriteContext = {
+                ...first.auth,
+                now,
+                db: s.tx,
+                tx: s.tx,
+                requestId: first.id,
+                atCommit: (statement) => atCommit.push(statement),
+              };
+              const settled = await spec.run(ctx, running);
+              if (settled.length !== running.length) throw new Error('a group use case must answer every member');
+              // Each answer goes through the route's handler chain (versions), as a handler's would.
+              for (const [j, m] of running.entries()) {
+                const i = members.indexOf(m);
+                m.request.groupAnswer = settled[j];
+                m.reply.code(200);
+                try {
+                  outs[i] = answered(m.reply, await m.handler.call(app, m.request, m.reply));
+                } catch (err) {
+                  const refusal = asAppError(err);
+                  if (!refusal || refusal.status >= 500) throw err;
+                  outs[i] = refused(m.reply, refusal);
+                } finally {
+                  m.request.groupAnswer = undefined;
+                }
+              }
+            }
+            if (expired.length) {
+              atCommit.push(
+                `DELETE FROM idempotency_keys WHERE client_id = ${lit(clientId)} AND key IN (${expired.map((k) => lit(k)).join(', ')})`,
+              );
+            }
+            const stores = running
+              .filter((m) => m.key !== undefined)
+              .map((m) => ({
+                key: m.key as string,
+                fp: m.fp,
+                out: outs[members.indexOf(m)] as Outcome,
+                seal: m.request.routeOptions.config.sealStoredResponse === true,
+              }));
+            if (stores.length) atCommit.push(storeSql(clientId, stores));
+            if (atCommit.length) s.finishWith(atCommit.join(';\n'));
+            committing = true;
+            return outs;
+          },
+          { opening },
+        );
+      } catch (err) {
+        // A refusal from PostgreSQL (or COMMIT answering ROLLBACK) means nothing committed.
+        if (committing && !pgErrorCode(err) && !(err instanceof TransactionAbortedError)) throw new CommitUnknown('commit', { cause: err });
+        throw err;
+      }
+    }
+
     async function run(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, handler: RouteHandlerMethod) {
+      const spec = groupable(request);
+      if (spec) {
+        const out = await joinGroup(request, reply, handler, spec);
+        if (out) return respond(request, reply, out);
+      }
       const now = businessNow(request);
       await prepare(request, now);
       for (let attempt = 1; ; attempt++) {
@@ -346,13 +683,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
           }
           throw err;
         }
-        if (!out.replay && opts.crashAfterCommit?.test(request.url)) {
-          writeSync(2, `LEDGERLINE_CRASH_AFTER_COMMIT: killing this process after the commit of ${request.method} ${request.url}\n`);
-          process.kill(process.pid, 'SIGKILL');
-        }
-        if (out.replay) reply.header('x-l2f-idempotent-replay', 'true');
-        for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
-        return reply.code(out.status).type(out.contentType).send(out.body);
+        return respond(request, reply, out);
       }
     }
 

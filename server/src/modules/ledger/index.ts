@@ -2,7 +2,15 @@ import { inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { ledgerAccounts } from '../../db/schema.js';
 
-export { type ExpiredHold, type HoldRequest, LedgerService, type Line, type Posting, translateLedgerError } from './ledger.service.js';
+export {
+  type ExpiredHold,
+  type HoldRequest,
+  insufficientFunds,
+  LedgerService,
+  type Line,
+  type Posting,
+  translateLedgerError,
+} from './ledger.service.js';
 
 /**
  * The ledger module is the only writer of ledger tables (DESIGN.md "Ledger"). This is its public

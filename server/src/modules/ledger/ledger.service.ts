@@ -48,12 +48,13 @@ export interface HoldRequest {
   at: Date;
 }
 
+/** The refusal of a posting the available balance does not cover (LL001, or a function's INSUFFICIENT_FUNDS item). */
+export const insufficientFunds = () => new AppError('INSUFFICIENT_FUNDS', 'The available balance does not cover the amount.');
+
 /** Ledger SQLSTATEs (raised by the functions) mapped onto the error catalogue; anything else rethrown. */
 export function translateLedgerError(err: unknown): never {
   const code = pgErrorCode(err);
-  if (code === 'LL001' || code === '23514') {
-    throw new AppError('INSUFFICIENT_FUNDS', 'The available balance does not cover the amount.');
-  }
+  if (code === 'LL001' || code === '23514') throw insufficientFunds();
   if (code === 'LL003') {
     throw new AppError('INVALID_STATUS_TRANSITION', 'The hold was already posted, voided or expired.');
   }

@@ -63,7 +63,7 @@ export function fromJson(j: TransferJson): TransferRow {
 
 export type AcceptOutcome =
   | { outcome: 'EXECUTED'; transfer: TransferJson; dormant_accounts: string[]; dormant_customers: string[] }
-  | { outcome: 'NOT_FOUND' }
+  | { outcome: 'NOT_FOUND' | 'INSUFFICIENT_FUNDS' }
   | { outcome: 'STATUS' | 'EXPIRED'; transfer: TransferJson }
   | { outcome: 'NOT_TRANSACTABLE'; role: string; account_id: string; account_status?: string; customer_status?: string };
 
@@ -126,16 +126,18 @@ export const transfersRepository = {
              WHERE a.client_id = ${lit(clientId)} AND a.id IN (${ids.map((id) => lit(id)).join(', ')})`;
   },
   /**
-   * The insert of a REQUESTED transfer the service built, as literal SQL sent with COMMIT; the
-   * row as it will read back (no default but seq, which no view shows).
+   * The insert of REQUESTED transfers the service built, as one literal SQL statement sent with
+   * COMMIT; the rows as they will read back (no default but seq, which no view shows).
    */
-  insertAtCommit(row: NewTransfer): { statement: string; row: TransferRow } {
-    const statement = `INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount,
-        description, status, valid_until, created_at, updated_at)
-      VALUES (${lit(row.clientId)}, ${lit(row.id)}, ${lit(row.sourceAccountId)}, ${lit(row.destinationAccountId)},
+  insertAtCommit(rows: NewTransfer[]): { statement: string; rows: TransferRow[] } {
+    const values = rows.map(
+      (row) => `(${lit(row.clientId)}, ${lit(row.id)}, ${lit(row.sourceAccountId)}, ${lit(row.destinationAccountId)},
         ${lit(row.assetTypeId)}, ${lit(row.amount)}, ${lit(row.description)}, ${lit(row.status)},
-        ${lit(row.validUntil.toISOString())}, ${lit(row.createdAt.toISOString())}, ${lit(row.updatedAt.toISOString())})`;
-    return { statement, row: { ...row, entryId: null, executedAt: null, seq: 0n } as TransferRow };
+        ${lit(row.validUntil.toISOString())}, ${lit(row.createdAt.toISOString())}, ${lit(row.updatedAt.toISOString())})`,
+    );
+    const statement = `INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount,
+        description, status, valid_until, created_at, updated_at) VALUES ${values.join(',\n')}`;
+    return { statement, rows: rows.map((row) => ({ ...row, entryId: null, executedAt: null, seq: 0n }) as TransferRow) };
   },
   /** Both accounts of a transfer and their customers' statuses, in one read. */
   async parties(db: Reader, clientId: string, ids: string[]): Promise<Party[]> {
@@ -146,25 +148,29 @@ export const transfersRepository = {
            WHERE a.client_id = ${clientId} AND a.id IN ${ids}`,
     );
   },
-  /** transfer_accept (transfers.sql): the whole accept in one round trip. */
-  async accept(
+  /**
+   * transfer_accept_many (transfers.sql): the accept of distinct transfers in one round trip, one
+   * outcome per id, in order. Item i's lines get txnIds[2i], txnIds[2i+1] (0-based), its events likewise.
+   */
+  async acceptMany(
     tx: Tx,
     p: {
       clientId: string;
-      id: string;
+      ids: string[];
       at: Date;
       from: readonly string[];
       transactable: readonly string[];
       txnIds: string[];
       eventIds: string[];
     },
-  ): Promise<AcceptOutcome> {
-    const [row] = await queryRows<{ r: AcceptOutcome }>(
+  ): Promise<AcceptOutcome[]> {
+    const [row] = await queryRows<{ r: AcceptOutcome[] }>(
       tx,
-      sql`SELECT transfer_accept(${p.clientId}, ${p.id}, ${p.at.toISOString()}::timestamptz, ${toArray(p.from)}::text[],
-            ${toArray(p.transactable)}::text[], ${toArray(p.txnIds)}::text[], ${toArray(p.eventIds)}::text[]) AS r`,
+      sql`SELECT transfer_accept_many(${p.clientId}, ${toArray(p.ids)}::text[], ${p.at.toISOString()}::timestamptz,
+            ${toArray(p.from)}::text[], ${toArray(p.transactable)}::text[], ${toArray(p.txnIds)}::text[],
+            ${toArray(p.eventIds)}::text[]) AS r`,
     );
-    return (row as { r: AcceptOutcome }).r;
+    return (row as { r: AcceptOutcome[] }).r;
   },
   /** Which of these ids the client's transfers already use. */
   async existingIds(db: Reader, clientId: string, ids: string[]): Promise<Set<string>> {

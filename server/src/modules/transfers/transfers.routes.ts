@@ -3,9 +3,10 @@ import { type Static, Type } from 'typebox';
 import { data, ErrorEntry, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
 import { AcceptHeaders, basePath, listEnvelope, MutationHeaders, NoBody } from '../../platform/route-helpers.js';
-import { readContext, writeContext } from '../../platform/unit-of-work.js';
+import { readContext, settleEach, writeContext } from '../../platform/unit-of-work.js';
 import { BATCH_MAX, transferBatch } from './transfers.batch.js';
 import { TRANSFER_STATUSES } from './transfers.machine.js';
+import type { Party } from './transfers.repository.js';
 import type { TransfersService } from './transfers.service.js';
 
 const Transfer = Type.Object({
@@ -40,6 +41,20 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
       config: {
         ...write,
         prefetch: (request) => service.partiesSql(request.auth.tenantId, request.body as Static<typeof TransferBody>),
+        // Concurrent creates share one transaction: one claim statement, one insert, one COMMIT.
+        coalesce: {
+          run: async (ctx, members) =>
+            settleEach(
+              await service.createMany(
+                ctx,
+                members.map((m) => ({
+                  input: m.request.body as Static<typeof TransferBody>,
+                  parties: m.prefetched as unknown as Party[] | undefined,
+                })),
+              ),
+              (transfer) => ({ data: transfer }),
+            ),
+        },
       },
       schema: {
         tags,
@@ -114,7 +129,22 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
   app.post(
     '/transfers/:transfer_id/accept',
     {
-      config: { ...write, signature: 'accept' },
+      config: {
+        ...write,
+        signature: 'accept',
+        // Concurrent accepts share one transaction and one transfer_accept_many (group commit).
+        coalesce: {
+          distinct: (request) => (request.params as Static<typeof Params>).transfer_id,
+          run: async (ctx, members) =>
+            settleEach(
+              await service.acceptMany(
+                ctx,
+                members.map((m) => (m.request.params as Static<typeof Params>).transfer_id),
+              ),
+              (transfer) => ({ data: transfer }),
+            ),
+        },
+      },
       schema: {
         tags,
         summary: 'Accept (execute) a transfer',

@@ -9,9 +9,9 @@ import { canTransact, STATUSES } from '../../shared/status.js';
 import { toWire, wakeDormantAccounts } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
 import { wakeDormantCustomers } from '../customers/index.js';
-import { translateLedgerError } from '../ledger/index.js';
+import { insufficientFunds, translateLedgerError } from '../ledger/index.js';
 import { type TransferRow, type TransferStatus, transferMachine } from './transfers.machine.js';
-import { fromJson, type NewTransfer, type Party, transfersRepository as repo } from './transfers.repository.js';
+import { type AcceptOutcome, fromJson, type NewTransfer, type Party, transfersRepository as repo } from './transfers.repository.js';
 
 export interface CreateTransferInput {
   source_account_id: string;
@@ -28,8 +28,9 @@ const ACCEPTABLE = transferMachine.sources('EXECUTED');
  * Transfers (LAYER2_API.md §2.10): same-asset moves between two accounts of one client.
  * REQUESTED -> EXECUTED on accept (one journal entry of INTERNAL_TRANSFER lines), or CANCELLED, or
  * EXPIRED (transfers.machine.ts). Funds are checked at accept, under the ledger's row locks.
- * Accept is one round trip: transfer_accept (transfers.sql) locks, checks, posts, updates and writes
- * the events; only waking a DORMANT account or customer goes back to their modules.
+ * Accept is one round trip: transfer_accept_many (transfers.sql) locks, checks, posts, updates and
+ * writes the events, for one transfer or a group of concurrent accepts (the route coalesces them);
+ * only waking a DORMANT account or customer goes back to their modules.
  */
 export class TransfersService {
   constructor(private readonly validitySeconds: number) {}
@@ -93,21 +94,40 @@ export class TransfersService {
     return new Map((await repo.parties(ctx.db, ctx.tenantId, unique)).map((p) => [p.id, p]));
   }
 
-  /**
-   * In a request's unit of work this costs no round trip of its own: the parties come with BEGIN
-   * (the route's prefetch, partiesSql) and the insert goes with COMMIT.
-   */
   async create(ctx: WriteContext, input: CreateTransferInput) {
-    const parties = ctx.prefetched
-      ? new Map((ctx.prefetched as unknown as Party[]).map((p) => [p.id, p]))
-      : await this.parties(ctx, [input.source_account_id, input.destination_account_id]);
-    const prepared = this.prepare(ctx, input, parties);
+    return settled((await this.createMany(ctx, [{ input, parties: ctx.prefetched as unknown as Party[] | undefined }]))[0]);
+  }
+
+  /**
+   * Creates transfers: one request's, or a group of concurrent requests' (their unit of work
+   * coalesces them). Each item answers its transfer or its refusal. In a request's unit of work
+   * this costs no round trip of its own: the parties come with BEGIN (the route's prefetch,
+   * partiesSql) and the rows go with COMMIT, as one insert.
+   */
+  async createMany(ctx: WriteContext, items: { input: CreateTransferInput; parties: Party[] | undefined }[]) {
+    const missing = items.filter((i) => !i.parties).flatMap((i) => [i.input.source_account_id, i.input.destination_account_id]);
+    const read = missing.length ? await this.parties(ctx, missing) : new Map<string, Party>();
+    const answers: (NewTransfer | AppError)[] = items.map((item) => {
+      const parties = item.parties ? new Map(item.parties.map((p) => [p.id, p])) : read;
+      try {
+        return this.prepare(ctx, item.input, parties);
+      } catch (err) {
+        if (err instanceof AppError) return err;
+        throw err;
+      }
+    });
+    const rows = answers.filter((a): a is NewTransfer => !(a instanceof AppError));
+    if (!rows.length) return answers as AppError[];
+    let written: TransferRow[];
     if (ctx.atCommit) {
-      const { statement, row } = repo.insertAtCommit(prepared);
-      ctx.atCommit(statement);
-      return this.view(row, ctx.now);
+      const insert = repo.insertAtCommit(rows);
+      ctx.atCommit(insert.statement);
+      written = insert.rows;
+    } else {
+      written = await repo.insertMany(ctx.tx, rows);
     }
-    return this.view(await repo.insert(ctx.tx, prepared), ctx.now);
+    const byId = new Map(written.map((r) => [r.id, r]));
+    return answers.map((a) => (a instanceof AppError ? a : this.view(byId.get(a.id) as TransferRow, ctx.now)));
   }
 
   /** The parties read of create, for the route's prefetch (sent with BEGIN). */
@@ -117,32 +137,51 @@ export class TransfersService {
 
   /** Executes the transfer atomically: one journal entry, status EXECUTED, TRANSACTION_POSTED x2. */
   async accept(ctx: WriteContext, id: string) {
-    return this.view(await this.execute(ctx, id), ctx.now);
+    return settled((await this.acceptMany(ctx, [id]))[0]);
   }
 
-  /** The accept of one transfer, as a row (the batch route answers several). */
-  async execute(ctx: WriteContext, id: string): Promise<TransferRow> {
-    const result = await repo
-      .accept(ctx.tx, {
+  /**
+   * Executes distinct transfers in one round trip (transfer_accept_many): one request's, or a group
+   * of concurrent requests' coalesced by their unit of work. Each answers its transfer or its
+   * refusal; a refused one wrote nothing (but an EXPIRED one, which stands).
+   */
+  async acceptMany(ctx: WriteContext, ids: string[]) {
+    const outcomes = await repo
+      .acceptMany(ctx.tx, {
         clientId: ctx.tenantId,
-        id,
+        ids,
         at: ctx.now,
         from: ACCEPTABLE,
         transactable: TRANSACTABLE,
-        txnIds: [newId('transaction'), newId('transaction')],
-        eventIds: [newId('event'), newId('event')],
+        txnIds: ids.flatMap(() => [newId('transaction'), newId('transaction')]),
+        eventIds: ids.flatMap(() => [newId('event'), newId('event')]),
       })
       .catch(translateLedgerError);
+    // Their first activity wakes DORMANT accounts and customers (rare: their modules do it).
+    const executed = outcomes.flatMap((o) => (o.outcome === 'EXECUTED' ? [o] : []));
+    const dormantAccounts = [...new Set(executed.flatMap((o) => o.dormant_accounts))];
+    const dormantCustomers = [...new Set(executed.flatMap((o) => o.dormant_customers))];
+    if (dormantAccounts.length) await wakeDormantAccounts(ctx, dormantAccounts);
+    if (dormantCustomers.length) await wakeDormantCustomers(ctx, dormantCustomers);
+    return outcomes.map((o) => {
+      try {
+        return this.view(this.executed(o, ctx.now), ctx.now);
+      } catch (err) {
+        if (err instanceof AppError) return err;
+        throw err;
+      }
+    });
+  }
+
+  /** An accept's outcome as the executed row, or its refusal (thrown). */
+  private executed(result: AcceptOutcome, now: Date): TransferRow {
     switch (result.outcome) {
       case 'EXECUTED':
-        // Their first activity wakes DORMANT accounts and customers (rare: their modules do it).
-        if (result.dormant_accounts.length) await wakeDormantAccounts(ctx, result.dormant_accounts);
-        if (result.dormant_customers.length) await wakeDormantCustomers(ctx, result.dormant_customers);
         return fromJson(result.transfer);
       case 'NOT_FOUND':
         throw notFound('Transfer', 'id');
       case 'STATUS':
-        throw this.notRequested(fromJson(result.transfer), ctx.now);
+        throw this.notRequested(fromJson(result.transfer), now);
       case 'EXPIRED': {
         const t = fromJson(result.transfer);
         throw new AppError(
@@ -150,6 +189,8 @@ export class TransfersService {
           `The transfer was valid until ${t.validUntil.toISOString()}; it is now EXPIRED. Create a new one.`,
         ).keeping();
       }
+      case 'INSUFFICIENT_FUNDS':
+        throw insufficientFunds();
       case 'NOT_TRANSACTABLE': {
         const what = result.customer_status
           ? `The customer of ${result.role} ${result.account_id} is ${result.customer_status}`
@@ -204,6 +245,13 @@ export class TransfersService {
     const result = buildPage(page, rows, total, basePath, { status: q.status });
     return { ...result, items: result.items.map((r) => this.view(r, ctx.now)) };
   }
+}
+
+/** One item's answer of createMany/acceptMany, for the one-item calls: the value, or its refusal thrown. */
+function settled<T>(answer: T | AppError | undefined): T {
+  if (answer instanceof AppError) throw answer;
+  if (answer === undefined) throw new Error('no answer');
+  return answer;
 }
 
 /** May money move through this account and its customer (CONTRACT §5)? */
