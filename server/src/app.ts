@@ -341,6 +341,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       ttlDays: config.idempotencyTtlDays,
       box: vault,
       crashAfterCommit: config.crashAfterCommit,
+      groupsInFlight: config.groupCommit,
       onGroupCommit: (route, size) => {
         metrics.groupCommits.inc({ route });
         metrics.groupedRequests.inc({ route }, size);

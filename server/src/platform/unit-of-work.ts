@@ -120,8 +120,7 @@ export function registerGroupAnswers(app: FastifyInstance): void {
   });
 }
 
-/** Concurrent groups per (route, caller, tenant), and members per group. */
-const GROUPS_IN_FLIGHT = 2;
+/** Members per group at most. */
 const GROUP_MAX = 100;
 
 /** The context of a read-only request (the pool). */
@@ -151,6 +150,8 @@ export interface UnitOfWorkOptions {
    * request kills this process with SIGKILL right after its COMMIT, before any byte of the response.
    */
   crashAfterCommit?: RegExp | undefined;
+  /** Groups of one route and caller that may run at once (GROUP_COMMIT); 0: no group commit. Default 2. */
+  groupsInFlight?: number;
   /** Told of each group commit (a metric): the route ("POST /v1/...") and how many requests it carried. */
   onGroupCommit?: (route: string, size: number) => void;
 }
@@ -296,6 +297,7 @@ const signatureUsed = () => new AppError('SIGNATURE_INVALID', 'This signature wa
 export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
   async (app: FastifyInstance, opts) => {
     const { database } = opts;
+    const GROUPS_IN_FLIGHT = opts.groupsInFlight ?? 2;
     app.decorateRequest('ctx', undefined);
     app.decorateRequest('prepared', undefined);
 
@@ -468,7 +470,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
     /** May this request join a group? (A malformed key, a schema refusal or a pre-phase: it runs alone.) */
     function groupable(request: FastifyRequest): Coalesce | undefined {
       const { config } = request.routeOptions;
-      if (!config.coalesce || config.beforeUnit || request.validationError) return undefined;
+      if (!config.coalesce || !GROUPS_IN_FLIGHT || config.beforeUnit || request.validationError) return undefined;
       try {
         idempotencyKey(request);
       } catch {
