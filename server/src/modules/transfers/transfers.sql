@@ -41,10 +41,9 @@ DECLARE
   v_acc_ids text[] := ARRAY[]::text[];
   v_acc_id text[]; v_acc_status text[]; v_acc_ledger bigint[]; v_acc_customer text[];
   v_cus_id text[]; v_cus_status text[];
-  v_pairs jsonb := '[]'::jsonb;
+  v_pairs jsonb[] := ARRAY[]::jsonb[];
   v_pair_item int[];
   v_posted jsonb;
-  v_events jsonb := '[]'::jsonb;
   v_src_customer text; v_dst_customer text;
   t transfers;
   i int; j int; k int := 0; s int; d int;
@@ -114,14 +113,14 @@ BEGIN
     CONTINUE WHEN v_out[i] IS NOT NULL;
     k := k + 1;
     v_pair_item[k] := i;
-    v_pairs := v_pairs || jsonb_build_object('category_id', t.id, 'description', t.description,
+    v_pairs[k] := jsonb_build_object('category_id', t.id, 'description', t.description,
       'debit', v_acc_ledger[s], 'credit', v_acc_ledger[d], 'amount', t.amount::text, 'type', 'INTERNAL_TRANSFER',
       'debit_ref', t.source_account_id, 'credit_ref', t.destination_account_id,
       'debit_txn', p_txn_ids[2 * i - 1], 'credit_txn', p_txn_ids[2 * i]);
   END LOOP;
   IF k = 0 THEN RETURN to_jsonb(v_out); END IF;
 
-  v_posted := ledger_post_pairs(p_client_id, 'TRANSFER', v_pairs, p_at, false);
+  v_posted := ledger_post_pairs(p_client_id, 'TRANSFER', to_jsonb(v_pairs), p_at, false);
   FOR j IN 1 .. k LOOP
     i := v_pair_item[j];
     IF v_posted->(j - 1) ? 'error' THEN
@@ -148,16 +147,15 @@ BEGIN
         CASE WHEN v_dst_customer = 'DORMANT' THEN v_acc_customer[d] END], NULL)));
   END LOOP;
   -- Two TRANSACTION_POSTED events per executed transfer, in the order of the items.
-  FOR i IN 1 .. n LOOP
-    CONTINUE WHEN v_entry[i] IS NULL;
-    t := v_rows[v_row[i]];
-    v_events := v_events
-      || jsonb_build_object('id', p_event_ids[2 * i - 1], 'status', 'POSTED', 'transaction_id', p_txn_ids[2 * i - 1],
-           'account_id', t.source_account_id, 'category_type', 'TRANSFER', 'category_id', t.id)
-      || jsonb_build_object('id', p_event_ids[2 * i], 'status', 'POSTED', 'transaction_id', p_txn_ids[2 * i],
-           'account_id', t.destination_account_id, 'category_type', 'TRANSFER', 'category_id', t.id);
-  END LOOP;
-  PERFORM event_transactions(p_client_id, v_events, p_at);
+  PERFORM event_transactions(p_client_id, (
+    SELECT jsonb_agg(e ORDER BY g, side) FROM generate_series(1, n) g,
+      LATERAL (SELECT v_rows[v_row[g]] AS r) x,
+      LATERAL (VALUES
+        (1, jsonb_build_object('id', p_event_ids[2 * g - 1], 'status', 'POSTED', 'transaction_id', p_txn_ids[2 * g - 1],
+              'account_id', (x.r).source_account_id, 'category_type', 'TRANSFER', 'category_id', (x.r).id)),
+        (2, jsonb_build_object('id', p_event_ids[2 * g], 'status', 'POSTED', 'transaction_id', p_txn_ids[2 * g],
+              'account_id', (x.r).destination_account_id, 'category_type', 'TRANSFER', 'category_id', (x.r).id))) ev(side, e)
+     WHERE v_entry[g] IS NOT NULL), p_at);
   RETURN to_jsonb(v_out);
 END $$;
 
@@ -176,108 +174,118 @@ CREATE OR REPLACE FUNCTION transfers_execute_batch(
   p_client_id text, p_items jsonb, p_at timestamptz, p_valid_until timestamptz, p_transactable text[], p_atomic boolean
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_accounts text[];
-  v_customers text[];
+  v_id text[]; v_src text[]; v_dst text[]; v_asset text[]; v_amount numeric[]; v_desc text[];
+  v_dtxn text[]; v_ctxn text[]; v_devt text[]; v_cevt text[];
   v_acc_id text[]; v_acc_status text[]; v_acc_ledger bigint[]; v_acc_customer text[];
   v_cus_id text[]; v_cus_status text[];
   v_n int;
-  v_refusal jsonb[];
-  v_pairs jsonb := '[]'::jsonb;
-  v_pair_item int[];
+  v_s int[]; v_d int[];
+  v_result jsonb[];
+  v_pairs jsonb[] := ARRAY[]::jsonb[];
+  v_pair_item int[] := ARRAY[]::int[];
+  v_entry bigint[];
   v_posted jsonb;
-  v_results jsonb := '[]'::jsonb;
-  v_events jsonb := '[]'::jsonb;
   v_any_refused boolean := false;
-  v_dormant_accounts jsonb := '[]'::jsonb;
-  v_dormant_customers jsonb := '[]'::jsonb;
-  v_item jsonb;
+  v_dormant_accounts text[] := ARRAY[]::text[];
+  v_dormant_customers text[] := ARRAY[]::text[];
   i int; j int; s int; d int; sc int; dc int; k int := 0;
   t transfers;
 BEGIN
-  v_n := jsonb_array_length(p_items);
-  SELECT array_agg(DISTINCT a ORDER BY a) INTO v_accounts
-    FROM jsonb_array_elements(p_items) x, LATERAL (VALUES (x->>'source'), (x->>'destination')) v(a);
-  PERFORM 1 FROM accounts WHERE client_id = p_client_id AND id = ANY (v_accounts) ORDER BY id FOR NO KEY UPDATE;
+  -- The items as arrays (one pass over the JSON); nothing below concatenates JSON item by item.
+  SELECT array_agg(x->>'id' ORDER BY o), array_agg(x->>'source' ORDER BY o), array_agg(x->>'destination' ORDER BY o),
+         array_agg(x->>'asset' ORDER BY o), array_agg((x->>'amount')::numeric ORDER BY o), array_agg(x->>'description' ORDER BY o),
+         array_agg(x->'txn_ids'->>0 ORDER BY o), array_agg(x->'txn_ids'->>1 ORDER BY o),
+         array_agg(x->'event_ids'->>0 ORDER BY o), array_agg(x->'event_ids'->>1 ORDER BY o)
+    INTO v_id, v_src, v_dst, v_asset, v_amount, v_desc, v_dtxn, v_ctxn, v_devt, v_cevt
+    FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e(x, o);
+  v_n := coalesce(cardinality(v_id), 0);
+  IF v_n = 0 THEN RETURN jsonb_build_object('results', '[]'::jsonb, 'applied', true); END IF;
+  v_result := array_fill(NULL::jsonb, ARRAY[v_n]);
+  v_entry := array_fill(NULL::bigint, ARRAY[v_n]);
+
+  PERFORM 1 FROM accounts WHERE client_id = p_client_id AND id = ANY (v_src || v_dst) ORDER BY id FOR NO KEY UPDATE;
   SELECT array_agg(id ORDER BY id), array_agg(status ORDER BY id), array_agg(ledger_account_id ORDER BY id),
          array_agg(customer_id ORDER BY id)
     INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer
-    FROM accounts WHERE client_id = p_client_id AND id = ANY (v_accounts);
-  SELECT array_agg(DISTINCT c ORDER BY c) INTO v_customers FROM unnest(v_acc_customer) c;
-  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_customers) AND status = 'DORMANT' ORDER BY id FOR NO KEY UPDATE;
-  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_customers) AND status <> 'DORMANT' ORDER BY id FOR SHARE;
+    FROM accounts WHERE client_id = p_client_id AND id = ANY (v_src || v_dst);
+  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer) AND status = 'DORMANT' ORDER BY id FOR NO KEY UPDATE;
+  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer) AND status <> 'DORMANT' ORDER BY id FOR SHARE;
   SELECT array_agg(id ORDER BY id), array_agg(status ORDER BY id) INTO v_cus_id, v_cus_status
-    FROM customers WHERE client_id = p_client_id AND id = ANY (v_customers);
+    FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer);
 
   -- Each item's parties, under the locks.
   FOR i IN 1 .. v_n LOOP
-    v_item := p_items->(i - 1);
-    s := array_position(v_acc_id, v_item->>'source');
-    d := array_position(v_acc_id, v_item->>'destination');
+    s := array_position(v_acc_id, v_src[i]);
+    d := array_position(v_acc_id, v_dst[i]);
     IF s IS NULL OR d IS NULL THEN RAISE EXCEPTION 'item % names an unknown account', i USING ERRCODE = 'LL002'; END IF;
+    v_s[i] := s;
+    v_d[i] := d;
     sc := array_position(v_cus_id, v_acc_customer[s]);
     dc := array_position(v_cus_id, v_acc_customer[d]);
-    v_refusal[i] := CASE
+    v_result[i] := CASE
       WHEN NOT (v_acc_status[s] = ANY (p_transactable)) OR sc IS NULL OR NOT (v_cus_status[sc] = ANY (p_transactable))
         THEN jsonb_build_object('error', 'NOT_TRANSACTABLE', 'role', 'source account', 'account_id', v_acc_id[s])
       WHEN NOT (v_acc_status[d] = ANY (p_transactable)) OR dc IS NULL OR NOT (v_cus_status[dc] = ANY (p_transactable))
         THEN jsonb_build_object('error', 'NOT_TRANSACTABLE', 'role', 'destination account', 'account_id', v_acc_id[d])
     END;
-    IF v_refusal[i] IS NOT NULL THEN
+    IF v_result[i] IS NOT NULL THEN
       v_any_refused := true;
       CONTINUE;
     END IF;
     k := k + 1;
     v_pair_item[k] := i;
-    v_pairs := v_pairs || jsonb_build_object('category_id', v_item->>'id', 'description', v_item->>'description',
-      'debit', v_acc_ledger[s], 'credit', v_acc_ledger[d], 'amount', v_item->>'amount', 'type', 'INTERNAL_TRANSFER',
-      'debit_ref', v_item->>'source', 'credit_ref', v_item->>'destination', 'debit_txn', v_item->'txn_ids'->>0,
-      'credit_txn', v_item->'txn_ids'->>1);
+    v_pairs[k] := jsonb_build_object('category_id', v_id[i], 'description', v_desc[i],
+      'debit', v_acc_ledger[s], 'credit', v_acc_ledger[d], 'amount', v_amount[i]::text, 'type', 'INTERNAL_TRANSFER',
+      'debit_ref', v_src[i], 'credit_ref', v_dst[i], 'debit_txn', v_dtxn[i], 'credit_txn', v_ctxn[i]);
   END LOOP;
   IF p_atomic AND v_any_refused THEN
-    SELECT jsonb_agg(coalesce(v_refusal[g], '{}'::jsonb) ORDER BY g) INTO v_results FROM generate_series(1, v_n) g;
-    RETURN jsonb_build_object('results', v_results, 'applied', false);
+    RETURN jsonb_build_object('results', (SELECT jsonb_agg(coalesce(r, '{}'::jsonb) ORDER BY o) FROM unnest(v_result) WITH ORDINALITY u(r, o)),
+      'applied', false);
   END IF;
 
-  v_posted := ledger_post_pairs(p_client_id, 'TRANSFER', v_pairs, p_at, p_atomic);
+  v_posted := ledger_post_pairs(p_client_id, 'TRANSFER', to_jsonb(v_pairs), p_at, p_atomic);
   FOR j IN 1 .. k LOOP
+    i := v_pair_item[j];
     IF v_posted->(j - 1) ? 'error' THEN
-      v_refusal[v_pair_item[j]] := v_posted->(j - 1);
+      v_result[i] := v_posted->(j - 1);
       v_any_refused := true;
+    ELSE
+      v_entry[i] := (v_posted->(j - 1)->>'entry')::bigint;
     END IF;
   END LOOP;
   IF p_atomic AND v_any_refused THEN
-    SELECT jsonb_agg(coalesce(v_refusal[g], '{}'::jsonb) ORDER BY g) INTO v_results FROM generate_series(1, v_n) g;
-    RETURN jsonb_build_object('results', v_results, 'applied', false);
+    RETURN jsonb_build_object('results', (SELECT jsonb_agg(coalesce(r, '{}'::jsonb) ORDER BY o) FROM unnest(v_result) WITH ORDINALITY u(r, o)),
+      'applied', false);
   END IF;
 
-  FOR j IN 1 .. k LOOP
-    i := v_pair_item[j];
-    CONTINUE WHEN v_refusal[i] IS NOT NULL;
-    v_item := p_items->(i - 1);
-    INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount, description,
-        status, valid_until, entry_id, created_at, updated_at, executed_at)
-      VALUES (p_client_id, v_item->>'id', v_item->>'source', v_item->>'destination', v_item->>'asset', (v_item->>'amount')::numeric,
-        v_item->>'description',
-        'EXECUTED', p_valid_until, (v_posted->(j - 1)->>'entry')::bigint, p_at, p_at, p_at)
-      RETURNING * INTO t;
-    v_refusal[i] := jsonb_build_object('transfer', transfer_json(t));
-    -- Their first activity wakes DORMANT parties (done by their modules, told here which).
-    s := array_position(v_acc_id, v_item->>'source');
-    d := array_position(v_acc_id, v_item->>'destination');
-    IF v_acc_status[s] = 'DORMANT' THEN v_dormant_accounts := v_dormant_accounts || to_jsonb(v_acc_id[s]); END IF;
-    IF v_acc_status[d] = 'DORMANT' THEN v_dormant_accounts := v_dormant_accounts || to_jsonb(v_acc_id[d]); END IF;
-    sc := array_position(v_cus_id, v_acc_customer[s]);
-    dc := array_position(v_cus_id, v_acc_customer[d]);
-    IF v_cus_status[sc] = 'DORMANT' THEN v_dormant_customers := v_dormant_customers || to_jsonb(v_cus_id[sc]); END IF;
-    IF v_cus_status[dc] = 'DORMANT' THEN v_dormant_customers := v_dormant_customers || to_jsonb(v_cus_id[dc]); END IF;
-    v_events := v_events
-      || jsonb_build_object('id', v_item->'event_ids'->>0, 'status', 'POSTED', 'transaction_id', v_item->'txn_ids'->>0,
-           'account_id', v_item->>'source', 'category_type', 'TRANSFER', 'category_id', t.id)
-      || jsonb_build_object('id', v_item->'event_ids'->>1, 'status', 'POSTED', 'transaction_id', v_item->'txn_ids'->>1,
-           'account_id', v_item->>'destination', 'category_type', 'TRANSFER', 'category_id', t.id);
+  -- The executed ones: one insert, the events in item order, the DORMANT parties to wake.
+  FOR t IN INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount, description,
+               status, valid_until, entry_id, created_at, updated_at, executed_at)
+             SELECT p_client_id, v_id[g], v_src[g], v_dst[g], v_asset[g], v_amount[g], v_desc[g],
+                    'EXECUTED', p_valid_until, v_entry[g], p_at, p_at, p_at
+               FROM generate_series(1, v_n) g WHERE v_entry[g] IS NOT NULL ORDER BY g
+           RETURNING * LOOP
+    i := array_position(v_id, t.id);
+    v_result[i] := jsonb_build_object('transfer', transfer_json(t));
   END LOOP;
-  PERFORM event_transactions(p_client_id, v_events, p_at);
-  SELECT jsonb_agg(v_refusal[g] ORDER BY g) INTO v_results FROM generate_series(1, v_n) g;
-  RETURN jsonb_build_object('results', v_results, 'applied', true,
-    'dormant_accounts', v_dormant_accounts, 'dormant_customers', v_dormant_customers);
+  FOR i IN 1 .. v_n LOOP
+    CONTINUE WHEN v_entry[i] IS NULL;
+    s := v_s[i];
+    d := v_d[i];
+    IF v_acc_status[s] = 'DORMANT' THEN v_dormant_accounts := v_dormant_accounts || v_acc_id[s]; END IF;
+    IF v_acc_status[d] = 'DORMANT' THEN v_dormant_accounts := v_dormant_accounts || v_acc_id[d]; END IF;
+    IF v_cus_status[array_position(v_cus_id, v_acc_customer[s])] = 'DORMANT' THEN v_dormant_customers := v_dormant_customers || v_acc_customer[s]; END IF;
+    IF v_cus_status[array_position(v_cus_id, v_acc_customer[d])] = 'DORMANT' THEN v_dormant_customers := v_dormant_customers || v_acc_customer[d]; END IF;
+  END LOOP;
+  PERFORM event_transactions(p_client_id, (
+    SELECT jsonb_agg(e ORDER BY g, side) FROM generate_series(1, v_n) g,
+      LATERAL (VALUES
+        (1, jsonb_build_object('id', v_devt[g], 'status', 'POSTED', 'transaction_id', v_dtxn[g], 'account_id', v_src[g],
+              'category_type', 'TRANSFER', 'category_id', v_id[g])),
+        (2, jsonb_build_object('id', v_cevt[g], 'status', 'POSTED', 'transaction_id', v_ctxn[g], 'account_id', v_dst[g],
+              'category_type', 'TRANSFER', 'category_id', v_id[g]))) ev(side, e)
+     WHERE v_entry[g] IS NOT NULL), p_at);
+  RETURN jsonb_build_object('results', to_jsonb(v_result), 'applied', true,
+    'dormant_accounts', to_jsonb(ARRAY(SELECT DISTINCT x FROM unnest(v_dormant_accounts) x)),
+    'dormant_customers', to_jsonb(ARRAY(SELECT DISTINCT x FROM unnest(v_dormant_customers) x)));
 END $$;
