@@ -20,7 +20,7 @@
 CREATE OR REPLACE FUNCTION ledger_post(
   p_client_id text, p_category_type text, p_category_id text, p_description text,
   p_at timestamptz, p_lines jsonb, p_hold_id bigint DEFAULT NULL
-) RETURNS bigint LANGUAGE plpgsql AS $$
+) RETURNS bigint LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   v_entry bigint;
   v_line_acc bigint[];
@@ -298,7 +298,7 @@ END $$;
 -- one refused item means nothing is written (every element then says what it would have been).
 CREATE OR REPLACE FUNCTION ledger_post_pairs(
   p_client_id text, p_category_type text, p_items jsonb, p_at timestamptz, p_atomic boolean
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+) RETURNS jsonb LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   v_cat text[]; v_desc text[]; v_debit bigint[]; v_credit bigint[]; v_amount numeric[]; v_type text[];
   v_dref text[]; v_cref text[]; v_dtxn text[]; v_ctxn text[];
