@@ -171,6 +171,10 @@ async function main() {
       ...(BATCH ? [{ workers: Math.max(...WORKERS), batch: BATCH }] : []),
     ];
     for (const { workers, batch } of runs) {
+      // Each case starts from a vacuumed, analyzed database, as the baseline's accounts do (and as
+      // autovacuum keeps a deployment; this machine's PostgreSQL runs with autovacuum off, so
+      // without it the planner knows nothing of the tables and dead row versions pile up).
+      await pgc.query('VACUUM (ANALYZE)');
       const port = await freePort();
       const server = await startServer(workers, port);
       const serverPids = processes({ root: server.pid as number });
@@ -221,6 +225,7 @@ async function main() {
       if (http.firstError) console.log(`first error (${label}): ${http.firstError}`);
     }
   }
+  await pgc.query('VACUUM (ANALYZE)');
   const steps = await transferStepCosts(URL_, client.client_id);
   const verify = await app.ledgerline.services.ledger.verify(app.ledgerline.database.db);
   await pgc.end();

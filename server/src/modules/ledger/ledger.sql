@@ -9,6 +9,12 @@
 -- Row locks are FOR NO KEY UPDATE: no posting changes a key, and FOR UPDATE would conflict with the
 -- KEY SHARE locks of foreign-key checks (lock cycles under load, migration 0014).
 --
+-- Plans: ledger_post and ledger_post_pairs run on generic plans (plan_cache_mode, set per
+-- function): their statements are key lookups on ledger_accounts, and planning them anew for each
+-- call's arrays cost twice what running them did (ledger_post_pairs of one pair: 1.57 -> 0.70 ms).
+-- The transfer functions keep custom plans: a generic plan for "accounts of this client with id =
+-- ANY(...)" can be a scan of every account of the client.
+--
 -- Errors: LL001 insufficient funds; LL002 a malformed entry or hold (unbalanced, unknown account,
 -- fewer than two lines, wrong amounts); LL003 a hold that is no longer open; LL004 a customer
 -- account of another client (tenancy's database backstop, as LL001 is the funds one).

@@ -30,7 +30,7 @@ $$;
 --   "NOT_TRANSACTABLE" (with role, account_id, and account_status or customer_status) | "INSUFFICIENT_FUNDS".
 CREATE OR REPLACE FUNCTION transfer_accept_many(
   p_client_id text, p_ids text[], p_at timestamptz, p_from text[], p_transactable text[], p_txn_ids text[], p_event_ids text[]
-) RETURNS jsonb LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   n int := coalesce(cardinality(p_ids), 0);
   v_row_id text[];
@@ -172,7 +172,7 @@ DROP FUNCTION IF EXISTS transfer_accept(text, text, timestamptz, text[], text[],
 --  "dormant_accounts", "dormant_customers"}.
 CREATE OR REPLACE FUNCTION transfers_execute_batch(
   p_client_id text, p_items jsonb, p_at timestamptz, p_valid_until timestamptz, p_transactable text[], p_atomic boolean
-) RETURNS jsonb LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_id text[]; v_src text[]; v_dst text[]; v_asset text[]; v_amount numeric[]; v_desc text[];
   v_dtxn text[]; v_ctxn text[]; v_devt text[]; v_cevt text[];
