@@ -77,18 +77,22 @@ BEGIN
   END LOOP;
   IF cardinality(v_acc_ids) = 0 THEN RETURN to_jsonb(v_out); END IF;
 
-  -- The accounts of the acceptable ones, locked and then read (id order); their customers likewise.
-  PERFORM 1 FROM accounts WHERE client_id = p_client_id AND id = ANY (v_acc_ids) ORDER BY id FOR NO KEY UPDATE;
-  SELECT array_agg(id ORDER BY id), array_agg(status ORDER BY id), array_agg(ledger_account_id ORDER BY id),
-         array_agg(customer_id ORDER BY id)
+  -- The accounts of the acceptable ones, then their customers.
+  -- Each looked up by its key, in id order, locked and read by one statement (filtered by
+  -- id = ANY, a client's thousand accounts were scanned whole, each compared with every id).
+  SELECT array_agg(a.id ORDER BY a.id), array_agg(a.status ORDER BY a.id), array_agg(a.ledger_account_id ORDER BY a.id),
+         array_agg(a.customer_id ORDER BY a.id)
     INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer
-    FROM accounts WHERE client_id = p_client_id AND id = ANY (v_acc_ids);
-  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer) AND status = 'DORMANT'
-    ORDER BY id FOR NO KEY UPDATE;
-  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer) AND status <> 'DORMANT'
-    ORDER BY id FOR SHARE;
-  SELECT array_agg(id ORDER BY id), array_agg(status ORDER BY id) INTO v_cus_id, v_cus_status
-    FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer);
+    FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_ids) x ORDER BY 1) u,
+         LATERAL (SELECT a.id, a.status, a.ledger_account_id, a.customer_id FROM accounts a
+                   WHERE a.client_id = p_client_id AND a.id = u.id FOR NO KEY UPDATE) a;
+  -- Their customers by key, in id order: DORMANT ones FOR NO KEY UPDATE (to be woken), then all FOR SHARE, read.
+  PERFORM 1 FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_customer) x ORDER BY 1) u,
+    LATERAL (SELECT 1 FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id AND c.status = 'DORMANT'
+              FOR NO KEY UPDATE) l;
+  SELECT array_agg(c.id ORDER BY c.id), array_agg(c.status ORDER BY c.id) INTO v_cus_id, v_cus_status
+    FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_customer) x ORDER BY 1) u,
+         LATERAL (SELECT c.id, c.status FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id FOR SHARE) c;
 
   FOR i IN 1 .. n LOOP
     CONTINUE WHEN v_row[i] IS NULL;
@@ -203,15 +207,20 @@ BEGIN
   v_result := array_fill(NULL::jsonb, ARRAY[v_n]);
   v_entry := array_fill(NULL::bigint, ARRAY[v_n]);
 
-  PERFORM 1 FROM accounts WHERE client_id = p_client_id AND id = ANY (v_src || v_dst) ORDER BY id FOR NO KEY UPDATE;
-  SELECT array_agg(id ORDER BY id), array_agg(status ORDER BY id), array_agg(ledger_account_id ORDER BY id),
-         array_agg(customer_id ORDER BY id)
+  -- The accounts, each looked up by its key in id order, locked and read (see transfer_accept_many).
+  SELECT array_agg(a.id ORDER BY a.id), array_agg(a.status ORDER BY a.id), array_agg(a.ledger_account_id ORDER BY a.id),
+         array_agg(a.customer_id ORDER BY a.id)
     INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer
-    FROM accounts WHERE client_id = p_client_id AND id = ANY (v_src || v_dst);
-  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer) AND status = 'DORMANT' ORDER BY id FOR NO KEY UPDATE;
-  PERFORM 1 FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer) AND status <> 'DORMANT' ORDER BY id FOR SHARE;
-  SELECT array_agg(id ORDER BY id), array_agg(status ORDER BY id) INTO v_cus_id, v_cus_status
-    FROM customers WHERE client_id = p_client_id AND id = ANY (v_acc_customer);
+    FROM (SELECT DISTINCT x AS id FROM unnest(v_src || v_dst) x ORDER BY 1) u,
+         LATERAL (SELECT a.id, a.status, a.ledger_account_id, a.customer_id FROM accounts a
+                   WHERE a.client_id = p_client_id AND a.id = u.id FOR NO KEY UPDATE) a;
+  -- Their customers by key, in id order: DORMANT ones FOR NO KEY UPDATE (to be woken), then all FOR SHARE, read.
+  PERFORM 1 FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_customer) x ORDER BY 1) u,
+    LATERAL (SELECT 1 FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id AND c.status = 'DORMANT'
+              FOR NO KEY UPDATE) l;
+  SELECT array_agg(c.id ORDER BY c.id), array_agg(c.status ORDER BY c.id) INTO v_cus_id, v_cus_status
+    FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_customer) x ORDER BY 1) u,
+         LATERAL (SELECT c.id, c.status FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id FOR SHARE) c;
 
   -- Each item's parties, under the locks.
   FOR i IN 1 .. v_n LOOP
