@@ -150,7 +150,7 @@ export interface UnitOfWorkOptions {
    * request kills this process with SIGKILL right after its COMMIT, before any byte of the response.
    */
   crashAfterCommit?: RegExp | undefined;
-  /** Groups of one route and caller that may run at once (GROUP_COMMIT); 0: no group commit. Default 2. */
+  /** Groups of one route and caller that may run at once (GROUP_COMMIT); 0: no group commit. Default 1. */
   groupsInFlight?: number;
   /** Told of each group commit (a metric): the route ("POST /v1/...") and how many requests it carried. */
   onGroupCommit?: (route: string, size: number) => void;
@@ -297,7 +297,7 @@ const signatureUsed = () => new AppError('SIGNATURE_INVALID', 'This signature wa
 export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
   async (app: FastifyInstance, opts) => {
     const { database } = opts;
-    const GROUPS_IN_FLIGHT = opts.groupsInFlight ?? 2;
+    const GROUPS_IN_FLIGHT = opts.groupsInFlight ?? 1;
     app.decorateRequest('ctx', undefined);
     app.decorateRequest('prepared', undefined);
 
