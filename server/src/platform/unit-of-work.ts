@@ -76,6 +76,8 @@ declare module 'fastify' {
     coalesce?: {
       run: (ctx: WriteContext, members: GroupMember[]) => Promise<Settled[]>;
       distinct?: (request: FastifyRequest) => string;
+      /** The group's read in one statement (instead of each member's prefetch): every member gets all its rows. */
+      prefetch?: (requests: FastifyRequest[]) => string;
     };
   }
   interface FastifyRequest {
@@ -575,14 +577,23 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       const claim = members.some((m) => m.key !== undefined || m.request.signatureUse)
         ? claimManySql(clientId, members, opts.realNow())
         : undefined;
-      const prefetches = members.map((m) => m.request.routeOptions.config.prefetch?.(m.request));
-      const opening = [...(claim ? [claim] : []), ...prefetches.filter((p): p is string => p !== undefined)];
+      // The group's read: one statement for all (coalesce.prefetch), else each member's own.
+      const shared = spec.prefetch?.(members.map((m) => m.request));
+      const prefetches = shared === undefined ? members.map((m) => m.request.routeOptions.config.prefetch?.(m.request)) : [];
+      const opening = [
+        ...(claim ? [claim] : []),
+        ...(shared === undefined ? prefetches.filter((p): p is string => p !== undefined) : [shared]),
+      ];
       let committing = false;
       try {
         return await database.transaction(
           async (s) => {
             let at = 0;
             const claims = claim ? ((s.opening[at++] ?? []) as unknown as (KeyRow & { signed: boolean })[]) : [];
+            if (shared !== undefined) {
+              const rows = s.opening[at++] ?? [];
+              for (const m of members) m.prefetched = rows;
+            }
             prefetches.forEach((p, i) => {
               if (p !== undefined) (members[i] as Member).prefetched = s.opening[at++] ?? [];
             });

@@ -40,9 +40,14 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
     {
       config: {
         ...write,
-        prefetch: (request) => service.partiesSql(request.auth.tenantId, request.body as Static<typeof TransferBody>),
+        prefetch: (request) => service.partiesSql(request.auth.tenantId, [request.body as Static<typeof TransferBody>]),
         // Concurrent creates share one transaction: one claim statement, one insert, one COMMIT.
         coalesce: {
+          prefetch: (requests) =>
+            service.partiesSql(
+              (requests[0] as (typeof requests)[number]).auth.tenantId,
+              requests.map((r) => r.body as Static<typeof TransferBody>),
+            ),
           run: async (ctx, members) =>
             settleEach(
               await service.createMany(

@@ -107,8 +107,11 @@ export class TransfersService {
   async createMany(ctx: WriteContext, items: { input: CreateTransferInput; parties: Party[] | undefined }[]) {
     const missing = items.filter((i) => !i.parties).flatMap((i) => [i.input.source_account_id, i.input.destination_account_id]);
     const read = missing.length ? await this.parties(ctx, missing) : new Map<string, Party>();
+    // Members of a group may share one read (the same rows): one map for each distinct read.
+    const maps = new Map<Party[], Map<string, Party>>();
+    const mapOf = (rows: Party[]) => maps.get(rows) ?? maps.set(rows, new Map(rows.map((p) => [p.id, p]))).get(rows);
     const answers: (NewTransfer | AppError)[] = items.map((item) => {
-      const parties = item.parties ? new Map(item.parties.map((p) => [p.id, p])) : read;
+      const parties = item.parties ? (mapOf(item.parties) as Map<string, Party>) : read;
       try {
         return this.prepare(ctx, item.input, parties);
       } catch (err) {
@@ -130,9 +133,9 @@ export class TransfersService {
     return answers.map((a) => (a instanceof AppError ? a : this.view(byId.get(a.id) as TransferRow, ctx.now)));
   }
 
-  /** The parties read of create, for the route's prefetch (sent with BEGIN). */
-  partiesSql(tenantId: string, input: CreateTransferInput): string {
-    return repo.partiesSql(tenantId, [...new Set([input.source_account_id, input.destination_account_id])]);
+  /** The parties read of creates (one request's or a group's), for the route's prefetch (sent with BEGIN). */
+  partiesSql(tenantId: string, inputs: CreateTransferInput[]): string {
+    return repo.partiesSql(tenantId, [...new Set(inputs.flatMap((i) => [i.source_account_id, i.destination_account_id]))]);
   }
 
   /** Executes the transfer atomically: one journal entry, status EXECUTED, TRANSACTION_POSTED x2. */
