@@ -1,7 +1,6 @@
 import type { Tx } from '../../db/client.js';
 import type { DuePass } from '../../jobs/scheduler.js';
 import type { WriteContext } from '../../shared/context.js';
-import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { findAccount } from '../accounts/index.js';
 import { railReference } from '../deposits/index.js';
