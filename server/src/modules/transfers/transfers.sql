@@ -16,6 +16,29 @@ CREATE OR REPLACE FUNCTION transfer_json(t transfers) RETURNS jsonb LANGUAGE sql
     'created_at', t.created_at, 'updated_at', t.updated_at, 'executed_at', t.executed_at, 'seq', t.seq::text);
 $$;
 
+-- The parties of transfers about to move money, locked as every transfer path locks them: the
+-- accounts (FOR NO KEY UPDATE), then their customers (DORMANT ones FOR NO KEY UPDATE, to be woken;
+-- all FOR SHARE), each kind in id order, and read under those locks. Each is looked up by its key:
+-- filtered by id = ANY, a client's thousand accounts were scanned whole, each compared with every id.
+-- Arrays sorted by id (duplicates in p_account_ids are fine).
+CREATE OR REPLACE FUNCTION transfer_parties_lock(p_client_id text, p_account_ids text[],
+  OUT acc_id text[], OUT acc_status text[], OUT acc_ledger bigint[], OUT acc_customer text[],
+  OUT cus_id text[], OUT cus_status text[]) LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT array_agg(a.id ORDER BY a.id), array_agg(a.status ORDER BY a.id), array_agg(a.ledger_account_id ORDER BY a.id),
+         array_agg(a.customer_id ORDER BY a.id)
+    INTO acc_id, acc_status, acc_ledger, acc_customer
+    FROM (SELECT DISTINCT x AS id FROM unnest(p_account_ids) x ORDER BY 1) u,
+         LATERAL (SELECT a.id, a.status, a.ledger_account_id, a.customer_id FROM accounts a
+                   WHERE a.client_id = p_client_id AND a.id = u.id FOR NO KEY UPDATE) a;
+  PERFORM 1 FROM (SELECT DISTINCT x AS id FROM unnest(acc_customer) x ORDER BY 1) u,
+    LATERAL (SELECT 1 FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id AND c.status = 'DORMANT'
+              FOR NO KEY UPDATE) l;
+  SELECT array_agg(c.id ORDER BY c.id), array_agg(c.status ORDER BY c.id) INTO cus_id, cus_status
+    FROM (SELECT DISTINCT x AS id FROM unnest(acc_customer) x ORDER BY 1) u,
+         LATERAL (SELECT c.id, c.status FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id FOR SHARE) c;
+END $$;
+
 -- Accepts many transfers of one client in one call: the group commit of concurrent
 -- POST /v1/transfers/{id}/accept (platform/unit-of-work.ts coalesces them into one transaction).
 -- p_ids must be distinct; item i's ledger lines get p_txn_ids[2i-1] (debit) and [2i] (credit),
@@ -77,22 +100,9 @@ BEGIN
   END LOOP;
   IF cardinality(v_acc_ids) = 0 THEN RETURN to_jsonb(v_out); END IF;
 
-  -- The accounts of the acceptable ones, then their customers.
-  -- Each looked up by its key, in id order, locked and read by one statement (filtered by
-  -- id = ANY, a client's thousand accounts were scanned whole, each compared with every id).
-  SELECT array_agg(a.id ORDER BY a.id), array_agg(a.status ORDER BY a.id), array_agg(a.ledger_account_id ORDER BY a.id),
-         array_agg(a.customer_id ORDER BY a.id)
-    INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer
-    FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_ids) x ORDER BY 1) u,
-         LATERAL (SELECT a.id, a.status, a.ledger_account_id, a.customer_id FROM accounts a
-                   WHERE a.client_id = p_client_id AND a.id = u.id FOR NO KEY UPDATE) a;
-  -- Their customers by key, in id order: DORMANT ones FOR NO KEY UPDATE (to be woken), then all FOR SHARE, read.
-  PERFORM 1 FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_customer) x ORDER BY 1) u,
-    LATERAL (SELECT 1 FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id AND c.status = 'DORMANT'
-              FOR NO KEY UPDATE) l;
-  SELECT array_agg(c.id ORDER BY c.id), array_agg(c.status ORDER BY c.id) INTO v_cus_id, v_cus_status
-    FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_customer) x ORDER BY 1) u,
-         LATERAL (SELECT c.id, c.status FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id FOR SHARE) c;
+  -- The accounts of the acceptable ones and their customers, locked and read.
+  SELECT * INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer, v_cus_id, v_cus_status
+    FROM transfer_parties_lock(p_client_id, v_acc_ids);
 
   FOR i IN 1 .. n LOOP
     CONTINUE WHEN v_row[i] IS NULL;
@@ -207,20 +217,9 @@ BEGIN
   v_result := array_fill(NULL::jsonb, ARRAY[v_n]);
   v_entry := array_fill(NULL::bigint, ARRAY[v_n]);
 
-  -- The accounts, each looked up by its key in id order, locked and read (see transfer_accept_many).
-  SELECT array_agg(a.id ORDER BY a.id), array_agg(a.status ORDER BY a.id), array_agg(a.ledger_account_id ORDER BY a.id),
-         array_agg(a.customer_id ORDER BY a.id)
-    INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer
-    FROM (SELECT DISTINCT x AS id FROM unnest(v_src || v_dst) x ORDER BY 1) u,
-         LATERAL (SELECT a.id, a.status, a.ledger_account_id, a.customer_id FROM accounts a
-                   WHERE a.client_id = p_client_id AND a.id = u.id FOR NO KEY UPDATE) a;
-  -- Their customers by key, in id order: DORMANT ones FOR NO KEY UPDATE (to be woken), then all FOR SHARE, read.
-  PERFORM 1 FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_customer) x ORDER BY 1) u,
-    LATERAL (SELECT 1 FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id AND c.status = 'DORMANT'
-              FOR NO KEY UPDATE) l;
-  SELECT array_agg(c.id ORDER BY c.id), array_agg(c.status ORDER BY c.id) INTO v_cus_id, v_cus_status
-    FROM (SELECT DISTINCT x AS id FROM unnest(v_acc_customer) x ORDER BY 1) u,
-         LATERAL (SELECT c.id, c.status FROM customers c WHERE c.client_id = p_client_id AND c.id = u.id FOR SHARE) c;
+  -- The accounts and their customers, locked and read.
+  SELECT * INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer, v_cus_id, v_cus_status
+    FROM transfer_parties_lock(p_client_id, v_src || v_dst);
 
   -- Each item's parties, under the locks.
   FOR i IN 1 .. v_n LOOP
