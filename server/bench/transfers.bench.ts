@@ -6,7 +6,7 @@
  * many accounts. Prints transfers/s, p50/p99, failures, the baseline's tps and the ratio; checks
  * the ledger at the end.
  *
- * The server under load is the real one (`src/main.ts`, as `npm start` runs it) with WORKERS=1
+ * The server under load is the real one (`dist/main.js`, as `npm start` runs it) with WORKERS=1
  * and WORKERS=2 (a process per core, node:cluster); the setup runs in this process beforehand.
  * Besides rates it prints the CPU each part spent per executed transfer (server processes,
  * PostgreSQL backends, the load generator), from /proc: what bounds the rate on this machine.
@@ -15,7 +15,9 @@
  * dropped and recreated), BENCH_ACCOUNTS (1000), BENCH_CONCURRENCY (32), BENCH_SECONDS (20),
  * BENCH_BASELINE_SECONDS (15, as the reference figure is taken), BENCH_WORKERS ("1,2"),
  * BENCH_BATCH (100: a case through POST /v1/transfers/batch, executed and signed, 8 lanes; 0: none),
- * BENCH_CPU_PROFILE (a directory: the server processes' CPU profiles, node --cpu-prof).
+ * BENCH_SETS ("all,hot": the account sets to run, all N accounts and/or the hot 10),
+ * BENCH_CPU_PROFILE (a directory: the server processes' CPU profiles, node --cpu-prof),
+ * BENCH_SERVER (dist, default: `npm run build` then dist/main.js as `npm start` runs it; src: tsx).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -36,6 +38,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 15);
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100); // 0: no batch case
+const SETS = (process.env.BENCH_SETS ?? 'all,hot').split(',');
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,10 +51,14 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The real server (src/main.ts through tsx, as the tests start it) with `workers` processes. */
+/**
+ * The real server with `workers` processes: dist/main.js, as `npm start` runs it (built at the
+ * start of the bench), or with BENCH_SERVER=src, src/main.ts through tsx as the tests start it.
+ */
 async function startServer(workers: number, port: number): Promise<ChildProcess> {
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...process.execArgv, ...profile, 'src/main.ts'], {
+  const entry = process.env.BENCH_SERVER === 'src' ? [...process.execArgv, 'src/main.ts'] : ['dist/main.js'];
+  const child = spawn(process.execPath, [...profile, ...entry], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,
@@ -125,6 +132,12 @@ async function groupSizes(origin: string): Promise<string> {
 
 async function main() {
   assertBaselineAvailable();
+  if (process.env.BENCH_SERVER !== 'src') {
+    // The server as `npm start` runs it: the compiled dist/, built from the sources here.
+    const build = spawn('npm', ['run', 'build'], { cwd: SERVER_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
+    const code = await new Promise((r) => build.once('exit', r));
+    if (code !== 0) throw new Error(`npm run build exited ${code}`);
+  }
   const t0 = Date.now();
   await recreateDatabase(URL_);
   const { app, inject, operatorToken: opToken, client, clientToken: tToken } = await benchApp(SERVER_ENV);
@@ -162,9 +175,9 @@ async function main() {
   const results: Record<string, unknown>[] = [];
   const cpu: Record<string, unknown>[] = [];
   for (const [name, set] of [
-    [`${N} accounts`, accounts],
-    ['hot: 10 accounts', accounts.slice(0, 10)],
-  ] as const) {
+    ...(SETS.includes('all') ? [[`${N} accounts`, accounts] as const] : []),
+    ...(SETS.includes('hot') ? [['hot: 10 accounts', accounts.slice(0, 10)] as const] : []),
+  ]) {
     const base = await pgbenchBaseline(URL_, { accounts: set.length, seconds: BASELINE_SECONDS });
     const runs: { workers: number; batch?: number }[] = [
       ...WORKERS.map((workers) => ({ workers })),
