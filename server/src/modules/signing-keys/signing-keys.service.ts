@@ -114,7 +114,7 @@ export class SigningKeysService {
     }
     const message = Buffer.concat([Buffer.from(`${req.timestamp}${req.method}${req.url}`, 'utf8'), req.body]);
     const keys = await this.activeKeys(clientId);
-    if (!keys.some((k) => verifyEd25519(message, req.signature, k))) {
+    if (!(await Promise.all(keys.map((k) => verifyEd25519(message, req.signature, k)))).includes(true)) {
       throw new AppError('SIGNATURE_INVALID', 'The signature does not verify against any of your active signing keys.', 'x-signature');
     }
     return {
