@@ -78,6 +78,15 @@ declare module 'fastify' {
       distinct?: (request: FastifyRequest) => string;
       /** The group's read in one statement (instead of each member's prefetch): every member gets all its rows. */
       prefetch?: (requests: FastifyRequest[]) => string;
+      /**
+       * The group's work, sent in its opening round trip with the claim instead of in a round trip
+       * of its own (`run` then completes it from the rows): an SQL statement (literal SQL, see
+       * sqlLiteral) given the group's requests in order, its business time and `runs`, an SQL
+       * expression of a boolean[] saying for each request whether it runs (its key claimed and
+       * free, its signature unused). For a request that does not run it must do nothing. Its rows
+       * are every running member's `prefetched`; a member's items are at its `position`.
+       */
+      opening?: (group: { requests: FastifyRequest[]; now: Date; runs: string }) => string;
     };
   }
   interface FastifyRequest {
@@ -93,6 +102,8 @@ declare module 'fastify' {
 export interface GroupMember {
   request: FastifyRequest;
   prefetched: Record<string, unknown>[] | undefined;
+  /** Its place in the group (0-based): the order of the requests handed to prefetch and opening. */
+  position: number;
 }
 
 /** A group member's answer: what its handler would have returned, or its refusal. */
@@ -215,6 +226,9 @@ const inProgress = () =>
   new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed.', KEY_HEADER);
 const reused = () => new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with a different request.', KEY_HEADER);
 
+/** A group member's claim (claimManySql). */
+type ClaimRow = KeyRow & { signed: boolean; runs: boolean; work?: unknown };
+
 interface KeyRow {
   locked: boolean;
   fingerprint: string | null;
@@ -270,13 +284,17 @@ function storedOf(row: KeyRow, clientId: string, key: string, fp: string, box: S
  * The claims of a group's members in one statement (their order): each key's advisory lock and
  * stored row as claimSql reads them, and each signature's use recorded only where the member will
  * run (its key claimed and free), as the one-request unit records it. `signed` false: used before.
+ * `runs`: the member runs (claimed, free, its signature unused), as groupOnce decides it too. With
+ * `work`, the group's work (coalesce.opening) follows in the same statement, given which run; its
+ * rows come back as `work` (JSON) on every row.
  */
-function claimManySql(clientId: string, members: Member[], now: Date): string {
+function claimManySql(clientId: string, members: Member[], now: Date, work?: (runs: string) => string): string {
   const rows = members.map((m, i) => {
     const use = m.request.signatureUse;
     return `(${i + 1}, ${m.key ? `${lit(lockKey(clientId, m.key))}::bigint` : 'NULL::bigint'}, ${lit(m.key ?? null)}::text,
       ${lit(use?.digest ?? null)}::text, ${lit(use?.expiresAt.toISOString() ?? null)}::timestamptz)`;
   });
+  const workCte = work ? `,\n    w AS MATERIALIZED (${work('(SELECT array_agg(r.runs ORDER BY r.ord) FROM r)')})` : '';
   return `WITH m (ord, lk, key, digest, sig_expires) AS (VALUES ${rows.join(', ')}),
     c AS MATERIALIZED (
       SELECT m.ord, m.digest, m.sig_expires,
@@ -288,10 +306,13 @@ function claimManySql(clientId: string, members: Member[], now: Date): string {
       INSERT INTO signature_uses (client_id, digest, expires_at)
       SELECT ${lit(clientId)}, c.digest, c.sig_expires FROM c
        WHERE c.digest IS NOT NULL AND c.locked AND (c.fingerprint IS NULL OR c.expired)
-      ON CONFLICT DO NOTHING RETURNING digest)
-    SELECT c.ord, c.locked, c.fingerprint, c.response_status, c.response_body, c.response_content_type, c.expired,
-           (c.digest IS NOT NULL AND c.digest IN (SELECT digest FROM s)) AS signed
-      FROM c ORDER BY c.ord`;
+      ON CONFLICT DO NOTHING RETURNING digest),
+    r AS MATERIALIZED (
+      SELECT c.ord, c.locked, c.fingerprint, c.response_status, c.response_body, c.response_content_type, c.expired,
+             (c.digest IS NOT NULL AND c.digest IN (SELECT digest FROM s)) AS signed,
+             (c.locked AND (c.fingerprint IS NULL OR c.expired) AND (c.digest IS NULL OR c.digest IN (SELECT digest FROM s))) AS runs
+        FROM c)${workCte}
+    SELECT r.*${work ? ', (SELECT jsonb_agg(to_jsonb(w)) FROM w) AS work' : ''} FROM r ORDER BY r.ord`;
 }
 
 const signatureUsed = () => new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
@@ -500,6 +521,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
           key,
           fp: key ? fingerprint(request, request.auth.tenantId) : '',
           prefetched: undefined,
+          position: 0,
           settle,
           fail,
         });
@@ -540,6 +562,9 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
           taken.push(m);
         }
         queue.waiting = rest;
+        taken.forEach((m, i) => {
+          m.position = i;
+        });
         queue.running++;
         void runGroup(spec, taken).finally(() => {
           queue.running--;
@@ -574,13 +599,16 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       const first = (members[0] as Member).request;
       const clientId = first.auth.caller.id;
       const now = businessNow(first);
-      const claim = members.some((m) => m.key !== undefined || m.request.signatureUse)
-        ? claimManySql(clientId, members, opts.realNow())
-        : undefined;
+      const opening = spec.opening;
+      const work = opening && ((runs: string) => opening({ requests: members.map((m) => m.request), now, runs }));
+      const claim =
+        work || members.some((m) => m.key !== undefined || m.request.signatureUse)
+          ? claimManySql(clientId, members, opts.realNow(), work)
+          : undefined;
       // The group's read: one statement for all (coalesce.prefetch), else each member's own.
       const shared = spec.prefetch?.(members.map((m) => m.request));
       const prefetches = shared === undefined ? members.map((m) => m.request.routeOptions.config.prefetch?.(m.request)) : [];
-      const opening = [
+      const statements = [
         ...(claim ? [claim] : []),
         ...(shared === undefined ? prefetches.filter((p): p is string => p !== undefined) : [shared]),
       ];
@@ -589,7 +617,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
         return await database.transaction(
           async (s) => {
             let at = 0;
-            const claims = claim ? ((s.opening[at++] ?? []) as unknown as (KeyRow & { signed: boolean })[]) : [];
+            const claims = claim ? ((s.opening[at++] ?? []) as unknown as ClaimRow[]) : [];
             if (shared !== undefined) {
               const rows = s.opening[at++] ?? [];
               for (const m of members) m.prefetched = rows;
@@ -601,7 +629,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
             const expired: string[] = [];
             const running: Member[] = [];
             // What the claim says each member is: running, or answered without running.
-            const unrun = (m: Member, row: (KeyRow & { signed: boolean }) | undefined): Outcome | undefined => {
+            const unrun = (m: Member, row: ClaimRow | undefined): Outcome | undefined => {
               if (m.key !== undefined) {
                 if (!row?.locked) return { ...refused(m.reply, inProgress()), unrun: true };
                 if (row.fingerprint !== null && !row.expired) {
@@ -615,9 +643,15 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
             };
             members.forEach((m, i) => {
               const answer = unrun(m, claims[i]);
+              // The SQL decided the same when it ran the group's work (claimManySql): else nothing commits.
+              if (claim && claims[i]?.runs !== !answer) throw new Error('the claim and its members disagree on who runs');
               if (answer) outs[i] = answer;
               else running.push(m);
             });
+            if (work) {
+              const rows = (claims[0]?.work ?? []) as Record<string, unknown>[];
+              for (const m of running) m.prefetched = rows;
+            }
             const atCommit: string[] = [];
             if (running.length) {
               const ctx: WriteContext = {
@@ -664,7 +698,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
             committing = true;
             return outs;
           },
-          { opening },
+          { opening: statements },
         );
       } catch (err) {
         // A refusal from PostgreSQL (or COMMIT answering ROLLBACK) means nothing committed.

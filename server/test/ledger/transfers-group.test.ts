@@ -112,6 +112,40 @@ describe('group commit of concurrent accepts', () => {
     expect(await balances(t.api, frozen)).toEqual({ current: '100', available: '100' });
   });
 
+  it('in one group the posting runs only for members whose key is free: a key used before for another transfer moves nothing', async () => {
+    // The group's posting travels with its claim in one statement (coalesce.opening): the SQL itself
+    // must skip the members the claim refuses, before Node sees the claim.
+    const app = await getApp();
+    const t = await newTenant(app);
+    const source = (await fundedAccount(t, USD, '100')).id;
+    const destination = (await fundedAccount(t, USD)).id;
+    const first = await Promise.all([1, 2, 3, 4].map((n) => createTransfer(t, source, destination, n)));
+    for (const [i, id] of first.entries()) await ok(t.api.post(acceptUrl(id), undefined, keyed(`${t.clientId}-used-${i}`)));
+    const second = await Promise.all([5, 6, 7, 8].map((n) => createTransfer(t, source, destination, n)));
+    const fresh = await Promise.all([9, 10, 11].map((n) => createTransfer(t, source, destination, n)));
+    const before = await groups(app, ACCEPT);
+
+    const answers = await Promise.all([
+      // The used keys, each now sent for another (REQUESTED) transfer: 422, and that transfer must not execute.
+      ...second.map((id, i) => t.api.post(acceptUrl(id), undefined, keyed(`${t.clientId}-used-${i}`))),
+      // The used keys replayed for their own transfer: their stored answers, nothing runs again.
+      ...first.slice(0, 2).map((id, i) => t.api.post(acceptUrl(id), undefined, keyed(`${t.clientId}-used-${i}`))),
+      ...fresh.map((id, i) => t.api.post(acceptUrl(id), undefined, keyed(`${t.clientId}-fresh-${i}`))),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([422, 422, 422, 422, 200, 200, 200, 200, 200]);
+    for (const r of answers.slice(0, 4)) expectError(r, 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(answers.slice(4, 6).map((r) => r.headers['x-l2f-idempotent-replay'])).toEqual(['true', 'true']);
+    expect(answers.slice(4, 6).map((r) => r.body.data.id)).toEqual(first.slice(0, 2));
+    expect((await groups(app, ACCEPT))[1] - before[1]).toBe(9);
+    expect((await groups(app, ACCEPT))[0] - before[0]).toBeLessThan(9);
+
+    const status = async (id: string) => (await ok(t.api.get(`/v1/transfers/${id}`))).status;
+    expect(await Promise.all(second.map(status))).toEqual(['REQUESTED', 'REQUESTED', 'REQUESTED', 'REQUESTED']);
+    expect(await Promise.all(fresh.map(status))).toEqual(['EXECUTED', 'EXECUTED', 'EXECUTED']);
+    // 1+2+3+4 before, 9+10+11 now; the 5..8 never moved.
+    expect(await balances(t.api, destination)).toEqual({ current: '40', available: '40' });
+  });
+
   it('the same transfer accepted concurrently under two keys executes once; the same key twice runs once', async () => {
     const app = await getApp();
     const t = await newTenant(app);

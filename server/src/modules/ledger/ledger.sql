@@ -9,11 +9,16 @@
 -- Row locks are FOR NO KEY UPDATE: no posting changes a key, and FOR UPDATE would conflict with the
 -- KEY SHARE locks of foreign-key checks (lock cycles under load, migration 0014).
 --
--- Plans: ledger_post and ledger_post_pairs run on generic plans (plan_cache_mode, set per
--- function): their statements are key lookups on ledger_accounts, and planning them anew for each
--- call's arrays cost twice what running them did (ledger_post_pairs of one pair: 1.57 -> 0.70 ms).
--- The transfer functions keep custom plans: a generic plan for "accounts of this client with id =
--- ANY(...)" can be a scan of every account of the client.
+-- Plans: every function that moves money runs on generic plans with sequential and bitmap scans
+-- off (SET plan_cache_mode = force_generic_plan, enable_seqscan and enable_bitmapscan = off, per
+-- function; nested calls inherit them). Their statements are key lookups:
+-- planning them anew for each call's arrays cost twice what running them did (ledger_post_pairs
+-- of one pair: 1.57 -> 0.70 ms), and a plan must not depend on what the statistics said when the
+-- session first ran it. PL/pgSQL keeps a session's plans: made while a table was small (a new
+-- database, a new tenant, statistics not yet gathered), "transfers of this client with id =
+-- ANY(...)" became a scan of the whole table and stayed one while it grew (an accept of a group
+-- of 15 read every transfer twice: 3 ms at 15,000 transfers, docs/benchmarks.md). Functions that
+-- scan by nature (the expiry sweep) keep the planner's choice.
 --
 -- Errors: LL001 insufficient funds; LL002 a malformed entry or hold (unbalanced, unknown account,
 -- fewer than two lines, wrong amounts); LL003 a hold that is no longer open; LL004 a customer
@@ -26,7 +31,8 @@
 CREATE OR REPLACE FUNCTION ledger_post(
   p_client_id text, p_category_type text, p_category_id text, p_description text,
   p_at timestamptz, p_lines jsonb, p_hold_id bigint DEFAULT NULL
-) RETURNS bigint LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+) RETURNS bigint LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   v_entry bigint;
   v_line_acc bigint[];
@@ -144,7 +150,8 @@ END $$;
 CREATE OR REPLACE FUNCTION ledger_hold_authorize(
   p_client_id text, p_debit bigint, p_credit bigint, p_amount numeric, p_category_type text,
   p_category_id text, p_description text, p_expires_at timestamptz, p_at timestamptz, p_rows jsonb
-) RETURNS bigint LANGUAGE plpgsql AS $$
+) RETURNS bigint LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   v_hold bigint;
   v_asset text;
@@ -189,7 +196,8 @@ END $$;
 
 -- Releases an open hold's pending amounts; shared by post, void and expiry. Raises LL003 unless OPEN.
 CREATE OR REPLACE FUNCTION ledger_hold_release(p_hold bigint, p_status text, p_posted numeric, p_at timestamptz)
-RETURNS ledger_holds LANGUAGE plpgsql AS $$
+RETURNS ledger_holds LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   h ledger_holds;
 BEGIN
@@ -210,7 +218,8 @@ END $$;
 -- hold's debit account and +amount on its credit account and touch no other account (the ledger
 -- test suite found lines moving 900 for a hold posting 100, or paying a third account, accepted).
 CREATE OR REPLACE FUNCTION ledger_hold_post(p_hold bigint, p_amount numeric, p_description text, p_at timestamptz, p_lines jsonb)
-RETURNS bigint LANGUAGE plpgsql AS $$
+RETURNS bigint LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   h ledger_holds;
   v_bad bigint;
@@ -236,7 +245,8 @@ END $$;
 -- Resizes an open hold to p_amount (> 0): a card authorization's increment (more, funds checked
 -- under the accounts' row locks like an authorization) or partial reversal (less, released at once).
 -- The hold's visible rows follow. Raises LL001 (funds), LL002 (amount), LL003 (not open).
-CREATE OR REPLACE FUNCTION ledger_hold_resize(p_hold bigint, p_amount numeric) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION ledger_hold_resize(p_hold bigint, p_amount numeric) RETURNS void LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   h ledger_holds;
   v_debit ledger_accounts;
@@ -264,7 +274,8 @@ BEGIN
 END $$;
 
 -- Moves an open hold to PENDING (in flight, no longer cancellable by the client).
-CREATE OR REPLACE FUNCTION ledger_hold_pending(p_hold bigint) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION ledger_hold_pending(p_hold bigint) RETURNS void LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 BEGIN
   UPDATE ledger_holds SET phase = 'PENDING' WHERE id = p_hold AND status = 'OPEN';
   IF NOT FOUND THEN RAISE EXCEPTION 'hold % is not open', p_hold USING ERRCODE = 'LL003'; END IF;
@@ -304,7 +315,8 @@ END $$;
 -- one refused item means nothing is written (every element then says what it would have been).
 CREATE OR REPLACE FUNCTION ledger_post_pairs(
   p_client_id text, p_category_type text, p_items jsonb, p_at timestamptz, p_atomic boolean
-) RETURNS jsonb LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+) RETURNS jsonb LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   v_cat text[]; v_desc text[]; v_debit bigint[]; v_credit bigint[]; v_amount numeric[]; v_type text[];
   v_dref text[]; v_cref text[]; v_dtxn text[]; v_ctxn text[];

@@ -67,6 +67,17 @@ export type AcceptOutcome =
   | { outcome: 'STATUS' | 'EXPIRED'; transfer: TransferJson }
   | { outcome: 'NOT_TRANSACTABLE'; role: string; account_id: string; account_status?: string; customer_status?: string };
 
+/** The arguments of transfer_accept_many. */
+export interface AcceptManyParams {
+  clientId: string;
+  ids: string[];
+  at: Date;
+  from: readonly string[];
+  transactable: readonly string[];
+  txnIds: string[];
+  eventIds: string[];
+}
+
 /** One transfer of a batch to execute, as transfers_execute_batch takes it. */
 export interface BatchItem {
   id: string;
@@ -121,9 +132,7 @@ export const transfersRepository = {
   },
   /** parties() as literal SQL: a unit of work's prefetch, read with BEGIN. */
   partiesSql(clientId: string, ids: string[]): string {
-    return `SELECT a.id, a.asset_type_id, a.status, c.status AS customer_status
-              FROM accounts a LEFT JOIN customers c ON c.client_id = a.client_id AND c.id = a.customer_id
-             WHERE a.client_id = ${lit(clientId)} AND a.id IN (${ids.map((id) => lit(id)).join(', ')})`;
+    return `SELECT * FROM transfer_parties(${lit(clientId)}, ${lit(toArray(ids))}::text[])`;
   },
   /**
    * The insert of REQUESTED transfers the service built, as one literal SQL statement sent with
@@ -139,31 +148,15 @@ export const transfersRepository = {
         description, status, valid_until, created_at, updated_at) VALUES ${values.join(',\n')}`;
     return { statement, rows: rows.map((row) => ({ ...row, entryId: null, executedAt: null, seq: 0n }) as TransferRow) };
   },
-  /** Both accounts of a transfer and their customers' statuses, in one read. */
+  /** Accounts of transfers and their customers' statuses, in one read (transfer_parties, transfers.sql). */
   async parties(db: Reader, clientId: string, ids: string[]): Promise<Party[]> {
-    return queryRows<Party>(
-      db,
-      sql`SELECT a.id, a.asset_type_id, a.status, c.status AS customer_status
-            FROM accounts a LEFT JOIN customers c ON c.client_id = a.client_id AND c.id = a.customer_id
-           WHERE a.client_id = ${clientId} AND a.id IN ${ids}`,
-    );
+    return queryRows<Party>(db, sql`SELECT * FROM transfer_parties(${clientId}, ${toArray(ids)}::text[])`);
   },
   /**
    * transfer_accept_many (transfers.sql): the accept of distinct transfers in one round trip, one
    * outcome per id, in order. Item i's lines get txnIds[2i], txnIds[2i+1] (0-based), its events likewise.
    */
-  async acceptMany(
-    tx: Tx,
-    p: {
-      clientId: string;
-      ids: string[];
-      at: Date;
-      from: readonly string[];
-      transactable: readonly string[];
-      txnIds: string[];
-      eventIds: string[];
-    },
-  ): Promise<AcceptOutcome[]> {
+  async acceptMany(tx: Tx, p: AcceptManyParams): Promise<AcceptOutcome[]> {
     const [row] = await queryRows<{ r: AcceptOutcome[] }>(
       tx,
       sql`SELECT transfer_accept_many(${p.clientId}, ${toArray(p.ids)}::text[], ${p.at.toISOString()}::timestamptz,
@@ -171,6 +164,17 @@ export const transfersRepository = {
             ${toArray(p.eventIds)}::text[]) AS r`,
     );
     return (row as { r: AcceptOutcome[] }).r;
+  },
+  /**
+   * acceptMany as literal SQL, for a group's opening round trip (unit of work, coalesce.opening):
+   * the items whose entry of `runs` (an SQL boolean[], one per id) is false are not run (null outcome).
+   */
+  acceptManySql(p: AcceptManyParams, runs: string): string {
+    return `SELECT transfer_accept_many(${lit(p.clientId)},
+        (SELECT array_agg(CASE WHEN u.runs THEN u.id END ORDER BY u.o)
+           FROM unnest(${runs}, ${lit(toArray(p.ids))}::text[]) WITH ORDINALITY AS u(runs, id, o)),
+        ${lit(p.at.toISOString())}::timestamptz, ${lit(toArray(p.from))}::text[], ${lit(toArray(p.transactable))}::text[],
+        ${lit(toArray(p.txnIds))}::text[], ${lit(toArray(p.eventIds))}::text[]) AS r`;
   },
   /** Which of these ids the client's transfers already use. */
   async existingIds(db: Reader, clientId: string, ids: string[]): Promise<Set<string>> {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { data, ErrorEntry, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountInput, AmountOutput } from '../../platform/money-schemas.js';
@@ -137,17 +138,18 @@ export const transfersRoutes: FastifyPluginAsyncTypebox<{ service: TransfersServ
       config: {
         ...write,
         signature: 'accept',
-        // Concurrent accepts share one transaction and one transfer_accept_many (group commit).
+        // Concurrent accepts share one transaction and one transfer_accept_many (group commit),
+        // sent with their claim: one round trip, then the stored answers with COMMIT.
         coalesce: {
           distinct: (request) => (request.params as Static<typeof Params>).transfer_id,
-          run: async (ctx, members) =>
-            settleEach(
-              await service.acceptMany(
-                ctx,
-                members.map((m) => (m.request.params as Static<typeof Params>).transfer_id),
-              ),
-              (transfer) => ({ data: transfer }),
+          opening: ({ requests, now, runs }) =>
+            service.acceptManySql(
+              (requests[0] as FastifyRequest).auth.tenantId,
+              now,
+              requests.map((r) => (r.params as Static<typeof Params>).transfer_id),
+              runs,
             ),
+          run: async (ctx, members) => settleEach(await service.acceptedInGroup(ctx, members), (transfer) => ({ data: transfer })),
         },
       },
       schema: {

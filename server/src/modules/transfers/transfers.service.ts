@@ -11,7 +11,14 @@ import { assetOf } from '../catalogue/index.js';
 import { wakeDormantCustomers } from '../customers/index.js';
 import { insufficientFunds, translateLedgerError } from '../ledger/index.js';
 import { type TransferRow, type TransferStatus, transferMachine } from './transfers.machine.js';
-import { type AcceptOutcome, fromJson, type NewTransfer, type Party, transfersRepository as repo } from './transfers.repository.js';
+import {
+  type AcceptManyParams,
+  type AcceptOutcome,
+  fromJson,
+  type NewTransfer,
+  type Party,
+  transfersRepository as repo,
+} from './transfers.repository.js';
 
 export interface CreateTransferInput {
   source_account_id: string;
@@ -149,17 +156,43 @@ export class TransfersService {
    * refusal; a refused one wrote nothing (but an EXPIRED one, which stands).
    */
   async acceptMany(ctx: WriteContext, ids: string[]) {
-    const outcomes = await repo
-      .acceptMany(ctx.tx, {
-        clientId: ctx.tenantId,
-        ids,
-        at: ctx.now,
-        from: ACCEPTABLE,
-        transactable: TRANSACTABLE,
-        txnIds: ids.flatMap(() => [newId('transaction'), newId('transaction')]),
-        eventIds: ids.flatMap(() => [newId('event'), newId('event')]),
-      })
-      .catch(translateLedgerError);
+    const outcomes = await repo.acceptMany(ctx.tx, this.acceptParams(ctx.tenantId, ctx.now, ids)).catch(translateLedgerError);
+    return this.accepted(ctx, outcomes);
+  }
+
+  /**
+   * acceptMany's posting for a group of concurrent accepts, sent with the group's claim in its
+   * opening round trip (coalesce.opening): `runs` (SQL boolean[]) says which of `ids` run.
+   * `acceptedInGroup` reads its outcomes.
+   */
+  acceptManySql(tenantId: string, now: Date, ids: string[], runs: string): string {
+    return repo.acceptManySql(this.acceptParams(tenantId, now, ids), runs);
+  }
+
+  /** The answers of a group's accepts from the outcomes acceptManySql returned (each member at its position). */
+  async acceptedInGroup(ctx: WriteContext, members: { position: number; prefetched: Record<string, unknown>[] | undefined }[]) {
+    const outcomes = members.map((m) => {
+      const outcome = (m.prefetched?.[0]?.r as (AcceptOutcome | null)[] | undefined)?.[m.position];
+      if (!outcome) throw new Error('an accept of the group has no outcome');
+      return outcome;
+    });
+    return this.accepted(ctx, outcomes);
+  }
+
+  private acceptParams(tenantId: string, now: Date, ids: string[]): AcceptManyParams {
+    return {
+      clientId: tenantId,
+      ids,
+      at: now,
+      from: ACCEPTABLE,
+      transactable: TRANSACTABLE,
+      txnIds: ids.flatMap(() => [newId('transaction'), newId('transaction')]),
+      eventIds: ids.flatMap(() => [newId('event'), newId('event')]),
+    };
+  }
+
+  /** Each accept's answer: its transfer, or its refusal. */
+  private async accepted(ctx: WriteContext, outcomes: AcceptOutcome[]) {
     // Their first activity wakes DORMANT accounts and customers (rare: their modules do it).
     const executed = outcomes.flatMap((o) => (o.outcome === 'EXECUTED' ? [o] : []));
     const dormantAccounts = [...new Set(executed.flatMap((o) => o.dormant_accounts))];

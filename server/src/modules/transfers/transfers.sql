@@ -16,6 +16,22 @@ CREATE OR REPLACE FUNCTION transfer_json(t transfers) RETURNS jsonb LANGUAGE sql
     'created_at', t.created_at, 'updated_at', t.updated_at, 'executed_at', t.executed_at, 'seq', t.seq::text);
 $$;
 
+-- Plans: generic, with sequential and bitmap scans off, as the ledger's (ledger.sql, "Plans"):
+-- every statement here is a key lookup, whatever the statistics said when a session first planned it.
+
+-- The accounts of transfers about to be requested and their customers' statuses, read without a
+-- lock: what a create checks (it moves no money). Each account looked up by its key.
+CREATE OR REPLACE FUNCTION transfer_parties(p_client_id text, p_account_ids text[])
+RETURNS TABLE (id text, asset_type_id text, status text, customer_status text) LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
+BEGIN
+  RETURN QUERY
+    SELECT a.id, a.asset_type_id, a.status, c.status
+      FROM (SELECT DISTINCT x AS id FROM unnest(p_account_ids) x) u
+      JOIN accounts a ON a.client_id = p_client_id AND a.id = u.id
+      LEFT JOIN customers c ON c.client_id = a.client_id AND c.id = a.customer_id;
+END $$;
+
 -- The parties of transfers about to move money, locked as every transfer path locks them: the
 -- accounts (FOR NO KEY UPDATE), then their customers (DORMANT ones FOR NO KEY UPDATE, to be woken;
 -- all FOR SHARE), each kind in id order, and read under those locks. Each is looked up by its key:
@@ -23,7 +39,8 @@ $$;
 -- Arrays sorted by id (duplicates in p_account_ids are fine).
 CREATE OR REPLACE FUNCTION transfer_parties_lock(p_client_id text, p_account_ids text[],
   OUT acc_id text[], OUT acc_status text[], OUT acc_ledger bigint[], OUT acc_customer text[],
-  OUT cus_id text[], OUT cus_status text[]) LANGUAGE plpgsql AS $$
+  OUT cus_id text[], OUT cus_status text[]) LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 BEGIN
   SELECT array_agg(a.id ORDER BY a.id), array_agg(a.status ORDER BY a.id), array_agg(a.ledger_account_id ORDER BY a.id),
          array_agg(a.customer_id ORDER BY a.id)
@@ -41,7 +58,8 @@ END $$;
 
 -- Accepts many transfers of one client in one call: the group commit of concurrent
 -- POST /v1/transfers/{id}/accept (platform/unit-of-work.ts coalesces them into one transaction).
--- p_ids must be distinct; item i's ledger lines get p_txn_ids[2i-1] (debit) and [2i] (credit),
+-- p_ids must be distinct (a NULL id is an item that does not run: its outcome is null, it writes
+-- nothing); item i's ledger lines get p_txn_ids[2i-1] (debit) and [2i] (credit),
 -- its events p_event_ids likewise. Locks are taken once for all items, each kind in id order —
 -- the transfers, their accounts (FOR NO KEY UPDATE), their customers (DORMANT ones FOR NO KEY
 -- UPDATE, to be woken; others FOR SHARE), then the ledger accounts inside ledger_post_pairs — so
@@ -53,7 +71,8 @@ END $$;
 --   "NOT_TRANSACTABLE" (with role, account_id, and account_status or customer_status) | "INSUFFICIENT_FUNDS".
 CREATE OR REPLACE FUNCTION transfer_accept_many(
   p_client_id text, p_ids text[], p_at timestamptz, p_from text[], p_transactable text[], p_txn_ids text[], p_event_ids text[]
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+) RETURNS jsonb LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   n int := coalesce(cardinality(p_ids), 0);
   v_row_id text[];
@@ -72,7 +91,7 @@ DECLARE
   i int; j int; k int := 0; s int; d int;
 BEGIN
   IF n = 0 THEN RETURN '[]'::jsonb; END IF;
-  IF n <> (SELECT count(DISTINCT x) FROM unnest(p_ids) x) THEN
+  IF (SELECT count(x) <> count(DISTINCT x) FROM unnest(p_ids) x) THEN
     RAISE EXCEPTION 'transfer_accept_many takes each transfer once' USING ERRCODE = 'LL002';
   END IF;
   v_out := array_fill(NULL::jsonb, ARRAY[n]);
@@ -83,6 +102,7 @@ BEGIN
   SELECT array_agg(tr.id ORDER BY tr.id), array_agg(tr ORDER BY tr.id) INTO v_row_id, v_rows
     FROM transfers tr WHERE tr.client_id = p_client_id AND tr.id = ANY (p_ids);
   FOR i IN 1 .. n LOOP
+    CONTINUE WHEN p_ids[i] IS NULL; -- not run (its outcome stays null)
     j := array_position(v_row_id, p_ids[i]);
     IF j IS NULL THEN v_out[i] := jsonb_build_object('outcome', 'NOT_FOUND'); CONTINUE; END IF;
     t := v_rows[j];
@@ -186,7 +206,8 @@ DROP FUNCTION IF EXISTS transfer_accept(text, text, timestamptz, text[], text[],
 --  "dormant_accounts", "dormant_customers"}.
 CREATE OR REPLACE FUNCTION transfers_execute_batch(
   p_client_id text, p_items jsonb, p_at timestamptz, p_valid_until timestamptz, p_transactable text[], p_atomic boolean
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+) RETURNS jsonb LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
   v_id text[]; v_src text[]; v_dst text[]; v_asset text[]; v_amount numeric[]; v_desc text[];
   v_dtxn text[]; v_ctxn text[]; v_devt text[]; v_cevt text[];
