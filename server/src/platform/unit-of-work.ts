@@ -286,7 +286,8 @@ function storedOf(row: KeyRow, clientId: string, key: string, fp: string, box: S
  * run (its key claimed and free), as the one-request unit records it. `signed` false: used before.
  * `runs`: the member runs (claimed, free, its signature unused), as groupOnce decides it too. With
  * `work`, the group's work (coalesce.opening) follows in the same statement, given which run; its
- * rows come back as `work` (JSON) on every row.
+ * rows come back as `work` (JSON) on the first row (once: on every row the client would parse it
+ * once per member).
  */
 function claimManySql(clientId: string, members: Member[], now: Date, work?: (runs: string) => string): string {
   const rows = members.map((m, i) => {
@@ -312,7 +313,7 @@ function claimManySql(clientId: string, members: Member[], now: Date, work?: (ru
              (c.digest IS NOT NULL AND c.digest IN (SELECT digest FROM s)) AS signed,
              (c.locked AND (c.fingerprint IS NULL OR c.expired) AND (c.digest IS NULL OR c.digest IN (SELECT digest FROM s))) AS runs
         FROM c)${workCte}
-    SELECT r.*${work ? ', (SELECT jsonb_agg(to_jsonb(w)) FROM w) AS work' : ''} FROM r ORDER BY r.ord`;
+    SELECT r.*${work ? ', CASE WHEN r.ord = 1 THEN (SELECT jsonb_agg(to_jsonb(w)) FROM w) END AS work' : ''} FROM r ORDER BY r.ord`;
 }
 
 const signatureUsed = () => new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
