@@ -192,7 +192,8 @@ describe('group commit of concurrent signed accepts (signing_required)', () => {
 
     // One signature, two keys, concurrently: one runs, the other finds the signature used.
     const id = await createTransfer(t, source, destination, 5);
-    const headers = signed(privateKey, acceptUrl(id));
+    const ts = now();
+    const headers = signed(privateKey, acceptUrl(id), ts);
     const twice = await Promise.all(
       ['a', 'b'].map((k) => t.api.post(acceptUrl(id), undefined, { ...headers, ...keyed(`${t.clientId}-${k}`) })),
     );
@@ -200,8 +201,10 @@ describe('group commit of concurrent signed accepts (signing_required)', () => {
     expectError(twice.find((r) => r.status !== 200) as Response, 401, 'SIGNATURE_INVALID', 'x-signature');
     // The refused one stored nothing: its key is free for a freshly signed request (which finds the transfer EXECUTED).
     const refusedKey = twice[0]?.status === 200 ? 'b' : 'a';
+    // Another timestamp than the first signature's (signatures are deterministic: the same one
+    // would be the used one, as now() - 1 was whenever a second had passed in between).
     const again = await t.api.post(acceptUrl(id), undefined, {
-      ...signed(privateKey, acceptUrl(id), now() - 1),
+      ...signed(privateKey, acceptUrl(id), ts - 1),
       ...keyed(`${t.clientId}-${refusedKey}`),
     });
     expectError(again, 400, 'INVALID_STATUS_TRANSITION');
