@@ -23,7 +23,12 @@ export const ERROR_CATALOGUE = {
   AMOUNT_PRECISION: { status: 400, description: 'The amount has more decimals than the asset allows, or is zero, negative or not finite.' },
   CAPTURE_EXCEEDS_AUTHORIZATION: {
     status: 400,
-    description: 'A card capture is more than 20% over what the authorization holds.',
+    description: 'A card capture is more than 120% of what the authorization still holds (its amount less what was reversed).',
+  },
+  CARD_DECLINED: {
+    status: 400,
+    description:
+      "A card authorization's increment is declined by the card's checks; the description begins with the decline reason (CARD_NOT_ACTIVE, DAILY_LIMIT, …).",
   },
   EXPIRED: { status: 400, description: 'The request is past its validity and can no longer be accepted.' },
   TIMESTAMP_OUT_OF_WINDOW: { status: 400, description: 'x-timestamp is too far from the server clock.' },
