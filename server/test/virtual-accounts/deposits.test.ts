@@ -6,7 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getApp, newTenant, operatorApi } from '../helpers.js';
-import { agree, customerWithAccount, EUR, expectError, ok, openAccount, transactions, USD, verifyLedger } from '../money/_fixtures.js';
+import {
+  agree,
+  customerWithAccount,
+  EUR,
+  eventsOf,
+  expectError,
+  ok,
+  openAccount,
+  transactions,
+  USD,
+  verifyLedger,
+} from '../money/_fixtures.js';
 import { arrive, createVa, incomingOf, patchVa } from './_fixtures.js';
 
 describe('a simulated deposit to virtual account details', () => {
@@ -56,9 +67,9 @@ describe('a simulated deposit to virtual account details', () => {
     const [txn] = await transactions(t.api, accountId);
     expect(txn).toMatchObject({ id: inc.transaction_id, value: '125.5', transaction_status: 'POSTED' });
 
-    // A second payment to the same details is a second deposit; FEDWIRE reaches US details too.
+    // A second payment to the same details is a second deposit.
     const again = await arrive(t, {
-      rail: 'FEDWIRE',
+      rail: 'ACH',
       asset_type_id: USD,
       amount: '0.25',
       account_number: va.account_number,
@@ -71,6 +82,51 @@ describe('a simulated deposit to virtual account details', () => {
       [again.id, 'CREDITED', '0.25'],
       [inc.id, 'CREDITED', '125.5'],
     ]);
+    await verifyLedger(app);
+  });
+
+  it('details receive only their own rail: ACH at FEDWIRE details (and FEDWIRE at ACH details) goes to suspense', async () => {
+    const app = await getApp();
+    const t = await newTenant(app);
+    const { accountId } = await customerWithAccount(t, USD);
+    const wire = await createVa(t, accountId, { rail: 'FEDWIRE' });
+    const ach = await createVa(t, accountId, { rail: 'ACH' });
+    const to = (va: Record<string, any>) => ({ account_number: va.account_number, routing_number: va.routing_number });
+
+    const achAtWire = await arrive(t, { rail: 'ACH', asset_type_id: USD, amount: '70', ...to(wire) });
+    expect(achAtWire).toMatchObject({
+      status: 'SUSPENSE',
+      matched: false,
+      returned: false,
+      reason: `virtual account ${wire.id} receives FEDWIRE, not ACH`,
+      account_id: null,
+      virtual_account_id: null,
+      deposit_id: null,
+      transaction_id: null,
+    });
+    const wireAtAch = await arrive(t, { rail: 'FEDWIRE', asset_type_id: USD, amount: '30', ...to(ach) });
+    expect(wireAtAch).toMatchObject({ status: 'SUSPENSE', matched: false, reason: `virtual account ${ach.id} receives ACH, not FEDWIRE` });
+    expect(await agree(t, accountId, USD)).toEqual({ current: '0', available: '0' });
+    expect(await transactions(t.api, accountId)).toEqual([]);
+    expect(await incomingOf(t, wire.id)).toEqual([]);
+    const suspense = (await ok((await operatorApi(app)).get('/v1/admin/suspense'))).items as { id: string; amount: string }[];
+    expect(
+      suspense
+        .filter((i) => i.id === achAtWire.id || i.id === wireAtAch.id)
+        .map((i) => i.amount)
+        .sort(),
+    ).toEqual(['30', '70']);
+
+    // On their own rail the same details credit.
+    expect(await arrive(t, { rail: 'FEDWIRE', asset_type_id: USD, amount: '70', ...to(wire) })).toMatchObject({
+      status: 'CREDITED',
+      virtual_account_id: wire.id,
+    });
+    expect(await arrive(t, { rail: 'ACH', asset_type_id: USD, amount: '30', ...to(ach) })).toMatchObject({
+      status: 'CREDITED',
+      virtual_account_id: ach.id,
+    });
+    expect(await agree(t, accountId, USD)).toEqual({ current: '100', available: '100' });
     await verifyLedger(app);
   });
 
@@ -148,6 +204,16 @@ describe('a simulated deposit to virtual account details', () => {
     ]);
     const suspense = (await ok((await operatorApi(app)).get('/v1/admin/suspense'))).items as { id: string }[];
     expect(suspense.some((i) => i.id === returnId)).toBe(false);
+    // The client is told, by an event written with the return.
+    const told = await ok(t.api.get(`/v1/events?resource_id=${returnId}`));
+    expect(told.events).toEqual([
+      expect.objectContaining({
+        event_type: 'VIRTUAL_ACCOUNT_PAYMENT_RETURNED',
+        resource_type: 'incoming_payment',
+        resource_id: returnId,
+        event_data: { incoming_payment: { id: returnId, status: 'RETURNED', virtual_account_id: va.id } },
+      }),
+    ]);
 
     // Re-enabled: the same details credit the account again.
     expect(await patchVa(t, va.id, { status: 'ACTIVE' })).toMatchObject({ status: 'ACTIVE' });
@@ -181,6 +247,12 @@ describe('a simulated deposit to virtual account details', () => {
     expect(await agree(t, usdAccount, USD)).toEqual({ current: '0', available: '0' });
     expect(await incomingOf(t, va.id)).toEqual([
       expect.objectContaining({ id: res.body.data.id, status: 'RETURNED', return_reason: 'ACCOUNT_CLOSED', amount: '9.99' }),
+    ]);
+    expect(await eventsOf(app, t.clientId, res.body.data.id)).toEqual([
+      {
+        type: 'VIRTUAL_ACCOUNT_PAYMENT_RETURNED',
+        data: { incoming_payment: { id: res.body.data.id, status: 'RETURNED', virtual_account_id: va.id } },
+      },
     ]);
 
     for (const status of ['ACTIVE', 'DISABLED']) {

@@ -147,7 +147,7 @@ export class IncomingFundsService {
 
     const row = await (async (tx: Tx) => {
       const target: Target = beneficiary
-        ? await this.matchDetails(tx, ctx.tenantId, beneficiary, asset.asset_type_id)
+        ? await this.matchDetails(tx, ctx.tenantId, beneficiary, input.rail, asset.asset_type_id)
         : await this.match(tx, ctx.tenantId, input, asset.asset_type_id, at);
       const id = newId('incoming');
       // The arrival as recorded, whatever became of it.
@@ -170,15 +170,27 @@ export class IncomingFundsService {
         return r as IncomingRow;
       };
       if ('returned' in target) {
-        // Refused at the door: the sender gets the funds back; nothing reaches the ledger.
+        // Refused at the door: the sender gets the funds back; nothing reaches the ledger. The
+        // client hears of it (VIRTUAL_ACCOUNT_PAYMENT_RETURNED), in this transaction.
         const va = target.virtualAccount;
-        return record({
+        const returned = await record({
           status: 'RETURNED',
           reason: target.returned,
           clientId: va.clientId,
           accountId: va.accountId,
           virtualAccountId: va.id,
         });
+        await writeEvents(tx, [
+          {
+            clientId: va.clientId,
+            eventType: 'VIRTUAL_ACCOUNT_PAYMENT_RETURNED',
+            resourceType: 'incoming_payment',
+            resourceId: returned.id,
+            eventData: { incoming_payment: { id: returned.id, status: 'RETURNED', virtual_account_id: va.id } },
+            at,
+          },
+        ]);
+        return returned;
       }
       const omnibus = await this.ledger.platformAccount(tx, `omnibus:${input.rail}`, asset.asset_type_id, at);
       if ('reason' in target) {
@@ -279,14 +291,18 @@ export class IncomingFundsService {
   }
 
   /**
-   * An arrival naming bank details: a virtual account of the calling client. ACTIVE credits its
-   * account (when the account and its customer can receive, in the account's asset); DISABLED and
-   * CLOSED return the funds. Locks: the account, then the virtual account (shared), the order the
-   * account's closing takes. Unknown details, another asset, an account that cannot receive: suspense.
+   * An arrival naming bank details: a virtual account of the calling client, on its rail. ACTIVE
+   * credits its account (when the account and its customer can receive, in the account's asset);
+   * DISABLED and CLOSED return the funds. Locks: the account, then the virtual account (shared),
+   * the order the account's closing takes. Unknown details, details of another rail (FEDWIRE
+   * details are unknown to ACH, and the reverse), another asset, an account that cannot receive:
+   * suspense.
    */
-  private async matchDetails(tx: Tx, clientId: string, details: VirtualAccountDetails, assetTypeId: string): Promise<Target> {
+  private async matchDetails(tx: Tx, clientId: string, details: VirtualAccountDetails, rail: string, assetTypeId: string): Promise<Target> {
     const found = await findVirtualAccountByDetails(tx, clientId, details);
     if (!found) return { reason: 'no virtual account of this client has these details' };
+    // A virtual account's rail never changes: no lock is needed to read it.
+    if (found.rail !== rail) return { reason: `virtual account ${found.id} receives ${found.rail}, not ${rail}` };
     const account = await lockAccount(tx, clientId, found.accountId);
     const va = await shareVirtualAccount(tx, clientId, found.id);
     if (!account || !va) return { reason: `the account of virtual account ${found.id} is gone` };
@@ -423,14 +439,15 @@ export class IncomingFundsService {
 
   // ---- suspense (operator) -------------------------------------------------------------------
 
-  async suspense(ctx: Context, limit = 100) {
-    const rows = await ctx.db
-      .select()
-      .from(incomingFunds)
-      .where(eq(incomingFunds.status, 'SUSPENSE'))
-      .orderBy(desc(incomingFunds.seq))
-      .limit(limit);
-    return rows.map((r) => this.view(r));
+  /** Unmatched funds, newest first, a page at a time (either style, CONTRACT §3); filters rail and asset_type_id. */
+  async suspense(ctx: Context, q: RawPageQuery & { rail?: string | undefined; asset_type_id?: string | undefined }, basePath: string) {
+    const page = parsePageQuery(q);
+    const where = [eq(incomingFunds.status, 'SUSPENSE')];
+    if (q.rail) where.push(eq(incomingFunds.rail, q.rail));
+    if (q.asset_type_id) where.push(eq(incomingFunds.assetTypeId, q.asset_type_id));
+    const { rows, total } = await fetchPage(ctx.db, incomingFunds, incomingFunds.seq, where, page);
+    const result = buildPage(page, rows, total, basePath, { rail: q.rail, asset_type_id: q.asset_type_id });
+    return { ...result, items: result.items.map((r) => this.view(r)) };
   }
 
   /** The operator assigns unmatched funds to an account of the client it acts for. */
