@@ -66,7 +66,7 @@ import { registerOpenApi } from './platform/openapi.js';
 import { registerOpsAccess } from './platform/ops-routes.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { signingPlugin } from './platform/signing.plugin.js';
-import { purgeExpiredIdempotencyKeys, registerGroupAnswers, unitOfWorkPlugin } from './platform/unit-of-work.js';
+import { purgeExpiredIdempotencyKeys, registerGroupAnswers, sealStoredResponses, unitOfWorkPlugin } from './platform/unit-of-work.js';
 import { resolveMasterKey, Vault } from './platform/vault/index.js';
 import { vaultRoutes } from './platform/vault/vault.routes.js';
 import { versionsPlugin } from './platform/versions/index.js';
@@ -196,6 +196,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       history: await encryptStoredHistory(database.db, vault),
     };
     if (Object.values(personal).some((n) => n > 0)) app.log.info({ rows: personal }, 'encrypted personal identifiers stored in clear');
+    const sealedAnswers = await sealStoredResponses(database, vault);
+    if (sealedAnswers) app.log.info({ idempotency_keys: sealedAnswers }, 'sealed stored answers holding a secret');
     const clients = new ClientsService(database.db, realClock); // rotation compares with token times
     const tokens = await TokenService.create(database.db, realClock, config.tokenTtlSeconds, config.tokenSigningKey, {
       vault,

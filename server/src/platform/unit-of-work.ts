@@ -9,6 +9,7 @@ import type { Context, WriteContext } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { asAppError } from './errors.plugin.js';
 import type { SecretBox } from './vault/index.js';
+import { PERSONAL_FIELDS } from './vault/personal-data.js';
 
 /**
  * One unit of work per mutating request (docs/adr/0005). Every authenticated POST, PATCH, PUT and
@@ -753,4 +754,78 @@ export async function purgeExpiredIdempotencyKeys(database: Database, now: Date)
   await database.transaction((s) =>
     s.query('DELETE FROM idempotency_keys WHERE expires_at IS NOT NULL AND expires_at < $1', [now.toISOString()]),
   );
+}
+
+/**
+ * What makes a stored answer one to seal (CONTRACT §17): a client secret, or a personal identifier
+ * (PERSONAL_FIELDS), as the answers of routes marked `sealStoredResponse` hold them. A stored row
+ * names neither its route nor its path (only their hash), so an earlier version's clear answers
+ * are recognised by these keys.
+ */
+const SECRET_ANSWER_KEYS: readonly string[] = ['client_secret', ...PERSONAL_FIELDS];
+
+/** Does this JSON text hold a string under one of SECRET_ANSWER_KEYS, at any depth? */
+function holdsSecretAnswer(text: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const walk = (v: unknown, key: string | undefined): boolean => {
+    if (typeof v === 'string') return key !== undefined && SECRET_ANSWER_KEYS.includes(key);
+    if (Array.isArray(v)) return v.some((item) => walk(item, key));
+    if (v !== null && typeof v === 'object') return Object.entries(v).some(([k, item]) => walk(item, k));
+    return false;
+  };
+  return walk(value, undefined);
+}
+
+/** idempotency_keys is this plugin's table: the statements of the start-up upgrade, beside those of the unit. */
+const idempotencyKeysRepository = {
+  /** Stored answers still in clear that may hold a secret (a key named in their text), after (client, key). */
+  async clearCandidates(database: Database, after: { clientId: string; key: string }, limit: number) {
+    const named = SECRET_ANSWER_KEYS.map((k) => lit(`%"${k}"%`)).join(', ');
+    return database.transaction((s) =>
+      s.query<{ client_id: string; key: string; fingerprint: string; response_body: string }>(
+        `SELECT client_id, key, fingerprint, response_body FROM idempotency_keys
+          WHERE (client_id, key) > ($1, $2) AND response_body NOT LIKE 'llv1:%' AND response_body LIKE ANY (ARRAY[${named}])
+          ORDER BY client_id, key LIMIT ${Number(limit)}`,
+        [after.clientId, after.key],
+      ),
+    );
+  },
+  /** Replaces a stored answer, only if it is still as read (compare-and-set): true when replaced. */
+  async replaceBody(database: Database, row: { client_id: string; key: string; response_body: string }, sealed: string) {
+    const updated = await database.transaction((s) =>
+      s.query(
+        `UPDATE idempotency_keys SET response_body = $4 WHERE client_id = $1 AND key = $2 AND response_body = $3 RETURNING 1 AS one`,
+        [row.client_id, row.key, row.response_body, sealed],
+      ),
+    );
+    return updated.length > 0;
+  },
+};
+
+/**
+ * Seals the stored answers an earlier version kept in clear (before stored answers were sealed):
+ * those holding a client secret or a personal identifier, each with the context a sealed answer
+ * of today has (client, key, request fingerprint), so replays stay byte for byte. Called at start,
+ * once the vault is open; rows are rewritten compare-and-set (processes starting together do not
+ * clash). Returns how many it sealed.
+ */
+export async function sealStoredResponses(database: Database, box: SecretBox, batch = 200): Promise<number> {
+  let sealed = 0;
+  let after = { clientId: '', key: '' };
+  for (;;) {
+    const rows = await idempotencyKeysRepository.clearCandidates(database, after, batch);
+    for (const row of rows) {
+      if (box.isEncrypted(row.response_body) || !holdsSecretAnswer(row.response_body)) continue;
+      const body = box.encrypt(row.response_body, storedContext(row.client_id, row.key, row.fingerprint));
+      if (await idempotencyKeysRepository.replaceBody(database, row, body)) sealed++;
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < batch) return sealed;
+    after = { clientId: last.client_id, key: last.key };
+  }
 }

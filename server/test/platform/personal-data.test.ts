@@ -197,6 +197,76 @@ describe('tax reference and passport numbers', () => {
     expect((await revealing.get(`/v1/counterparties/${cp.id}`)).body.data.profile.tax_reference_number).toBe(v.tax);
   });
 
+  it('a corporation tax id (corporate_tax_reference_number): encrypted in customers, applications, history and stored answers; masked; revealed with customers:sensitive', async () => {
+    const t = await newTenant(app);
+    const v = personal();
+    const [corpTax, newCorpTax, appTax] = [`CT${v.tax}`, `CN${v.tax}`, `CA${v.tax}`];
+    const corp = uid('pd-ctax');
+    const keyed = { 'x-l2f-idempotency-id': uid('pd-ctax') };
+    const created = await t.api.post('/v1/customers', corporationBody(corp, { corporate_tax_reference_number: corpTax }), keyed);
+    expect(created.status, created.raw).toBe(200);
+    expect(created.body.data.corporate_tax_reference_number).toBe(maskPersonal(corpTax));
+    const replay = await t.api.post('/v1/customers', corporationBody(corp, { corporate_tax_reference_number: corpTax }), keyed);
+    expect(replay.headers['x-l2f-idempotent-replay']).toBe('true');
+    expect(replay.raw).toBe(created.raw);
+    const patched = await t.api.patch(`/v1/customers/${corp}`, {
+      updates: [{ field: 'corporate_tax_reference_number', value: newCorpTax }],
+      reason: 'corrected',
+    });
+    expect(patched.status, patched.raw).toBe(200);
+    // An echoed mask changes nothing.
+    const echoed = await t.api.patch(`/v1/customers/${corp}`, { corporate_tax_reference_number: maskPersonal(newCorpTax) });
+    expect(echoed.status, echoed.raw).toBe(200);
+    const application = await t.api.post(
+      '/v1/applications',
+      corporationApplication(corporationDetails({ corporate_tax_reference_number: appTax })),
+    );
+    expect(application.status, application.raw).toBe(200);
+    expect(application.body.data.customer_details.corporate_tax_reference_number).toBe(maskPersonal(appTax));
+
+    const views = JSON.stringify([
+      (await t.api.get(`/v1/customers/${corp}`)).body,
+      (await t.api.get('/v1/customers?page_size=50')).body,
+      (await t.api.get(`/v1/customers/${corp}/history`)).body,
+      (await t.api.get(`/v1/applications/${application.body.data.id}`)).body,
+    ]);
+    for (const value of [corpTax, newCorpTax, appTax]) expect(views).not.toContain(value);
+    expect((await t.api.get(`/v1/customers/${corp}`)).body.data.corporate_tax_reference_number).toBe(maskPersonal(newCorpTax));
+    const change = (await t.api.get(`/v1/customers/${corp}/history`)).body.data.history.find(
+      (h: any) => h.field === 'corporate_tax_reference_number',
+    );
+    expect([change.before, change.after]).toEqual([maskPersonal(corpTax), maskPersonal(newCorpTax)]);
+
+    // Nowhere in clear; the customer row holds an envelope, the keyed answer is sealed.
+    const database = app.ledgerline.database;
+    expect(await columnsContaining(database, [corpTax, newCorpTax, appTax])).toEqual([]);
+    const [row] = await database.rawTransaction((s) =>
+      s.query<{ tax: string }>(`SELECT details->>'corporate_tax_reference_number' AS tax FROM customers WHERE client_id = $1 AND id = $2`, [
+        t.clientId,
+        corp,
+      ]),
+    );
+    expect(row?.tax).toMatch(/^llv1:dek_/);
+    const [stored] = await database.rawTransaction((s) =>
+      s.query<{ response_body: string }>('SELECT response_body FROM idempotency_keys WHERE client_id = $1 AND key = $2', [
+        t.clientId,
+        keyed['x-l2f-idempotency-id'],
+      ]),
+    );
+    expect(stored?.response_body).toMatch(/^llv1:dek_/);
+
+    const op = new Api(app, t.operator.token);
+    await op.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(op, t.clientId) });
+    const revealing = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    expect((await revealing.get(`/v1/customers/${corp}`)).body.data.corporate_tax_reference_number).toBe(newCorpTax);
+    const clearChange = (await revealing.get(`/v1/customers/${corp}/history`)).body.data.history.find(
+      (h: any) => h.field === 'corporate_tax_reference_number',
+    );
+    expect([clearChange.before, clearChange.after]).toEqual([corpTax, newCorpTax]);
+    const clearApplication = (await revealing.get(`/v1/applications/${application.body.data.id}`)).body.data;
+    expect(clearApplication.customer_details.corporate_tax_reference_number).toBe(appTax);
+  });
+
   it('a client may not grant itself the scope, and clients created without scopes do not hold it', async () => {
     const t = await newTenant(app);
     const self = await t.api.patch(`/v1/admin/clients/${t.clientId}`, { scopes: ['customers:sensitive'] });
@@ -299,21 +369,28 @@ describe('upgrade: personal identifiers an earlier version stored in clear', () 
         [t.clientId, JSON.stringify(v.newTax), JSON.stringify(v.tax), JSON.stringify({ first_name: 'X', passport_number: v.passport })],
       );
     });
-    expect((await columnsContaining(database, [v.tax, v.passport, v.newTax])).sort()).toEqual([
+    expect((await columnsContaining(database, [v.tax, v.passport, v.newTax, '99-1234567'])).sort()).toEqual([
       `customer_individuals.details: ${v.passport}`,
       `customer_individuals.details: ${v.tax}`,
+      'customers.details: 99-1234567',
       `resource_history.after: ${v.passport}`,
       `resource_history.after: ${v.tax}`,
       `resource_history.before: ${v.newTax}`,
     ]);
 
     app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
-    expect(await columnsContaining(database, [v.tax, v.passport, v.newTax])).toEqual([]);
+    expect(await columnsContaining(database, [v.tax, v.passport, v.newTax, '99-1234567'])).toEqual([]);
     const [row] = await database.rawTransaction((s) =>
       s.query<{ details: Record<string, string> }>(`SELECT details FROM customer_individuals WHERE id = 'ind_legacy'`),
     );
     expect(row?.details.tax_reference_number).toMatch(/^llv1:dek_/);
     expect(row?.details.first_name).toBe('Old');
+    // The corporation's tax id too: encrypted in the row, not merely readable.
+    const [corpRow] = await database.rawTransaction((s) =>
+      s.query<{ details: Record<string, string> }>('SELECT details FROM customers WHERE client_id = $1 AND id = $2', [t.clientId, id]),
+    );
+    expect(corpRow?.details.corporate_tax_reference_number).toMatch(/^llv1:dek_/);
+    expect(corpRow?.details.registered_name).toBe('Acme Widgets Inc.');
 
     // Nothing lost: the revealing client reads the same values, the history too.
     const api = new Api(app, await tokenFor(app, t.clientId, t.secret));
@@ -331,5 +408,85 @@ describe('upgrade: personal identifiers an earlier version stored in clear', () 
     expect(await database.rawTransaction((s) => s.query('SELECT client_id, id, before, after FROM resource_history ORDER BY id'))).toEqual(
       before,
     );
+  });
+});
+
+describe('upgrade: stored idempotent answers an earlier version kept in clear', () => {
+  let database: Database;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    database = await openDatabase({});
+    await migrate(database);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database.close();
+  });
+
+  const storedRows = (keys: string[]) =>
+    database.rawTransaction((s) =>
+      s.query<{ key: string; response_body: string }>('SELECT key, response_body FROM idempotency_keys WHERE key = ANY($1) ORDER BY key', [
+        keys,
+      ]),
+    );
+
+  it('are sealed at the next start (a client secret, a tax number), replay byte for byte, and others are left alone', {
+    timeout: 120_000,
+  }, async () => {
+    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    await bootstrap(first);
+    const op = new Api(first, await tokenFor(first, OPERATOR.id, OPERATOR.secret));
+    const t = await newTenant(first);
+    const tenantOp = new Api(first, t.operator.token);
+    await tenantOp.patch(`/v1/admin/clients/${t.clientId}`, { scopes: await sensitiveScopes(tenantOp, t.clientId) });
+    const revealing = new Api(first, await tokenFor(first, t.clientId, t.secret));
+    const v = personal();
+    const keys = { client: uid('up-client'), customer: uid('up-cust'), subscription: uid('up-sub') };
+
+    const client = await op.post('/v1/admin/clients', { name: 'upgraded' }, { 'x-l2f-idempotency-id': keys.client });
+    expect(client.status, client.raw).toBe(200);
+    const customerBody = individualBody(uid('up-ind'), { tax_reference_number: v.tax });
+    const customer = await revealing.post('/v1/customers', customerBody, { 'x-l2f-idempotency-id': keys.customer });
+    expect(customer.status, customer.raw).toBe(200);
+    expect(customer.body.data.tax_reference_number).toBe(v.tax);
+    const subscriptionBody = { event_type: 'CUSTOMER_ACTIVE', callback_url: 'http://127.0.0.1:9/up' };
+    const subscription = await revealing.post('/v1/subscriptions', subscriptionBody, { 'x-l2f-idempotency-id': keys.subscription });
+    expect(subscription.status, subscription.raw).toBe(200);
+    await first.close();
+
+    // As an earlier version stored them: the answers in clear.
+    await database.transaction(async (s) => {
+      await s.query('UPDATE idempotency_keys SET response_body = $2 WHERE key = $1', [keys.client, client.raw]);
+      await s.query('UPDATE idempotency_keys SET response_body = $2 WHERE key = $1', [keys.customer, customer.raw]);
+    });
+    const secret = client.body.data.client_secret as string;
+    expect((await columnsContaining(database, [secret, v.tax])).sort()).toEqual(
+      [`idempotency_keys.response_body: ${secret}`, `idempotency_keys.response_body: ${v.tax}`].sort(),
+    );
+    const [, , subscriptionBefore] = await storedRows([keys.client, keys.customer, keys.subscription].sort());
+    expect(subscriptionBefore).toBeDefined();
+
+    app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    expect(await columnsContaining(database, [secret, v.tax])).toEqual([]);
+    const after = Object.fromEntries((await storedRows(Object.values(keys))).map((r) => [r.key, r.response_body]));
+    expect(after[keys.client]).toMatch(/^llv1:dek_/);
+    expect(after[keys.customer]).toMatch(/^llv1:dek_/);
+    // An answer holding no secret is not rewritten.
+    expect(after[keys.subscription]).toBe(subscription.raw);
+
+    // Replays answer the original bytes.
+    const op2 = new Api(app, await tokenFor(app, OPERATOR.id, OPERATOR.secret));
+    const clientReplay = await op2.post('/v1/admin/clients', { name: 'upgraded' }, { 'x-l2f-idempotency-id': keys.client });
+    expect(clientReplay.headers['x-l2f-idempotent-replay']).toBe('true');
+    expect(clientReplay.raw).toBe(client.raw);
+    const api2 = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    const customerReplay = await api2.post('/v1/customers', customerBody, { 'x-l2f-idempotency-id': keys.customer });
+    expect(customerReplay.headers['x-l2f-idempotent-replay']).toBe('true');
+    expect(customerReplay.raw).toBe(customer.raw);
+
+    // A second start finds nothing left to seal.
+    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    await again.close();
+    expect(Object.fromEntries((await storedRows(Object.values(keys))).map((r) => [r.key, r.response_body]))).toEqual(after);
   });
 });

@@ -4,8 +4,8 @@ import { queryRows } from '../../db/sql.js';
 import type { SecretBox } from './index.js';
 
 /**
- * Personal identifiers at rest (CONTRACT §17): tax reference numbers and passport numbers are
- * stored encrypted by the vault wherever they sit in a JSON document (customers, individuals,
+ * Personal identifiers at rest (CONTRACT §17): tax reference numbers (a person's, and a
+ * corporation's `corporate_tax_reference_number`, Rail 1.1.2) and passport numbers are stored encrypted by the vault wherever they sit in a JSON document (customers, individuals,
  * applications, counterparties, history rows), and answered masked unless the caller holds
  * `customers:sensitive`.
  *
@@ -17,7 +17,10 @@ import type { SecretBox } from './index.js';
  * No lookup finds a customer by these values today; were one needed, it would go through
  * `vault.lookupHash(value, '<table>.<key>')`, never through the clear value.
  */
-export const PERSONAL_FIELDS: readonly string[] = ['tax_reference_number', 'passport_number'];
+export const PERSONAL_FIELDS: readonly string[] = ['tax_reference_number', 'passport_number', 'corporate_tax_reference_number'];
+// Not here, on purpose: `registered_number` and `regulation_agency_regulation_number` are numbers of
+// public registers (a company's registration, a licence), printed on invoices and looked up by
+// anyone; the Layer2 schemas hold no other tax id, passport or identity-card number.
 
 /** The scope that reveals personal identifiers in views and history (granted by the operator, never by default). */
 export const SENSITIVE_SCOPE = 'customers:sensitive';
