@@ -31,7 +31,7 @@ export function clientsCommand(program: Command): void {
     .command('list')
     .description('List every client')
     .action(async (_opts: unknown, cmd: Command) => {
-      const list = await client(cmd, 'operator').admin.clients.list();
+      const list = { data: await client(cmd, 'operator').admin.clients.list().toArray() };
       print(cmd, { clients: list.data }, () =>
         list.data.length
           ? list.data.map(

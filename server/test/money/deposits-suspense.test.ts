@@ -23,7 +23,7 @@ async function suspenseNet(app: FastifyInstance, incomingId: string, asset: stri
 
 async function listed(app: FastifyInstance, id: string) {
   const op = await operatorApi(app);
-  return ((await ok(op.get('/v1/admin/suspense'))).items as Record<string, any>[]).find((i) => i.id === id);
+  return ((await ok(op.get('/v1/admin/suspense?page_size=100'))).items as Record<string, any>[]).find((i) => i.id === id);
 }
 
 describe('unmatched arrivals go to suspense with a reason', () => {

@@ -1,6 +1,8 @@
-import { desc, eq, ne, sql } from 'drizzle-orm';
+import { eq, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { fetchPage } from '../../db/paginate.js';
 import { clients } from '../../db/schema.js';
+import type { PageRequest } from '../../shared/pagination.js';
 
 export type ClientRow = typeof clients.$inferSelect;
 export type NewClientRow = typeof clients.$inferInsert;
@@ -14,8 +16,11 @@ export const clientsRepository = {
     const [row] = await db.select().from(clients).where(eq(clients.id, id));
     return row;
   },
-  async list(db: Db | Tx): Promise<ClientRow[]> {
-    return db.select().from(clients).orderBy(desc(clients.seq));
+  /** The tenants (never the operator), newest first, one page (CONTRACT §3). */
+  async listPage(db: Db | Tx, filters: { regulated?: boolean | undefined }, page: PageRequest) {
+    const where: SQL[] = [eq(clients.isOperator, false)];
+    if (filters.regulated !== undefined) where.push(eq(clients.regulated, filters.regulated));
+    return fetchPage(db, clients, clients.seq, where, page);
   },
   async update(db: Db | Tx, id: string, patch: Partial<NewClientRow>): Promise<ClientRow | undefined> {
     const [row] = await db.update(clients).set(patch).where(eq(clients.id, id)).returning();

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses } from '../../platform/http-schemas.js';
-import { MutationHeaders } from '../../platform/route-helpers.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
+import { basePath, listEnvelope, MutationHeaders } from '../../platform/route-helpers.js';
 import { readContext, writeContext } from '../../platform/unit-of-work.js';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../../platform/versions/index.js';
 import { ALL_SCOPES } from '../../shared/scopes.js';
@@ -59,9 +59,18 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
     '/admin/clients',
     {
       config,
-      schema: { tags, summary: 'List clients', response: { 200: data(Type.Object({ clients: Type.Array(Client) })), ...errorResponses() } },
+      schema: {
+        tags,
+        summary: 'List clients',
+        description: 'Newest first; filter regulated (true or false); page or cursor style (CONTRACT §3).',
+        querystring: Type.Object(
+          { ...PageQuery, regulated: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
+          { additionalProperties: false },
+        ),
+        response: { 200: listOf('clients', Client), ...errorResponses() },
+      },
     },
-    async (request) => ({ data: { clients: await service.list(readContext(request)) } }),
+    async (request) => listEnvelope('clients', await service.list(readContext(request), request.query, basePath(request))),
   );
 
   app.get(

@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId, newSecret } from '../../shared/ids.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { ALL_SCOPES, GRANTED_SCOPES, type Scope, TENANT_SCOPES } from '../../shared/scopes.js';
 import { hashSecret, verifySecret } from '../../shared/secrets.js';
 import { type ClientRow, clientsRepository } from './clients.repository.js';
@@ -98,8 +99,13 @@ export class ClientsService {
     return { ...toView(row), client_secret: secret };
   }
 
-  async list(ctx: Context): Promise<ClientView[]> {
-    return (await clientsRepository.list(ctx.db)).filter((r) => !r.isOperator).map(toView);
+  /** The tenants, newest first, a page at a time (either style); `regulated` filters. */
+  async list(ctx: Context, query: RawPageQuery & { regulated?: 'true' | 'false' | undefined }, basePath: string) {
+    const page = parsePageQuery(query);
+    const regulated = query.regulated === undefined ? undefined : query.regulated === 'true';
+    const { rows, total } = await clientsRepository.listPage(ctx.db, { regulated }, page);
+    const result = buildPage(page, rows, total, basePath, { regulated: query.regulated });
+    return { ...result, items: result.items.map(toView) };
   }
 
   async get(ctx: Context, id: string): Promise<ClientRow> {

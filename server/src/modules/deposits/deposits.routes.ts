@@ -289,10 +289,19 @@ export const suspenseRoutes: FastifyPluginAsyncTypebox<{ incoming: IncomingFunds
       schema: {
         tags,
         summary: 'Unmatched incoming funds',
-        response: { 200: data(Type.Object({ items: Type.Array(Incoming) })), ...errorResponses() },
+        description: 'Newest first; filters rail and asset_type_id; page or cursor style (CONTRACT §3).',
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            rail: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+            asset_type_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: listOf('items', Incoming), ...errorResponses() },
       },
     },
-    async (request) => ({ data: { items: await incoming.suspense(readContext(request)) } }),
+    async (request) => listEnvelope('items', await incoming.suspense(readContext(request), request.query, basePath(request))),
   );
   app.post(
     '/admin/suspense/:id/assign',
