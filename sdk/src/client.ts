@@ -1,6 +1,7 @@
 import type { Client } from 'openapi-fetch';
 import { type CallArgs, Core, createApiClient } from './core.js';
 import type { paths } from './generated/openapi.js';
+import type { PageRequest } from './pagination.js';
 import {
   Accounts,
   Admin,
@@ -9,19 +10,23 @@ import {
   Counterparties,
   Customers,
   Deposits,
+  Documents,
   EventListeners,
   Events,
   Exchanges,
+  Payments,
   SigningKeys,
   Simulations,
   Subscriptions,
+  Transactions,
   Transfers,
+  VirtualAccounts,
   Withdrawals,
 } from './resources.js';
 import { type PrivateKeyInput, RequestSigner } from './signing.js';
 import { streamListener } from './streams.js';
 import { createTransport, type FetchLike, TokenManager, type TransportOptions } from './transport.js';
-import type { HttpMethod, RequestOptions } from './types.js';
+import type { HttpMethod, ListItem, ListPath, PaginateArgs, RequestOptions } from './types.js';
 
 export const VERSION = '0.1.0';
 
@@ -77,6 +82,10 @@ export class Ledgerline {
   readonly cards: Cards;
   readonly applications: Applications;
   readonly accounts: Accounts;
+  readonly virtualAccounts: VirtualAccounts;
+  readonly transactions: Transactions;
+  readonly payments: Payments;
+  readonly documents: Documents;
   readonly transfers: Transfers;
   readonly withdrawals: Withdrawals;
   readonly deposits: Deposits;
@@ -130,6 +139,10 @@ export class Ledgerline {
     this.cards = new Cards(core);
     this.applications = new Applications(core);
     this.accounts = new Accounts(core);
+    this.virtualAccounts = new VirtualAccounts(core);
+    this.transactions = new Transactions(core);
+    this.payments = new Payments(core);
+    this.documents = new Documents(core);
     this.transfers = new Transfers(core);
     this.withdrawals = new Withdrawals(core);
     this.deposits = new Deposits(core);
@@ -193,6 +206,20 @@ export class Ledgerline {
     options?: RequestOptions,
   ): Promise<T> {
     return this.core.raw(method, path, args as CallArgs, options) as Promise<T>;
+  }
+
+  /**
+   * Any list route, typed by its path: await it for the first page, `for await` it for every item
+   * of every page (as the resources' `list`). Path parameters go in `params.path`:
+   *
+   * ```ts
+   * for await (const line of ledgerline.paginate('/v1/accounts/payments/{account_id}/transactions', { path: { account_id }, limit: 50 }))
+   *   console.log(line.id);
+   * ```
+   */
+  paginate<P extends ListPath>(path: P, ...[params, options]: PaginateArgs<P>): PageRequest<ListItem<P>> {
+    const { path: pathParams, ...query } = (params ?? {}) as { path?: Record<string, string> } & Record<string, unknown>;
+    return this.core.list(path, pathParams, query as never, options);
   }
 
   /** A file of the API (statement PDF, withdrawal receipt, document) as a Blob, fetched with the token. */

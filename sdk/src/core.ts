@@ -2,7 +2,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { errorFromResponse } from './errors.js';
 import type { paths } from './generated/openapi.js';
 import { stringifyBody } from './json.js';
-import { type Page, PageRequest } from './pagination.js';
+import { type NextPage, type Page, PageRequest } from './pagination.js';
 import type { HttpMethod, ListItem, ListParams, Path, RequestOptions, ResponseData } from './types.js';
 
 export interface CallArgs {
@@ -55,7 +55,21 @@ export class Core {
     return data;
   }
 
-  /** A cursor-style list: await it for the first page, `for await` it for every item. */
+  /** A file of the API (a PDF, an uploaded document) as a Blob: asked for by its type, handed over untouched. */
+  async file(path: Path | string, pathParams: Record<string, string>, accept: string, options: RequestOptions = {}): Promise<Blob> {
+    return (await this.raw(
+      'get',
+      path,
+      { path: pathParams, parseAs: 'blob' },
+      { ...options, headers: { accept, ...options.headers } },
+    )) as Blob;
+  }
+
+  /**
+   * A list: await it for the first page, `for await` it for every item. Cursor style (`limit`,
+   * `next_cursor`); a list answering page style only (`next_cursor` null while `has_more`) is
+   * followed by the `page`/`page_size` of its `links.next`.
+   */
   list<P extends Path>(
     path: P,
     pathParams: Record<string, string> | undefined,
@@ -63,20 +77,39 @@ export class Core {
     options: RequestOptions = {},
   ) {
     const { cursor: start, ...filters } = (params ?? {}) as Record<string, unknown> & { cursor?: string };
-    const fetchPage = async (cursor: string | undefined): Promise<Page<ListItem<P>>> => {
-      const body = (await this.raw('get', path, { path: pathParams, query: { ...filters, ...(cursor && { cursor }) } }, options)) as {
+    const fetchPage = async (next: NextPage | undefined): Promise<Page<ListItem<P>>> => {
+      const query = !next ? filters : 'cursor' in next ? { ...filters, cursor: next.cursor } : pageQuery(filters, next.query);
+      const body = (await this.raw('get', path, { path: pathParams, query }, options)) as {
         data: Record<string, unknown>;
+        links?: { next?: string };
         pagination?: { has_more: boolean; next_cursor: string | null };
       };
       const items = Object.values(body.data ?? {}).find(Array.isArray) ?? [];
+      const hasMore = body.pagination?.has_more ?? false;
+      const nextCursor = body.pagination?.next_cursor ?? null;
       return {
         data: items as ListItem<P>[],
-        hasMore: body.pagination?.has_more ?? false,
-        nextCursor: body.pagination?.next_cursor ?? null,
+        hasMore,
+        nextCursor,
+        nextQuery: hasMore && !nextCursor && body.links?.next ? linkQuery(body.links.next) : undefined,
       };
     };
     return new PageRequest<ListItem<P>>(fetchPage, start);
   }
+}
+
+/** The query of a `links` entry (a path with its query, possibly with `/api` in front). */
+function linkQuery(link: string): Record<string, string> {
+  return Object.fromEntries(new URL(link, 'http://link.invalid').searchParams);
+}
+
+/**
+ * The next page of a page-style walk: the caller's filters with the link's `page` and `page_size`
+ * (a cursor-style `limit` becomes the page size: the server takes one style at a time).
+ */
+function pageQuery(filters: Record<string, unknown>, link: Record<string, string>): Record<string, unknown> {
+  const { limit: _limit, ...rest } = filters;
+  return { ...rest, ...link };
 }
 
 interface RawResult {

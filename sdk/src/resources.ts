@@ -24,6 +24,10 @@ export class Customers {
   history(id: string, params?: ListParams<'/v1/customers/{id}/history'>, o?: O): PageRequest<ListItem<'/v1/customers/{id}/history'>> {
     return this.core.list('/v1/customers/{id}/history', p({ id }), params, o);
   }
+  /** The customer's payors (who may pay into its payment accounts). */
+  payors(id: string, params?: ListParams<'/v1/customers/{id}/payors'>, o?: O): PageRequest<ListItem<'/v1/customers/{id}/payors'>> {
+    return this.core.list('/v1/customers/{id}/payors', p({ id }), params, o);
+  }
   readonly individuals = {
     create: (
       id: string,
@@ -45,6 +49,13 @@ export class Customers {
       params?: ListParams<'/v1/customers/{id}/individuals'>,
       o?: O,
     ): PageRequest<ListItem<'/v1/customers/{id}/individuals'>> => this.core.list('/v1/customers/{id}/individuals', p({ id }), params, o),
+    history: (
+      id: string,
+      individualId: string,
+      params?: ListParams<'/v1/customers/{id}/individuals/{individual_id}/history'>,
+      o?: O,
+    ): PageRequest<ListItem<'/v1/customers/{id}/individuals/{individual_id}/history'>> =>
+      this.core.list('/v1/customers/{id}/individuals/{individual_id}/history', p({ id, individual_id: individualId }), params, o),
   };
 }
 
@@ -106,8 +117,61 @@ export class DepositAccounts {
   ): PageRequest<ListItem<'/v1/accounts/deposits/{account_id}/transactions'>> {
     return this.core.list('/v1/accounts/deposits/{account_id}/transactions', p({ account_id: accountId }), params, o);
   }
-  statements(accountId: string, o?: O): PageRequest<ListItem<'/v1/accounts/deposits/{account_id}/statements'>> {
-    return this.core.list('/v1/accounts/deposits/{account_id}/statements', p({ account_id: accountId }), undefined, o);
+  /** Monthly statements, newest first (`for await` walks every month). */
+  statements(
+    accountId: string,
+    params?: ListParams<'/v1/accounts/deposits/{account_id}/statements'>,
+    o?: O,
+  ): PageRequest<ListItem<'/v1/accounts/deposits/{account_id}/statements'>> {
+    return this.core.list('/v1/accounts/deposits/{account_id}/statements', p({ account_id: accountId }), params, o);
+  }
+  /** One statement (`stmt_YYYY_MM`) with its lines, as data. */
+  statement(
+    accountId: string,
+    statementId: string,
+    o?: O,
+  ): Promise<ResponseData<'/v1/accounts/deposits/{account_id}/statements/{statement_id}', 'get'>> {
+    return this.core.call(
+      'get',
+      '/v1/accounts/deposits/{account_id}/statements/{statement_id}',
+      { path: p({ account_id: accountId, statement_id: statementId }) },
+      o,
+    );
+  }
+  /** One statement as the PDF a person reads (a Blob). */
+  statementPdf(accountId: string, statementId: string, o?: O): Promise<Blob> {
+    return this.core.file(
+      '/v1/accounts/deposits/{account_id}/statements/{statement_id}',
+      p({ account_id: accountId, statement_id: statementId }),
+      'application/pdf',
+      o,
+    );
+  }
+  transaction(
+    accountId: string,
+    transactionId: string,
+    o?: O,
+  ): Promise<ResponseData<'/v1/accounts/deposits/{account_id}/transactions/{transaction_id}', 'get'>> {
+    return this.core.call(
+      'get',
+      '/v1/accounts/deposits/{account_id}/transactions/{transaction_id}',
+      { path: p({ account_id: accountId, transaction_id: transactionId }) },
+      o,
+    );
+  }
+  virtualAccounts(
+    accountId: string,
+    params?: ListParams<'/v1/accounts/deposits/{account_id}/virtual-accounts'>,
+    o?: O,
+  ): PageRequest<ListItem<'/v1/accounts/deposits/{account_id}/virtual-accounts'>> {
+    return this.core.list('/v1/accounts/deposits/{account_id}/virtual-accounts', p({ account_id: accountId }), params, o);
+  }
+  createVirtualAccount(
+    accountId: string,
+    body: RequestBody<'/v1/accounts/deposits/{account_id}/virtual-accounts', 'post'>,
+    o?: O,
+  ): Promise<ResponseData<'/v1/accounts/deposits/{account_id}/virtual-accounts', 'post'>> {
+    return this.core.call('post', '/v1/accounts/deposits/{account_id}/virtual-accounts', { path: p({ account_id: accountId }), body }, o);
   }
   /** A new deposit address or instruction for the account. */
   createAddress(
@@ -119,10 +183,167 @@ export class DepositAccounts {
   }
 }
 
+/** Payment accounts (`/v1/accounts/payments`). */
+export class PaymentAccounts {
+  constructor(private readonly core: Core) {}
+  create(body: RequestBody<'/v1/accounts/payments', 'post'>, o?: O): Promise<ResponseData<'/v1/accounts/payments', 'post'>> {
+    return this.core.call('post', '/v1/accounts/payments', { body }, o);
+  }
+  retrieve(accountId: string, o?: O): Promise<ResponseData<'/v1/accounts/payments/{account_id}', 'get'>> {
+    return this.core.call('get', '/v1/accounts/payments/{account_id}', { path: p({ account_id: accountId }) }, o);
+  }
+  update(
+    accountId: string,
+    body: RequestBody<'/v1/accounts/payments/{account_id}', 'patch'>,
+    o?: O,
+  ): Promise<ResponseData<'/v1/accounts/payments/{account_id}', 'patch'>> {
+    return this.core.call('patch', '/v1/accounts/payments/{account_id}', { path: p({ account_id: accountId }), body }, o);
+  }
+  list(params?: ListParams<'/v1/accounts/payments'>, o?: O): PageRequest<ListItem<'/v1/accounts/payments'>> {
+    return this.core.list('/v1/accounts/payments', undefined, params, o);
+  }
+  history(
+    accountId: string,
+    params?: ListParams<'/v1/accounts/payments/{account_id}/history'>,
+    o?: O,
+  ): PageRequest<ListItem<'/v1/accounts/payments/{account_id}/history'>> {
+    return this.core.list('/v1/accounts/payments/{account_id}/history', p({ account_id: accountId }), params, o);
+  }
+  transactions(
+    accountId: string,
+    params?: ListParams<'/v1/accounts/payments/{account_id}/transactions'>,
+    o?: O,
+  ): PageRequest<ListItem<'/v1/accounts/payments/{account_id}/transactions'>> {
+    return this.core.list('/v1/accounts/payments/{account_id}/transactions', p({ account_id: accountId }), params, o);
+  }
+  transaction(
+    accountId: string,
+    transactionId: string,
+    o?: O,
+  ): Promise<ResponseData<'/v1/accounts/payments/{account_id}/transactions/{transaction_id}', 'get'>> {
+    return this.core.call(
+      'get',
+      '/v1/accounts/payments/{account_id}/transactions/{transaction_id}',
+      { path: p({ account_id: accountId, transaction_id: transactionId }) },
+      o,
+    );
+  }
+  /** Monthly statements, newest first (`for await` walks every month). */
+  statements(
+    accountId: string,
+    params?: ListParams<'/v1/accounts/payments/{account_id}/statements'>,
+    o?: O,
+  ): PageRequest<ListItem<'/v1/accounts/payments/{account_id}/statements'>> {
+    return this.core.list('/v1/accounts/payments/{account_id}/statements', p({ account_id: accountId }), params, o);
+  }
+  statement(
+    accountId: string,
+    statementId: string,
+    o?: O,
+  ): Promise<ResponseData<'/v1/accounts/payments/{account_id}/statements/{statement_id}', 'get'>> {
+    return this.core.call(
+      'get',
+      '/v1/accounts/payments/{account_id}/statements/{statement_id}',
+      { path: p({ account_id: accountId, statement_id: statementId }) },
+      o,
+    );
+  }
+  /** One statement as the PDF a person reads (a Blob). */
+  statementPdf(accountId: string, statementId: string, o?: O): Promise<Blob> {
+    return this.core.file(
+      '/v1/accounts/payments/{account_id}/statements/{statement_id}',
+      p({ account_id: accountId, statement_id: statementId }),
+      'application/pdf',
+      o,
+    );
+  }
+  createAddress(
+    accountId: string,
+    body?: RequestBody<'/v1/accounts/payments/{account_id}/address', 'post'>,
+    o?: O,
+  ): Promise<ResponseData<'/v1/accounts/payments/{account_id}/address', 'post'>> {
+    return this.core.call('post', '/v1/accounts/payments/{account_id}/address', { path: p({ account_id: accountId }), body }, o);
+  }
+}
+
 export class Accounts {
   readonly deposits: DepositAccounts;
+  readonly payments: PaymentAccounts;
   constructor(core: Core) {
     this.deposits = new DepositAccounts(core);
+    this.payments = new PaymentAccounts(core);
+  }
+}
+
+/** Virtual accounts (`/v1/virtual-accounts`; created under a deposit account). */
+export class VirtualAccounts {
+  constructor(private readonly core: Core) {}
+  retrieve(id: string, o?: O): Promise<ResponseData<'/v1/virtual-accounts/{virtual_account_id}', 'get'>> {
+    return this.core.call('get', '/v1/virtual-accounts/{virtual_account_id}', { path: p({ virtual_account_id: id }) }, o);
+  }
+  update(
+    id: string,
+    body: RequestBody<'/v1/virtual-accounts/{virtual_account_id}', 'patch'>,
+    o?: O,
+  ): Promise<ResponseData<'/v1/virtual-accounts/{virtual_account_id}', 'patch'>> {
+    return this.core.call('patch', '/v1/virtual-accounts/{virtual_account_id}', { path: p({ virtual_account_id: id }), body }, o);
+  }
+  history(
+    id: string,
+    params?: ListParams<'/v1/virtual-accounts/{virtual_account_id}/history'>,
+    o?: O,
+  ): PageRequest<ListItem<'/v1/virtual-accounts/{virtual_account_id}/history'>> {
+    return this.core.list('/v1/virtual-accounts/{virtual_account_id}/history', p({ virtual_account_id: id }), params, o);
+  }
+  incomingPayments(
+    id: string,
+    params?: ListParams<'/v1/virtual-accounts/{virtual_account_id}/incoming-payments'>,
+    o?: O,
+  ): PageRequest<ListItem<'/v1/virtual-accounts/{virtual_account_id}/incoming-payments'>> {
+    return this.core.list('/v1/virtual-accounts/{virtual_account_id}/incoming-payments', p({ virtual_account_id: id }), params, o);
+  }
+}
+
+/** Every posted line of the client's accounts (`/v1/transactions`). */
+export class Transactions {
+  constructor(private readonly core: Core) {}
+  retrieve(transactionId: string, o?: O): Promise<ResponseData<'/v1/transactions/{transaction_id}', 'get'>> {
+    return this.core.call('get', '/v1/transactions/{transaction_id}', { path: p({ transaction_id: transactionId }) }, o);
+  }
+  list(params?: ListParams<'/v1/transactions'>, o?: O): PageRequest<ListItem<'/v1/transactions'>> {
+    return this.core.list('/v1/transactions', undefined, params, o);
+  }
+}
+
+/** Payments (`/v1/payments`): a payment account paying out, accepted like a transfer. */
+export class Payments {
+  constructor(private readonly core: Core) {}
+  create(body: RequestBody<'/v1/payments', 'post'>, o?: O): Promise<ResponseData<'/v1/payments', 'post'>> {
+    return this.core.call('post', '/v1/payments', { body }, o);
+  }
+  retrieve(paymentId: string, o?: O): Promise<ResponseData<'/v1/payments/{payment_id}', 'get'>> {
+    return this.core.call('get', '/v1/payments/{payment_id}', { path: p({ payment_id: paymentId }) }, o);
+  }
+  list(params?: ListParams<'/v1/payments'>, o?: O): PageRequest<ListItem<'/v1/payments'>> {
+    return this.core.list('/v1/payments', undefined, params, o);
+  }
+  accept(paymentId: string, o?: O): Promise<ResponseData<'/v1/payments/{payment_id}/accept', 'post'>> {
+    return this.core.call('post', '/v1/payments/{payment_id}/accept', { path: p({ payment_id: paymentId }) }, o);
+  }
+  status(paymentId: string, o?: O): Promise<ResponseData<'/v1/payments/{payment_id}/status', 'get'>> {
+    return this.core.call('get', '/v1/payments/{payment_id}/status', { path: p({ payment_id: paymentId }) }, o);
+  }
+}
+
+/** Application documents (`/v1/documents`): their status, and the uploaded file. */
+export class Documents {
+  constructor(private readonly core: Core) {}
+  retrieve(documentId: string, o?: O): Promise<ResponseData<'/v1/documents/{document_id}', 'get'>> {
+    return this.core.call('get', '/v1/documents/{document_id}', { path: p({ document_id: documentId }) }, o);
+  }
+  /** The uploaded bytes, unchanged, as a Blob (its `type` is the file's content type). */
+  download(documentId: string, o?: O): Promise<Blob> {
+    return this.core.file('/v1/documents/{document_id}/download', p({ document_id: documentId }), '*/*', o);
   }
 }
 
@@ -166,8 +387,13 @@ export class Withdrawals {
   status(withdrawalId: string, o?: O): Promise<ResponseData<'/v1/withdrawals/{withdrawal_id}/status', 'get'>> {
     return this.core.call('get', '/v1/withdrawals/{withdrawal_id}/status', { path: p({ withdrawal_id: withdrawalId }) }, o);
   }
+  /** The transmission receipt of an executed withdrawal, as data (`Accept: application/json`). */
   receipt(withdrawalId: string, o?: O): Promise<ResponseData<'/v1/withdrawals/{withdrawal_id}/receipt', 'get'>> {
     return this.core.call('get', '/v1/withdrawals/{withdrawal_id}/receipt', { path: p({ withdrawal_id: withdrawalId }) }, o);
+  }
+  /** The same receipt as the PDF a person reads (a Blob: `new Uint8Array(await blob.arrayBuffer())` for its bytes). */
+  receiptPdf(withdrawalId: string, o?: O): Promise<Blob> {
+    return this.core.file('/v1/withdrawals/{withdrawal_id}/receipt', p({ withdrawal_id: withdrawalId }), 'application/pdf', o);
   }
 }
 

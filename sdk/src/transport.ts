@@ -206,6 +206,9 @@ export function createTransport(opts: TransportOptions, tokens: TokenManager): (
     const base = new Headers(request.headers);
     base.set('user-agent', opts.userAgent);
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (!base.has(k)) base.set(k, v);
+    // A call that names no type wants JSON: say so (fetch would send */*, and a route with a file
+    // form, such as a withdrawal receipt, answers its PDF to */*).
+    if (!base.has('accept')) base.set('accept', 'application/json');
     if (MUTATING.has(method) && !base.has('x-l2f-idempotency-id')) base.set('x-l2f-idempotency-id', uuid());
 
     let refreshed = false;
@@ -220,10 +223,35 @@ export function createTransport(opts: TransportOptions, tokens: TokenManager): (
         continue;
       }
       // A file asked for by its type (a download: PDF, an uploaded document) is handed over untouched.
-      const accept = base.get('accept');
-      return accept && !/json/i.test(accept) ? response : exactAmounts(response);
+      const accept = base.get('accept') ?? '';
+      if (!/json/i.test(accept)) return response;
+      return exactAmounts(await expectJson(response, method, url.pathname));
     }
   };
+}
+
+/**
+ * A JSON call answered with something else (a PDF, an HTML error page of a proxy): a typed
+ * LedgerlineError (`UNEXPECTED_CONTENT_TYPE`) rather than the raw SyntaxError of parsing it.
+ * Answers without a body (204, HEAD) and refusals (their text becomes the error's description)
+ * pass through.
+ */
+async function expectJson(response: Response, method: string, path: string): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.ok || /\bjson\b/i.test(type) || !response.body || [101, 204, 205, 304].includes(response.status)) return response;
+  if (response.headers.get('content-length') === '0' || method === 'HEAD') return response;
+  await response.body.cancel().catch(() => {});
+  throw new LedgerlineError({
+    status: response.status,
+    errors: [
+      {
+        code: 'UNEXPECTED_CONTENT_TYPE',
+        description: `${method} ${path} answered ${type || 'a body without a content type'} where JSON was asked for (a file? use the resource's PDF method or client.download()).`,
+      },
+    ],
+    requestId: response.headers.get('x-l2f-request-id') ?? undefined,
+    headers: response.headers,
+  });
 }
 
 /**

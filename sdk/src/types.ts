@@ -41,6 +41,25 @@ export type ListParams<P extends Path> = Omit<QueryParams<P, 'get'>, 'limit' | '
   cursor?: string;
 };
 
+/** Every list route: a GET whose answer carries `pagination` (what `client.paginate` walks). */
+export type ListPath = { [P in Path]: ResponseBody<P, 'get'> extends { pagination: unknown } ? P : never }[Path];
+
+/** The path parameters of `GET P` (`{ account_id: string }` for `/v1/accounts/deposits/{account_id}/statements`). */
+export type PathParams<P extends Path> = Op<P, 'get'> extends { parameters: { path: infer T } } ? NonNullable<T> : never;
+
+/**
+ * The parameters of `client.paginate(path, params)`: the list's own (`ListParams`), plus `path`
+ * (its path parameters) when the route has any.
+ */
+export type PaginateParams<P extends ListPath> = [PathParams<P>] extends [never]
+  ? ListParams<P> & { path?: undefined }
+  : ListParams<P> & { path: PathParams<P> };
+
+/** `paginate`'s arguments after the path: `params` is required when the route has path parameters. */
+export type PaginateArgs<P extends ListPath> = [PathParams<P>] extends [never]
+  ? [params?: PaginateParams<P>, options?: RequestOptions]
+  : [params: PaginateParams<P>, options?: RequestOptions];
+
 /** Per-call options. */
 export interface RequestOptions {
   /** x-l2f-idempotency-id for this call (default: a new UUID, kept across the SDK's retries). */

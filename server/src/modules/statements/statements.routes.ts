@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { data, errorResponses, listOf } from '../../platform/http-schemas.js';
+import { data, errorResponses, listOf, PageQuery } from '../../platform/http-schemas.js';
 import { AmountOutput } from '../../platform/money-schemas.js';
 import { basePath } from '../../platform/route-helpers.js';
 import { readContext } from '../../platform/unit-of-work.js';
-import { AppError } from '../../shared/errors.js';
 import type { Family } from '../accounts/index.js';
 import { Transaction } from '../transactions/index.js';
 import { statementCustomer, statementTransactions, summaryFields } from './statements.layer2.js';
@@ -68,12 +67,10 @@ export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsSe
       schema: {
         tags,
         summary: 'List monthly statements',
-        description: 'One per UTC calendar month since the account opened, newest first.',
+        description:
+          'One per UTC calendar month since the account opened, newest first (order=ASC: oldest first); 12 per page unless page_size or limit says otherwise. Both pagination styles: page/page_size, or limit/cursor.',
         params: Type.Object({ account_id: Type.String({ maxLength: 128 }) }),
-        querystring: Type.Object(
-          { page: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })), page_size: Type.Optional(Type.String({ pattern: '^\\d{1,3}$' })) },
-          { additionalProperties: false },
-        ),
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: {
           200: listOf('statements', Type.Object(Summary)),
           ...errorResponses('NOT_FOUND'),
@@ -81,25 +78,14 @@ export const statementsRoutes: FastifyPluginAsyncTypebox<{ service: StatementsSe
       },
     },
     async (request) => {
-      const page = Number(request.query.page ?? 0);
-      const size = Number(request.query.page_size ?? 12);
-      if (size < 1 || size > 100) throw new AppError('VALIDATION_ERROR', 'page_size must be between 1 and 100.', 'page_size');
-      const { items, total } = await service.list(readContext(request), family, request.params.account_id, page, size);
-      const path = basePath(request);
-      const last = Math.max(0, Math.ceil(total / size) - 1);
-      const link = (p: number) => `${path}?page=${p}&page_size=${size}`;
-      const hasMore = (page + 1) * size < total;
-      return {
-        data: { statements: items.map((i) => ({ ...i, ...summaryFields(i.id) })) },
-        links: {
-          self: link(page),
-          first: link(0),
-          prev: page > 0 ? link(Math.min(page - 1, last)) : link(0),
-          next: hasMore ? link(page + 1) : link(last),
-          last: link(last),
-        },
-        pagination: { has_more: hasMore, next_cursor: null },
-      };
+      const { items, links, pagination } = await service.list(
+        readContext(request),
+        family,
+        request.params.account_id,
+        request.query,
+        basePath(request),
+      );
+      return { data: { statements: items.map((i) => ({ ...i, ...summaryFields(i.id) })) }, links, pagination };
     },
   );
   app.get(

@@ -4,6 +4,7 @@ import { ledgerTransactions } from '../../db/schema.js';
 import type { Context } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
 import { AppError, notFound } from '../../shared/errors.js';
+import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import type { Institution } from '../../shared/pdf-document.js';
 import { type AccountRow, type Family, findAccount } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
@@ -18,6 +19,8 @@ import { statementPdf } from './statement.document.js';
  */
 const ID = /^stmt_(\d{4})_(\d{2})$/;
 const monthStart = (y: number, m: number) => new Date(Date.UTC(y, m - 1, 1));
+const ordinal = (d: Date) => BigInt(d.getUTCFullYear() * 12 + d.getUTCMonth());
+const DEFAULT_STATEMENTS_PER_PAGE = 12;
 const idOf = (d: Date) => `stmt_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 
 export class StatementsService {
@@ -79,12 +82,25 @@ export class StatementsService {
     };
   }
 
-  async list(ctx: Context, family: Family, accountId: string, page: number, pageSize: number) {
+  /**
+   * One page of the account's months, both styles (CONTRACT §3): page/page_size by offset, or
+   * limit/cursor keyed on the month itself (its ordinal, year × 12 + month), so a cursor walk
+   * stays put when a new month begins. Newest first unless `order=ASC`; 12 per page by default.
+   */
+  async list(ctx: Context, family: Family, accountId: string, q: RawPageQuery, basePath: string) {
+    const req = parsePageQuery(q);
+    if (q.page_size === undefined && q.limit === undefined) req.size = DEFAULT_STATEMENTS_PER_PAGE;
     const account = await this.account(ctx, family, accountId);
-    const months = this.months(account, ctx.now);
-    const slice = months.slice(page * pageSize, (page + 1) * pageSize);
-    const items = await Promise.all(slice.map((m) => this.summary(ctx.db, account, m)));
-    return { items: items.map(({ _minor, ...s }) => s), total: months.length };
+    const newestFirst = this.months(account, ctx.now).map((month) => ({ month, seq: ordinal(month) }));
+    const walk = req.order === 'ASC' ? newestFirst.reverse() : newestFirst;
+    const after = req.after;
+    const from =
+      req.style === 'cursor'
+        ? walk.filter((m) => after === undefined || (req.order === 'ASC' ? m.seq > after : m.seq < after))
+        : walk.slice(req.page * req.size);
+    const page = buildPage(req, from.slice(0, req.size + 1), walk.length, basePath, {});
+    const items = await Promise.all(page.items.map((m) => this.summary(ctx.db, account, m.month)));
+    return { ...page, items: items.map(({ _minor, ...s }) => s) };
   }
 
   async get(ctx: Context, family: Family, accountId: string, statementId: string) {
