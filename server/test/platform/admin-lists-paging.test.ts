@@ -13,7 +13,7 @@ async function walk(op: Api, first: string, key: string, wanted: string[]) {
   const pages: { size: number; body: any }[] = [];
   let url: string | null = first;
   while (url && !wanted.every((id) => seen.includes(id))) {
-    const res = await op.get(url);
+    const res: { status: number; raw: string; body: any } = await op.get(url);
     expect(res.status, res.raw).toBe(200);
     const items = res.body.data[key] as { id?: string; client_id?: string }[];
     seen.push(...items.map((i) => (i.id ?? i.client_id) as string));
