@@ -78,6 +78,31 @@ function decodeValue(value: unknown, target: Json, field: string): unknown {
   }
 }
 
+/** Whether `path` names a string property its parent object does not require. */
+function optionalString(schema: TSchema, path: string[]): boolean {
+  const parent = schemaAt(schema, path.slice(0, -1));
+  const target = schemaAt(schema, path);
+  if (!parent || !target || !allowsString(target)) return false;
+  return !(Array.isArray(parent.required) && parent.required.includes(path[path.length - 1]));
+}
+
+/**
+ * An empty string in an optional string field is the field absent (issue 11, as on creates: real
+ * clients send `""` for every optional string they lack): it clears the field. Inside an object
+ * value, the same for its properties (`null`, which removes, in a merge patch; left out of a
+ * value that replaces the object). `""` in a required field is left to validation (refused).
+ */
+function emptyAsAbsent(value: unknown, schema: TSchema, path: string[], merge: boolean): unknown {
+  if (value === '' && path.length && optionalString(schema, path)) return null;
+  if (!isObject(value)) return value;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(value)) {
+    const cleared = emptyAsAbsent(v, schema, [...path, k], merge);
+    if (cleared !== null || v === null || merge) out[k] = cleared;
+  }
+  return out;
+}
+
 function setPath(obj: Json, path: string[], value: unknown): void {
   let node = obj;
   for (const seg of path.slice(0, -1)) {
@@ -218,7 +243,7 @@ export class PatchEngine {
           continue;
         }
         try {
-          setPath(details, path, decodeValue(u.value, target, field));
+          setPath(details, path, emptyAsAbsent(decodeValue(u.value, target, field), spec.schema, path, false));
         } catch (err) {
           if (err instanceof AppError) errors.push(...err.entries);
           else throw err;
@@ -241,7 +266,7 @@ export class PatchEngine {
         }
         patch[name] = alias?.map && value !== null ? alias.map(value) : value;
       }
-      details = mergePatch(details, patch) as Json;
+      details = mergePatch(details, emptyAsAbsent(patch, spec.schema, [], true)) as Json;
     }
 
     details = prune(details);

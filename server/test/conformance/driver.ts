@@ -45,6 +45,8 @@ export class Driver {
     readonly app: FastifyInstance,
     readonly spec: Spec,
     readonly token: string,
+    /** Property names only the other version's document has: none may reach this version's client. */
+    readonly foreignNames: Set<string> = new Set(),
   ) {}
 
   /** Sends a request outside the judged operations (setup), in the same version. */
@@ -142,7 +144,9 @@ export class Driver {
     if (!declared.schema) return undefined;
     if (res.body === undefined) return 'a body that is not JSON';
     const errors = this.spec.errors(declared.schema, res.body);
-    return errors.length ? `response not valid under ${this.spec.version}: ${errors.join('; ')}` : undefined;
+    if (errors.length) return `response not valid under ${this.spec.version}: ${errors.join('; ')}`;
+    const foreign = this.spec.undeclared(declared.schema, res.body, this.foreignNames);
+    return foreign.length ? `keys only the other version's document has: ${foreign.slice(0, 8).join('; ')}` : undefined;
   }
 
   /** Multipart upload of `content` as the part `file`. */

@@ -55,6 +55,49 @@ describe('an empty string in an optional field is the field absent', () => {
     expect(details.mailing_address).toEqual(address);
   });
 
+  it('customer updates: "" clears an optional string, in the Layer2 form and the plain form, nested too', async () => {
+    const t = await newTenant(await getApp());
+    const id = uid('cust');
+    const created = await t.api.post('/v1/customers', {
+      id,
+      customer_type: 'INDIVIDUAL',
+      first_name: 'Ada',
+      middle_name: 'Byron',
+      last_name: 'Lovelace',
+      passport_number: 'P1234567',
+      mailing_address: { ...address, address_line2: 'Suite 5' },
+    });
+    expect(created.status, created.raw).toBe(200);
+    const layer2 = await t.api.patch(`/v1/customers/${id}`, {
+      updates: [
+        { field: 'middle_name', value: '' },
+        { field: 'mailing_address.address_line2', value: '' },
+      ],
+      updated_by: 'ops',
+      reason: 'client form',
+    });
+    expect(layer2.status, layer2.raw).toBe(200);
+    let c = (await t.api.get(`/v1/customers/${id}`)).body.data;
+    expect(c).not.toHaveProperty('middle_name');
+    expect(c.mailing_address).toEqual(address);
+    expect(c.passport_number).toBe('*****4567'); // untouched (shown masked)
+
+    const plain = await t.api.patch(`/v1/customers/${id}`, { passport_number: '', mailing_address: { ...address, unit_number: '' } });
+    expect(plain.status, plain.raw).toBe(200);
+    c = (await t.api.get(`/v1/customers/${id}`)).body.data;
+    expect(c).not.toHaveProperty('passport_number');
+    expect(c.mailing_address).toEqual(address);
+    expect([c.first_name, c.last_name]).toEqual(['Ada', 'Lovelace']);
+
+    // A required field stays required: "" there is refused, in either form.
+    const required = await t.api.patch(`/v1/customers/${id}`, { updates: [{ field: 'first_name', value: '' }] });
+    expect(required.status).toBe(400);
+    expect(required.body.errors.map((e: Json) => e.field)).toEqual(['first_name']);
+    const requiredPlain = await t.api.patch(`/v1/customers/${id}`, { last_name: '' });
+    expect(requiredPlain.status).toBe(400);
+    expect(requiredPlain.body.errors.map((e: Json) => e.field)).toEqual(['last_name']);
+  });
+
   it('a required field stays required: "" there is refused', async () => {
     const t = await newTenant(await getApp());
     const res = await t.api.post('/v1/customers', { id: uid('cust'), customer_type: 'INDIVIDUAL', first_name: '', last_name: 'L' });

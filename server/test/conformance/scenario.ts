@@ -30,10 +30,10 @@ const plainAddress = address;
 const bankAddress = { address_line1: '383 Madison Ave', city: 'New York', state: 'NY', postal_code: '10179', country_code: 'US' };
 const profile = { profile_type: 'INDIVIDUAL', name: 'Grace Hopper', address, relationship_to_customer: 'SELF' };
 
-export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Driver> {
+export async function runScenario(app: FastifyInstance, spec: Spec, foreignNames?: Set<string>): Promise<Driver> {
   const tenant = await newTenant(app, { regulated: true });
   const token = await tokenFor(app, tenant.clientId, tenant.secret);
-  const d = new Driver(app, spec, token);
+  const d = new Driver(app, spec, token, foreignNames);
   const op = tenant.operator;
   const setup = async (method: string, url: string, body?: unknown) => {
     const res = await d.send(method, url, body);
@@ -44,6 +44,9 @@ export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Dri
     op.post('/v1/admin/adjustments', { account_id, amount, transaction_type: 'CREDIT_CORRECTION', reason: 'conformance funding' });
 
   // Customers and accounts for the money operations, made through routes every version serves.
+  // They carry the fields only Rail 1.1.2 has (a client on either version may send them): a
+  // 1.0.5 answer must not show them (the driver checks every answer for the other document's keys).
+  const only112 = { tax_reference_number_country: 'GB', ip_address: '203.0.113.7' };
   const person = uid('cust');
   await setup('POST', '/v1/customers', {
     id: person,
@@ -53,6 +56,8 @@ export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Dri
     email_address: 'ada@example.com',
     date_of_birth: '1990-12-10',
     nationality: 'GB',
+    citizenship: ['GB'],
+    ...only112,
     mailing_address: plainAddress,
   });
   const company = uid('corp');
@@ -63,6 +68,11 @@ export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Dri
     corporate_entity_type: 'LLC',
     country_of_incorporation: 'US',
     registered_address: plainAddress,
+    registered_number_country: 'US',
+    corporate_tax_reference_number: '123456789',
+    corporate_tax_reference_number_country: 'US',
+    ip_address: '203.0.113.8',
+    kyc_profile: { has_complex_ownership: false, business_jurisdictions: ['US'] },
   });
   const officer = (
     await setup('POST', `/v1/customers/${company}/individuals`, {
@@ -72,6 +82,8 @@ export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Dri
       last_name: 'Hopper',
       date_of_birth: '1970-01-01',
       nationality: 'US',
+      citizenship: ['US'],
+      tax_reference_number_country: 'US',
       mailing_address: plainAddress,
     })
   ).id as string;
@@ -181,8 +193,9 @@ export async function runScenario(app: FastifyInstance, spec: Spec): Promise<Dri
     params: [createdCorp ?? company],
     body: individual(['OFFICER']),
   });
-  await d.call('GET /v1/customers', { query: { page: '0', page_size: '5' } });
+  await d.call('GET /v1/customers', { query: { page: '0', page_size: '50' } });
   await d.call('GET /v1/customers/{}', { params: [created ?? person] });
+  await d.call('GET /v1/customers/{}', { params: [person] });
   await d.call('GET /v1/customers/{}', { params: [company] });
   await d.call('PATCH /v1/customers/{}', {
     params: [person],

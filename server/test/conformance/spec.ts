@@ -135,6 +135,57 @@ export class Spec {
       .slice(0, 6);
   }
 
+  /** Every property name this document declares anywhere (components and inline schemas). */
+  propertyNames(): Set<string> {
+    const out = new Set<string>();
+    const walk = (node: unknown) => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(walk);
+      const props = (node as Json).properties;
+      if (props && typeof props === 'object' && !Array.isArray(props)) for (const k of Object.keys(props)) out.add(k);
+      for (const v of Object.values(node as Json)) walk(v);
+    };
+    walk(this.doc);
+    return out;
+  }
+
+  /**
+   * additionalProperties:false, as far as another document goes: the keys of `value` that `schema`
+   * does not declare at their place (through $ref, allOf, oneOf/anyOf and discriminator branches)
+   * and that are in `names` (the other document's property names), as `path: key`. Keys neither
+   * document has (Ledgerline's documented additions) are not this check's business.
+   */
+  undeclared(schema: Json, value: unknown, names: Set<string>, path = ''): string[] {
+    if (Array.isArray(value)) {
+      const items = this.collect(schema, (s) => (s.items ? [s.items] : []));
+      return value.flatMap((v, i) => items.flatMap((it) => this.undeclared(it, v, names, `${path}/${i}`)));
+    }
+    if (!value || typeof value !== 'object') return [];
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(value as Json)) {
+      const subs = this.collect(schema, (s) => (s.properties?.[k] ? [s.properties[k]] : []));
+      if (!subs.length) {
+        if (names.has(k)) out.push(`${path || '/'}: ${k}`);
+        continue;
+      }
+      out.push(...[...new Set(subs.flatMap((sub) => this.undeclared(sub, v, names, `${path}/${k}`)))]);
+    }
+    return [...new Set(out)];
+  }
+
+  /** `pick` over every schema `schema` may stand for ($ref, allOf, oneOf, anyOf, if/then). */
+  private collect(schema: Json, pick: (s: Json) => Json[], depth = 0, seen = new Set<Json>()): Json[] {
+    if (!schema || typeof schema !== 'object' || depth > 20 || seen.has(schema)) return [];
+    seen.add(schema);
+    const s = schema.$ref ? this.pointer(schema.$ref) : schema;
+    if (s !== schema) return this.collect(s, pick, depth + 1, seen);
+    const out = [...pick(s)];
+    for (const k of ['allOf', 'oneOf', 'anyOf'] as const)
+      for (const part of (s[k] ?? []) as Json[]) out.push(...this.collect(part, pick, depth + 1, seen));
+    if (s.then) out.push(...this.collect(s.then, pick, depth + 1, seen));
+    return out;
+  }
+
   resolve(schema: Json): Json {
     let s = schema;
     while (s?.$ref) s = this.pointer(s.$ref);

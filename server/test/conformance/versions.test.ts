@@ -4,7 +4,8 @@
  * only Rail 1.1.2 has.
  */
 import { describe, expect, it } from 'vitest';
-import { type Api, getApp, individualBody, newTenant, operatorApi, type Tenant, uid } from '../helpers.js';
+import { type Api, corporationBody, getApp, individualBody, newTenant, operatorApi, type Tenant, uid } from '../helpers.js';
+import { customerWithAccount, usCounterparty } from '../money/_fixtures.js';
 import { FILES, postRaw } from '../onboarding/_multipart.js';
 
 type Json = Record<string, any>;
@@ -88,12 +89,53 @@ describe('API versions', () => {
     expect(corp.customer_details).not.toHaveProperty('registered_number_country');
     const s = await call('GET', `/v1/applications/${corp.id}/status`);
     expect(s.application_errors).toContain('MISSING_PERSON');
+    // Document errors in 1.0.5's keys only: no document_id, no mandatory (1.1.2's).
+    expect(s.application_document_errors.length).toBeGreaterThan(0);
+    for (const d of s.application_document_errors) expect(Object.keys(d).sort()).toEqual(['description', 'document', 'id', 'status']);
     expect(s.other_validation_errors.map((e: Json) => e.field_name)).toContain('terms_and_conditions_accepted');
     await call('GET', `/v1/applications/${corp.id}`);
 
+    // Customers written with every field only 1.1.2 has (accepted and stored in either version),
+    // read back as a list, one by one, and their individuals.
+    const customer = individualBody(uid('cust'), { citizenship: ['GB'], tax_reference_number_country: 'GB', ip_address: '203.0.113.7' });
+    const created = await call('POST', '/v1/customers', customer);
+    const company = corporationBody(uid('corp'), {
+      registered_number_country: 'US',
+      corporate_tax_reference_number: '123456789',
+      corporate_tax_reference_number_country: 'US',
+      ip_address: '203.0.113.8',
+      kyc_profile: { has_complex_ownership: true, business_jurisdictions: ['US'] },
+    });
+    await call('POST', '/v1/customers', company);
+    const officer = await call('POST', `/v1/customers/${company.id}/individuals`, {
+      individual_type: ['OFFICER'],
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      citizenship: ['US'],
+      tax_reference_number_country: 'US',
+    });
+    const list = await call('GET', '/v1/customers?page_size=50');
+    expect(list.customers.map((c: Json) => c.id).sort()).toEqual([customer.id, company.id].sort());
+    const person = await call('GET', `/v1/customers/${customer.id}`);
+    expect([person.first_name, person.nationality]).toEqual(['Ada', 'GB']);
+    const corpRead = await call('GET', `/v1/customers/${company.id}`);
+    expect(corpRead.kyc_profile).toEqual({});
+    await call('GET', `/v1/customers/${company.id}/individuals/${officer.id}`);
+    await call('PATCH', `/v1/customers/${customer.id}`, { updates: [{ field: 'middle_name', value: 'Byron' }] });
+    await call('PATCH', `/v1/customers/${company.id}/individuals/${officer.id}`, { updates: [{ field: 'title', value: 'CTO' }] });
+    for (const c of [created, person, ...list.customers]) {
+      for (const k of ['citizenship', 'tax_reference_number_country', 'ip_address', 'registered_number_country'])
+        expect(c).not.toHaveProperty(k);
+    }
+    // Stored all the same: a 1.1.2 request reads them.
+    const latest = (await t.api.get(`/v1/customers/${company.id}`, { 'x-l2f-api-version': '1.1.2' })).body.data;
+    expect([latest.registered_number_country, latest.kyc_profile.has_complex_ownership, latest.individuals[0].citizenship]).toEqual([
+      'US',
+      true,
+      ['US'],
+    ]);
+
     // Money: a withdrawal accepted, another cancelled; a pull deposit accepted.
-    const customer = individualBody(uid('cust'));
-    await call('POST', '/v1/customers', customer);
     const account = uid('acc');
     await call('POST', '/v1/accounts/deposits', {
       customer_id: customer.id,
@@ -136,10 +178,42 @@ describe('API versions', () => {
       'customer_name',
       'registered_number_country',
       'citizenship',
+      'tax_reference_number_country',
+      'ip_address',
+      'corporate_tax_reference_number',
+      'corporate_tax_reference_number_country',
+      'has_complex_ownership',
+      'document_id',
+      'mandatory',
     ];
     const all = new Set<string>();
     for (const b of seen) words(b, all);
     expect(only112.filter((v) => all.has(v))).toEqual([]);
+  });
+
+  it('a payment waiting for its invoice: GET …/status says what GET /v1/payments/{id} says', async () => {
+    const t = await newTenant(await getApp());
+    const { customerId, accountId } = await customerWithAccount(t, USD);
+    const friend = await usCounterparty(t, customerId, { relationship: 'FRIEND', name: 'Alan Turing' });
+    const created = await t.api.post('/v1/payments', {
+      payment_source: { source_counterparty_id: friend, asset_type: [USD] },
+      payment_destination: { destination_account_id: accountId },
+      payment_info: { description: 'Invoice 42' },
+    });
+    expect(created.status, created.raw).toBe(200);
+    const id = created.body.data.id as string;
+    const payment = (await t.api.get(`/v1/payments/${id}`)).body.data;
+    const status = (await t.api.get(`/v1/payments/${id}/status`)).body.data;
+    // Rail's payment statuses are REQUESTED, ACCEPTED, INPROGRESS, EXECUTED, FAILURE: the wait for
+    // the invoice is REQUESTED, Ledgerline's phase in status_detail, the invoice in document_errors.
+    expect([payment.status, payment.status_detail]).toEqual(['REQUESTED', 'CHANGES_REQUESTED']);
+    expect([status.status, status.status_detail]).toEqual(['REQUESTED', 'CHANGES_REQUESTED']);
+    expect(status.document_errors.map((d: Json) => [d.document, d.status, d.mandatory])).toEqual([['INVOICE', 'MISSING', true]]);
+    const doc = status.document_errors[0].document_id as string;
+    expect((await postRaw(t.api, `/v1/documents/${doc}`, FILES.pdf, 'application/pdf')).status).toBe(200);
+    const ready = (await t.api.get(`/v1/payments/${id}/status`)).body.data;
+    expect([ready.status, ready.status_detail, ready.document_errors]).toEqual(['REQUESTED', undefined, []]);
+    expect((await t.api.get(`/v1/payments/${id}`)).body.data.status).toBe('REQUESTED');
   });
 
   it('a 1.1.2 client gets 1.1.2 names for the same conditions', async () => {

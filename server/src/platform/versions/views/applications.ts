@@ -5,7 +5,7 @@
  *  - 1.1.2: `validation_errors` ({field_name, status}), `application_individual_errors`,
  *    MISSING_INDIVIDUAL, TERMS_AND_CONDITIONS_NOT_ACCEPTED, `created_date`, `status_update_date`;
  *    and 1.0.5's keys unchanged (§5.5), so a client moving up keeps working.
- * Both: document errors carry `id` and `document_id`, `mandatory` and a description. A blocking
+ * Document errors: `id` and a description in both; 1.1.2 adds its `document_id` and `mandatory`. A blocking
  * field that the version's `field_name` enum cannot name (the documents list no individual-
  * application fields, nor terms) is named in `other_validation_errors`, an addition, so that
  * following the status endpoint always reaches READY_FOR_SUBMISSION.
@@ -82,13 +82,18 @@ function enumName(field: string, allowed: Set<string>): string | undefined {
   return allowed.has(bare) ? bare : undefined;
 }
 
-function documentError(d: Json): Json {
+/**
+ * A document error in the version's keys: 1.0.5 `{id, document, status, description}`; 1.1.2
+ * `{document_id, document, status, mandatory}` plus 1.0.5's `id` (and the description), so a
+ * client moving up keeps working. A 1.0.5 client is not shown 1.1.2's `document_id`/`mandatory`.
+ */
+function documentError(d: Json, version: '1.0.5' | '1.1.2'): Json {
   return {
     id: d.id ?? d.document_id,
-    document_id: d.document_id ?? d.id,
+    ...(version === '1.1.2' && { document_id: d.document_id ?? d.id }),
     document: d.document,
     status: d.status,
-    mandatory: d.mandatory ?? true,
+    ...(version === '1.1.2' && { mandatory: d.mandatory ?? true }),
     ...(d.description && { description: d.description }),
   };
 }
@@ -120,7 +125,7 @@ function status(s: Json, version: '1.0.5' | '1.1.2'): Json {
   const individuals = ((s.individual_errors ?? []) as Json[]).map((i) => {
     const f = split(i.individual_validation_errors, names.person);
     for (const o of f.other) fields.other.push({ ...o, field_name: `individuals.${i.id}.${o.field_name}` });
-    const docs = ((i.individual_document_errors ?? []) as Json[]).map(documentError);
+    const docs = ((i.individual_document_errors ?? []) as Json[]).map((d) => documentError(d, version));
     return version === '1.0.5'
       ? { id: i.id, individual_validation_errors: f.known, individual_document_errors: docs }
       : { individual_id: i.id, validation_errors: f.known, document_errors: docs };
@@ -133,7 +138,7 @@ function status(s: Json, version: '1.0.5' | '1.1.2'): Json {
     account_to_open: s.account_to_open,
     terms_and_conditions_accepted: s.terms_and_conditions_accepted,
     application_errors: applicationErrors,
-    application_document_errors: ((s.application_document_errors ?? []) as Json[]).map(documentError),
+    application_document_errors: ((s.application_document_errors ?? []) as Json[]).map((d) => documentError(d, version)),
   };
   return version === '1.0.5'
     ? { ...base, application_validation_errors: fields.known, individual_errors: individuals, other_validation_errors: fields.other }
@@ -150,7 +155,7 @@ function status(s: Json, version: '1.0.5' | '1.1.2'): Json {
         application_validation_errors: s.application_validation_errors ?? [],
         individual_errors: ((s.individual_errors ?? []) as Json[]).map((i) => ({
           ...i,
-          individual_document_errors: ((i.individual_document_errors ?? []) as Json[]).map(documentError),
+          individual_document_errors: ((i.individual_document_errors ?? []) as Json[]).map((d) => documentError(d, '1.1.2')),
         })),
       };
 }

@@ -117,3 +117,9 @@ function payment(p: Json): Json {
   };
 }
 defineViews(['POST /v1/payments', 'GET /v1/payments/{}', 'POST /v1/payments/{}/accept'], { common: onData(payment) });
+/**
+ * The status endpoint says what GET /v1/payments/{id} says: `status` in the description's values
+ * (REQUESTED while it waits for its invoice), Ledgerline's phase in `status_detail`, and the
+ * document to upload in `document_errors`.
+ */
+defineViews('GET /v1/payments/{}/status', { common: onData((s) => mapStatus(s, PAYMENT_STATUS)) });
