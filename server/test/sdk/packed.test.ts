@@ -8,8 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corporationBody, makeApp, newTenant, uid } from '../helpers.js';
+import { corporationBody, individualBody, makeApp, newTenant, uid } from '../helpers.js';
 import { fundedAccount, type ManualClock, manualClock, USD } from '../ledger/_fixtures.js';
+import { advance, fund, newCustomer, ok, openAccount, usCounterparty } from '../money/_fixtures.js';
+import { createApplication, individualApplication, requiredDocuments } from '../onboarding/_fixtures.js';
+import { FILES, uploadFile } from '../onboarding/_multipart.js';
 import { pass, Receiver, subscribe, until } from '../webhooks/_support.js';
 import { type Installed, packAndInstall, runScript, tsc } from './_packed.js';
 
@@ -201,6 +204,77 @@ describe('the packed SDK against a real server', { timeout: 180_000 }, () => {
     expect(run.result.pages[0]).toBe('?limit=10');
     expect(run.result.pages[1]).toMatch(/^\?limit=10&cursor=/);
     expect(run.result.firstPage).toEqual({ size: 10, hasMore: true, nextCursor: true });
+  });
+
+  it('reads files (receipt and statement PDFs, a document) and walks statements and transactions across pages', async () => {
+    const t = await newTenant(app);
+    const applicant = await newTenant(app, { regulated: false }); // applications (and their documents) are for unregulated clients
+    // An executed withdrawal (ACH settles after the sandbox clock moves), then 13 more months.
+    const customer = await newCustomer(t, individualBody(uid()));
+    const account = await openAccount(t, customer, USD);
+    await fund(t, account, '100.00');
+    const cp = await usCounterparty(t, customer);
+    const withdrawal = await ok(
+      t.api.post('/v1/withdrawals', {
+        source_account_id: account,
+        destination_counterparty_id: cp,
+        purpose: 'PERSONAL_ACCOUNT',
+        withdrawal_rail: 'ACH',
+        amount: '25.00',
+      }),
+    );
+    await ok(t.api.post(`/v1/withdrawals/${withdrawal.id}/accept`));
+    await advance(t, 61);
+    await advance(t, 600);
+    await advance(t, 400 * 86_400);
+    const serverReceipt = await ok(t.api.get(`/v1/withdrawals/${withdrawal.id}/receipt`, { accept: 'application/json' }));
+    expect(serverReceipt.status).toBe('EXECUTED');
+    const statements = await ok(t.api.get(`/v1/accounts/deposits/${account}/statements?page_size=100`));
+    const allMonths = statements.statements.map((s: { id: string }) => s.id);
+    expect(allMonths.length).toBeGreaterThanOrEqual(14);
+    const serverLines = (await ok(t.api.get(`/v1/transactions?page_size=100`))).transactions.map((l: { id: string }) => l.id);
+    expect(serverLines.length).toBeGreaterThanOrEqual(3);
+    const { id: application } = await createApplication(applicant.api, individualApplication());
+    const [doc] = await requiredDocuments(applicant.api, application);
+    expect((await uploadFile(applicant.api, doc?.id as string, FILES.pdf, 'id.pdf')).status).toBe(200);
+
+    const run = await runScript(installed.dir, 'files-and-lists.mjs', {
+      BASE_URL: base,
+      WITHDRAWAL: withdrawal.id,
+      ACCOUNT: account,
+      DOCUMENT: doc?.id as string,
+      DOC_CLIENT_ID: applicant.clientId,
+      DOC_CLIENT_SECRET: applicant.secret,
+      ...creds(t),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const r = run.result;
+    expect(r.receipt).toEqual({
+      status: 'EXECUTED',
+      amount: serverReceipt.amount,
+      withdrawal_id: serverReceipt.withdrawal_id ?? serverReceipt.id,
+    });
+    expect(r.receipt.amount).toBe('25'); // the exact text the server wrote, as a string
+    expect(r.receiptPdf).toMatchObject({ head: '%PDF-', type: 'application/pdf' });
+    expect([r.viaGet, r.viaRequest]).toEqual(['EXECUTED', 'EXECUTED']);
+    expect(r.mixed).toEqual({ ok: false, isLedgerlineError: true, isSyntaxError: false, status: 200, code: 'UNEXPECTED_CONTENT_TYPE' });
+    // Every month once, newest first, past the first page of 12; the same by pages of 5.
+    expect(r.months).toEqual(allMonths);
+    expect(r.defaultPages).toHaveLength(2);
+    expect(r.defaultPages[1]).toMatch(/^\?cursor=/);
+    expect(r.byFive).toEqual(allMonths);
+    expect(r.fivePages).toHaveLength(Math.ceil(allMonths.length / 5));
+    const oldest = await ok(t.api.get(`/v1/accounts/deposits/${account}/statements/${allMonths.at(-1)}`));
+    expect(oldest.lines.length).toBeGreaterThanOrEqual(2); // funded and withdrawn in its first month
+    expect(r.statement).toEqual({ id: allMonths.at(-1), account_id: account, lines: oldest.lines.length });
+    expect(r.statementPdf).toEqual({ head: '%PDF-', type: 'application/pdf' });
+    expect(r.document).toEqual({ id: doc?.id, status: 'SUBMITTED' });
+    expect(r.download).toEqual({ type: 'application/pdf', base64: FILES.pdf.toString('base64') });
+    expect(r.transactions).toEqual(serverLines);
+    expect(r.paginated).toEqual(serverLines);
+    const accountLines = (await ok(t.api.get(`/v1/accounts/deposits/${account}/transactions?page_size=100`))).transactions;
+    expect(r.ofAccount).toEqual(accountLines.map((l: { id: string }) => l.id));
+    expect(r.ofAccount.length).toBeGreaterThanOrEqual(2);
   });
 
   it('throws typed errors: status, code, field, request id, every problem', async () => {
