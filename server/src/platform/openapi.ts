@@ -74,13 +74,16 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     },
     transform: ({ schema, url, route }) => {
       const s = (schema ?? {}) as Record<string, unknown>;
-      const scope = route.config?.auth?.scope;
+      const auth = route.config?.auth;
+      const scope = auth?.scope;
+      const scopes = scope === undefined ? [] : typeof scope === 'string' ? [scope] : [...scope];
       return {
         schema: {
           ...s,
           ...(url.startsWith('/api/') && { hide: true }),
-          ...(!scope && { security: [] }),
-          ...(scope && { security: [{ oauth2: typeof scope === 'string' ? [scope] : [...scope] }] }),
+          // Public (no config.auth): no security. A route needing a token but no scope (the
+          // client's own signing keys) still needs the token: oauth2 with no scope, not [].
+          security: auth ? [{ oauth2: scopes }] : [],
         } as typeof schema,
         url,
       };
