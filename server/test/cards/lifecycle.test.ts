@@ -107,6 +107,17 @@ describe('the card status table', () => {
     expect(plain.spending_controls).toEqual({ monthly_limit: '300' });
     expectError(await t.api.patch(`/v1/cards/${cardId}`, { last4: '1234' }), 400, 'NOT_UPDATABLE', 'last4');
     expectError(await t.api.patch(`/v1/cards/${cardId}`, { status: 'WHATEVER' }), 400, 'VALIDATION_ERROR');
+    // LOST and STOLEN are reached by replacement only (CONTRACT §13's moves), in both PATCH forms.
+    for (const status of ['LOST', 'STOLEN']) {
+      expectError(await t.api.patch(`/v1/cards/${cardId}`, { status }), 400, 'INVALID_STATUS_TRANSITION', 'status');
+      expectError(
+        await t.api.patch(`/v1/cards/${cardId}`, { updates: [{ field: 'status', value: status }], reason: 'lost it' }),
+        400,
+        'INVALID_STATUS_TRANSITION',
+        'status',
+      );
+    }
+    expect(await ok(t.api.get(`/v1/cards/${cardId}`))).toMatchObject({ status: 'ACTIVE' });
     expect(await ok(t.api.patch(`/v1/cards/${cardId}`, { status: 'CLOSED' }))).toMatchObject({ status: 'CLOSED' });
     expectError(await t.api.patch(`/v1/cards/${cardId}`, { status: 'ACTIVE' }), 400, 'INVALID_STATUS_TRANSITION');
     expectError(await t.api.patch(`/v1/cards/${cardId}`, { cardholder_name: 'X' }), 400, 'NOT_UPDATABLE');

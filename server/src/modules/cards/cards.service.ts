@@ -280,7 +280,7 @@ export class CardsService {
     return moved;
   }
 
-  /** PATCH (both forms): cardholder_name, spending_controls, status (the machine's moves but activation). */
+  /** PATCH (both forms): cardholder_name, spending_controls, status (the machine's moves but activation, LOST and STOLEN). */
   async update(ctx: WriteContext, id: string, body: PatchBody) {
     const card = await this.mustLock(ctx, id);
     const decimals = decimalsOf(card.assetTypeId);
@@ -305,6 +305,14 @@ export class CardsService {
     }
     if (changes.length && cardMachine.isTerminal(card.status)) {
       throw new AppError('NOT_UPDATABLE', `The card is ${card.status}: it can no longer change.`, 'id');
+    }
+    if ((to === 'LOST' || to === 'STOLEN') && to !== card.status) {
+      // CONTRACT §13's moves: INACTIVE->ACTIVE, ACTIVE<->LOCKED, any non-terminal -> CLOSED; LOST and STOLEN are replacements'.
+      throw new AppError(
+        'INVALID_STATUS_TRANSITION',
+        `A card becomes ${to} by replacement (POST /v1/cards/{id}/replace with reason ${to}), which issues its new number.`,
+        'status',
+      );
     }
     if (to === 'ACTIVE' && card.status === 'INACTIVE') {
       throw new AppError(
