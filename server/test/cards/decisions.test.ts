@@ -64,6 +64,21 @@ describe('the authorization webhook', () => {
     receiver.policy = () => 'yes please';
     expect(await ok(authorize(t, cardId, '5'))).toMatchObject({ status: 'DECLINED', decline_reason: 'DECLINED_BY_CLIENT' });
     expect(receiver.calls).toHaveLength(2);
+    expect(await balances(t.api, accountId)).toEqual({ current: '100', available: '100' });
+    await verifyLedger(app);
+  });
+
+  it('INSUFFICIENT_FUNDS before DECLINED_BY_CLIENT: over the funds with a client that refuses everything', async () => {
+    const { t, accountId, cardId } = await cardholder(app, '10');
+    await withWebhook(t);
+    receiver.policy = () => ({ approved: false });
+    expect(await ok(authorize(t, cardId, '10.01'))).toMatchObject({ status: 'DECLINED', decline_reason: 'INSUFFICIENT_FUNDS' });
+    expect(receiver.calls).toHaveLength(0); // the platform's checks failed: the client is not asked
+    expect(await balances(t.api, accountId)).toEqual({ current: '10', available: '10' });
+    expect(await ok(authorize(t, cardId, '10'))).toMatchObject({ status: 'DECLINED', decline_reason: 'DECLINED_BY_CLIENT' });
+    expect(receiver.calls).toHaveLength(1);
+    expect(await balances(t.api, accountId)).toEqual({ current: '10', available: '10' });
+    await verifyLedger(app);
   });
 
   it('timeout: no answer within 2 s applies timeout_decision (DECLINE by default, or APPROVE)', { timeout: 30_000 }, async () => {
@@ -71,10 +86,12 @@ describe('the authorization webhook', () => {
     await withWebhook(t);
     receiver.policy = () => 'hang';
     expect(await ok(authorize(t, cardId, '5'))).toMatchObject({ status: 'DECLINED', decline_reason: 'DECLINED_BY_CLIENT' });
+    expect(await balances(t.api, accountId)).toEqual({ current: '100', available: '100' });
     await withWebhook(t, 'APPROVE');
     receiver.policy = () => 'hang';
     expect(await ok(authorize(t, cardId, '5'))).toMatchObject({ status: 'PENDING' });
     expect(await balances(t.api, accountId)).toEqual({ current: '100', available: '95' });
+    await verifyLedger(app);
   });
 
   it('asked only after the platform’s own checks pass; a replayed request does not ask again', async () => {

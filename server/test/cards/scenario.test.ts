@@ -105,6 +105,44 @@ describe('a card on the ledger', () => {
     await verifyLedger(app);
   });
 
+  it('the 120% is of what the authorization still holds (amount, increments included, less reversed), floored to the cent', async () => {
+    const { t, accountId, cardId } = await cardholder(app, '100');
+    const auth = await ok(authorize(t, cardId, '40'));
+    await ok(t.api.post(`/v1/simulations/card-authorizations/${auth.id}/increment`, { amount: '2.51' }));
+    expect(await ok(t.api.post(`/v1/simulations/card-authorizations/${auth.id}/reverse`, { amount: '32.5' }))).toMatchObject({
+      amount: '42.51',
+      reversed_amount: '32.5',
+    });
+    // Still held: 10.01; 120% of it is 12.012, so 12.01 is the most a capture takes.
+    expect(await balances(t.api, accountId)).toEqual({ current: '100', available: '89.99' });
+    for (const amount of ['12.02', '13']) {
+      const res = await t.api.post(`/v1/simulations/card-authorizations/${auth.id}/capture`, { amount });
+      expectError(res, 400, 'CAPTURE_EXCEEDS_AUTHORIZATION', 'amount');
+      expect(res.body.errors[0].description).toContain('(amount less reversed_amount: 12.01)');
+    }
+    expect(await balances(t.api, accountId)).toEqual({ current: '100', available: '89.99' });
+    const captured = await ok(t.api.post(`/v1/simulations/card-authorizations/${auth.id}/capture`, { amount: '12.01' }));
+    expect(captured).toMatchObject({ status: 'CLOSED', closed_reason: 'CAPTURED', captured_amount: '12.01' });
+    expect(await balances(t.api, accountId)).toEqual({ current: '87.99', available: '87.99' });
+    await verifyLedger(app);
+  });
+
+  it('a refund to an account or customer that may not transact is refused (NOT_TRANSACTABLE); nothing moves', async () => {
+    const { t, customerId, accountId, cardId } = await cardholder(app, '10');
+    const refund = () => t.api.post(`/v1/simulations/cards/${cardId}/refunds`, { amount: '3', merchant: HOTEL });
+    await setStatus(t.api, `/v1/customers/${customerId}`, 'FROZEN');
+    expectError(await refund(), 400, 'NOT_TRANSACTABLE');
+    await setStatus(t.api, `/v1/customers/${customerId}`, 'ACTIVE');
+    await setStatus(t.api, `/v1/accounts/deposits/${accountId}`, 'FROZEN');
+    expectError(await refund(), 400, 'NOT_TRANSACTABLE');
+    expect(await balances(t.api, accountId)).toEqual({ current: '10', available: '10' });
+    expect((await transactions(t.api, accountId)).filter((l) => l.transaction_type === 'CARD_REFUND')).toEqual([]);
+    await setStatus(t.api, `/v1/accounts/deposits/${accountId}`, 'ACTIVE');
+    expect(await ok(refund())).toMatchObject({ amount: '3', account_id: accountId });
+    expect(await balances(t.api, accountId)).toEqual({ current: '13', available: '13' });
+    await verifyLedger(app);
+  });
+
   it('an over-capture the funds do not cover is refused and leaves the hold as it was', async () => {
     const { t, accountId, cardId } = await cardholder(app, '55');
     const auth = await ok(authorize(t, cardId, '50'));

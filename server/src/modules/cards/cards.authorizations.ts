@@ -23,11 +23,28 @@ type Tx = WriteContext['tx'];
 
 /** How long an approved authorization holds funds before it expires (sandbox clock). */
 export const AUTHORIZATION_TTL_MS = 7 * 86_400_000;
-/** A capture may be up to this much over the open amount (tips): 6/5 = 120%. */
+/**
+ * A capture may be up to 120% (6/5) of what the authorization still holds — its amount (increments
+ * included) less what was reversed — floored to the minor unit: "20% over the authorized amount"
+ * (§13), where what a partial reversal released is no longer authorized.
+ */
 const OVER_CAPTURE = { num: 6n, den: 5n };
 /** The platform account captured card purchases settle to (and refunds come from). */
 export const CARD_SETTLEMENT = 'card_settlement';
 const CATEGORY = 'CARD';
+/** Why an increment is declined, in words (the reason itself leads the error's description). */
+const DECLINED: Record<DeclineReason, string> = {
+  CARD_NOT_ACTIVE: 'the card is not ACTIVE',
+  CARD_EXPIRED: 'the card has expired',
+  ACCOUNT_NOT_TRANSACTABLE: 'the account or its customer may not transact',
+  MCC_NOT_ALLOWED: "the merchant's MCC is not allowed by the card's controls",
+  COUNTRY_NOT_ALLOWED: "the merchant's country is not allowed by the card's controls",
+  PER_AUTHORIZATION_LIMIT: 'the authorization would exceed the per-authorization limit',
+  DAILY_LIMIT: "the authorization's day would exceed the daily limit",
+  MONTHLY_LIMIT: "the authorization's month would exceed the monthly limit",
+  INSUFFICIENT_FUNDS: 'the available balance does not cover it',
+  DECLINED_BY_CLIENT: 'the client declined it',
+};
 
 export interface AuthorizeInput {
   amount: number | string;
@@ -43,8 +60,11 @@ export interface Prepared {
   reason?: DeclineReason | undefined;
 }
 
-const utcDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-const utcMonth = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+/** What the checks weigh: the authorization's amount (per-authorization limit) and what it adds to the windows. */
+interface Weighed {
+  total: bigint;
+  added: bigint;
+}
 
 /**
  * Card authorizations on the ledger's holds. An approved authorization is a hold from the account
@@ -88,13 +108,13 @@ export class CardAuthorizations {
 
   /**
    * The platform's checks, in the contract's order, short of funds and the client's decision.
-   * `usage`: what the card spent today and this month (UTC, sandbox clock).
+   * `usage`: what the card spent in the day and month windows the amount counts in (UTC, sandbox clock).
    */
   private check(
     card: CardRow,
     account: AccountRow | undefined,
     customerStatus: string | undefined,
-    amount: bigint,
+    amount: Weighed,
     merchant: Merchant,
     now: Date,
     usage: { day: bigint; month: bigint },
@@ -107,17 +127,20 @@ export class CardAuthorizations {
     }
     if ((c.allowed_mccs && !c.allowed_mccs.includes(merchant.mcc)) || c.blocked_mccs?.includes(merchant.mcc)) return 'MCC_NOT_ALLOWED';
     if (c.allowed_countries && !c.allowed_countries.includes(merchant.country.toUpperCase())) return 'COUNTRY_NOT_ALLOWED';
-    if (c.per_authorization_limit !== undefined && amount > BigInt(c.per_authorization_limit)) return 'PER_AUTHORIZATION_LIMIT';
-    if (c.daily_limit !== undefined && usage.day + amount > BigInt(c.daily_limit)) return 'DAILY_LIMIT';
-    if (c.monthly_limit !== undefined && usage.month + amount > BigInt(c.monthly_limit)) return 'MONTHLY_LIMIT';
+    if (c.per_authorization_limit !== undefined && amount.total > BigInt(c.per_authorization_limit)) return 'PER_AUTHORIZATION_LIMIT';
+    if (c.daily_limit !== undefined && usage.day + amount.added > BigInt(c.daily_limit)) return 'DAILY_LIMIT';
+    if (c.monthly_limit !== undefined && usage.month + amount.added > BigInt(c.monthly_limit)) return 'MONTHLY_LIMIT';
     return undefined;
   }
 
-  /** The card, its account and customer status, and the checks, as read through `db`. */
-  private async evaluate(ctx: Context, card: CardRow, amount: bigint, merchant: Merchant) {
+  /**
+   * The card, its account and customer status, and the checks, as read through `db`. `windowsOf`:
+   * the time whose UTC day and month the amount counts in (an increment: its authorization's).
+   */
+  private async evaluate(ctx: Context, card: CardRow, amount: Weighed, merchant: Merchant, windowsOf: Date = ctx.now) {
     const account = await findAccount(ctx.db, ctx.tenantId, card.accountId);
     const customer = account ? await findCustomer(ctx.db, ctx.tenantId, account.customerId) : undefined;
-    const usage = await repo.usage(ctx.db, ctx.tenantId, card.id, utcDay(ctx.now), utcMonth(ctx.now));
+    const usage = await repo.usage(ctx.db, ctx.tenantId, card.id, windowsOf, ctx.now);
     return { account, reason: this.check(card, account, customer?.status, amount, merchant, ctx.now, usage) };
   }
 
@@ -139,7 +162,7 @@ export class CardAuthorizations {
     if (!card) return undefined;
     const id = newId('cardAuthorization');
     const amount = toMinor(input.amount, assetOf(card.assetTypeId)?.decimals ?? 0);
-    const { account, reason } = await this.evaluate(ctx, card, amount, input.merchant);
+    const { account, reason } = await this.evaluate(ctx, card, { total: amount, added: amount }, input.merchant);
     if (reason) return { id, reason };
     if (account && (await this.availableOf(ctx, account)) < amount) return { id, reason: 'INSUFFICIENT_FUNDS' };
     const proposed = this.view(
@@ -182,7 +205,7 @@ export class CardAuthorizations {
     if (!card) throw notFound('Card', 'id');
     const amount = toMinor(input.amount, assetOf(card.assetTypeId)?.decimals ?? 0);
     const id = prepared?.id ?? newId('cardAuthorization');
-    const { account, reason: checked } = await this.evaluate(ctx, card, amount, input.merchant);
+    const { account, reason: checked } = await this.evaluate(ctx, card, { total: amount, added: amount }, input.merchant);
     let reason = checked;
     if (!reason && account && (await repo.webhook(ctx.tx, ctx.tenantId))) {
       // The client decides after the platform; one never asked (its checks failed then) is not approved now.
@@ -280,10 +303,26 @@ export class CardAuthorizations {
     return row;
   }
 
-  /** The merchant asks for more (a tip, a longer stay): the hold grows if funds allow. */
+  /**
+   * The merchant asks for more (a tip, a longer stay). Under the card's lock (taken first, as an
+   * authorization takes it), the platform's checks run again in the contract's order: the card's
+   * status and expiry, the account's and customer's, the controls against the original merchant,
+   * the per-authorization limit against the grown amount, the day and month windows of the
+   * authorization (those it counts in) plus what is added; then the funds, under the account's
+   * lock, as the hold grows. A refusal is 400 CARD_DECLINED (its description begins with the
+   * decline reason) or INSUFFICIENT_FUNDS; the authorization stays as it was.
+   */
   async increment(ctx: WriteContext, id: string, value: number | string) {
+    const found = await repo.findAuthorization(ctx.tx, ctx.tenantId, id);
+    if (!found) throw notFound('Card authorization', 'id');
+    const card = await repo.lock(ctx.tx, ctx.tenantId, found.cardId);
+    if (!card) throw new Error(`card ${found.cardId} of authorization ${found.id} is missing`);
     const { a, hold, open } = await this.lockOpen(ctx, id, 'incremented');
     const more = this.amountOf(a, value);
+    const { reason } = await this.evaluate(ctx, card, { total: a.amount + more, added: more }, a.merchant, a.createdAt);
+    if (reason) {
+      throw new AppError('CARD_DECLINED', `${reason}: the increment of authorization ${a.id} is declined (${DECLINED[reason]}).`);
+    }
     await this.ledger.resizeHold(ctx.tx, hold, open + more);
     const row = await repo.updateAuthorization(ctx.tx, a, { amount: a.amount + more, updatedAt: ctx.now });
     return this.view(row, ctx.now);
@@ -304,13 +343,19 @@ export class CardAuthorizations {
 
   /**
    * Posts the purchase: by default what remains; less releases the rest; more (tips) up to and
-   * including 20% over what remains, if the funds allow. CARD_PURCHASE lines to the settlement account.
+   * including 120% of what remains (amount less reversed_amount: a capture closes the
+   * authorization, so nothing was captured before), if the funds allow. CARD_PURCHASE lines to the
+   * settlement account.
    */
   async capture(ctx: WriteContext, id: string, value: number | string | undefined) {
     const { a, hold, open } = await this.lockOpen(ctx, id, 'captured');
     const amount = value === undefined ? open : this.amountOf(a, value);
     if (amount * OVER_CAPTURE.den > open * OVER_CAPTURE.num) {
-      throw new AppError('CAPTURE_EXCEEDS_AUTHORIZATION', 'A capture may be at most 20% over what the authorization holds.', 'amount');
+      throw new AppError(
+        'CAPTURE_EXCEEDS_AUTHORIZATION',
+        `A capture may be at most 120% of what the authorization still holds (amount less reversed_amount: ${JsonDecimal.fromMinor((open * OVER_CAPTURE.num) / OVER_CAPTURE.den, assetOf(a.assetTypeId)?.decimals ?? 0).text}).`,
+        'amount',
+      );
     }
     if (amount > open) await this.ledger.resizeHold(ctx.tx, hold, amount);
     const account = await findAccount(ctx.tx, ctx.tenantId, a.accountId);
@@ -336,13 +381,21 @@ export class CardAuthorizations {
     return this.view(row, ctx.now);
   }
 
-  /** A merchant's refund: CARD_REFUND lines from the settlement account to the card's account. */
+  /**
+   * A merchant's refund: CARD_REFUND lines from the settlement account to the card's account. A
+   * refund is a transaction on the account: the account and its customer must both be able to
+   * transact (§5), else 400 NOT_TRANSACTABLE and nothing moves (the merchant keeps the money).
+   */
   async refund(ctx: WriteContext, cardId: string, input: AuthorizeInput) {
     const card = await repo.find(ctx.tx, ctx.tenantId, cardId);
     if (!card) throw notFound('Card', 'id');
     const account = await findAccount(ctx.tx, ctx.tenantId, card.accountId);
     if (!account || !canTransact(account.status as Status)) {
       throw new AppError('NOT_TRANSACTABLE', `The account ${card.accountId} cannot receive the refund in its current status.`);
+    }
+    const customer = await findCustomer(ctx.tx, ctx.tenantId, account.customerId);
+    if (!customer || !canTransact(customer.status as Status)) {
+      throw new AppError('NOT_TRANSACTABLE', `The customer of account ${account.id} cannot receive the refund in its current status.`);
     }
     const amount = toMinor(input.amount, assetOf(card.assetTypeId)?.decimals ?? 0);
     const id = newId('cardRefund');

@@ -83,18 +83,27 @@ export const cardsRepository = {
     );
   },
   /**
-   * What a card spent in two windows [dayStart, next) and [monthStart, next): approved
-   * authorizations less what was reversed (a capture counts what it captured).
+   * What a card spent in the UTC day and month of `at`: approved authorizations created in each
+   * window, less what was reversed (a capture counts what it captured; an expired one — closed
+   * EXPIRED, or PENDING past expires_at and not yet swept — counts nothing: its hold is released).
    */
-  async usage(db: Reader, clientId: string, cardId: string, dayStart: Date, monthStart: Date): Promise<{ day: bigint; month: bigint }> {
-    const spent = sql`CASE WHEN closed_reason = 'CAPTURED' THEN captured_amount ELSE amount - reversed_amount END`;
+  async usage(db: Reader, clientId: string, cardId: string, at: Date, now: Date): Promise<{ day: bigint; month: bigint }> {
+    const dayStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+    const dayEnd = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1));
+    const monthStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+    const monthEnd = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+    const spent = sql`CASE WHEN closed_reason = 'CAPTURED' THEN captured_amount
+                           WHEN closed_reason = 'EXPIRED' THEN 0
+                           WHEN status = 'PENDING' AND expires_at < ${now.toISOString()}::timestamptz THEN 0
+                           ELSE amount - reversed_amount END`;
     const [row] = await queryRows<{ day: string; month: string }>(
       db,
-      sql`SELECT coalesce(sum(${spent}) FILTER (WHERE created_at >= ${dayStart.toISOString()}::timestamptz), 0)::text AS day,
+      sql`SELECT coalesce(sum(${spent}) FILTER (WHERE created_at >= ${dayStart.toISOString()}::timestamptz
+                                                  AND created_at < ${dayEnd.toISOString()}::timestamptz), 0)::text AS day,
                  coalesce(sum(${spent}), 0)::text AS month
             FROM card_authorizations
            WHERE client_id = ${clientId} AND card_id = ${cardId} AND status <> 'DECLINED'
-             AND created_at >= ${monthStart.toISOString()}::timestamptz`,
+             AND created_at >= ${monthStart.toISOString()}::timestamptz AND created_at < ${monthEnd.toISOString()}::timestamptz`,
     );
     return { day: BigInt(row?.day ?? '0'), month: BigInt(row?.month ?? '0') };
   },

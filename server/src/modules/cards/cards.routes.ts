@@ -141,8 +141,9 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<{ cards: CardsService; autho
         summary: 'Update a card',
         description:
           'Both PATCH forms (an updates list, or plain fields): cardholder_name, spending_controls (merged; null removes a control), ' +
-          'status: ACTIVE <-> LOCKED, any non-terminal status -> CLOSED, LOST or STOLEN. An INACTIVE card is activated through ' +
-          '/activate. Every change is kept in the card’s history.',
+          'status: ACTIVE <-> LOCKED, any non-terminal status -> CLOSED (anything else: 400 INVALID_STATUS_TRANSITION). An ' +
+          'INACTIVE card is activated through /activate; LOST and STOLEN are reached by /replace. Every change is kept in the ' +
+          'card’s history.',
         headers: MutationHeaders,
         params: Params,
         body: PatchCardBody,
@@ -334,11 +335,15 @@ export const cardSimulationRoutes: FastifyPluginAsyncTypebox<{ authorizations: C
       schema: {
         tags,
         summary: 'Simulate an incremental authorization',
-        description: 'Adds amount to a PENDING authorization; its hold grows if the funds allow (else 400 INSUFFICIENT_FUNDS).',
+        description:
+          'Adds amount to a PENDING authorization. The card\u2019s checks run again in the decline order: card status and expiry, ' +
+          'account and customer, MCC and country of the original merchant, per_authorization_limit against the grown amount, ' +
+          'daily and monthly limits (the windows of the authorization) plus the amount added; a refusal is 400 CARD_DECLINED, ' +
+          'its description beginning with the decline reason. Then the hold grows if the funds allow (else 400 INSUFFICIENT_FUNDS).',
         headers: MutationHeaders,
         params: Params,
         body: AmountBody,
-        response: { 200: data(Authorization), ...errorResponses(...money) },
+        response: { 200: data(Authorization), ...errorResponses(...money, 'CARD_DECLINED') },
       },
     },
     async (request) => ({ data: await authorizations.increment(writeContext(request), request.params.id, request.body.amount) }),
@@ -372,8 +377,9 @@ export const cardSimulationRoutes: FastifyPluginAsyncTypebox<{ authorizations: C
         summary: 'Simulate a capture (clearing)',
         description:
           'Posts the purchase (CARD_PURCHASE lines to the card settlement account) and closes the authorization (CAPTURED). ' +
-          'amount defaults to what remains; less releases the rest; more is allowed up to and including 20% over what remains ' +
-          '(tips) if the funds allow; beyond that 400 CAPTURE_EXCEEDS_AUTHORIZATION.',
+          'amount defaults to what remains (amount less reversed_amount); less releases the rest; more (tips) is allowed up to ' +
+          'and including 120% of what remains, floored to the minor unit, if the funds allow; one minor unit beyond that is ' +
+          '400 CAPTURE_EXCEEDS_AUTHORIZATION.',
         headers: MutationHeaders,
         params: Params,
         body: OptionalAmountBody,
@@ -392,7 +398,9 @@ export const cardSimulationRoutes: FastifyPluginAsyncTypebox<{ authorizations: C
       schema: {
         tags,
         summary: 'Simulate a merchant refund',
-        description: 'Credits the card’s account (CARD_REFUND lines from the card settlement account) at once.',
+        description:
+          'Credits the card’s account (CARD_REFUND lines from the card settlement account) at once. The account and its ' +
+          'customer must both be able to transact (CONTRACT §5), else 400 NOT_TRANSACTABLE and nothing moves.',
         headers: MutationHeaders,
         params: Params,
         body: AuthorizeBody,
