@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config/index.js';
 import { type Database, openDatabase } from './db/client.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
@@ -34,7 +34,13 @@ import {
   suspenseRoutes,
   virtualAccountIncomingRoutes,
 } from './modules/deposits/index.js';
-import { DocumentsService, documentsRoutes, paymentDocuments, withdrawalDocuments } from './modules/documents/index.js';
+import {
+  DocumentsService,
+  documentsRoutes,
+  encryptStoredDocuments,
+  paymentDocuments,
+  withdrawalDocuments,
+} from './modules/documents/index.js';
 import { encryptStoredListenerKeys, eventListenersRoutes } from './modules/event-listeners/index.js';
 import { EventsService, eventsRoutes } from './modules/events/index.js';
 import { ExchangesService, exchangesRoutes, ratesRoutes, TableRates } from './modules/exchanges/index.js';
@@ -60,7 +66,7 @@ import { consolePlugin } from './platform/console.plugin.js';
 import { registerErrorHandling } from './platform/errors.plugin.js';
 import { ErrorBody } from './platform/http-schemas.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH, registerInputGuard } from './platform/input.js';
-import { loggerOptions } from './platform/logging.js';
+import { loggerOptions, RequestLogController } from './platform/logging.js';
 import { createMetrics, metricsPlugin, poolStats } from './platform/metrics.plugin.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { registerOpsAccess } from './platform/ops-routes.js';
@@ -146,7 +152,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   const app = Fastify({
     logger: loggerOptions(config.logLevel, opts.logStream),
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new RequestLogController(),
     genReqId: (req) => {
       const given = req.headers['x-l2f-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId('request');
@@ -194,6 +200,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
       applications: await encryptStoredApplications(database.db, vault),
       counterparties: await encryptStoredCounterparties(database.db, vault),
       history: await encryptStoredHistory(database.db, vault),
+      document_files: await encryptStoredDocuments(database.db, vault),
     };
     if (Object.values(personal).some((n) => n > 0)) app.log.info({ rows: personal }, 'encrypted personal identifiers stored in clear');
     const sealedAnswers = await sealStoredResponses(database, vault);
@@ -248,11 +255,14 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     const settlements = new SettlementsService(transfers, exchanges);
     const applications = new ApplicationsService(ajv, { accounts, customers, sandbox: config.mode === 'sandbox', box: vault });
     const payments = new PaymentsService(deposits, paymentDocuments);
-    const documents = new DocumentsService({
-      application: applications.documentHooks(),
-      withdrawal: withdrawals.documentHooks(),
-      payment: payments.documentHooks(),
-    });
+    const documents = new DocumentsService(
+      {
+        application: applications.documentHooks(),
+        withdrawal: withdrawals.documentHooks(),
+        payment: payments.documentHooks(),
+      },
+      vault,
+    );
     const counterpartyLinking = new CounterpartyLinking(config.mode === 'sandbox', vault);
     const events = new EventsService();
     const cards = new CardsService(ajv, vault, config.mode);

@@ -165,11 +165,33 @@ describe('lockout after repeated failed secrets', () => {
       expect(l.level).toBe('info');
       expect(l.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     }
+    // Every line of the request names its client, the request line too (written once the caller is known).
+    expect(lines[0]).toMatchObject({ client_id: t.clientId, req: { method: 'GET', url: '/v1/customers' } });
     expect(lines[1]).toMatchObject({ client_id: t.clientId, res: { statusCode: 200 } });
-    // The operator acting for a client: both ids.
+    // The operator acting for a client: both ids, on both lines.
     const op = new Api(guarded, t.operator.token, { 'x-l2f-client-id': t.clientId, 'x-l2f-request-id': `logs-op-${t.clientId}` });
     expect((await op.get('/v1/customers')).status).toBe(200);
-    const completed = logs.lines().find((l) => l.request_id === `logs-op-${t.clientId}` && l.msg === 'request completed');
-    expect(completed).toMatchObject({ client_id: 'test-operator', tenant_id: t.clientId });
+    const opLines = logs.lines().filter((l) => l.request_id === `logs-op-${t.clientId}`);
+    expect(opLines.map((l) => [l.msg, l.client_id, l.tenant_id])).toEqual([
+      ['incoming request', 'test-operator', t.clientId],
+      ['request completed', 'test-operator', t.clientId],
+    ]);
+    // A refused token, a public route, an unknown route: still one request line each, then the outcome.
+    const refused = await guarded.inject({
+      method: 'GET',
+      url: '/v1/customers',
+      headers: { authorization: 'Bearer not-a-token', 'x-l2f-request-id': `logs-401-${t.clientId}` },
+    });
+    expect(refused.statusCode).toBe(401);
+    await guarded.inject({ method: 'GET', url: '/healthz', headers: { 'x-l2f-request-id': `logs-pub-${t.clientId}` } });
+    await guarded.inject({ method: 'GET', url: '/v1/nowhere', headers: { 'x-l2f-request-id': `logs-404-${t.clientId}` } });
+    for (const tag of ['401', 'pub', '404']) {
+      const tagged = logs.lines().filter((l) => l.request_id === `logs-${tag}-${t.clientId}`);
+      expect(
+        tagged.map((l) => l.msg),
+        tag,
+      ).toEqual(['incoming request', 'request completed']);
+      expect(tagged[0].client_id, tag).toBeUndefined();
+    }
   });
 });

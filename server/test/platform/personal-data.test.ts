@@ -6,6 +6,7 @@
  * in clear are encrypted at the next start, losing nothing; stored idempotent answers holding a
  * client secret are sealed and replay byte for byte. The proofs read the database directly.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -15,7 +16,16 @@ import { migrate } from '../../src/db/migrate.js';
 import { maskPersonal } from '../../src/platform/vault/personal-data.js';
 import { bodyFor, createCounterparty } from '../counterparties/_fixtures.js';
 import { Api, corporationBody, getApp, individualBody, newTenant, OPERATOR, testConfig, tokenFor, uid } from '../helpers.js';
-import { corporationApplication, corporationDetails, individualApplication, individualDetails, person } from '../onboarding/_fixtures.js';
+import {
+  corporationApplication,
+  corporationDetails,
+  createApplication,
+  individualApplication,
+  individualDetails,
+  person,
+  requiredDocuments,
+} from '../onboarding/_fixtures.js';
+import { uploadFile } from '../onboarding/_multipart.js';
 import { columnsContaining } from './at-rest.js';
 
 const K1 = '11'.repeat(32);
@@ -488,5 +498,107 @@ describe('upgrade: stored idempotent answers an earlier version kept in clear', 
     const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
     await again.close();
     expect(Object.fromEntries((await storedRows(Object.values(keys))).map((r) => [r.key, r.response_body]))).toEqual(after);
+  });
+});
+
+/** A PDF (as the upload recognises it) whose text holds `secret`, like a scanned passport page. */
+const passportPdf = (secret: string) =>
+  Buffer.concat([
+    Buffer.from(`%PDF-1.7\n1 0 obj << /Passport (${secret}) >> endobj\n`, 'latin1'),
+    randomBytes(256),
+    Buffer.from('\n%%EOF\n'),
+  ]);
+
+/** The stored bytes of a document's file, read from the table. */
+const storedFile = async (database: Database, documentId: string) => {
+  const [row] = await database.rawTransaction((s) =>
+    s.query<{ content: string }>(`SELECT encode(content, 'base64') AS content FROM document_files WHERE document_id = $1`, [documentId]),
+  );
+  return row ? Buffer.from(row.content, 'base64') : undefined;
+};
+
+const download = async (api: Api, documentId: string) => {
+  const res = await api.app.inject({
+    method: 'GET',
+    url: `/v1/documents/${documentId}/download`,
+    headers: { authorization: `Bearer ${api.token}` },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.rawPayload;
+};
+
+describe('identity documents', () => {
+  it('are stored encrypted (AES-256-GCM envelope) and downloaded byte for byte', async () => {
+    const app = await getApp();
+    const t = await newTenant(app, { regulated: false });
+    const { id } = await createApplication(t.api, individualApplication());
+    const [idDoc] = await requiredDocuments(t.api, id);
+    const v = personal();
+    const file = passportPdf(v.passport);
+    const uploaded = await uploadFile(t.api, idDoc!.id, file, 'passport.pdf');
+    expect(uploaded.status, uploaded.raw).toBe(200);
+    expect(uploaded.body.data.file).toMatchObject({ size: file.length, sha256: createHash('sha256').update(file).digest('hex') });
+
+    const stored = (await storedFile(app.ledgerline.database, idDoc!.id)) as Buffer;
+    expect(stored.equals(file)).toBe(false);
+    expect(stored.subarray(0, 9).toString('latin1')).toBe('llv1:dek_');
+    expect(stored.includes(Buffer.from(v.passport))).toBe(false);
+    expect(await columnsContaining(app.ledgerline.database, [v.passport])).toEqual([]);
+    expect((await download(t.api, idDoc!.id)).equals(file)).toBe(true);
+  });
+});
+
+describe('upgrade: documents an earlier version stored in clear', () => {
+  let database: Database;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    database = await openDatabase({});
+    await migrate(database);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database.close();
+  });
+
+  it('are encrypted at the next start, and download the same bytes', { timeout: 120_000 }, async () => {
+    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    await bootstrap(first);
+    const t = await newTenant(first, { regulated: false });
+    const { id } = await createApplication(t.api, individualApplication());
+    const [idDoc, bill] = await requiredDocuments(t.api, id);
+    const v = personal();
+    const files = { [idDoc!.id]: passportPdf(v.passport), [bill!.id]: passportPdf(v.tax) };
+    for (const [documentId, file] of Object.entries(files)) expect((await uploadFile(t.api, documentId, file)).status).toBe(200);
+    await first.close();
+
+    // As an earlier version stored them: the bytes in clear.
+    await database.transaction(async (s) => {
+      for (const [documentId, file] of Object.entries(files)) {
+        await s.query(`UPDATE document_files SET content = decode($2, 'base64') WHERE document_id = $1`, [
+          documentId,
+          file.toString('base64'),
+        ]);
+      }
+    });
+    expect((await columnsContaining(database, [v.passport, v.tax])).sort()).toEqual([
+      `document_files.content: ${v.passport}`,
+      `document_files.content: ${v.tax}`,
+    ]);
+
+    app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    expect(await columnsContaining(database, [v.passport, v.tax])).toEqual([]);
+    const api = new Api(app, await tokenFor(app, t.clientId, t.secret));
+    const after: Buffer[] = [];
+    for (const [documentId, file] of Object.entries(files)) {
+      const stored = (await storedFile(database, documentId)) as Buffer;
+      expect(stored.subarray(0, 9).toString('latin1')).toBe('llv1:dek_');
+      after.push(stored);
+      expect((await download(api, documentId)).equals(file)).toBe(true);
+    }
+    // A second start leaves them as they are.
+    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    await again.close();
+    for (const [i, documentId] of Object.keys(files).entries())
+      expect((await storedFile(database, documentId))?.equals(after[i] as Buffer)).toBe(true);
   });
 });

@@ -3,9 +3,11 @@
  * touching every place such values go — client creation and secret rotation with idempotency
  * keys (and their replays), tokens and a failed login, customers with tax reference and passport
  * numbers (created, changed, read in clear by a client holding customers:sensitive, their
- * history), a corporation's individual, an application, a counterparty, webhook subscriptions and
- * an event listener (private keys) — every text, JSON and array column of every table, and every
- * log line written at LOG_LEVEL trace, is searched for each value: none is there.
+ * history), a corporation with its tax id and its individual, an application with a scanned
+ * passport uploaded, a counterparty, webhook subscriptions, an event listener and the card
+ * authorization webhook (private keys) — every text, JSON, array and bytea column of every table
+ * (bytea searched for the value's bytes), and every log line written at LOG_LEVEL trace, is
+ * searched for each value: none is there.
  */
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +18,8 @@ import { type Database, openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { bodyFor } from '../counterparties/_fixtures.js';
 import { Api, basic, corporationBody, individualBody, OPERATOR, testConfig, tokenFor, uid } from '../helpers.js';
-import { individualApplication, individualDetails } from '../onboarding/_fixtures.js';
+import { individualApplication, individualDetails, requiredDocuments } from '../onboarding/_fixtures.js';
+import { uploadFile } from '../onboarding/_multipart.js';
 import { columnsContaining, textColumns } from './at-rest.js';
 
 const MASTER_KEY = '5a'.repeat(32);
@@ -51,6 +54,8 @@ describe('a workload leaves no secret or personal value in clear', () => {
       ownerPassport: `P2X${n}`,
       applicantTax: `T3X${n}`,
       payeeTax: `T4X${n}`,
+      corporateTax: `T5X${n}`,
+      documentPassport: `P3X${n}`,
       wrongSecret: `wrong-secret-${n}-abcdefghijklmnop`,
     };
 
@@ -93,7 +98,13 @@ describe('a workload leaves no secret or personal value in clear', () => {
     expect(c1.body.data.tax_reference_number).toBe(values.tax);
     expect((await api.patch(`/v1/customers/${person}`, { tax_reference_number: values.newTax }, key('p1'))).status).toBe(200);
     const corp = uid('scan-corp');
-    expect((await api.post('/v1/customers', corporationBody(corp), key('c2'))).status).toBe(200);
+    const corporation = await api.post(
+      '/v1/customers',
+      corporationBody(corp, { corporate_tax_reference_number: values.corporateTax }),
+      key('c2'),
+    );
+    expect(corporation.status, corporation.raw).toBe(200);
+    expect(corporation.body.data.corporate_tax_reference_number).toBe(values.corporateTax);
     const owner = await api.post(
       `/v1/customers/${corp}/individuals`,
       { individual_type: ['BENEFICIAL_OWNER'], first_name: 'Grace', last_name: 'Hopper', passport_number: values.ownerPassport },
@@ -115,6 +126,11 @@ describe('a workload leaves no secret or personal value in clear', () => {
     payee.profile = { ...payee.profile, tax_reference_number: values.payeeTax };
     const counterparty = await api.post('/v1/counterparties', payee, key('cp1'));
     expect(counterparty.status, counterparty.raw).toBe(200);
+    // A scanned passport uploaded to the application (a PDF whose text holds the number).
+    const [idDocument] = await requiredDocuments(api, application.body.data.id);
+    const scan = Buffer.from(`%PDF-1.7\n1 0 obj << /Passport (${values.documentPassport}) >> endobj\n%%EOF\n`, 'latin1');
+    const uploaded = await uploadFile(api, idDocument!.id, scan, 'passport.pdf', key('d1'));
+    expect(uploaded.status, uploaded.raw).toBe(200);
 
     // Webhook subscriptions and an event listener: private keys.
     for (const type of ['CUSTOMER_ACTIVE', 'ACCOUNT_OPEN']) {
@@ -123,6 +139,10 @@ describe('a workload leaves no secret or personal value in clear', () => {
     }
     const listener = await api.post('/v1/event-listeners', {}, key('l'));
     expect(listener.status, listener.raw).toBe(200);
+    // The card authorization webhook: its private key.
+    const decisions = await api.request('PUT', '/v1/cards/authorization-webhook', { url: 'http://127.0.0.1:9/decide' }, key('aw'));
+    expect(decisions.status, decisions.raw).toBe(200);
+    expect(decisions.body.data.signature_verification_key).toMatch(/^[0-9a-f]{64}$/);
 
     const needles = [
       ...Object.values(values),
@@ -144,6 +164,8 @@ describe('a workload leaves no secret or personal value in clear', () => {
       'counterparties',
       'subscriptions',
       'event_listeners',
+      'card_authorization_webhooks',
+      'document_files',
       'platform_settings',
       'clients',
       'events',
@@ -152,6 +174,8 @@ describe('a workload leaves no secret or personal value in clear', () => {
       expect(columns.map((c) => c.table_name)).toContain(table);
     }
     expect(await columnsContaining(database, [person, clientId])).not.toEqual([]);
+    // …bytea columns included: the file's own bytes are found where they are (its envelope's prefix).
+    expect(await columnsContaining(database, ['llv1:dek_'])).toContain('document_files.content: llv1:dek_');
 
     expect(await columnsContaining(database, needles)).toEqual([]);
 

@@ -5,6 +5,9 @@ import { newId } from '../../shared/ids.js';
 
 export type DocumentRow = typeof documents.$inferSelect;
 
+/** The first bytes of an encrypted file (the vault's binary envelope); no PDF, JPEG or PNG starts so. */
+const ENCRYPTED_PREFIX = Buffer.from('llv1:', 'latin1');
+
 /** A document the rules require: about the application itself, or about one of its individuals. */
 export interface Requirement {
   individualId: string | null;
@@ -122,12 +125,12 @@ export const documentsRepository = {
     return row as DocumentRow;
   },
 
-  /** Stores (or replaces) the file of a document; the document becomes SUBMITTED, unreviewed. */
+  /** Stores (or replaces) the file of a document (`content` as stored: encrypted; `size` the file's); the document becomes SUBMITTED, unreviewed. */
   async storeFile(
     tx: Tx,
     clientId: string,
     id: string,
-    file: { content: Buffer; filename: string; contentType: string; sha256: string },
+    file: { content: Buffer; size: number; filename: string; contentType: string; sha256: string },
     at: Date,
   ): Promise<DocumentRow> {
     // Bytes travel as base64 text, decoded by the database: PGlite's binary parameter path is an
@@ -143,7 +146,7 @@ export const documentsRepository = {
         status: 'SUBMITTED',
         filename: file.filename,
         contentType: file.contentType,
-        sizeBytes: file.content.length,
+        sizeBytes: file.size,
         sha256: file.sha256,
         uploadedAt: at,
         reviewReason: null,
@@ -155,12 +158,47 @@ export const documentsRepository = {
     return row as DocumentRow;
   },
 
+  /** The stored bytes of a document's file, as stored (encrypted: the service opens them). */
   async readFile(db: Db | Tx, clientId: string, id: string): Promise<Buffer | undefined> {
     const [row] = await db
       .select({ content: sql<string>`encode(${documentFiles.content}, 'base64')` })
       .from(documentFiles)
       .where(and(eq(documentFiles.clientId, clientId), eq(documentFiles.documentId, id)));
     return row ? Buffer.from(row.content, 'base64') : undefined;
+  },
+
+  /** Files not yet encrypted (an earlier version stored them in clear), after (client, document), in key order. */
+  async clearFiles(
+    db: Db,
+    after: { clientId: string; documentId: string },
+    limit: number,
+  ): Promise<{ clientId: string; documentId: string }[]> {
+    return db
+      .select({ clientId: documentFiles.clientId, documentId: documentFiles.documentId })
+      .from(documentFiles)
+      .where(
+        and(
+          sql`(${documentFiles.clientId}, ${documentFiles.documentId}) > (${after.clientId}, ${after.documentId})`,
+          sql`substring(${documentFiles.content} from 1 for ${ENCRYPTED_PREFIX.length}) <> decode(${ENCRYPTED_PREFIX.toString('hex')}, 'hex')`,
+        ),
+      )
+      .orderBy(asc(documentFiles.clientId), asc(documentFiles.documentId))
+      .limit(limit);
+  },
+  /** Replaces a file still in clear by its encrypted bytes (compare-and-set on "still clear"): true when replaced. */
+  async replaceClearFile(db: Db, clientId: string, id: string, encrypted: Buffer): Promise<boolean> {
+    const rows = await db
+      .update(documentFiles)
+      .set({ content: sql`decode(${encrypted.toString('base64')}, 'base64')` })
+      .where(
+        and(
+          eq(documentFiles.clientId, clientId),
+          eq(documentFiles.documentId, id),
+          sql`substring(${documentFiles.content} from 1 for ${ENCRYPTED_PREFIX.length}) <> decode(${ENCRYPTED_PREFIX.toString('hex')}, 'hex')`,
+        ),
+      )
+      .returning({ id: documentFiles.documentId });
+    return rows.length > 0;
   },
 
   async deleteOfIndividual(tx: Tx, clientId: string, individualId: string): Promise<string[]> {

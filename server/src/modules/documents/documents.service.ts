@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Tx } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
+import type { BytesBox } from '../../platform/vault/index.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { writeHistory } from '../history/index.js';
@@ -53,9 +54,44 @@ export function documentView(row: DocumentRow) {
 }
 export type DocumentView = ReturnType<typeof documentView>;
 
-/** Uploads, downloads and operator reviews of the documents the platform asks for (LAYER2_API.md §2.2). */
+/**
+ * The encryption context of a document's file: bound to its client and document, so bytes copied
+ * to another document do not decrypt there.
+ */
+const fileContext = (clientId: string, documentId: string) => `document_files.content:${clientId}:${documentId}`;
+
+/**
+ * Encrypts the files an earlier version stored in clear (identity documents: CONTRACT §17), one
+ * at a time (files are up to 30 MB), each compare-and-set on "still clear" so processes starting
+ * together do not clash. Called at start once the vault is open; returns how many it encrypted.
+ */
+export async function encryptStoredDocuments(db: Db, box: BytesBox, batch = 100): Promise<number> {
+  let done = 0;
+  let after = { clientId: '', documentId: '' };
+  for (;;) {
+    const files = await documentsRepository.clearFiles(db, after, batch);
+    for (const f of files) {
+      const content = await documentsRepository.readFile(db, f.clientId, f.documentId);
+      if (!content || box.isEncryptedBytes(content)) continue;
+      const sealed = box.encryptBytes(content, fileContext(f.clientId, f.documentId));
+      if (await documentsRepository.replaceClearFile(db, f.clientId, f.documentId, sealed)) done++;
+    }
+    const last = files.at(-1);
+    if (!last || files.length < batch) return done;
+    after = last;
+  }
+}
+
+/**
+ * Uploads, downloads and operator reviews of the documents the platform asks for (LAYER2_API.md
+ * §2.2). Files are stored encrypted by the vault (AES-256-GCM, CONTRACT §17) and opened on
+ * download; size and SHA-256 are those of the uploaded bytes.
+ */
 export class DocumentsService {
-  constructor(private readonly owners: DocumentOwners) {}
+  constructor(
+    private readonly owners: DocumentOwners,
+    private readonly box: BytesBox,
+  ) {}
 
   async get(ctx: Context, id: string): Promise<DocumentView> {
     const row = await documentsRepository.find(ctx.db, ctx.tenantId, id);
@@ -83,7 +119,13 @@ export class DocumentsService {
         tx,
         ctx.tenantId,
         id,
-        { content: file.content, filename: cleanFilename(file.filename, contentType), contentType, sha256 },
+        {
+          content: this.box.encryptBytes(file.content, fileContext(ctx.tenantId, id)),
+          size: file.content.length,
+          filename: cleanFilename(file.filename, contentType),
+          contentType,
+          sha256,
+        },
         at,
       );
       await writeHistory(
@@ -105,8 +147,10 @@ export class DocumentsService {
   async download(ctx: Context, id: string): Promise<{ document: DocumentRow; content: Buffer }> {
     const document = await documentsRepository.find(ctx.db, ctx.tenantId, id);
     if (!document) throw notFound('Document', 'document_id');
-    const content = document.uploadedAt ? await documentsRepository.readFile(ctx.db, ctx.tenantId, id) : undefined;
-    if (!content) throw new AppError('NOT_FOUND', 'No file has been uploaded to this document yet.', 'document_id');
+    const stored = document.uploadedAt ? await documentsRepository.readFile(ctx.db, ctx.tenantId, id) : undefined;
+    if (!stored) throw new AppError('NOT_FOUND', 'No file has been uploaded to this document yet.', 'document_id');
+    // A file still in clear (written by an earlier version, before the start-up upgrade) is answered as it is.
+    const content = this.box.isEncryptedBytes(stored) ? this.box.decryptBytes(stored, fileContext(ctx.tenantId, id)) : stored;
     return { document, content };
   }
 

@@ -4,6 +4,7 @@ import type { ClientsService } from '../../modules/clients/clients.service.js';
 import type { AuthContext } from '../../shared/context.js';
 import { AppError } from '../../shared/errors.js';
 import { ADMIN_SCOPE, type Scope } from '../../shared/scopes.js';
+import { logIncomingRequest } from '../logging.js';
 import { enforceRateLimit, type RateLimiter } from '../rate-limit.js';
 import type { TokenService } from './tokens.js';
 
@@ -105,7 +106,13 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.decorateRequest('auth', null as unknown as AuthContext);
     app.addHook('onRequest', async (request, reply) => {
       const route = request.routeOptions.config.auth;
-      if (route) await authenticate(request, reply, opts, route);
+      if (!route) return;
+      try {
+        await authenticate(request, reply, opts, route);
+      } finally {
+        // The request line, now that the caller is known (or refused): RequestLogController.
+        logIncomingRequest(request);
+      }
     });
   },
   { name: 'auth' },

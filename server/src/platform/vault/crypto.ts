@@ -70,3 +70,20 @@ export function parseEnvelope(text: string): { keyId: string; sealed: Buffer } |
 export function isEnvelope(text: string): boolean {
   return ENVELOPE.test(text);
 }
+
+/**
+ * The envelope of an encrypted byte string (a file), as stored in a bytea column: the ASCII prefix
+ * `llv1:<data key id>:` then the raw nonce ‖ ciphertext ‖ tag (no base64: files are large). A
+ * clear file never starts so: uploads are PDF, JPEG or PNG, recognised by their own first bytes.
+ */
+const BYTES_PREFIX = /^llv1:([A-Za-z0-9_-]{1,80}):/;
+const BYTES_HEAD = 'llv1:'.length + 80 + 1;
+
+export function formatBytesEnvelope(keyId: string, sealed: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`llv1:${keyId}:`, 'latin1'), sealed]);
+}
+
+export function parseBytesEnvelope(bytes: Buffer): { keyId: string; sealed: Buffer } | undefined {
+  const m = BYTES_PREFIX.exec(bytes.subarray(0, BYTES_HEAD).toString('latin1'));
+  return m ? { keyId: m[1] as string, sealed: bytes.subarray((m[0] as string).length) } : undefined;
+}

@@ -8,3 +8,10 @@ export interface SecretBox {
   decrypt(envelope: string, context: string): string;
   isEncrypted(text: string): boolean;
 }
+
+/** What a module needs to keep a file (bytes) encrypted at rest. */
+export interface BytesBox {
+  encryptBytes(plaintext: Buffer, context: string): Buffer;
+  decryptBytes(envelope: Buffer, context: string): Buffer;
+  isEncryptedBytes(bytes: Buffer): boolean;
+}

@@ -2,7 +2,19 @@ import { ConfigError } from '../../config/index.js';
 import type { Database, Db } from '../../db/client.js';
 import { ownTransaction } from '../../jobs/scheduler.js';
 import { uuidv7 } from '../../shared/ids.js';
-import { formatEnvelope, hmac, isEnvelope, masterKeyId, newKey, open, parseEnvelope, seal, VaultCryptoError } from './crypto.js';
+import {
+  formatBytesEnvelope,
+  formatEnvelope,
+  hmac,
+  isEnvelope,
+  masterKeyId,
+  newKey,
+  open,
+  parseBytesEnvelope,
+  parseEnvelope,
+  seal,
+  VaultCryptoError,
+} from './crypto.js';
 import { type KeyPurpose, vaultRepository as repo, type VaultKeyRow } from './vault.repository.js';
 
 /**
@@ -102,6 +114,28 @@ export class Vault {
   isEncrypted(text: string): boolean {
     if (!isEnvelope(text)) return false;
     return this.dataKeys.get(parseEnvelope(text)?.keyId as string)?.purpose === 'encryption';
+  }
+
+  /** Encrypts bytes (a document's file) for `context`: the binary envelope of crypto.ts, with the active data key. */
+  encryptBytes(plaintext: Buffer, context: string): Buffer {
+    const keyId = this.activeKey.encryption;
+    const key = this.dataKeys.get(keyId)?.key as Buffer;
+    return formatBytesEnvelope(keyId, seal(key, plaintext, valueContext(keyId, context)));
+  }
+
+  /** Decrypts bytes encrypted for `context`; throws when they were sealed for another one or altered. */
+  decryptBytes(envelope: Buffer, context: string): Buffer {
+    const parsed = parseBytesEnvelope(envelope);
+    if (!parsed) throw new VaultCryptoError('not encrypted bytes');
+    const entry = this.dataKeys.get(parsed.keyId);
+    if (entry?.purpose !== 'encryption') throw new VaultCryptoError(`unknown data key ${parsed.keyId}`);
+    return open(entry.key, parsed.sealed, valueContext(parsed.keyId, context));
+  }
+
+  /** Are these bytes an envelope of this vault, naming one of its data keys (as opposed to a file still in clear)? */
+  isEncryptedBytes(bytes: Buffer): boolean {
+    const parsed = parseBytesEnvelope(bytes);
+    return parsed !== undefined && this.dataKeys.get(parsed.keyId)?.purpose === 'encryption';
   }
 
   /**
