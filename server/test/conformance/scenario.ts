@@ -230,7 +230,6 @@ export async function runScenario(app: FastifyInstance, spec: Spec, foreignNames
         supported_rails: ['ACH'],
         profile,
         account_information: { asset_type_id: USD, type: 'CHECKING', institution_address: bankAddress },
-        intermediary_information: undefined,
       },
     }),
   )?.id as string | undefined;

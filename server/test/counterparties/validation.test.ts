@@ -224,11 +224,13 @@ describe('profile', () => {
 describe('intermediary_information', () => {
   const us = (inter: Body, rails = ['ACH', 'FEDWIRE', 'SWIFT']) =>
     bodyFor('FIAT_US', c, { supported_rails: rails, intermediary_information: inter });
-  it('is refused unless SWIFT is in supported_rails', async () => {
-    const d = await refused(us({ intermediary_type: 'FIAT_US', institution_name: 'Citi', swift_bic: 'CITIUS33' }, ['ACH']), [
-      'intermediary_information',
-    ]);
-    expect(d[0]).toMatch(/only allowed when SWIFT is in supported_rails/);
+  it('is accepted and stored without SWIFT in supported_rails (both documents allow it; unused until SWIFT); refused on CRYPTO', async () => {
+    const inter = { intermediary_type: 'FIAT_US', institution_name: 'Citi', swift_bic: 'CITIUS33' };
+    const created = await accepted(us(inter, ['ACH']));
+    expect(created.supported_rails).toEqual(['ACH']);
+    expect(created.intermediary_information).toEqual({ ...inter, asset_type_id: 'FIAT_TESTNET_USD' });
+    // Its fields are still checked.
+    await refused(us({ intermediary_type: 'FIAT_US', institution_name: 'Citi' }, ['ACH']), ['intermediary_information.swift_bic']);
     await refused(bodyFor('CRYPTO', c, { intermediary_information: { intermediary_type: 'FIAT_US', institution_name: 'X' } }), [
       'intermediary_information',
     ]);

@@ -140,13 +140,12 @@ function checkFiatAccount(type: CounterpartyType, info: Json, rails: readonly st
   }
 }
 
-function checkIntermediary(inter: Json | undefined, rails: readonly string[], out: ErrorEntry[]): void {
+function checkIntermediary(inter: Json | undefined, out: ErrorEntry[]): void {
   if (inter === undefined) return;
   const f = 'intermediary_information';
-  if (!rails.includes('SWIFT')) {
-    out.push(entry(f, `${f} is only allowed when SWIFT is in supported_rails (a correspondent bank relays SWIFT payments).`));
-    return;
-  }
+  // A correspondent bank relays SWIFT payments only, but both Layer2 documents allow the object on
+  // any fiat counterparty: without SWIFT in supported_rails it is stored, checked as below, and
+  // simply unused (harmless) until SWIFT is added.
   if (isString(inter.swift_bic) && !isBic(inter.swift_bic)) out.push(entry(`${f}.swift_bic`, `${f}.swift_bic is not a valid BIC.`));
   if (inter.intermediary_type === 'FIAT_US') {
     if (isString(inter.routing_number) && !isAbaRoutingNumber(inter.routing_number)) {
@@ -212,7 +211,7 @@ export function checkCounterparty(type: CounterpartyType, details: Json): ErrorE
   if (type === 'CRYPTO') checkWallet((details.wallet_information ?? {}) as Json, out);
   else {
     checkFiatAccount(type, (details.account_information ?? {}) as Json, rails, out);
-    checkIntermediary(details.intermediary_information as Json | undefined, rails, out);
+    checkIntermediary(details.intermediary_information as Json | undefined, out);
   }
   return out;
 }

@@ -250,7 +250,10 @@ export const Intermediary = Type.Object(
     swift_bic: opt(code('Required, except for FIAT_US where swift_bic or routing_number will do')),
     routing_number: opt(code('FIAT_US only: ABA routing number')),
   },
-  { additionalProperties: false, description: 'Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails.' },
+  {
+    additionalProperties: false,
+    description: 'Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise).',
+  },
 );
 
 const railsOf = (type: CounterpartyType) => {
