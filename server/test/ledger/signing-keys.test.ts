@@ -1,7 +1,7 @@
 /** POST/GET/DELETE /v1/signing-keys (CONTRACT §8). */
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getApp, newTenant } from '../helpers.js';
+import { Api, getApp, newTenant, tokenFor } from '../helpers.js';
 import { expectError, ok } from './_fixtures.js';
 
 const keyPair = () => generateKeyPairSync('ed25519');
@@ -70,6 +70,23 @@ describe('signing keys', () => {
     expectError(await t.api.delete(`/v1/signing-keys/${key.id}`), 404, 'NOT_FOUND');
     const again = await ok(t.api.post('/v1/signing-keys', { public_key: rawHex(k) }));
     expect(again.id).not.toBe(key.id);
+  });
+
+  it('needs accounts:write to register or revoke a key and accounts:read to list them: another scope is 403', async () => {
+    const app = await getApp();
+    const t = await newTenant(app);
+    const key = await ok(t.api.post('/v1/signing-keys', { public_key: rawHex(keyPair()) }));
+    const readOnly = await newTenant(app, { tokenScope: 'customers:read accounts:read' });
+    expectError(await readOnly.api.post('/v1/signing-keys', { public_key: rawHex(keyPair()) }), 403, 'INSUFFICIENT_SCOPE');
+    expect((await ok(readOnly.api.get('/v1/signing-keys'))).signing_keys).toEqual([]);
+    const own = await ok(t.api.get('/v1/signing-keys'));
+    expect(own.signing_keys.map((k: { id: string }) => k.id)).toEqual([key.id]);
+    // The same client, a token without the scopes: refused, nothing changed.
+    const narrow = new Api(app, await tokenFor(app, t.clientId, t.secret, 'customers:read'));
+    expectError(await narrow.post('/v1/signing-keys', { public_key: rawHex(keyPair()) }), 403, 'INSUFFICIENT_SCOPE');
+    expectError(await narrow.delete(`/v1/signing-keys/${key.id}`), 403, 'INSUFFICIENT_SCOPE');
+    expectError(await narrow.get('/v1/signing-keys'), 403, 'INSUFFICIENT_SCOPE');
+    expect((await ok(t.api.get('/v1/signing-keys'))).signing_keys.map((k: { id: string }) => k.id)).toEqual([key.id]);
   });
 
   it('needs a token: no token is 401', async () => {

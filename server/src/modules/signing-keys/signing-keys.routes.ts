@@ -12,13 +12,19 @@ const Key = Type.Object({
 });
 const tags = ['Request signing'];
 
-/** The caller's own signing keys (any valid token of the client). */
+/**
+ * The caller's own signing keys. Neither Layer2 nor the contract names a scope for them (Layer2
+ * registers keys in its console), so they take the scopes of what they protect, money leaving
+ * accounts: `accounts:write` to register or revoke a key (a read-only token must not add a key
+ * that would sign accepts), `accounts:read` to list them. Every client holds both by default.
+ */
 export const signingKeysRoutes: FastifyPluginAsyncTypebox<{ service: SigningKeysService }> = async (app, { service }) => {
-  const config = { auth: {} };
+  const write = { auth: { scope: 'accounts:write' as const } };
+  const read = { auth: { scope: 'accounts:read' as const } };
   app.post(
     '/signing-keys',
     {
-      config,
+      config: write,
       schema: {
         tags,
         summary: 'Register an Ed25519 public key',
@@ -35,7 +41,7 @@ export const signingKeysRoutes: FastifyPluginAsyncTypebox<{ service: SigningKeys
   app.get(
     '/signing-keys',
     {
-      config,
+      config: read,
       schema: {
         tags,
         summary: 'List active signing keys',
@@ -47,7 +53,7 @@ export const signingKeysRoutes: FastifyPluginAsyncTypebox<{ service: SigningKeys
   app.delete(
     '/signing-keys/:id',
     {
-      config,
+      config: write,
       schema: {
         tags,
         summary: 'Revoke a signing key',
