@@ -23,6 +23,9 @@ function clean(query: Query = {}): Record<string, any> {
 }
 const paged = (query?: Query): any => ({ limit: PAGE_SIZE, ...clean(query) });
 
+/** Scopes that unmask personal identifiers and card numbers (CONTRACT §17): never the console's. */
+export const SENSITIVE_SCOPES = ['customers:sensitive', 'cards:sensitive'];
+
 export interface TokenInfo {
   scope: string[];
   expiresAt: number;
@@ -38,11 +41,25 @@ export class ConsoleApi {
     this.root = root;
   }
 
-  /** Signs in with client credentials: the token is fetched now, so a wrong secret is refused here. */
+  /**
+   * Signs in with client credentials: the token is fetched now, so a wrong secret is refused here.
+   * The console's token holds every scope the client holds except the sensitive ones: personal
+   * identifiers and card numbers then come masked from the API (`*****6789`), and the console has
+   * no action that reveals them, so it never asks for those scopes.
+   */
   static async signIn(baseUrl: string, clientId: string, clientSecret: string): Promise<{ api: ConsoleApi; token: TokenInfo }> {
     // clientAuth "post": credentials as form fields; a refused HTTP Basic login would make the
     // browser open its own password prompt.
-    const sdk = new Ledgerline({ baseUrl, clientId, clientSecret, clientAuth: 'post', maxRetries: 2 });
+    const open = (scope?: string[]) =>
+      new Ledgerline({ baseUrl, clientId, clientSecret, clientAuth: 'post', maxRetries: 2, ...(scope && { scope }) });
+    // What the client holds is known from a token: the first one asks for everything, and is
+    // dropped for a narrower one when it holds a sensitive scope.
+    const probe = open();
+    const held = await probe.authenticate();
+    const wanted = held.scope.filter((s) => !SENSITIVE_SCOPES.includes(s));
+    if (wanted.length === held.scope.length) return { api: new ConsoleApi(probe), token: held };
+    probe.signOut();
+    const sdk = open(wanted);
     const token = await sdk.authenticate();
     return { api: new ConsoleApi(sdk), token };
   }
@@ -83,6 +100,18 @@ export class ConsoleApi {
       hasMore: Boolean(body?.pagination?.has_more),
       nextCursor: body?.pagination?.next_cursor ?? null,
     };
+  }
+
+  /** Every item of a list, following its cursors, 100 a page. */
+  private async all(path: string, plural: string, query?: Query): Promise<any[]> {
+    const items: any[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.page(path, plural, { ...query, limit: 100, cursor });
+      items.push(...page.data);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
   }
 
   /** How many items a list holds: page style with one item a page, read from `links.last`. */
@@ -261,13 +290,15 @@ export class ConsoleApi {
     const a = this.sdk.admin;
     return {
       clients: {
-        list: () => a.clients.list().toArray(),
+        /** Every client (the switcher lists them all), 100 a request. */
+        list: () => this.all('/v1/admin/clients', 'clients'),
+        page: (q?: Query) => this.page('/v1/admin/clients', 'clients', q),
         create: (body: unknown) => a.clients.create(body as any),
         update: (id: string, body: unknown) => a.clients.update(id, body as any),
         rotateSecret: (id: string) => a.clients.rotateSecret(id),
       },
       suspense: {
-        list: () => a.suspense.list().toArray(),
+        page: (q?: Query) => this.page('/v1/admin/suspense', 'items', q),
         assign: (id: string, account_id: string) => a.suspense.assign(id, { account_id } as any),
       },
       ledger: { verify: () => a.ledger.verify() },

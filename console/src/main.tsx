@@ -1,11 +1,11 @@
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
-import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type FormEvent, Fragment, lazy, type ReactNode, Suspense, useEffect, useId, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConsoleApi, LedgerlineError } from './api';
 import { SessionProvider, type SessionValue, useSession } from './session';
 import './style.css';
 import { Overview } from './pages/overview';
-import { ErrorAlert, Link, navigate, usePath } from './ui';
+import { ErrorAlert, forgetFocusedPage, Link, navigate, Title, usePath } from './ui';
 
 // Pages past the first are loaded when first opened: the first load fetches only what sign-in and
 // the overview need.
@@ -89,7 +89,7 @@ function route(path: string, operator: boolean, acting: string, sandbox: boolean
 function ChooseClient({ title }: { title: string }) {
   return (
     <>
-      <h1 tabIndex={-1}>{title}</h1>
+      <Title>{title}</Title>
       <p className="notice">Choose the client to work on in "Acting for client" (at the top of the page).</p>
     </>
   );
@@ -98,7 +98,7 @@ function ChooseClient({ title }: { title: string }) {
 function NotFound() {
   return (
     <>
-      <h1>Not found</h1>
+      <Title>Not found</Title>
       <p>
         This page does not exist here. <Link to="/">Back to the overview</Link>.
       </p>
@@ -130,17 +130,7 @@ function ClientSwitcher() {
 function Shell() {
   const session = useSession();
   const path = usePath();
-  const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
-  // A new page: its heading gets focus, so a keyboard or screen reader user starts there.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every page change
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    main.current?.querySelector('h1')?.focus();
-  }, [path]);
+  // A new page's heading takes focus from its own mount (Title), once the page is on screen.
   const current = `/${path.split('/')[1] ?? ''}`;
   return (
     <>
@@ -169,7 +159,8 @@ function Shell() {
             ))}
           </ul>
         </nav>
-        <main id="main" ref={main}>
+        {/* tabIndex -1: "Skip to content" moves focus here, not only the scroll position. */}
+        <main id="main" tabIndex={-1}>
           {session.operator ? (
             <p className="acting" data-testid="acting">
               {session.acting ? (
@@ -181,7 +172,10 @@ function Shell() {
               )}
             </p>
           ) : null}
-          <Suspense fallback={<p>Loading…</p>}>{route(path, session.operator, session.acting, session.sandbox)}</Suspense>
+          <Suspense fallback={<p>Loading…</p>}>
+            {/* Keyed by the address: every page (another kind, another id) mounts afresh. */}
+            <Fragment key={path}>{route(path, session.operator, session.acting, session.sandbox)}</Fragment>
+          </Suspense>
         </main>
       </div>
     </>
@@ -278,6 +272,7 @@ function App() {
       signOut: () => {
         signed.api.forget();
         queryClient.clear();
+        forgetFocusedPage();
         setActing('');
         setSigned(null);
         navigate('/');

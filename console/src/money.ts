@@ -38,3 +38,13 @@ export function formatAmount(value: string | number | null | undefined, asset: A
   if (value === null || value === undefined || value === '') return '—';
   return `${formatDecimal(value, asset.decimals)} ${asset.currency}`;
 }
+
+/** Minor units as decimal text: ("-123456", 2) -> "-1234.56", ("5", 18) -> "0.000000000000000005". Strings only. */
+export function minorToDecimal(minor: string, decimals: number): string {
+  const m = /^(-)?(\d+)$/.exec(minor.trim());
+  if (!m) return minor; // not an integer (should not happen): shown as the API wrote it
+  const [, sign = '', digits = '0'] = m;
+  if (decimals <= 0) return `${sign}${digits}`;
+  const padded = digits.padStart(decimals + 1, '0');
+  return `${sign}${padded.slice(0, -decimals)}.${padded.slice(-decimals)}`;
+}

@@ -78,29 +78,42 @@ export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>
 }
 
 /**
- * A destructive move: the first press asks, "Confirm" does it, "Cancel" (or Escape) does not.
- * The question is an alertdialog so a screen reader announces it; focus moves to "Confirm".
+ * A destructive move: the first press asks, "Confirm" does it, "Keep it" (or Escape) does not.
+ * The question is an alertdialog so a screen reader announces it; focus moves to "Confirm", and
+ * back to the button that asked once the question is dismissed.
  */
 export function ConfirmButton({
   label,
   question,
   onConfirm,
   disabled,
+  ariaLabel,
 }: {
   label: string;
   question: string;
   onConfirm: () => void;
   disabled?: boolean;
+  ariaLabel?: string;
 }) {
   const [asking, setAsking] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
   const id = useId();
   useEffect(() => {
     if (asking) confirmRef.current?.focus();
+    else if (returnFocus.current) {
+      returnFocus.current = false;
+      triggerRef.current?.focus();
+    }
   }, [asking]);
+  const dismiss = () => {
+    returnFocus.current = true;
+    setAsking(false);
+  };
   if (!asking)
     return (
-      <button type="button" className="danger" disabled={disabled} onClick={() => setAsking(true)}>
+      <button type="button" ref={triggerRef} className="danger" disabled={disabled} aria-label={ariaLabel} onClick={() => setAsking(true)}>
         {label}
       </button>
     );
@@ -110,7 +123,10 @@ export function ConfirmButton({
       aria-labelledby={id}
       className="confirm"
       onKeyDown={(e) => {
-        if (e.key === 'Escape') setAsking(false);
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          dismiss();
+        }
       }}
     >
       <span id={id}>{question}</span>{' '}
@@ -119,14 +135,15 @@ export function ConfirmButton({
         ref={confirmRef}
         className="danger"
         onClick={() => {
+          returnFocus.current = true;
           setAsking(false);
           onConfirm();
         }}
       >
         Confirm
       </button>{' '}
-      <button type="button" onClick={() => setAsking(false)}>
-        Cancel
+      <button type="button" onClick={dismiss}>
+        Keep it
       </button>
     </span>
   );
@@ -185,10 +202,12 @@ export function PagedTable<T>({
   rowKey: (row: T) => string;
   empty?: string;
 }) {
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  // The cursors walked so far belong to one query key: a new filter starts again at the first
+  // page in the same render, so no request ever pairs the new filter with an old cursor.
   const keyText = JSON.stringify(queryKey);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts at the first page
-  useEffect(() => setCursors([undefined]), [keyText]);
+  const [walk, setWalk] = useState<{ key: string; cursors: (string | undefined)[] }>({ key: keyText, cursors: [undefined] });
+  const cursors = walk.key === keyText ? walk.cursors : [undefined];
+  const setCursors = (f: (c: (string | undefined)[]) => (string | undefined)[]) => setWalk({ key: keyText, cursors: f(cursors) });
   const cursor = cursors[cursors.length - 1];
   const q = useQuery({
     queryKey: [...queryKey, 'page', cursor ?? ''],
@@ -314,7 +333,29 @@ export function Status({ value }: { value: string | null | undefined }) {
   return <span className={`status status-${String(value ?? '').toLowerCase()}`}>{value ?? '—'}</span>;
 }
 
-/** The page's heading: focusable, so navigation can move focus to it. */
+/** The address whose heading last took focus: a page takes it once, on arriving there. */
+let focusedFor: string | null = null;
+/** Sign-out: the next page after signing in again takes focus, whatever its address. */
+export function forgetFocusedPage(): void {
+  focusedFor = null;
+}
+
+/**
+ * The page's heading. On the first mount at a new address it takes focus (from its own effect,
+ * so a page loaded lazily takes it once it is on screen, not the "Loading…" shown before), and a
+ * keyboard or screen reader user starts reading there.
+ */
 export function Title({ children }: { children: ReactNode }) {
-  return <h1 tabIndex={-1}>{children}</h1>;
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const here = window.location.pathname;
+    if (focusedFor === here) return;
+    focusedFor = here;
+    ref.current?.focus();
+  }, []);
+  return (
+    <h1 tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
 }

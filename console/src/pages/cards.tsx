@@ -1,37 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { LedgerlineError } from '../api';
 import { useSession } from '../session';
 import { Amount, ConfirmButton, Done, ErrorAlert, Filter, Link, PagedTable, Status, TextField, Title, useAction, when } from '../ui';
 
 const STATUSES = ['INACTIVE', 'ACTIVE', 'LOCKED', 'CLOSED', 'LOST', 'STOLEN'];
 /** CONTRACT §13: LOST, STOLEN and CLOSED are terminal; any other status may still be closed. */
 const CLOSABLE = ['INACTIVE', 'ACTIVE', 'LOCKED'];
-
-/** GET /v1/cards answering 404 NOT_FOUND: this server has no cards routes (CONTRACT §13 not deployed). */
-const noCardsRoute = (err: unknown) => err instanceof LedgerlineError && err.status === 404 && err.code === 'NOT_FOUND';
-
-export function useCardsAvailable(): boolean | undefined {
-  const { api } = useSession();
-  const q = useQuery({
-    queryKey: ['cards-available', api.actingFor ?? ''],
-    queryFn: () =>
-      api.cards.list({ limit: 1 }).then(
-        () => true,
-        (err) => (noCardsRoute(err) ? false : Promise.reject(err)),
-      ),
-    staleTime: 60_000,
-  });
-  return q.data;
-}
-
-export function CardsUnavailable() {
-  return (
-    <p role="status" className="notice">
-      Cards are not available on this server.
-    </p>
-  );
-}
 
 /** "VISA •••• 4242": the only part of the number any view holds (the full PAN and the CVV are never fetched). */
 export const cardName = (c: { network?: string; last4?: string }) => `${c.network ?? 'Card'} •••• ${c.last4 ?? '????'}`;
@@ -49,21 +23,7 @@ export function useAccountAsset(accountId: string | undefined): string | undefin
 }
 
 export default function Cards({ id }: { id?: string }) {
-  const available = useCardsAvailable();
-  return (
-    <>
-      {available === false ? (
-        <>
-          <Title>Cards</Title>
-          <CardsUnavailable />
-        </>
-      ) : id ? (
-        <CardDetail key={id} id={id} />
-      ) : (
-        <CardList />
-      )}
-    </>
-  );
+  return id ? <CardDetail key={id} id={id} /> : <CardList />;
 }
 
 function CardList() {

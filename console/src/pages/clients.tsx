@@ -1,39 +1,37 @@
-import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useSession } from '../session';
-import { ConfirmButton, Done, ErrorAlert, TextField, Title, useAction, when } from '../ui';
+import { ConfirmButton, Done, ErrorAlert, Filter, PagedTable, TextField, Title, useAction, when } from '../ui';
 
 /**
- * Operator: the platform's clients. Create one (its secret is shown once), rotate a secret (the old
- * one and its tokens stop working), require signed accepts, set the exchange spread. The API lists
- * every client at once (it has no pages for this list).
+ * Operator: the platform's clients, newest first, a page at a time (filter: regulated or not).
+ * Create one (its secret is shown once), rotate a secret (the old one and its tokens stop
+ * working), require signed accepts, set the exchange spread.
  */
 export default function Clients() {
   const { own } = useSession();
-  const q = useQuery({ queryKey: ['admin', 'clients'], queryFn: () => own.admin.clients.list() });
+  const [regulated, setRegulated] = useState('');
   return (
     <>
       <Title>Clients</Title>
       <CreateClient />
-      <ErrorAlert error={q.error} />
-      <table>
-        <caption>Clients</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Client ID</th>
-            <th scope="col">Regulated</th>
-            <th scope="col">Created</th>
-            <th scope="col">Signing and spread</th>
-            <th scope="col">Secret</th>
-          </tr>
-        </thead>
-        <tbody>
-          {q.data?.map((c: any) => (
-            <ClientRow key={c.client_id} client={c} />
-          ))}
-        </tbody>
-      </table>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter clients">
+        <Filter label="Regulated" value={regulated} options={['yes', 'no']} onChange={setRegulated} />
+      </form>
+      <PagedTable
+        caption="Clients"
+        queryKey={['admin', 'clients', 'page', regulated]}
+        fetchPage={(cursor) => own.admin.clients.page({ regulated: regulated ? String(regulated === 'yes') : '', cursor })}
+        rowKey={(c: any) => c.client_id}
+        empty="No clients match."
+        columns={[
+          { header: 'Name', cell: (c: any) => c.name },
+          { header: 'Client ID', cell: (c: any) => <code>{c.client_id}</code> },
+          { header: 'Regulated', cell: (c: any) => (c.regulated ? 'yes' : 'no') },
+          { header: 'Created', cell: (c: any) => when(c.created_at) },
+          { header: 'Signing and spread', cell: (c: any) => <Settings client={c} /> },
+          { header: 'Secret', cell: (c: any) => <Rotate client={c} /> },
+        ]}
+      />
     </>
   );
 }
@@ -84,51 +82,49 @@ function CreateClient() {
   );
 }
 
-function ClientRow({ client }: { client: any }) {
+function Settings({ client }: { client: any }) {
   const { own } = useSession();
   const [signing, setSigning] = useState<boolean>(client.signing_required);
   const [spread, setSpread] = useState(String(client.exchange_spread_bps ?? 0));
   const save = useAction(() =>
     own.admin.clients.update(client.client_id, { signing_required: signing, exchange_spread_bps: Number(spread) }),
   );
+  return (
+    <>
+      <form
+        className="inline"
+        aria-label={`Settings of ${client.name}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.run();
+        }}
+      >
+        <label className="check">
+          <input type="checkbox" checked={signing} onChange={(e) => setSigning(e.target.checked)} /> Signing required
+        </label>{' '}
+        <TextField label="Spread (bps)" type="number" value={spread} onChange={setSpread} />{' '}
+        <button type="submit" disabled={save.pending}>
+          Save
+        </button>
+      </form>
+      <ErrorAlert error={save.error} />
+      {save.done ? <Done>Saved.</Done> : null}
+    </>
+  );
+}
+
+function Rotate({ client }: { client: any }) {
+  const { own } = useSession();
   const rotate = useAction(() => own.admin.clients.rotateSecret(client.client_id));
   return (
-    <tr>
-      <td>{client.name}</td>
-      <td>
-        <code>{client.client_id}</code>
-      </td>
-      <td>{client.regulated ? 'yes' : 'no'}</td>
-      <td>{when(client.created_at)}</td>
-      <td>
-        <form
-          className="inline"
-          aria-label={`Settings of ${client.name}`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            save.run();
-          }}
-        >
-          <label className="check">
-            <input type="checkbox" checked={signing} onChange={(e) => setSigning(e.target.checked)} /> Signing required
-          </label>{' '}
-          <TextField label="Spread (bps)" type="number" value={spread} onChange={setSpread} />{' '}
-          <button type="submit" disabled={save.pending}>
-            Save
-          </button>
-        </form>
-        <ErrorAlert error={save.error} />
-        {save.done ? <Done>Saved.</Done> : null}
-      </td>
-      <td>
-        <ConfirmButton
-          label="Rotate secret"
-          question={`Rotate the secret of ${client.name}? The old secret and its tokens stop working.`}
-          onConfirm={() => rotate.run()}
-        />
-        <ErrorAlert error={rotate.error} />
-        {rotate.result ? <Secret secret={rotate.result.client_secret} /> : null}
-      </td>
-    </tr>
+    <>
+      <ConfirmButton
+        label="Rotate secret"
+        question={`Rotate the secret of ${client.name}? The old secret and its tokens stop working.`}
+        onConfirm={() => rotate.run()}
+      />
+      <ErrorAlert error={rotate.error} />
+      {rotate.result ? <Secret secret={rotate.result.client_secret} /> : null}
+    </>
   );
 }

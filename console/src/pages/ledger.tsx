@@ -1,11 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
+import { assetInfo, formatAmount, minorToDecimal } from '../money';
 import { useSession } from '../session';
-import { ErrorAlert, Title } from '../ui';
+import { ErrorAlert, Title, useAssets } from '../ui';
+
+/** A sum of ledger lines (minor units, as the API answers it) in the asset's decimals and code. */
+const sumText = (asset: string, minor: string, catalogue: ReturnType<typeof useAssets>) => {
+  const info = assetInfo(asset, catalogue);
+  return formatAmount(minorToDecimal(minor, info.decimals), info);
+};
 
 /** Operator: the ledger check (every asset sums to zero, stored balances equal their lines). */
 export default function Ledger() {
   const { own } = useSession();
   const q = useQuery({ queryKey: ['ledger', 'verify'], queryFn: () => own.admin.ledger.verify() });
+  const catalogue = useAssets();
   return (
     <>
       <Title>Ledger</Title>
@@ -27,7 +35,9 @@ export default function Ledger() {
               {q.data.assets.map((a: any) => (
                 <tr key={a.asset_type_id}>
                   <td>{a.asset_type_id}</td>
-                  <td className="num">{a.sum} (minor units)</td>
+                  <td className="num" data-testid={`sum-${a.asset_type_id}`}>
+                    {sumText(a.asset_type_id, String(a.sum), catalogue)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -112,7 +112,7 @@ function columns(kind: Kind, api: ConsoleApi): { header: string; cell: (r: any) 
           cell: (r) =>
             r.status === 'REQUESTED' ? (
               <Cancel what="withdrawal" id={r.id} run={api.withdrawals.cancel} />
-            ) : r.status === 'EXECUTED' ? (
+            ) : r.status === 'EXECUTED' || r.status === 'RETURNED' ? (
               <Receipt id={r.id} api={api} />
             ) : null,
         },

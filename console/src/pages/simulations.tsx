@@ -1,7 +1,7 @@
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useSession } from '../session';
 import { Amount, ConfirmButton, Done, ErrorAlert, Link, TextField, Title, useAction } from '../ui';
-import { CardsUnavailable, useAccountAsset, useCardsAvailable } from './cards';
+import { useAccountAsset } from './cards';
 
 const RAILS = ['ACH', 'FEDWIRE', 'SWIFT', 'SEPA_CT', 'FPS', 'CHAPS', 'IMPS', 'SPEI', 'UAEFTS', 'EFT', 'CRYPTO'];
 
@@ -109,7 +109,6 @@ function ClockPanel() {
 
 function CardPanel() {
   const { api } = useSession();
-  const available = useCardsAvailable();
   const [card, setCard] = useState('');
   const [amount, setAmount] = useState('');
   const [merchant, setMerchant] = useState('Sandbox Coffee');
@@ -125,43 +124,37 @@ function CardPanel() {
   const asset = useAccountAsset(result?.account_id);
   return (
     <Panel title="Card authorization">
-      {available === false ? (
-        <CardsUnavailable />
-      ) : (
-        <>
-          <form
-            aria-label="Simulate card authorization"
-            onSubmit={(e: FormEvent) => {
-              e.preventDefault();
-              run.run();
-            }}
-          >
-            <TextField label="Card ID" value={card} onChange={setCard} required />{' '}
-            <TextField label="Authorization amount" value={amount} onChange={setAmount} required />{' '}
-            <TextField label="Merchant name" value={merchant} onChange={setMerchant} required />{' '}
-            <TextField label="MCC" value={mcc} onChange={setMcc} required />{' '}
-            <TextField label="Merchant country" value={country} onChange={setCountry} required />{' '}
-            <button type="submit" disabled={run.pending}>
-              Simulate card authorization
-            </button>
-          </form>
-          <ErrorAlert error={run.error} />
-          {result ? (
-            <Done>
-              {result.status === 'DECLINED' ? 'Declined' : 'Approved'}: authorization {result.id} is{' '}
-              <strong data-testid="authorization-status">{result.status}</strong>
-              {result.decline_reason ? (
-                <>
-                  {' '}
-                  (reason: <strong data-testid="decline-reason">{result.decline_reason}</strong>)
-                </>
-              ) : null}
-              , {asset ? <Amount value={result.amount} asset={asset} /> : result.amount} at {result.merchant?.name}.{' '}
-              <Link to={`/cards/${encodeURIComponent(result.card_id)}`}>See the card</Link>
-            </Done>
+      <form
+        aria-label="Simulate card authorization"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          run.run();
+        }}
+      >
+        <TextField label="Card ID" value={card} onChange={setCard} required />{' '}
+        <TextField label="Authorization amount" value={amount} onChange={setAmount} required />{' '}
+        <TextField label="Merchant name" value={merchant} onChange={setMerchant} required />{' '}
+        <TextField label="MCC" value={mcc} onChange={setMcc} required />{' '}
+        <TextField label="Merchant country" value={country} onChange={setCountry} required />{' '}
+        <button type="submit" disabled={run.pending}>
+          Simulate card authorization
+        </button>
+      </form>
+      <ErrorAlert error={run.error} />
+      {result ? (
+        <Done>
+          {result.status === 'DECLINED' ? 'Declined' : 'Approved'}: authorization {result.id} is{' '}
+          <strong data-testid="authorization-status">{result.status}</strong>
+          {result.decline_reason ? (
+            <>
+              {' '}
+              (reason: <strong data-testid="decline-reason">{result.decline_reason}</strong>)
+            </>
           ) : null}
-        </>
-      )}
+          , {asset ? <Amount value={result.amount} asset={asset} /> : result.amount} at {result.merchant?.name}.{' '}
+          <Link to={`/cards/${encodeURIComponent(result.card_id)}`}>See the card</Link>
+        </Done>
+      ) : null}
     </Panel>
   );
 }
@@ -189,16 +182,26 @@ function DecisionPanel() {
       <form
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
-          run.run();
+          // A rejection is final: Enter in a field does not make it, only "Decide" then "Confirm".
+          if (decision !== 'REJECTED') run.run();
         }}
       >
         <TextField label="Application ID" value={id} onChange={setId} required />{' '}
         <Select label="Decision" value={decision} options={['APPROVED', 'REJECTED', 'CHANGES_REQUESTED']} onChange={setDecision} />{' '}
         <TextField label="Decision reason" value={reason} onChange={setReason} />{' '}
         <TextField label="Fields to change" value={fields} onChange={setFields} />{' '}
-        <button type="submit" disabled={run.pending}>
-          Decide
-        </button>
+        {decision === 'REJECTED' ? (
+          <ConfirmButton
+            label="Decide"
+            disabled={run.pending || !id.trim()}
+            question={`Reject application ${id.trim()}? A rejected application cannot be reopened.`}
+            onConfirm={() => run.run()}
+          />
+        ) : (
+          <button type="submit" disabled={run.pending}>
+            Decide
+          </button>
+        )}
       </form>
       <ErrorAlert error={run.error} />
       {run.result ? <Done>Application is now {run.result.status}.</Done> : null}

@@ -1,16 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSession } from '../session';
-import { Amount, ConfirmButton, Done, ErrorAlert, TextField, Title, useAction, when } from '../ui';
+import { Amount, ConfirmButton, Done, ErrorAlert, Filter, PagedTable, TextField, Title, useAction, when } from '../ui';
+
+const RAILS = ['ACH', 'FEDWIRE', 'SWIFT', 'SEPA_CT', 'FPS', 'CHAPS', 'IMPS', 'SPEI', 'UAEFTS', 'EFT', 'CRYPTO'];
 
 /**
- * Operator: incoming funds nobody matched. Assigning one credits an account of the client the
- * operator acts for (the switcher), as `POST /v1/admin/suspense/{id}/assign` with x-l2f-client-id.
- * The API answers the newest 100 at once (it has no pages for this list).
+ * Operator: incoming funds nobody matched, newest first, a page at a time and filtered through the
+ * API (rail, asset). Assigning one credits an account of the client the operator acts for (the
+ * switcher), as `POST /v1/admin/suspense/{id}/assign` with x-l2f-client-id.
  */
 export default function Suspense() {
   const { own, acting } = useSession();
-  const q = useQuery({ queryKey: ['suspense'], queryFn: () => own.admin.suspense.list() });
+  const [rail, setRail] = useState('');
+  const [asset, setAsset] = useState('');
   return (
     <>
       <Title>Suspense</Title>
@@ -19,62 +21,46 @@ export default function Suspense() {
       ) : (
         <p className="notice">Choose the client whose account receives the funds in "Acting for client" first.</p>
       )}
-      <ErrorAlert error={q.error} />
-      <table>
-        <caption>Unmatched incoming funds, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Received</th>
-            <th scope="col">Rail</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-            <th scope="col">Memo / address</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Assign</th>
-          </tr>
-        </thead>
-        <tbody>
-          {q.data?.map((item: any) => (
-            <SuspenseRow key={item.id} item={item} />
-          ))}
-          {q.data && !q.data.length ? (
-            <tr>
-              <td colSpan={6}>Nothing in suspense.</td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter suspense">
+        <Filter label="Rail" value={rail} options={RAILS} onChange={setRail} />{' '}
+        <TextField label="Asset" value={asset} onChange={setAsset} />
+      </form>
+      <PagedTable
+        caption="Unmatched incoming funds, newest first"
+        queryKey={['suspense', rail, asset.trim()]}
+        fetchPage={(cursor) => own.admin.suspense.page({ rail, asset_type_id: asset.trim(), cursor })}
+        rowKey={(item: any) => item.id}
+        empty="Nothing in suspense."
+        columns={[
+          { header: 'Received', cell: (item: any) => when(item.created_at) },
+          { header: 'Rail', cell: (item: any) => item.rail },
+          { header: 'Amount', numeric: true, cell: (item: any) => <Amount value={item.amount} asset={item.asset_type_id} /> },
+          { header: 'Memo / address', cell: (item: any) => item.memo ?? item.wallet_address ?? '—' },
+          { header: 'Reason', cell: (item: any) => item.reason ?? '—' },
+          { header: 'Assign', cell: (item: any) => <Assign item={item} /> },
+        ]}
+      />
     </>
   );
 }
 
-function SuspenseRow({ item }: { item: any }) {
+function Assign({ item }: { item: any }) {
   const { api } = useSession();
   const [account, setAccount] = useState('');
   const assign = useAction(() => api.admin.suspense.assign(item.id, account.trim()));
   return (
-    <tr>
-      <td>{when(item.created_at)}</td>
-      <td>{item.rail}</td>
-      <td className="num">
-        <Amount value={item.amount} asset={item.asset_type_id} />
-      </td>
-      <td>{item.memo ?? item.wallet_address ?? '—'}</td>
-      <td>{item.reason ?? '—'}</td>
-      <td>
-        <fieldset className="inline" aria-label={`Assign suspense item ${item.id}`}>
-          <TextField label="Account ID" value={account} onChange={setAccount} />{' '}
-          <ConfirmButton
-            label="Assign"
-            disabled={!account.trim()}
-            question={`Credit these funds to account ${account.trim()}?`}
-            onConfirm={() => assign.run()}
-          />
-        </fieldset>
-        <ErrorAlert error={assign.error} />
-        {assign.done ? <Done>Assigned.</Done> : null}
-      </td>
-    </tr>
+    <>
+      <fieldset className="inline" aria-label={`Assign suspense item ${item.id}`}>
+        <TextField label="Account ID" value={account} onChange={setAccount} />{' '}
+        <ConfirmButton
+          label="Assign"
+          disabled={!account.trim()}
+          question={`Credit these funds to account ${account.trim()}?`}
+          onConfirm={() => assign.run()}
+        />
+      </fieldset>
+      <ErrorAlert error={assign.error} />
+      {assign.done ? <Done>Assigned.</Done> : null}
+    </>
   );
 }

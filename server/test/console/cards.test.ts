@@ -49,7 +49,8 @@ async function cardholder(funds: string) {
 
 /**
  * The full number of a card, through the one route that has it: the operator grants the tenant
- * cards:sensitive first, so the console's token holds it too (and still never shows the number).
+ * cards:sensitive first; the console, signed in with the same credentials, does not ask for that
+ * scope (and never shows the number).
  */
 async function grantSensitiveAndReadPan(t: Tenant, cardId: string): Promise<string> {
   await ok(t.operator.patch(`/v1/admin/clients/${t.clientId}`, { scopes: [...TENANT_SCOPES, 'cards:sensitive'] }));
@@ -185,7 +186,7 @@ describe('console: cards and authorizations', () => {
     expect(await refused.textContent()).toMatch(/^INVALID_STATUS_TRANSITION: .+/);
     await shot(page, 'cards-05-invalid-move-refused');
 
-    // Close asks first: Cancel leaves the card as it was; Confirm closes it.
+    // Close asks first: "Keep it" leaves the card as it was; Confirm closes it.
     await go(page, `/cards/${card.id}`);
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     const dialog = page.getByRole('alertdialog');
@@ -193,7 +194,7 @@ describe('console: cards and authorizations', () => {
     // Focus moves to "Confirm", so the keyboard answers the question.
     await page.waitForFunction(() => (globalThis as any).document.activeElement?.textContent === 'Confirm');
     await shot(page, 'cards-06-close-asks');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
     expect((await ok(t.api.get(`/v1/cards/${card.id}`))).status).toBe('ACTIVE');
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     // Keyboard: Escape dismisses the question too.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJson } from '@ledgerline/sdk';
 import { describe, expect, it } from 'vitest';
-import { assetInfo, formatAmount, formatDecimal } from '../../../console/src/money.js';
+import { assetInfo, formatAmount, formatDecimal, minorToDecimal } from '../../../console/src/money.js';
 import { CONSOLE_DIST } from '../../src/platform/console.plugin.js';
 
 const CONSOLE_SRC = fileURLToPath(new URL('../../../console/src', import.meta.url));
@@ -32,6 +32,18 @@ describe('console amounts', () => {
     // The catalogue's answer wins over the built-in table.
     const catalogue = new Map([['X_Y_ABC', { asset_type_id: 'X_Y_ABC', currency: 'ABC', decimals: 3 }]]);
     expect(formatAmount('7', assetInfo('X_Y_ABC', catalogue))).toBe('7.000 ABC');
+  });
+
+  it("turns minor units (the ledger check's sums) into decimal text by string arithmetic", () => {
+    expect(minorToDecimal('0', 2)).toBe('0.00');
+    expect(minorToDecimal('123456', 2)).toBe('1234.56');
+    expect(minorToDecimal('-5', 2)).toBe('-0.05');
+    expect(minorToDecimal('1', 18)).toBe('0.000000000000000001');
+    expect(minorToDecimal('123456789012345678901234567890', 18)).toBe('123456789012.345678901234567890');
+    expect(minorToDecimal('42', 0)).toBe('42');
+    const usd = assetInfo('FIAT_TESTNET_USD');
+    expect(formatAmount(minorToDecimal('-123456789', usd.decimals), usd)).toBe('-1,234,567.89 USD');
+    expect(formatAmount(minorToDecimal('0', 18), assetInfo('ETHEREUM_SEPOLIA_ETH'))).toBe('0.000000000000000000 ETH');
   });
 
   it('talks to the API only through @ledgerline/sdk: no fetch, JSON parsing or storage of its own', () => {
