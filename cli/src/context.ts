@@ -76,14 +76,22 @@ export function print(cmd: Command, json: unknown, human: () => string | string[
   }
 }
 
-/** A progress bar on stderr, shown only to a person (a terminal, and no --json). */
+/**
+ * A progress bar on stderr, shown only to a person (a terminal, and no --json).
+ * LEDGERLINE_PROGRESS=1 shows it when stderr is not a terminal too (a CI log: one line per
+ * redraw, at the start, every second, and at the end); LEDGERLINE_PROGRESS=0 never shows it.
+ */
 export function progress(
   cmd: Command,
   label: string,
 ): { start(total: number): void; update(value: number, what?: string): void; stop(): void } {
-  if (globals(cmd).json || !process.stderr.isTTY) return { start() {}, update() {}, stop() {} };
+  const setting = process.env.LEDGERLINE_PROGRESS;
+  const shown = setting === '1' || (setting !== '0' && process.stderr.isTTY === true);
+  if (globals(cmd).json || !shown) return { start() {}, update() {}, stop() {} };
   const bar = new SingleBar({
     stream: process.stderr,
+    noTTYOutput: true,
+    notTTYSchedule: 1000,
     format: `${label} [{bar}] {percentage}% | {value}/{total} {what}`,
     barCompleteChar: '=',
     barIncompleteChar: ' ',

@@ -6,7 +6,9 @@ import { ledgerCommand } from './commands/ledger.js';
 import { listenCommand } from './commands/listen.js';
 import { migrateCommand } from './commands/migrate.js';
 import { simulateCommand } from './commands/simulate.js';
-import { EXIT, reportError } from './context.js';
+import { CliError, EXIT, reportError } from './context.js';
+
+const JSON_MODE = process.argv.includes('--json');
 
 const program = new Command()
   .name('ledgerline')
@@ -19,7 +21,9 @@ const program = new Command()
   .option('--client-secret <secret>', 'API client secret (default: LEDGERLINE_CLIENT_SECRET)')
   .option('--json', 'machine-readable output: JSON (one object per line for streams)')
   .configureHelp({ showGlobalOptions: true })
-  .showHelpAfterError()
+  // With --json a usage error is one JSON object on stdout (below), not a sentence and the help.
+  .configureOutput({ outputError: (text, write) => (JSON_MODE ? undefined : write(text)) })
+  .showHelpAfterError(!JSON_MODE)
   .exitOverride();
 
 migrateCommand(program);
@@ -37,9 +41,12 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
-    // --help and --version end here with code 0; usage errors (already printed) with 2.
-    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // --help and --version end here with code 0; usage errors (already printed, or as JSON) with 2.
+    if (err.exitCode === 0) process.exitCode = EXIT.ok;
+    else if (JSON_MODE)
+      process.exitCode = reportError(true, new CliError(err.message.replace(/^error: /, ''), EXIT.usage, { reason: err.code }));
+    else process.exitCode = EXIT.usage;
   } else {
-    process.exitCode = reportError(process.argv.includes('--json'), err);
+    process.exitCode = reportError(JSON_MODE, err);
   }
 }

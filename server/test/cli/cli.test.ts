@@ -2,10 +2,16 @@
  * The `ledgerline` CLI (issue 12, proof 2), the real binary against the real app listening on a
  * random port: every command's --help, JSON that parses, exit codes, and the operations.
  */
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corporationBody, makeApp, newTenant, OPERATOR, type Tenant, uid } from '../helpers.js';
-import { balances, openAccount, USD } from '../ledger/_fixtures.js';
+import { buildApp } from '../../src/app.js';
+import { bootstrap } from '../../src/bootstrap.js';
+import { openDatabase } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { cardholder } from '../cards/_support.js';
+import { corporationBody, makeApp, newTenant, OPERATOR, type Tenant, testConfig, uid } from '../helpers.js';
+import { balances, fundedAccount, ledgerIdOf, openAccount, USD } from '../ledger/_fixtures.js';
 import { jsonLines, runCli, startCli } from './_cli.js';
 
 let app: FastifyInstance;
@@ -32,6 +38,7 @@ describe('ledgerline --help', { timeout: 180_000 }, () => {
     [['clients', 'rotate-secret'], 'ledgerline clients rotate-secret'],
     [['simulate', 'deposit'], 'ledgerline simulate deposit'],
     [['simulate', 'clock'], 'ledgerline simulate clock'],
+    [['simulate', 'card-authorization'], 'ledgerline simulate card-authorization'],
     [['events', 'tail'], 'ledgerline events tail'],
     [['listen'], 'ledgerline listen'],
   ])('%j --help: usage, the --json option, exit 0', async (path, usage) => {
@@ -51,6 +58,29 @@ describe('ledgerline --help', { timeout: 180_000 }, () => {
     const badDuration = await runCli(['simulate', 'clock', '--advance', 'soon', '--json'], operatorEnv());
     expect(badDuration.code).toBe(2);
     expect(JSON.parse(badDuration.stdout).error.code).toBe('CLI_ERROR');
+  });
+
+  it('with --json, a usage error is one JSON object on stdout (nothing else there), exit 2', async () => {
+    const missing = await runCli(['clients', 'create', '--json']);
+    expect(missing.code).toBe(2);
+    expect(jsonLines(missing.stdout)).toEqual([
+      {
+        error: {
+          code: 'CLI_ERROR',
+          description: "required option '--name <name>' not specified",
+          reason: 'commander.missingMandatoryOptionValue',
+        },
+      },
+    ]);
+    expect(missing.stderr).toBe('');
+    const unknown = await runCli(['simulate', 'earthquake', '--json']);
+    expect(unknown.code).toBe(2);
+    expect(jsonLines(unknown.stdout)).toEqual([
+      { error: { code: 'CLI_ERROR', description: "unknown command 'earthquake'", reason: 'commander.unknownCommand' } },
+    ]);
+    const badOption = await runCli(['ledger', 'verify', '--colour', 'red', '--json']);
+    expect(badOption.code).toBe(2);
+    expect(jsonLines(badOption.stdout)[0].error).toMatchObject({ code: 'CLI_ERROR', reason: 'commander.unknownOption' });
   });
 });
 
@@ -119,6 +149,31 @@ describe('ledgerline simulate, events, ledger verify', { timeout: 180_000 }, () 
     expect(JSON.parse(missing.stdout).error.status).toBe(404);
   });
 
+  it('simulates card authorizations in JSON: approved (funds held), then declined with its reason', async () => {
+    const { t, accountId, cardId } = await cardholder(app, '20');
+    const approved = await runCli(
+      ['simulate', 'card-authorization', '--card', cardId, '--amount', '12.34', '--merchant', 'Corner Shop', '--json'],
+      tenantEnv(t),
+    );
+    expect(approved.code, approved.stderr).toBe(0);
+    const hold = JSON.parse(approved.stdout);
+    expect(hold).toMatchObject({
+      id: expect.any(String),
+      status: 'PENDING',
+      amount: '12.34',
+      card_id: cardId,
+      merchant: { name: 'Corner Shop', mcc: '5999', country: 'US' },
+    });
+    expect(await balances(t.api, accountId)).toEqual({ current: '20', available: '7.66' });
+    const declined = await runCli(['simulate', 'card-authorization', '--card', cardId, '--amount', '10', '--json'], tenantEnv(t));
+    expect(declined.code, declined.stderr).toBe(0); // a decline is an answer, not a failure of the command
+    expect(JSON.parse(declined.stdout)).toMatchObject({ status: 'DECLINED', decline_reason: 'INSUFFICIENT_FUNDS', card_id: cardId });
+    expect(await balances(t.api, accountId)).toEqual({ current: '20', available: '7.66' });
+    const unknown = await runCli(['simulate', 'card-authorization', '--card', 'no-such-card', '--amount', '1', '--json'], tenantEnv(t));
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout).error).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
   it('tails events: the latest, then new ones as they come; --no-follow exits', async () => {
     const t = await newTenant(app);
     const first = uid('tail');
@@ -147,5 +202,38 @@ describe('ledgerline simulate, events, ledger verify', { timeout: 180_000 }, () 
     const human = await runCli(['ledger', 'verify'], operatorEnv());
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('Ledger balanced.');
+  });
+
+  it('exits 1 and names the account when the ledger is not balanced (on a database of its own)', async () => {
+    // A fresh embedded database for this test alone: the worker's database stays balanced.
+    const database = await openDatabase({});
+    let own: FastifyInstance | undefined;
+    try {
+      await migrate(database);
+      own = await buildApp(testConfig(), { database });
+      await bootstrap(own);
+      const ownBase = await own.listen({ port: 0, host: '127.0.0.1' });
+      const t = await newTenant(own);
+      const account = (await fundedAccount(t, USD, '5.00')).id;
+      const ledgerId = await ledgerIdOf(own, t.clientId, account);
+      const env = { LEDGERLINE_BASE_URL: ownBase, LEDGERLINE_CLIENT_ID: OPERATOR.id, LEDGERLINE_CLIENT_SECRET: OPERATOR.secret };
+      const before = await runCli(['ledger', 'verify', '--json'], env);
+      expect([before.code, JSON.parse(before.stdout).balanced]).toEqual([0, true]);
+
+      await database.db.execute(sql`UPDATE ledger_accounts SET posted = posted + 1 WHERE id = ${ledgerId}`);
+      const r = await runCli(['ledger', 'verify', '--json'], env);
+      expect(r.code, r.stderr).toBe(1);
+      const report = JSON.parse(r.stdout);
+      expect(report.balanced).toBe(false);
+      expect(report.mismatched_accounts).toEqual([
+        expect.objectContaining({ ledger_account_id: String(ledgerId), posted: '501', lines: '500' }),
+      ]);
+      const human = await runCli(['ledger', 'verify'], env);
+      expect(human.code).toBe(1);
+      expect(human.stdout).toContain('LEDGER NOT BALANCED.');
+    } finally {
+      await own?.close();
+      await database.close();
+    }
   });
 });

@@ -104,6 +104,7 @@ describe('ledgerline migrate', { timeout: 180_000 }, () => {
       const applied = await runCli(['migrate', '--json'], { DATA_DIR: dir });
       expect(applied.code, applied.stderr).toBe(0);
       expect(JSON.parse(applied.stdout)).toEqual({ database: `embedded (${dir})`, applied: everything });
+      expect(applied.stderr).toBe(''); // no progress bar in JSON, nor when stderr is not a terminal
 
       const again = await runCli(['migrate', '--status'], { DATA_DIR: dir });
       expect(again.code).toBe(0);
@@ -127,6 +128,26 @@ describe('ledgerline migrate', { timeout: 180_000 }, () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000); // four cold starts of the embedded database
+
+  it('shows its progress bar when LEDGERLINE_PROGRESS=1, even without a terminal: 0 of N, then N of N', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledgerline-cli-progress-'));
+    const n = listMigrations().length + listSqlSources().length;
+    try {
+      const r = await runCli(['migrate'], { DATA_DIR: dir, LEDGERLINE_PROGRESS: '1' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`Applied ${n} migration(s) to embedded (${dir}):`);
+      const lines = r.stderr
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter(Boolean);
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      for (const l of lines) expect(l).toMatch(new RegExp(`^Migrating \\[[= ]{40}\\] \\d{1,3}% \\| \\d+/${n}`));
+      expect(lines[0]).toMatch(new RegExp(`\\] 0% \\| 0/${n}`));
+      expect(lines.at(-1)).toMatch(new RegExp(`\\[={40}\\] 100% \\| ${n}/${n}$`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it.runIf(!!process.env.TEST_DATABASE_URL)('uses DATABASE_URL when set (PostgreSQL)', async () => {
     const status = await runCli(['migrate', '--status', '--json'], { DATABASE_URL: process.env.TEST_DATABASE_URL as string });
