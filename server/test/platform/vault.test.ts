@@ -4,7 +4,7 @@
  * hashes; the token signing key and the webhook private keys encrypted at rest, including those
  * an earlier version stored in clear. The proof reads the database directly.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,9 @@ import { sandboxMasterKey, Vault } from '../../src/platform/vault/index.js';
 import { keysCommand } from '../../src/platform/vault/keys-cli.js';
 import { vaultKeys } from '../../src/platform/vault/vault.repository.js';
 import { wallClock } from '../../src/shared/clock.js';
-import { Api, getApp, individualBody, newTenant, testConfig } from '../helpers.js';
+import { Api, corporationBody, getApp, individualBody, newTenant, testConfig, tokenFor } from '../helpers.js';
+import { createApplication, individualApplication, requiredDocuments } from '../onboarding/_fixtures.js';
+import { uploadFile } from '../onboarding/_multipart.js';
 import { Receiver, subscribe, until } from '../webhooks/_support.js';
 
 const K1 = '11'.repeat(32);
@@ -273,10 +275,40 @@ describe('master key rotation', () => {
     const t = await newTenant(first);
     const sub = await subscribe(t.api, 'CUSTOMER_ACTIVE', receiver.url('/rotated'));
     receiver.expectKey('/rotated', sub.key);
+    // Every kind of encrypted value: a corporation's tax id (and its sealed stored answer), a document's file.
+    const firstOp = new Api(first, t.operator.token);
+    const scopes = (await firstOp.get(`/v1/admin/clients/${t.clientId}`)).body.data.scopes;
+    await firstOp.patch(`/v1/admin/clients/${t.clientId}`, { scopes: [...scopes, 'customers:sensitive'] });
+    const revealing = new Api(first, await tokenFor(first, t.clientId, t.secret));
+    const corpBody = corporationBody('rotation-corp', { corporate_tax_reference_number: 'CT-ROTATION-4242' });
+    const keyed = { 'x-l2f-idempotency-id': 'rotation-corp-key' };
+    const corp = await revealing.post('/v1/customers', corpBody, keyed);
+    expect(corp.status, corp.raw).toBe(200);
+    const { id: applicationId } = await createApplication(revealing, individualApplication());
+    const [document] = await requiredDocuments(revealing, applicationId);
+    const file = Buffer.concat([Buffer.from('%PDF-1.7\nrotation\n', 'latin1'), randomBytes(128)]);
+    expect((await uploadFile(revealing, document!.id, file)).status).toBe(200);
+    const encryptedRows = () =>
+      database.rawTransaction(async (s) => ({
+        customers: await s.query(`SELECT details FROM customers WHERE client_id = $1 ORDER BY id`, [t.clientId]),
+        history: await s.query(`SELECT id, before, after FROM resource_history WHERE client_id = $1 ORDER BY id`, [t.clientId]),
+        answers: await s.query(`SELECT key, response_body FROM idempotency_keys WHERE client_id = $1 ORDER BY key`, [t.clientId]),
+        files: await s.query(`SELECT document_id, encode(content, 'base64') AS content FROM document_files WHERE client_id = $1`, [
+          t.clientId,
+        ]),
+      }));
     const before = {
       subscriptions: await database.db.select().from(subscriptions),
       settings: await database.db.select().from(platformSettings),
+      encrypted: await encryptedRows(),
     };
+    expect(JSON.stringify(before.encrypted.customers)).toContain('llv1:dek_');
+    expect(before.encrypted.answers.map((r: any) => r.response_body.slice(0, 9))).toContain('llv1:dek_');
+    expect(
+      Buffer.from((before.encrypted.files[0] as any).content, 'base64')
+        .subarray(0, 9)
+        .toString(),
+    ).toBe('llv1:dek_');
     await first.close();
 
     const rotating = await start({ LEDGERLINE_MASTER_KEY: K2, LEDGERLINE_PREVIOUS_MASTER_KEYS: K1 });
@@ -298,6 +330,7 @@ describe('master key rotation', () => {
     // Only vault_keys changed: encrypted values are byte for byte what they were.
     expect(await database.db.select().from(subscriptions)).toEqual(before.subscriptions);
     expect(await database.db.select().from(platformSettings)).toEqual(before.settings);
+    expect(await encryptedRows()).toEqual(before.encrypted);
     await rotating.close();
 
     const after = await start({ LEDGERLINE_MASTER_KEY: K2 });
@@ -307,9 +340,22 @@ describe('master key rotation', () => {
       await until(
         'the delivery',
         () => after.ledgerline.webhookWorker.runOnce({ clientId: t.clientId }),
-        () => receiver.at('/rotated').length === 1,
+        // The corporation made before the rotation became active too: two events, each signed.
+        () => receiver.at('/rotated').length === 2,
       );
-      expect(receiver.at('/rotated')[0]?.verified).toBe(true);
+      expect(receiver.at('/rotated').map((d) => d.verified)).toEqual([true, true]);
+      // Values encrypted before the rotation open under the new master key alone.
+      const api = new Api(after, await tokenFor(after, t.clientId, t.secret));
+      expect((await api.get('/v1/customers/rotation-corp')).body.data.corporate_tax_reference_number).toBe('CT-ROTATION-4242');
+      const replay = await api.post('/v1/customers', corpBody, keyed);
+      expect([replay.headers['x-l2f-idempotent-replay'], replay.raw]).toEqual(['true', corp.raw]);
+      const download = await after.inject({
+        method: 'GET',
+        url: `/v1/documents/${document!.id}/download`,
+        headers: { authorization: `Bearer ${api.token}` },
+      });
+      expect(download.statusCode).toBe(200);
+      expect(download.rawPayload.equals(file)).toBe(true);
     } finally {
       await after.close();
     }
