@@ -1,6 +1,7 @@
 /**
  * Isolation over the route table (issue 10, "Proof"): two tenants build the same workload with
- * the SAME external ids (customers, a corporation, an account, an application's customer id),
+ * the SAME external ids (customers, a corporation, accounts, a payor, an application's customer
+ * and account ids, an idempotency key),
  * each with its own marker values. Then every GET route of /openapi.json is called by each tenant
  * (and by the operator acting for it), path ids filled with the shared ids or the tenant's own,
  * lists also filtered by the shared customer and account: no answer may hold any id or marker of
@@ -8,7 +9,9 @@
  *
  * It catches a repository read that forgets client_id where ids collide: dropping client_id from
  * accountsRepository.ofCustomers makes a customer's accounts[] show the other tenant's account
- * (verified by mutating it locally).
+ * (verified by mutating it locally). Writes on the shared ids change only the caller's own
+ * resources. The other probes of every route (no token, wrong scope, another tenant's
+ * server-assigned ids, writes included) are route-table.test.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,9 +34,13 @@ const SHARED = {
   customer: `${run}-cust`,
   corporation: `${run}-corp`,
   account: `${run}-acct`,
+  secondAccount: `${run}-acct2`,
   paymentAccount: `${run}-pay`,
   applicationCustomer: `${run}-appcust`,
   applicationAccount: `${run}-appacct`,
+  payor: `${run}-payor`,
+  /** An idempotency key is the client's own id of a request: both tenants send the same one. */
+  idempotencyKey: `${run}-idem`,
 };
 const SHARED_VALUES = new Set(Object.values(SHARED));
 
@@ -65,10 +72,20 @@ async function build(tag: 'A' | 'B'): Promise<Workload> {
     );
   await open('deposits', SHARED.account);
   await open('deposits', ownAccount);
+  await open('deposits', SHARED.secondAccount);
   await open('payments', SHARED.paymentAccount);
   await ok(adjust(t, SHARED.account, tag === 'A' ? '1234.56' : '6543.21'));
   const transfer = await ok(
     api.post('/v1/transfers', { source_account_id: SHARED.account, destination_account_id: ownAccount, amount: '10' }),
+  );
+  await ok(
+    api.post(`/v1/customers/${SHARED.customer}/payor`, {
+      id: SHARED.payor,
+      first_name: marker('Payor'),
+      last_name: 'X',
+      state: 'NY',
+      country_code: 'US',
+    }),
   );
   const counterpartyBody = bodyFor('FIAT_US', SHARED.customer);
   counterpartyBody.profile = { ...counterpartyBody.profile, name: marker('Payee') };
@@ -97,6 +114,7 @@ async function build(tag: 'A' | 'B'): Promise<Workload> {
     subscription_id: subscription.id,
     counterparty: counterparty.id,
     application: application.id,
+    payor_id: SHARED.payor,
   };
   return {
     tenant: t,
@@ -109,6 +127,7 @@ async function build(tag: 'A' | 'B'): Promise<Workload> {
       marker('Payee'),
       marker('hook'),
       marker('Applicant'),
+      marker('Payor'),
       ownAccount,
       individual.id,
       transfer.id,
@@ -199,9 +218,11 @@ describe('two tenants with the same ids, every GET route', () => {
 
       const customer = (await w.tenant.api.get(`/v1/customers/${SHARED.customer}`)).body.data;
       expect(customer.first_name).toContain(`Name${self}`);
-      expect(customer.accounts.map((a: any) => a.id).sort()).toEqual([SHARED.account, `${run}-own-${self}`, SHARED.paymentAccount].sort());
+      expect(customer.accounts.map((a: any) => a.id).sort()).toEqual(
+        [SHARED.account, SHARED.secondAccount, `${run}-own-${self}`, SHARED.paymentAccount].sort(),
+      );
       const accounts = (await w.tenant.api.get(`/v1/accounts/deposits?customer_id=${SHARED.customer}`)).body.data.accounts;
-      expect(accounts.map((a: any) => a.id).sort()).toEqual([SHARED.account, `${run}-own-${self}`].sort());
+      expect(accounts.map((a: any) => a.id).sort()).toEqual([SHARED.account, SHARED.secondAccount, `${run}-own-${self}`].sort());
       const corporation = (await w.tenant.api.get(`/v1/customers/${SHARED.corporation}`)).body.data;
       expect(corporation.individuals.map((i: any) => i.id)).toEqual([w.params.individual_id]);
     });
@@ -213,4 +234,55 @@ describe('two tenants with the same ids, every GET route', () => {
       expect(leaks(answers, loads[other].markers)).toEqual([]);
     });
   }
+
+  it('the same idempotency key, path and body from both tenants: each its own transfer, never the other’s stored answer', async () => {
+    const [a, b] = [loads.A.tenant, loads.B.tenant];
+    const body = { source_account_id: SHARED.account, destination_account_id: SHARED.secondAccount, amount: '1.25' };
+    const headers = { 'x-l2f-idempotency-id': SHARED.idempotencyKey };
+    const first = await ok(a.api.post('/v1/transfers', body, headers));
+    const second = await b.api.post('/v1/transfers', body, headers);
+    expect(second.status, second.raw).toBe(200);
+    expect(second.headers['x-l2f-idempotent-replay']).toBeUndefined();
+    expect(second.body.data.id).not.toBe(first.id);
+    // Each sees its own transfer only; a retry by A is still A's replay.
+    expect((await b.api.get(`/v1/transfers/${first.id}`)).status).toBe(404);
+    expect((await ok(b.api.get(`/v1/transfers/${second.body.data.id}`))).source_details.source_account_id).toBe(SHARED.account);
+    const retry = await a.api.post('/v1/transfers', body, headers);
+    expect(retry.headers['x-l2f-idempotent-replay']).toBe('true');
+    expect(retry.body.data.id).toBe(first.id);
+  });
+
+  it('writes on the shared ids change only the caller’s own resources', async () => {
+    const [a, b] = [loads.A.tenant.api, loads.B.tenant.api];
+    const before = {
+      customer: (await b.get(`/v1/customers/${SHARED.customer}`)).raw,
+      account: (await b.get(`/v1/accounts/deposits/${SHARED.account}`)).raw,
+      payment: (await b.get(`/v1/accounts/payments/${SHARED.paymentAccount}`)).raw,
+      payor: (await b.get(`/v1/customers/${SHARED.customer}/payors/${SHARED.payor}`)).raw,
+    };
+    const email = `${run.replace(/[^a-z0-9]/gi, '')}@a.example`;
+    const patch = (field: string, value: string) => ({ updates: [{ field, value }], updated_by: 'A', reason: 'isolation' });
+    expect((await ok(a.patch(`/v1/customers/${SHARED.customer}`, patch('email_address', email)))).email_address).toBe(email);
+    expect((await ok(a.patch(`/v1/accounts/deposits/${SHARED.account}`, patch('status', 'FROZEN')))).status).toBe('FROZEN');
+    expect((await ok(a.patch(`/v1/accounts/payments/${SHARED.paymentAccount}`, patch('status', 'FROZEN')))).status).toBe('FROZEN');
+    // A's second payor under the shared customer: B's customer has still only its own.
+    await ok(
+      a.post(`/v1/customers/${SHARED.customer}/payor`, {
+        id: `${SHARED.payor}-2`,
+        first_name: 'P',
+        last_name: 'X',
+        state: 'NY',
+        country_code: 'US',
+      }),
+    );
+    expect((await b.get(`/v1/customers/${SHARED.customer}/payors/${SHARED.payor}-2`)).status).toBe(404);
+    const after = {
+      customer: (await b.get(`/v1/customers/${SHARED.customer}`)).raw,
+      account: (await b.get(`/v1/accounts/deposits/${SHARED.account}`)).raw,
+      payment: (await b.get(`/v1/accounts/payments/${SHARED.paymentAccount}`)).raw,
+      payor: (await b.get(`/v1/customers/${SHARED.customer}/payors/${SHARED.payor}`)).raw,
+    };
+    expect(after).toEqual(before);
+    expect(JSON.parse(after.account).data.status).toBe('OPEN');
+  });
 });
