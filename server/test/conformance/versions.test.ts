@@ -4,7 +4,7 @@
  * only Rail 1.1.2 has.
  */
 import { describe, expect, it } from 'vitest';
-import { type Api, corporationBody, getApp, individualBody, newTenant, operatorApi, type Tenant, uid } from '../helpers.js';
+import { Api, corporationBody, getApp, individualBody, newTenant, operatorApi, type Tenant, tokenFor, uid } from '../helpers.js';
 import { customerWithAccount, usCounterparty } from '../money/_fixtures.js';
 import { FILES, postRaw } from '../onboarding/_multipart.js';
 
@@ -62,6 +62,24 @@ describe('API versions', () => {
     ]);
     const refused = await (await operatorApi(t.api.app)).patch(`/v1/admin/clients/${t.clientId}`, { api_version: '1.0.4' });
     expect(refused.status).toBe(400);
+  });
+
+  it('the operator may set api_version when creating a client (validated), not only by PATCH afterwards', async () => {
+    const app = await getApp();
+    const op = await operatorApi(app);
+    const created = await op.post('/v1/admin/clients', { name: 'Legacy Co', api_version: '1.0.5' });
+    expect(created.status, created.raw).toBe(200);
+    expect(created.body.data.api_version).toBe('1.0.5');
+    expect((await op.get(`/v1/admin/clients/${created.body.data.client_id}`)).body.data.api_version).toBe('1.0.5');
+    const api = new Api(app, await tokenFor(app, created.body.data.client_id, created.body.data.client_secret));
+    const res = await api.get('/v1/customers');
+    expect([res.status, res.headers['x-l2f-api-version']]).toEqual([200, '1.0.5']);
+
+    const plain = await op.post('/v1/admin/clients', { name: 'New Co' });
+    expect(plain.body.data.api_version).toBe('1.1.2');
+    const refused = await op.post('/v1/admin/clients', { name: 'Odd Co', api_version: '1.0.4' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: Json) => [e.code, e.field])).toEqual([['VALIDATION_ERROR', 'api_version']]);
   });
 
   it('a client pinned to 1.0.5 never sees a value only 1.1.2 has', async () => {

@@ -32,6 +32,13 @@ const ClientFields = {
   exchange_spread_bps: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 9999, description: 'Spread on exchanges, in basis points of the mid rate.' }),
   ),
+  api_version: Type.Optional(
+    Type.Unsafe<string>({
+      type: 'string',
+      enum: [...API_VERSIONS],
+      description: `The Layer2 API version the client's responses are shaped for (default ${DEFAULT_API_VERSION}); a request may ask for another with x-l2f-api-version. See docs/versions.md.`,
+    }),
+  ),
 };
 
 /** The operator's clients API (CONTRACT §1, §12). Requires the admin scope. */
@@ -95,13 +102,6 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
           {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             ...ClientFields,
-            api_version: Type.Optional(
-              Type.Unsafe<string>({
-                type: 'string',
-                enum: [...API_VERSIONS],
-                description: `The Layer2 API version the client's responses are shaped for (default ${DEFAULT_API_VERSION}); a request may ask for another with x-l2f-api-version. See docs/versions.md.`,
-              }),
-            ),
           },
           { additionalProperties: false, minProperties: 1 },
         ),

@@ -51,6 +51,8 @@ export interface CreateClientInput {
   scopes?: string[] | undefined;
   signing_required?: boolean | undefined;
   exchange_spread_bps?: number | undefined;
+  /** The Layer2 API version its answers are shaped for (validated by the route); default 1.1.2. */
+  api_version?: string | undefined;
 }
 
 /** How long a client row read for authentication may be reused by this process. */
@@ -91,6 +93,7 @@ export class ClientsService {
       scopes: checkScopes(input.scopes ?? [...TENANT_SCOPES], false),
       signingRequired: input.signing_required ?? false,
       exchangeSpreadBps: input.exchange_spread_bps ?? 0,
+      ...(input.api_version !== undefined && { apiVersion: input.api_version }),
       isOperator: false,
       tokensValidAfter: new Date(0),
       createdAt: now,
