@@ -113,11 +113,23 @@ export interface paths {
         };
         /**
          * List clients
-         * @description List clients. Requires the scope admin.
+         * @description Newest first; filter regulated (true or false); page or cursor style (CONTRACT §3).
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Page style: 0-based page number (default 0). */
+                    page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
+                    page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
+                    regulated?: "true" | "false";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -148,6 +160,17 @@ export interface paths {
                          *             "updated_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
+                         *       },
+                         *       "links": {
+                         *         "self": "ABC123",
+                         *         "first": "ABC123",
+                         *         "prev": "ABC123",
+                         *         "next": "ABC123",
+                         *         "last": "ABC123"
+                         *       },
+                         *       "pagination": {
+                         *         "has_more": true,
+                         *         "next_cursor": "djE6REVTQzo5Ng"
                          *       }
                          *     }
                          */
@@ -168,6 +191,23 @@ export interface paths {
                                     /** Format: date-time */
                                     updated_at: string;
                                 }[];
+                            };
+                            /** @description Links to pages of this list, as paths with their query. */
+                            links: {
+                                /** @description This page. */
+                                self: string;
+                                /** @description The first page. */
+                                first: string;
+                                /** @description The previous page; on the first page, the first page. */
+                                prev: string;
+                                /** @description The next page; on the last page, the last page. */
+                                next: string;
+                                /** @description The last page (cursor style: the next page while has_more, then this page). */
+                                last: string;
+                            };
+                            pagination: {
+                                has_more: boolean;
+                                next_cursor: string | null;
                             };
                         };
                     };
@@ -34343,11 +34383,24 @@ export interface paths {
         };
         /**
          * Unmatched incoming funds
-         * @description Unmatched incoming funds. Requires the scope admin.
+         * @description Newest first; filters rail and asset_type_id; page or cursor style (CONTRACT §3).
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Page style: 0-based page number (default 0). */
+                    page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
+                    page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
+                    rail?: string;
+                    asset_type_id?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -34366,6 +34419,17 @@ export interface paths {
                          *         "items": [
                          *           {}
                          *         ]
+                         *       },
+                         *       "links": {
+                         *         "self": "ABC123",
+                         *         "first": "ABC123",
+                         *         "prev": "ABC123",
+                         *         "next": "ABC123",
+                         *         "last": "ABC123"
+                         *       },
+                         *       "pagination": {
+                         *         "has_more": true,
+                         *         "next_cursor": "djE6REVTQzo5Ng"
                          *       }
                          *     }
                          */
@@ -34374,6 +34438,23 @@ export interface paths {
                                 items: {
                                     [key: string]: unknown;
                                 }[];
+                            };
+                            /** @description Links to pages of this list, as paths with their query. */
+                            links: {
+                                /** @description This page. */
+                                self: string;
+                                /** @description The first page. */
+                                first: string;
+                                /** @description The previous page; on the first page, the first page. */
+                                prev: string;
+                                /** @description The next page; on the last page, the last page. */
+                                next: string;
+                                /** @description The last page (cursor style: the next page while has_more, then this page). */
+                                last: string;
+                            };
+                            pagination: {
+                                has_more: boolean;
+                                next_cursor: string | null;
                             };
                         };
                     };
