@@ -189,7 +189,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: { api: ConsoleApi; operator: b
   const [busy, setBusy] = useState(false);
   const idId = useId();
   const secretId = useId();
-  // When the form is on screen: the first-load figure the tests record (performance.getEntriesByName).
+  // When the form is on screen: the first-load figure npm run bench:console reports (performance.getEntriesByName).
   useEffect(() => {
     if (!performance.getEntriesByName('ledgerline:sign-in-ready').length) performance.mark('ledgerline:sign-in-ready');
   }, []);
