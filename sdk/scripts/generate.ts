@@ -13,7 +13,8 @@ import ts from 'typescript';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config/index.js';
 
-const GENERATED = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'generated');
+/** The generated files' folder; SDK_GENERATED_DIR points elsewhere (the drift check's own test uses a copy). */
+const GENERATED = process.env.SDK_GENERATED_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'generated');
 const TARGET = join(GENERATED, 'openapi.ts');
 const KEYS_TARGET = join(GENERATED, 'amount-keys.ts');
 const HEADER = [
@@ -41,6 +42,8 @@ async function openapiDocument(): Promise<Record<string, unknown>> {
     SEED_DEMO: 'false',
     SCHEDULER_INTERVAL_MS: '0',
     WEBHOOK_WORKER: 'false',
+    // The embedded store it opens (default: ./data); a second run at once needs its own.
+    ...(process.env.DATA_DIR && { DATA_DIR: process.env.DATA_DIR }),
   });
   const app = await buildApp(config);
   try {
