@@ -35,7 +35,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                     *       "client_secret": "sk_live_example_secret",
+                     *       "scope": "customers:read accounts:read"
+                     *     }
+                     */
+                    "application/x-www-form-urlencoded": {
+                        /** @description client_credentials (or in the query string); any other is refused with unsupported_grant_type. */
+                        grant_type?: string;
+                        /** @description With client_secret, instead of HTTP Basic. */
+                        client_id?: string;
+                        client_secret?: string;
+                        /** @description Space-separated; default: every scope the client holds. */
+                        scope?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -47,7 +69,7 @@ export interface paths {
                          * @example {
                          *       "token_type": "Bearer",
                          *       "expires_in": 1,
-                         *       "access_token": "ABC123",
+                         *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjbGlfMDE5M2YwYzIifQ.c2lnbmF0dXJl",
                          *       "scope": "customers:read"
                          *     }
                          */
@@ -113,7 +135,7 @@ export interface paths {
         };
         /**
          * List clients
-         * @description Newest first; filter regulated (true or false); page or cursor style (CONTRACT §3).
+         * @description Newest first; filter regulated (true or false); page or cursor style (page and page_size, or cursor).
          */
         get: {
             parameters: {
@@ -130,7 +152,13 @@ export interface paths {
                     order?: "DESC" | "ASC";
                     regulated?: "true" | "false";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -147,7 +175,7 @@ export interface paths {
                          *       "data": {
                          *         "clients": [
                          *           {
-                         *             "client_id": "ABC123",
+                         *             "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "name": "Ada Lovelace",
                          *             "regulated": true,
                          *             "scopes": [
@@ -155,18 +183,18 @@ export interface paths {
                          *             ],
                          *             "signing_required": true,
                          *             "exchange_spread_bps": 1,
-                         *             "api_version": "ABC123",
+                         *             "api_version": "1.1.2",
                          *             "created_at": "2026-01-02T03:04:05.000Z",
                          *             "updated_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -272,6 +300,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -286,7 +319,8 @@ export interface paths {
                      *         "customers:read"
                      *       ],
                      *       "signing_required": true,
-                     *       "exchange_spread_bps": 1
+                     *       "exchange_spread_bps": 1,
+                     *       "api_version": "1.0.5"
                      *     }
                      */
                     "application/json": {
@@ -299,6 +333,11 @@ export interface paths {
                         signing_required?: boolean;
                         /** @description Spread on exchanges, in basis points of the mid rate. */
                         exchange_spread_bps?: number;
+                        /**
+                         * @description The Layer2 API version the client's responses are shaped for (default 1.1.2); a request may ask for another with x-l2f-api-version. See docs/versions.md.
+                         * @enum {string}
+                         */
+                        api_version?: "1.0.5" | "1.1.2";
                     };
                 };
             };
@@ -312,7 +351,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "client_id": "ABC123",
+                         *         "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "name": "Ada Lovelace",
                          *         "regulated": true,
                          *         "scopes": [
@@ -320,10 +359,10 @@ export interface paths {
                          *         ],
                          *         "signing_required": true,
                          *         "exchange_spread_bps": 1,
-                         *         "api_version": "ABC123",
+                         *         "api_version": "1.1.2",
                          *         "created_at": "2026-01-02T03:04:05.000Z",
                          *         "updated_at": "2026-01-02T03:04:05.000Z",
-                         *         "client_secret": "ABC123"
+                         *         "client_secret": "sk_live_example_secret"
                          *       }
                          *     }
                          */
@@ -433,7 +472,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     client_id: string;
                 };
@@ -450,7 +495,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "client_id": "ABC123",
+                         *         "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "name": "Ada Lovelace",
                          *         "regulated": true,
                          *         "scopes": [
@@ -458,7 +503,7 @@ export interface paths {
                          *         ],
                          *         "signing_required": true,
                          *         "exchange_spread_bps": 1,
-                         *         "api_version": "ABC123",
+                         *         "api_version": "1.1.2",
                          *         "created_at": "2026-01-02T03:04:05.000Z",
                          *         "updated_at": "2026-01-02T03:04:05.000Z"
                          *       }
@@ -556,6 +601,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     client_id: string;
@@ -604,7 +654,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "client_id": "ABC123",
+                         *         "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "name": "Ada Lovelace",
                          *         "regulated": true,
                          *         "scopes": [
@@ -612,7 +662,7 @@ export interface paths {
                          *         ],
                          *         "signing_required": true,
                          *         "exchange_spread_bps": 1,
-                         *         "api_version": "ABC123",
+                         *         "api_version": "1.1.2",
                          *         "created_at": "2026-01-02T03:04:05.000Z",
                          *         "updated_at": "2026-01-02T03:04:05.000Z"
                          *       }
@@ -716,6 +766,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     client_id: string;
@@ -733,7 +788,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "client_id": "ABC123",
+                         *         "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "name": "Ada Lovelace",
                          *         "regulated": true,
                          *         "scopes": [
@@ -741,10 +796,10 @@ export interface paths {
                          *         ],
                          *         "signing_required": true,
                          *         "exchange_spread_bps": 1,
-                         *         "api_version": "ABC123",
+                         *         "api_version": "1.1.2",
                          *         "created_at": "2026-01-02T03:04:05.000Z",
                          *         "updated_at": "2026-01-02T03:04:05.000Z",
-                         *         "client_secret": "ABC123"
+                         *         "client_secret": "sk_live_example_secret"
                          *       }
                          *     }
                          */
@@ -845,7 +900,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -860,13 +921,13 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "master_key_id": "ABC123",
+                         *         "master_key_id": "mk-2026-01",
                          *         "keys": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "Example",
                          *             "purpose": "encryption",
                          *             "active": true,
-                         *             "master_key_id": "ABC123",
+                         *             "master_key_id": "mk-2026-01",
                          *             "current": true,
                          *             "created_at": "2026-01-02T03:04:05.000Z",
                          *             "rewrapped_at": "2026-01-02T03:04:05.000Z"
@@ -970,6 +1031,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -991,14 +1057,14 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "master_key_id": "ABC123",
+                         *         "master_key_id": "mk-2026-01",
                          *         "rewrapped": 1,
                          *         "keys": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "Example",
                          *             "purpose": "encryption",
                          *             "active": true,
-                         *             "master_key_id": "ABC123",
+                         *             "master_key_id": "mk-2026-01",
                          *             "current": true,
                          *             "created_at": "2026-01-02T03:04:05.000Z",
                          *             "rewrapped_at": "2026-01-02T03:04:05.000Z"
@@ -1105,7 +1171,13 @@ export interface paths {
                     cursor?: string;
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1125,23 +1197,23 @@ export interface paths {
                          *             "id": "cust-0001",
                          *             "customer_type": "INDIVIDUAL",
                          *             "first_name": "Ada",
-                         *             "middle_name": "Ada Lovelace",
+                         *             "middle_name": "Augusta",
                          *             "last_name": "Lovelace",
                          *             "email_address": "ada@example.com",
                          *             "mailing_address": {
-                         *               "unit_number": "ABC123",
-                         *               "address_line1": "ABC123",
-                         *               "address_line2": "ABC123",
-                         *               "address_line3": "ABC123",
+                         *               "unit_number": "5B",
+                         *               "address_line1": "1 Main St",
+                         *               "address_line2": "Suite 500",
+                         *               "address_line3": "Attn: Accounts payable",
                          *               "city": "New York",
                          *               "state": "NY",
                          *               "postal_code": "10001",
                          *               "country_code": "US"
                          *             },
                          *             "telephone_number": "+14155550101",
-                         *             "tax_reference_number": "INV42",
+                         *             "tax_reference_number": "123456789",
                          *             "tax_reference_number_country": "US",
-                         *             "passport_number": "ABC123",
+                         *             "passport_number": "P1234567",
                          *             "nationality": "US",
                          *             "citizenship": [
                          *               "US"
@@ -1150,12 +1222,12 @@ export interface paths {
                          *             "ip_address": "203.0.113.7",
                          *             "us_residency_status": "US_CITIZEN",
                          *             "employment_status": "EMPLOYEE",
-                         *             "employment_description": "ABC123",
-                         *             "employer_name": "Ada Lovelace",
-                         *             "occupation": "ABC123",
+                         *             "employment_description": "Office rent for January",
+                         *             "employer_name": "Analytical Engines Ltd",
+                         *             "occupation": "Software engineer",
                          *             "investment_profile": {
                          *               "primary_source_of_funds": "EMPLOYMENT",
-                         *               "primary_source_of_funds_description": "ABC123",
+                         *               "primary_source_of_funds_description": "Office rent for January",
                          *               "total_assets": "UPTO_10K",
                          *               "usd_value_of_fiat": "UPTO_10K",
                          *               "usd_value_of_crypto": "UPTO_10K",
@@ -1178,14 +1250,14 @@ export interface paths {
                          *               "engage_in_activities": [
                          *                 "NONE"
                          *               ],
-                         *               "vendors_and_counterparties": "ABC123"
+                         *               "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *             },
                          *             "status": "ACTIVE",
                          *             "accounts": [
                          *               {
                          *                 "id": "cust-0001",
                          *                 "asset_type_id": "FIAT_TESTNET_USD",
-                         *                 "status": "ABC123"
+                         *                 "status": "ACTIVE"
                          *               }
                          *             ],
                          *             "created_at": "2026-01-02T03:04:05.000Z",
@@ -1194,11 +1266,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -1290,6 +1362,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -1301,23 +1378,23 @@ export interface paths {
                      *       "id": "cust-0001",
                      *       "customer_type": "INDIVIDUAL",
                      *       "first_name": "Ada",
-                     *       "middle_name": "Ada Lovelace",
+                     *       "middle_name": "Augusta",
                      *       "last_name": "Lovelace",
                      *       "email_address": "ada@example.com",
                      *       "mailing_address": {
-                     *         "unit_number": "ABC123",
-                     *         "address_line1": "ABC123",
-                     *         "address_line2": "ABC123",
-                     *         "address_line3": "ABC123",
+                     *         "unit_number": "5B",
+                     *         "address_line1": "1 Main St",
+                     *         "address_line2": "Suite 500",
+                     *         "address_line3": "Attn: Accounts payable",
                      *         "city": "New York",
                      *         "state": "NY",
                      *         "postal_code": "10001",
                      *         "country_code": "US"
                      *       },
                      *       "telephone_number": "+14155550101",
-                     *       "tax_reference_number": "INV42",
+                     *       "tax_reference_number": "123456789",
                      *       "tax_reference_number_country": "US",
-                     *       "passport_number": "ABC123",
+                     *       "passport_number": "P1234567",
                      *       "nationality": "US",
                      *       "citizenship": [
                      *         "US"
@@ -1326,12 +1403,12 @@ export interface paths {
                      *       "ip_address": "203.0.113.7",
                      *       "us_residency_status": "US_CITIZEN",
                      *       "employment_status": "EMPLOYEE",
-                     *       "employment_description": "ABC123",
-                     *       "employer_name": "Ada Lovelace",
-                     *       "occupation": "ABC123",
+                     *       "employment_description": "Office rent for January",
+                     *       "employer_name": "Analytical Engines Ltd",
+                     *       "occupation": "Software engineer",
                      *       "investment_profile": {
                      *         "primary_source_of_funds": "EMPLOYMENT",
-                     *         "primary_source_of_funds_description": "ABC123",
+                     *         "primary_source_of_funds_description": "Office rent for January",
                      *         "total_assets": "UPTO_10K",
                      *         "usd_value_of_fiat": "UPTO_10K",
                      *         "usd_value_of_crypto": "UPTO_10K",
@@ -1354,13 +1431,8 @@ export interface paths {
                      *         "engage_in_activities": [
                      *           "NONE"
                      *         ],
-                     *         "vendors_and_counterparties": "ABC123"
-                     *       },
-                     *       "status": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value",
-                     *       "accounts": "Sample value",
-                     *       "individuals": "Sample value"
+                     *         "vendors_and_counterparties": "Cloud hosting and payroll providers"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -1654,23 +1726,23 @@ export interface paths {
                          *         "id": "cust-0001",
                          *         "customer_type": "INDIVIDUAL",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "citizenship": [
                          *           "US"
@@ -1679,12 +1751,12 @@ export interface paths {
                          *         "ip_address": "203.0.113.7",
                          *         "us_residency_status": "US_CITIZEN",
                          *         "employment_status": "EMPLOYEE",
-                         *         "employment_description": "ABC123",
-                         *         "employer_name": "Ada Lovelace",
-                         *         "occupation": "ABC123",
+                         *         "employment_description": "Office rent for January",
+                         *         "employer_name": "Analytical Engines Ltd",
+                         *         "occupation": "Software engineer",
                          *         "investment_profile": {
                          *           "primary_source_of_funds": "EMPLOYMENT",
-                         *           "primary_source_of_funds_description": "ABC123",
+                         *           "primary_source_of_funds_description": "Office rent for January",
                          *           "total_assets": "UPTO_10K",
                          *           "usd_value_of_fiat": "UPTO_10K",
                          *           "usd_value_of_crypto": "UPTO_10K",
@@ -1707,14 +1779,14 @@ export interface paths {
                          *           "engage_in_activities": [
                          *             "NONE"
                          *           ],
-                         *           "vendors_and_counterparties": "ABC123"
+                         *           "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *         },
                          *         "status": "ACTIVE",
                          *         "accounts": [
                          *           {
                          *             "id": "cust-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "status": "ABC123"
+                         *             "status": "ACTIVE"
                          *           }
                          *         ],
                          *         "created_at": "2026-01-02T03:04:05.000Z",
@@ -1812,7 +1884,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -1832,23 +1910,23 @@ export interface paths {
                          *         "id": "cust-0001",
                          *         "customer_type": "INDIVIDUAL",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "citizenship": [
                          *           "US"
@@ -1857,12 +1935,12 @@ export interface paths {
                          *         "ip_address": "203.0.113.7",
                          *         "us_residency_status": "US_CITIZEN",
                          *         "employment_status": "EMPLOYEE",
-                         *         "employment_description": "ABC123",
-                         *         "employer_name": "Ada Lovelace",
-                         *         "occupation": "ABC123",
+                         *         "employment_description": "Office rent for January",
+                         *         "employer_name": "Analytical Engines Ltd",
+                         *         "occupation": "Software engineer",
                          *         "investment_profile": {
                          *           "primary_source_of_funds": "EMPLOYMENT",
-                         *           "primary_source_of_funds_description": "ABC123",
+                         *           "primary_source_of_funds_description": "Office rent for January",
                          *           "total_assets": "UPTO_10K",
                          *           "usd_value_of_fiat": "UPTO_10K",
                          *           "usd_value_of_crypto": "UPTO_10K",
@@ -1885,14 +1963,14 @@ export interface paths {
                          *           "engage_in_activities": [
                          *             "NONE"
                          *           ],
-                         *           "vendors_and_counterparties": "ABC123"
+                         *           "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *         },
                          *         "status": "ACTIVE",
                          *         "accounts": [
                          *           {
                          *             "id": "cust-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "status": "ABC123"
+                         *             "status": "ACTIVE"
                          *           }
                          *         ],
                          *         "created_at": "2026-01-02T03:04:05.000Z",
@@ -1978,6 +2056,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -1991,58 +2074,13 @@ export interface paths {
                      * @example {
                      *       "updates": [
                      *         {
-                     *           "field": "ABC123",
-                     *           "value": "Sample value"
+                     *           "field": "mailing_address.city",
+                     *           "value": "New York"
                      *         }
                      *       ],
-                     *       "updated_by": "ABC123",
-                     *       "reason": "ABC123",
-                     *       "first_name": "Sample value",
-                     *       "middle_name": "Sample value",
-                     *       "last_name": "Sample value",
-                     *       "email_address": "Sample value",
-                     *       "mailing_address": "Sample value",
-                     *       "telephone_number": "Sample value",
-                     *       "tax_reference_number": "Sample value",
-                     *       "tax_reference_number_country": "Sample value",
-                     *       "passport_number": "Sample value",
-                     *       "nationality": "Sample value",
-                     *       "citizenship": "Sample value",
-                     *       "date_of_birth": "Sample value",
-                     *       "ip_address": "Sample value",
-                     *       "us_residency_status": "Sample value",
-                     *       "employment_status": "Sample value",
-                     *       "employment_description": "Sample value",
-                     *       "employer_name": "Sample value",
-                     *       "occupation": "Sample value",
-                     *       "investment_profile": "Sample value",
-                     *       "kyc_profile": "Sample value",
-                     *       "registered_name": "Sample value",
-                     *       "trading_name": "Sample value",
-                     *       "registered_number": "Sample value",
-                     *       "registered_number_country": "Sample value",
-                     *       "corporate_tax_reference_number": "Sample value",
-                     *       "corporate_tax_reference_number_country": "Sample value",
-                     *       "registered_address": "Sample value",
-                     *       "physical_address": "Sample value",
-                     *       "website_address": "Sample value",
-                     *       "state_of_incorporation": "Sample value",
-                     *       "country_of_incorporation": "Sample value",
-                     *       "corporate_entity_type": "Sample value",
-                     *       "corporate_entity_type_description": "Sample value",
-                     *       "established_on": "Sample value",
-                     *       "naics": "Sample value",
-                     *       "naics_description": "Sample value",
-                     *       "status": "ACTIVE",
-                     *       "email": "Sample value",
-                     *       "phone": "Sample value",
-                     *       "address": "Sample value",
-                     *       "id": "Sample value",
-                     *       "customer_type": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value",
-                     *       "accounts": "Sample value",
-                     *       "individuals": "Sample value"
+                     *       "updated_by": "ops@example.com",
+                     *       "reason": "The customer asked for it by phone.",
+                     *       "status": "ACTIVE"
                      *     }
                      */
                     "application/json": {
@@ -2165,23 +2203,23 @@ export interface paths {
                          *         "id": "cust-0001",
                          *         "customer_type": "INDIVIDUAL",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "citizenship": [
                          *           "US"
@@ -2190,12 +2228,12 @@ export interface paths {
                          *         "ip_address": "203.0.113.7",
                          *         "us_residency_status": "US_CITIZEN",
                          *         "employment_status": "EMPLOYEE",
-                         *         "employment_description": "ABC123",
-                         *         "employer_name": "Ada Lovelace",
-                         *         "occupation": "ABC123",
+                         *         "employment_description": "Office rent for January",
+                         *         "employer_name": "Analytical Engines Ltd",
+                         *         "occupation": "Software engineer",
                          *         "investment_profile": {
                          *           "primary_source_of_funds": "EMPLOYMENT",
-                         *           "primary_source_of_funds_description": "ABC123",
+                         *           "primary_source_of_funds_description": "Office rent for January",
                          *           "total_assets": "UPTO_10K",
                          *           "usd_value_of_fiat": "UPTO_10K",
                          *           "usd_value_of_crypto": "UPTO_10K",
@@ -2218,14 +2256,14 @@ export interface paths {
                          *           "engage_in_activities": [
                          *             "NONE"
                          *           ],
-                         *           "vendors_and_counterparties": "ABC123"
+                         *           "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *         },
                          *         "status": "ACTIVE",
                          *         "accounts": [
                          *           {
                          *             "id": "cust-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "status": "ABC123"
+                         *             "status": "ACTIVE"
                          *           }
                          *         ],
                          *         "created_at": "2026-01-02T03:04:05.000Z",
@@ -2339,7 +2377,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -2359,25 +2403,25 @@ export interface paths {
                          *         "history": [
                          *           {
                          *             "id": "cust-0001",
-                         *             "field": "ABC123",
-                         *             "before": "Sample value",
-                         *             "after": "Sample value",
+                         *             "field": "mailing_address.city",
+                         *             "before": "New York",
+                         *             "after": "New York",
                          *             "actor": {
                          *               "type": "client",
-                         *               "client_id": "ABC123"
+                         *               "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *             },
-                         *             "updated_by": "ABC123",
-                         *             "reason": "ABC123",
+                         *             "updated_by": "ops@example.com",
+                         *             "reason": "The customer asked for it by phone.",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -2512,7 +2556,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -2531,33 +2581,33 @@ export interface paths {
                          *       "data": {
                          *         "individuals": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "customer_id": "cust-0001",
                          *             "individual_type": [
                          *               "INDIVIDUAL"
                          *             ],
-                         *             "title": "ABC123",
+                         *             "title": "CEO",
                          *             "first_name": "Ada",
-                         *             "middle_name": "Ada Lovelace",
+                         *             "middle_name": "Augusta",
                          *             "last_name": "Lovelace",
                          *             "email_address": "ada@example.com",
                          *             "mailing_address": {
-                         *               "unit_number": "ABC123",
-                         *               "address_line1": "ABC123",
-                         *               "address_line2": "ABC123",
-                         *               "address_line3": "ABC123",
+                         *               "unit_number": "5B",
+                         *               "address_line1": "1 Main St",
+                         *               "address_line2": "Suite 500",
+                         *               "address_line3": "Attn: Accounts payable",
                          *               "city": "New York",
                          *               "state": "NY",
                          *               "postal_code": "10001",
                          *               "country_code": "US"
                          *             },
                          *             "telephone_number": "+14155550101",
-                         *             "tax_reference_number": "INV42",
+                         *             "tax_reference_number": "123456789",
                          *             "tax_reference_number_country": "US",
                          *             "citizenship": [
                          *               "US"
                          *             ],
-                         *             "passport_number": "ABC123",
+                         *             "passport_number": "P1234567",
                          *             "nationality": "US",
                          *             "date_of_birth": "1990-12-10",
                          *             "percentage_ownership": 30,
@@ -2568,11 +2618,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -2730,6 +2780,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -2743,36 +2798,32 @@ export interface paths {
                      *       "individual_type": [
                      *         "INDIVIDUAL"
                      *       ],
-                     *       "title": "ABC123",
+                     *       "title": "CEO",
                      *       "first_name": "Ada",
-                     *       "middle_name": "Ada Lovelace",
+                     *       "middle_name": "Augusta",
                      *       "last_name": "Lovelace",
                      *       "email_address": "ada@example.com",
                      *       "mailing_address": {
-                     *         "unit_number": "ABC123",
-                     *         "address_line1": "ABC123",
-                     *         "address_line2": "ABC123",
-                     *         "address_line3": "ABC123",
+                     *         "unit_number": "5B",
+                     *         "address_line1": "1 Main St",
+                     *         "address_line2": "Suite 500",
+                     *         "address_line3": "Attn: Accounts payable",
                      *         "city": "New York",
                      *         "state": "NY",
                      *         "postal_code": "10001",
                      *         "country_code": "US"
                      *       },
                      *       "telephone_number": "+14155550101",
-                     *       "tax_reference_number": "INV42",
+                     *       "tax_reference_number": "123456789",
                      *       "tax_reference_number_country": "US",
                      *       "citizenship": [
                      *         "US"
                      *       ],
-                     *       "passport_number": "ABC123",
+                     *       "passport_number": "P1234567",
                      *       "nationality": "US",
                      *       "date_of_birth": "1990-12-10",
                      *       "percentage_ownership": 30,
-                     *       "us_residency_status": "US_CITIZEN",
-                     *       "id": "Sample value",
-                     *       "customer_id": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value"
+                     *       "us_residency_status": "US_CITIZEN"
                      *     }
                      */
                     "application/json": {
@@ -2845,33 +2896,33 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "customer_id": "cust-0001",
                          *         "individual_type": [
                          *           "INDIVIDUAL"
                          *         ],
-                         *         "title": "ABC123",
+                         *         "title": "CEO",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
                          *         "citizenship": [
                          *           "US"
                          *         ],
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "date_of_birth": "1990-12-10",
                          *         "percentage_ownership": 30,
@@ -3037,7 +3088,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                     individual_id: string;
@@ -3055,33 +3112,33 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "customer_id": "cust-0001",
                          *         "individual_type": [
                          *           "INDIVIDUAL"
                          *         ],
-                         *         "title": "ABC123",
+                         *         "title": "CEO",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
                          *         "citizenship": [
                          *           "US"
                          *         ],
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "date_of_birth": "1990-12-10",
                          *         "percentage_ownership": 30,
@@ -3226,6 +3283,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -3239,37 +3301,12 @@ export interface paths {
                      * @example {
                      *       "updates": [
                      *         {
-                     *           "field": "ABC123",
-                     *           "value": "Sample value"
+                     *           "field": "mailing_address.city",
+                     *           "value": "New York"
                      *         }
                      *       ],
-                     *       "updated_by": "ABC123",
-                     *       "reason": "ABC123",
-                     *       "individual_type": "Sample value",
-                     *       "title": "Sample value",
-                     *       "first_name": "Sample value",
-                     *       "middle_name": "Sample value",
-                     *       "last_name": "Sample value",
-                     *       "email_address": "Sample value",
-                     *       "mailing_address": "Sample value",
-                     *       "telephone_number": "Sample value",
-                     *       "tax_reference_number": "Sample value",
-                     *       "tax_reference_number_country": "Sample value",
-                     *       "citizenship": "Sample value",
-                     *       "passport_number": "Sample value",
-                     *       "nationality": "Sample value",
-                     *       "date_of_birth": "Sample value",
-                     *       "percentage_ownership": "Sample value",
-                     *       "us_residency_status": "Sample value",
-                     *       "email": "Sample value",
-                     *       "phone": "Sample value",
-                     *       "address": "Sample value",
-                     *       "role": "Sample value",
-                     *       "ownership_percentage": "Sample value",
-                     *       "id": "Sample value",
-                     *       "customer_id": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value"
+                     *       "updated_by": "ops@example.com",
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -3344,33 +3381,33 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "customer_id": "cust-0001",
                          *         "individual_type": [
                          *           "INDIVIDUAL"
                          *         ],
-                         *         "title": "ABC123",
+                         *         "title": "CEO",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
                          *         "citizenship": [
                          *           "US"
                          *         ],
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "date_of_birth": "1990-12-10",
                          *         "percentage_ownership": 30,
@@ -3543,7 +3580,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                     individual_id: string;
@@ -3563,26 +3606,26 @@ export interface paths {
                          *       "data": {
                          *         "history": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "field": "ABC123",
-                         *             "before": "Sample value",
-                         *             "after": "Sample value",
+                         *             "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "field": "mailing_address.city",
+                         *             "before": "New York",
+                         *             "after": "New York",
                          *             "actor": {
                          *               "type": "client",
-                         *               "client_id": "ABC123"
+                         *               "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *             },
-                         *             "updated_by": "ABC123",
-                         *             "reason": "ABC123",
+                         *             "updated_by": "ops@example.com",
+                         *             "reason": "The customer asked for it by phone.",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -3706,7 +3749,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3725,8 +3774,8 @@ export interface paths {
                          *           {
                          *             "product_id": "DEPOSIT_BASIC",
                          *             "product_type": "CLIENT",
-                         *             "description": "ABC123",
-                         *             "family": "ABC123",
+                         *             "description": "Office rent for January",
+                         *             "family": "deposits",
                          *             "exchanges": true,
                          *             "rotating_addresses": true,
                          *             "enabled": true
@@ -3822,7 +3871,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3840,14 +3895,14 @@ export interface paths {
                          *         "assets": [
                          *           {
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "blockchain": "ABC123",
-                         *             "network": "ABC123",
-                         *             "currency": "ABC123",
+                         *             "blockchain": "ETHEREUM",
+                         *             "network": "SEPOLIA",
+                         *             "currency": "USD",
                          *             "decimals": 1,
                          *             "kind": "FIAT",
                          *             "testnet": true,
                          *             "rails": [
-                         *               "ABC123"
+                         *               "ACH"
                          *             ],
                          *             "token": true,
                          *             "enabled": true
@@ -3945,7 +4000,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     client_id: string;
                 };
@@ -3963,10 +4024,10 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "products": [
-                         *           "ABC123"
+                         *           "Example"
                          *         ],
                          *         "assets": [
-                         *           "ABC123"
+                         *           "Example"
                          *         ]
                          *       }
                          *     }
@@ -4047,6 +4108,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     client_id: string;
@@ -4058,10 +4124,10 @@ export interface paths {
                     /**
                      * @example {
                      *       "products": [
-                     *         "ABC123"
+                     *         "Example"
                      *       ],
                      *       "assets": [
-                     *         "ABC123"
+                     *         "Example"
                      *       ]
                      *     }
                      */
@@ -4082,10 +4148,10 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "products": [
-                         *           "ABC123"
+                         *           "Example"
                          *         ],
                          *         "assets": [
-                         *           "ABC123"
+                         *           "Example"
                          *         ]
                          *       }
                          *     }
@@ -4184,7 +4250,13 @@ export interface paths {
                     cursor?: string;
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4201,7 +4273,7 @@ export interface paths {
                          *       "data": {
                          *         "accounts": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "acc-usd-0001",
                          *             "status": "OPEN",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
                          *             "product_type": "CLIENT",
@@ -4215,11 +4287,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -4328,6 +4400,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -4338,7 +4415,7 @@ export interface paths {
                      * @example {
                      *       "customer_id": "cust-0001",
                      *       "account_to_open": {
-                     *         "account_id": "cust-0001",
+                     *         "account_id": "acc-usd-0001",
                      *         "product_id": "DEPOSIT_BASIC",
                      *         "asset_type_id": "FIAT_TESTNET_USD"
                      *       }
@@ -4369,7 +4446,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "acc-usd-0001",
                          *         "status": "OPEN",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "product_type": "CLIENT",
@@ -4498,7 +4575,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
@@ -4515,7 +4598,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "acc-usd-0001",
                          *         "status": "OPEN",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "product_type": "CLIENT",
@@ -4623,6 +4706,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     account_id: string;
@@ -4636,22 +4724,13 @@ export interface paths {
                      * @example {
                      *       "updates": [
                      *         {
-                     *           "field": "ABC123",
-                     *           "value": "Sample value"
+                     *           "field": "mailing_address.city",
+                     *           "value": "New York"
                      *         }
                      *       ],
-                     *       "updated_by": "ABC123",
-                     *       "reason": "ABC123",
-                     *       "status": "OPEN",
-                     *       "id": "Sample value",
-                     *       "customer_id": "Sample value",
-                     *       "product_id": "Sample value",
-                     *       "product_type": "Sample value",
-                     *       "asset_type_id": "Sample value",
-                     *       "current_balance": "Sample value",
-                     *       "available_balance": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value"
+                     *       "updated_by": "ops@example.com",
+                     *       "reason": "The customer asked for it by phone.",
+                     *       "status": "OPEN"
                      *     }
                      */
                     "application/json": {
@@ -4694,7 +4773,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "acc-usd-0001",
                          *         "status": "OPEN",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "product_type": "CLIENT",
@@ -4830,7 +4909,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
@@ -4849,26 +4934,26 @@ export interface paths {
                          *       "data": {
                          *         "history": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "field": "ABC123",
-                         *             "before": "Sample value",
-                         *             "after": "Sample value",
+                         *             "id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "field": "mailing_address.city",
+                         *             "before": "New York",
+                         *             "after": "New York",
                          *             "actor": {
                          *               "type": "client",
-                         *               "client_id": "ABC123"
+                         *               "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *             },
-                         *             "updated_by": "ABC123",
-                         *             "reason": "ABC123",
+                         *             "updated_by": "ops@example.com",
+                         *             "reason": "The customer asked for it by phone.",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -4999,6 +5084,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     account_id: string;
@@ -5016,8 +5106,8 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "wallet_address": "ABC123",
+                         *         "id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "wallet_address": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "lease_enforced": true,
                          *         "lease_end_date": "2026-01-02T03:04:05.000Z",
@@ -5131,7 +5221,13 @@ export interface paths {
                     status?: "ACTIVE" | "DISABLED" | "CLOSED";
                     rail?: "ACH" | "FEDWIRE" | "SEPA_CT";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
@@ -5317,6 +5413,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     account_id: string;
@@ -5539,7 +5640,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     virtual_account_id: string;
                 };
@@ -5722,6 +5829,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     virtual_account_id: string;
@@ -5975,7 +6087,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     virtual_account_id: string;
                 };
@@ -5994,26 +6112,26 @@ export interface paths {
                          *       "data": {
                          *         "history": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "field": "ABC123",
-                         *             "before": "Sample value",
-                         *             "after": "Sample value",
+                         *             "id": "va_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "field": "mailing_address.city",
+                         *             "before": "New York",
+                         *             "after": "New York",
                          *             "actor": {
                          *               "type": "client",
-                         *               "client_id": "ABC123"
+                         *               "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *             },
-                         *             "updated_by": "ABC123",
-                         *             "reason": "ABC123",
+                         *             "updated_by": "ops@example.com",
+                         *             "reason": "The customer asked for it by phone.",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -6148,7 +6266,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     virtual_account_id: string;
                 };
@@ -6184,11 +6308,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -6336,7 +6460,13 @@ export interface paths {
                     /** @description Creation order only. */
                     order_by?: "created_at";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6353,11 +6483,11 @@ export interface paths {
                          *       "data": {
                          *         "applications": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "status": "INCOMPLETE",
                          *             "customer_id": "cust-0001",
                          *             "account_to_open": {
-                         *               "account_id": "cust-0001",
+                         *               "account_id": "acc-usd-0001",
                          *               "product_id": "DEPOSIT_BASIC",
                          *               "asset_type_id": "FIAT_TESTNET_USD"
                          *             },
@@ -6368,23 +6498,23 @@ export interface paths {
                          *             "application_type": "INDIVIDUAL",
                          *             "customer_details": {
                          *               "first_name": "Ada",
-                         *               "middle_name": "Ada Lovelace",
+                         *               "middle_name": "Augusta",
                          *               "last_name": "Lovelace",
                          *               "email_address": "ada@example.com",
                          *               "mailing_address": {
-                         *                 "unit_number": "ABC123",
-                         *                 "address_line1": "ABC123",
-                         *                 "address_line2": "ABC123",
-                         *                 "address_line3": "ABC123",
+                         *                 "unit_number": "5B",
+                         *                 "address_line1": "1 Main St",
+                         *                 "address_line2": "Suite 500",
+                         *                 "address_line3": "Attn: Accounts payable",
                          *                 "city": "New York",
                          *                 "state": "NY",
                          *                 "postal_code": "10001",
                          *                 "country_code": "US"
                          *               },
                          *               "telephone_number": "+14155550101",
-                         *               "tax_reference_number": "INV42",
+                         *               "tax_reference_number": "123456789",
                          *               "tax_reference_number_country": "US",
-                         *               "passport_number": "ABC123",
+                         *               "passport_number": "P1234567",
                          *               "nationality": "US",
                          *               "citizenship": [
                          *                 "US"
@@ -6393,12 +6523,12 @@ export interface paths {
                          *               "ip_address": "203.0.113.7",
                          *               "us_residency_status": "US_CITIZEN",
                          *               "employment_status": "EMPLOYEE",
-                         *               "employment_description": "ABC123",
-                         *               "employer_name": "Ada Lovelace",
-                         *               "occupation": "ABC123",
+                         *               "employment_description": "Office rent for January",
+                         *               "employer_name": "Analytical Engines Ltd",
+                         *               "occupation": "Software engineer",
                          *               "investment_profile": {
                          *                 "primary_source_of_funds": "EMPLOYMENT",
-                         *                 "primary_source_of_funds_description": "ABC123",
+                         *                 "primary_source_of_funds_description": "Office rent for January",
                          *                 "total_assets": "UPTO_10K",
                          *                 "usd_value_of_fiat": "UPTO_10K",
                          *                 "usd_value_of_crypto": "UPTO_10K",
@@ -6421,18 +6551,18 @@ export interface paths {
                          *                 "engage_in_activities": [
                          *                   "NONE"
                          *                 ],
-                         *                 "vendors_and_counterparties": "ABC123"
+                         *                 "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *               }
                          *             }
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -6524,6 +6654,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -6535,35 +6670,31 @@ export interface paths {
                      *       "application_type": "INDIVIDUAL",
                      *       "customer_id": "cust-0001",
                      *       "account_to_open": {
-                     *         "account_id": "cust-0001",
+                     *         "account_id": "acc-usd-0001",
                      *         "product_id": "DEPOSIT_BASIC",
                      *         "asset_type_id": "FIAT_TESTNET_USD"
                      *       },
                      *       "terms_and_conditions_accepted": true,
                      *       "information_attested": true,
-                     *       "id": "Sample value",
-                     *       "status": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value",
                      *       "customer_details": {
                      *         "first_name": "Ada",
-                     *         "middle_name": "Ada Lovelace",
+                     *         "middle_name": "Augusta",
                      *         "last_name": "Lovelace",
                      *         "email_address": "ada@example.com",
                      *         "mailing_address": {
-                     *           "unit_number": "ABC123",
-                     *           "address_line1": "ABC123",
-                     *           "address_line2": "ABC123",
-                     *           "address_line3": "ABC123",
+                     *           "unit_number": "5B",
+                     *           "address_line1": "1 Main St",
+                     *           "address_line2": "Suite 500",
+                     *           "address_line3": "Attn: Accounts payable",
                      *           "city": "New York",
                      *           "state": "NY",
                      *           "postal_code": "10001",
                      *           "country_code": "US"
                      *         },
                      *         "telephone_number": "+14155550101",
-                     *         "tax_reference_number": "INV42",
+                     *         "tax_reference_number": "123456789",
                      *         "tax_reference_number_country": "US",
-                     *         "passport_number": "ABC123",
+                     *         "passport_number": "P1234567",
                      *         "nationality": "US",
                      *         "citizenship": [
                      *           "US"
@@ -6572,12 +6703,12 @@ export interface paths {
                      *         "ip_address": "203.0.113.7",
                      *         "us_residency_status": "US_CITIZEN",
                      *         "employment_status": "EMPLOYEE",
-                     *         "employment_description": "ABC123",
-                     *         "employer_name": "Ada Lovelace",
-                     *         "occupation": "ABC123",
+                     *         "employment_description": "Office rent for January",
+                     *         "employer_name": "Analytical Engines Ltd",
+                     *         "occupation": "Software engineer",
                      *         "investment_profile": {
                      *           "primary_source_of_funds": "EMPLOYMENT",
-                     *           "primary_source_of_funds_description": "ABC123",
+                     *           "primary_source_of_funds_description": "Office rent for January",
                      *           "total_assets": "UPTO_10K",
                      *           "usd_value_of_fiat": "UPTO_10K",
                      *           "usd_value_of_crypto": "UPTO_10K",
@@ -6600,7 +6731,7 @@ export interface paths {
                      *           "engage_in_activities": [
                      *             "NONE"
                      *           ],
-                     *           "vendors_and_counterparties": "ABC123"
+                     *           "vendors_and_counterparties": "Cloud hosting and payroll providers"
                      *         }
                      *       }
                      *     }
@@ -6921,11 +7052,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "INCOMPLETE",
                          *         "customer_id": "cust-0001",
                          *         "account_to_open": {
-                         *           "account_id": "cust-0001",
+                         *           "account_id": "acc-usd-0001",
                          *           "product_id": "DEPOSIT_BASIC",
                          *           "asset_type_id": "FIAT_TESTNET_USD"
                          *         },
@@ -6936,23 +7067,23 @@ export interface paths {
                          *         "application_type": "INDIVIDUAL",
                          *         "customer_details": {
                          *           "first_name": "Ada",
-                         *           "middle_name": "Ada Lovelace",
+                         *           "middle_name": "Augusta",
                          *           "last_name": "Lovelace",
                          *           "email_address": "ada@example.com",
                          *           "mailing_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
                          *             "country_code": "US"
                          *           },
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "tax_reference_number_country": "US",
-                         *           "passport_number": "ABC123",
+                         *           "passport_number": "P1234567",
                          *           "nationality": "US",
                          *           "citizenship": [
                          *             "US"
@@ -6961,12 +7092,12 @@ export interface paths {
                          *           "ip_address": "203.0.113.7",
                          *           "us_residency_status": "US_CITIZEN",
                          *           "employment_status": "EMPLOYEE",
-                         *           "employment_description": "ABC123",
-                         *           "employer_name": "Ada Lovelace",
-                         *           "occupation": "ABC123",
+                         *           "employment_description": "Office rent for January",
+                         *           "employer_name": "Analytical Engines Ltd",
+                         *           "occupation": "Software engineer",
                          *           "investment_profile": {
                          *             "primary_source_of_funds": "EMPLOYMENT",
-                         *             "primary_source_of_funds_description": "ABC123",
+                         *             "primary_source_of_funds_description": "Office rent for January",
                          *             "total_assets": "UPTO_10K",
                          *             "usd_value_of_fiat": "UPTO_10K",
                          *             "usd_value_of_crypto": "UPTO_10K",
@@ -6989,7 +7120,7 @@ export interface paths {
                          *             "engage_in_activities": [
                          *               "NONE"
                          *             ],
-                         *             "vendors_and_counterparties": "ABC123"
+                         *             "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *           }
                          *         }
                          *       }
@@ -7085,7 +7216,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -7102,11 +7239,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "INCOMPLETE",
                          *         "customer_id": "cust-0001",
                          *         "account_to_open": {
-                         *           "account_id": "cust-0001",
+                         *           "account_id": "acc-usd-0001",
                          *           "product_id": "DEPOSIT_BASIC",
                          *           "asset_type_id": "FIAT_TESTNET_USD"
                          *         },
@@ -7117,23 +7254,23 @@ export interface paths {
                          *         "application_type": "INDIVIDUAL",
                          *         "customer_details": {
                          *           "first_name": "Ada",
-                         *           "middle_name": "Ada Lovelace",
+                         *           "middle_name": "Augusta",
                          *           "last_name": "Lovelace",
                          *           "email_address": "ada@example.com",
                          *           "mailing_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
                          *             "country_code": "US"
                          *           },
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "tax_reference_number_country": "US",
-                         *           "passport_number": "ABC123",
+                         *           "passport_number": "P1234567",
                          *           "nationality": "US",
                          *           "citizenship": [
                          *             "US"
@@ -7142,12 +7279,12 @@ export interface paths {
                          *           "ip_address": "203.0.113.7",
                          *           "us_residency_status": "US_CITIZEN",
                          *           "employment_status": "EMPLOYEE",
-                         *           "employment_description": "ABC123",
-                         *           "employer_name": "Ada Lovelace",
-                         *           "occupation": "ABC123",
+                         *           "employment_description": "Office rent for January",
+                         *           "employer_name": "Analytical Engines Ltd",
+                         *           "occupation": "Software engineer",
                          *           "investment_profile": {
                          *             "primary_source_of_funds": "EMPLOYMENT",
-                         *             "primary_source_of_funds_description": "ABC123",
+                         *             "primary_source_of_funds_description": "Office rent for January",
                          *             "total_assets": "UPTO_10K",
                          *             "usd_value_of_fiat": "UPTO_10K",
                          *             "usd_value_of_crypto": "UPTO_10K",
@@ -7170,7 +7307,7 @@ export interface paths {
                          *             "engage_in_activities": [
                          *               "NONE"
                          *             ],
-                         *             "vendors_and_counterparties": "ABC123"
+                         *             "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *           }
                          *         }
                          *       }
@@ -7254,6 +7391,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -7267,62 +7409,12 @@ export interface paths {
                      * @example {
                      *       "updates": [
                      *         {
-                     *           "field": "ABC123",
-                     *           "value": "Sample value"
+                     *           "field": "mailing_address.city",
+                     *           "value": "New York"
                      *         }
                      *       ],
-                     *       "updated_by": "ABC123",
-                     *       "reason": "ABC123",
-                     *       "customer_id": "Sample value",
-                     *       "account_to_open": "Sample value",
-                     *       "terms_and_conditions_accepted": "Sample value",
-                     *       "information_attested": "Sample value",
-                     *       "customer_details": "Sample value",
-                     *       "first_name": "Sample value",
-                     *       "middle_name": "Sample value",
-                     *       "last_name": "Sample value",
-                     *       "email_address": "Sample value",
-                     *       "mailing_address": "Sample value",
-                     *       "telephone_number": "Sample value",
-                     *       "tax_reference_number": "Sample value",
-                     *       "tax_reference_number_country": "Sample value",
-                     *       "passport_number": "Sample value",
-                     *       "nationality": "Sample value",
-                     *       "citizenship": "Sample value",
-                     *       "date_of_birth": "Sample value",
-                     *       "ip_address": "Sample value",
-                     *       "us_residency_status": "Sample value",
-                     *       "employment_status": "Sample value",
-                     *       "employment_description": "Sample value",
-                     *       "employer_name": "Sample value",
-                     *       "occupation": "Sample value",
-                     *       "investment_profile": "Sample value",
-                     *       "kyc_profile": "Sample value",
-                     *       "registered_name": "Sample value",
-                     *       "trading_name": "Sample value",
-                     *       "registered_number": "Sample value",
-                     *       "registered_number_country": "Sample value",
-                     *       "corporate_tax_reference_number": "Sample value",
-                     *       "corporate_tax_reference_number_country": "Sample value",
-                     *       "registered_address": "Sample value",
-                     *       "physical_address": "Sample value",
-                     *       "website_address": "Sample value",
-                     *       "state_of_incorporation": "Sample value",
-                     *       "country_of_incorporation": "Sample value",
-                     *       "corporate_entity_type": "Sample value",
-                     *       "corporate_entity_type_description": "Sample value",
-                     *       "established_on": "Sample value",
-                     *       "naics": "Sample value",
-                     *       "naics_description": "Sample value",
-                     *       "email": "Sample value",
-                     *       "phone": "Sample value",
-                     *       "address": "Sample value",
-                     *       "id": "Sample value",
-                     *       "application_type": "Sample value",
-                     *       "status": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value",
-                     *       "individuals": "Sample value"
+                     *       "updated_by": "ops@example.com",
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -7447,11 +7539,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "INCOMPLETE",
                          *         "customer_id": "cust-0001",
                          *         "account_to_open": {
-                         *           "account_id": "cust-0001",
+                         *           "account_id": "acc-usd-0001",
                          *           "product_id": "DEPOSIT_BASIC",
                          *           "asset_type_id": "FIAT_TESTNET_USD"
                          *         },
@@ -7462,23 +7554,23 @@ export interface paths {
                          *         "application_type": "INDIVIDUAL",
                          *         "customer_details": {
                          *           "first_name": "Ada",
-                         *           "middle_name": "Ada Lovelace",
+                         *           "middle_name": "Augusta",
                          *           "last_name": "Lovelace",
                          *           "email_address": "ada@example.com",
                          *           "mailing_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
                          *             "country_code": "US"
                          *           },
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "tax_reference_number_country": "US",
-                         *           "passport_number": "ABC123",
+                         *           "passport_number": "P1234567",
                          *           "nationality": "US",
                          *           "citizenship": [
                          *             "US"
@@ -7487,12 +7579,12 @@ export interface paths {
                          *           "ip_address": "203.0.113.7",
                          *           "us_residency_status": "US_CITIZEN",
                          *           "employment_status": "EMPLOYEE",
-                         *           "employment_description": "ABC123",
-                         *           "employer_name": "Ada Lovelace",
-                         *           "occupation": "ABC123",
+                         *           "employment_description": "Office rent for January",
+                         *           "employer_name": "Analytical Engines Ltd",
+                         *           "occupation": "Software engineer",
                          *           "investment_profile": {
                          *             "primary_source_of_funds": "EMPLOYMENT",
-                         *             "primary_source_of_funds_description": "ABC123",
+                         *             "primary_source_of_funds_description": "Office rent for January",
                          *             "total_assets": "UPTO_10K",
                          *             "usd_value_of_fiat": "UPTO_10K",
                          *             "usd_value_of_crypto": "UPTO_10K",
@@ -7515,7 +7607,7 @@ export interface paths {
                          *             "engage_in_activities": [
                          *               "NONE"
                          *             ],
-                         *             "vendors_and_counterparties": "ABC123"
+                         *             "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *           }
                          *         }
                          *       }
@@ -7616,7 +7708,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -7633,12 +7731,12 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "INCOMPLETE",
                          *         "application_type": "INDIVIDUAL",
                          *         "customer_id": "cust-0001",
                          *         "account_to_open": {
-                         *           "account_id": "cust-0001",
+                         *           "account_id": "acc-usd-0001",
                          *           "product_id": "DEPOSIT_BASIC",
                          *           "asset_type_id": "FIAT_TESTNET_USD"
                          *         },
@@ -7649,50 +7747,50 @@ export interface paths {
                          *         ],
                          *         "validation_errors": [
                          *           {
-                         *             "field_name": "Ada Lovelace",
+                         *             "field_name": "mailing_address.city",
                          *             "field_status": "INCOMPLETE",
-                         *             "description": "ABC123"
+                         *             "description": "Office rent for January"
                          *           }
                          *         ],
                          *         "application_validation_errors": [
                          *           {
-                         *             "field_name": "Ada Lovelace",
+                         *             "field_name": "mailing_address.city",
                          *             "field_status": "INCOMPLETE",
-                         *             "description": "ABC123"
+                         *             "description": "Office rent for January"
                          *           }
                          *         ],
                          *         "application_document_errors": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "status": "MISSING",
                          *             "document": "DRIVERS_LICENCE_FRONT",
-                         *             "description": "ABC123"
+                         *             "description": "Office rent for January"
                          *           }
                          *         ],
                          *         "document_errors": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "status": "MISSING",
                          *             "document": "DRIVERS_LICENCE_FRONT",
-                         *             "description": "ABC123"
+                         *             "description": "Office rent for January"
                          *           }
                          *         ],
                          *         "individual_errors": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "individual_validation_errors": [
                          *               {
-                         *                 "field_name": "Ada Lovelace",
+                         *                 "field_name": "mailing_address.city",
                          *                 "field_status": "INCOMPLETE",
-                         *                 "description": "ABC123"
+                         *                 "description": "Office rent for January"
                          *               }
                          *             ],
                          *             "individual_document_errors": [
                          *               {
-                         *                 "id": "cust-0001",
+                         *                 "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *                 "status": "MISSING",
                          *                 "document": "DRIVERS_LICENCE_FRONT",
-                         *                 "description": "ABC123"
+                         *                 "description": "Office rent for January"
                          *               }
                          *             ]
                          *           }
@@ -7866,7 +7964,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -7885,26 +7989,26 @@ export interface paths {
                          *       "data": {
                          *         "history": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "field": "ABC123",
-                         *             "before": "Sample value",
-                         *             "after": "Sample value",
+                         *             "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "field": "mailing_address.city",
+                         *             "before": "New York",
+                         *             "after": "New York",
                          *             "actor": {
                          *               "type": "client",
-                         *               "client_id": "ABC123"
+                         *               "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *             },
-                         *             "updated_by": "ABC123",
-                         *             "reason": "ABC123",
+                         *             "updated_by": "ops@example.com",
+                         *             "reason": "The customer asked for it by phone.",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -8035,6 +8139,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -8052,11 +8161,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "INCOMPLETE",
                          *         "customer_id": "cust-0001",
                          *         "account_to_open": {
-                         *           "account_id": "cust-0001",
+                         *           "account_id": "acc-usd-0001",
                          *           "product_id": "DEPOSIT_BASIC",
                          *           "asset_type_id": "FIAT_TESTNET_USD"
                          *         },
@@ -8067,23 +8176,23 @@ export interface paths {
                          *         "application_type": "INDIVIDUAL",
                          *         "customer_details": {
                          *           "first_name": "Ada",
-                         *           "middle_name": "Ada Lovelace",
+                         *           "middle_name": "Augusta",
                          *           "last_name": "Lovelace",
                          *           "email_address": "ada@example.com",
                          *           "mailing_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
                          *             "country_code": "US"
                          *           },
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "tax_reference_number_country": "US",
-                         *           "passport_number": "ABC123",
+                         *           "passport_number": "P1234567",
                          *           "nationality": "US",
                          *           "citizenship": [
                          *             "US"
@@ -8092,12 +8201,12 @@ export interface paths {
                          *           "ip_address": "203.0.113.7",
                          *           "us_residency_status": "US_CITIZEN",
                          *           "employment_status": "EMPLOYEE",
-                         *           "employment_description": "ABC123",
-                         *           "employer_name": "Ada Lovelace",
-                         *           "occupation": "ABC123",
+                         *           "employment_description": "Office rent for January",
+                         *           "employer_name": "Analytical Engines Ltd",
+                         *           "occupation": "Software engineer",
                          *           "investment_profile": {
                          *             "primary_source_of_funds": "EMPLOYMENT",
-                         *             "primary_source_of_funds_description": "ABC123",
+                         *             "primary_source_of_funds_description": "Office rent for January",
                          *             "total_assets": "UPTO_10K",
                          *             "usd_value_of_fiat": "UPTO_10K",
                          *             "usd_value_of_crypto": "UPTO_10K",
@@ -8120,7 +8229,7 @@ export interface paths {
                          *             "engage_in_activities": [
                          *               "NONE"
                          *             ],
-                         *             "vendors_and_counterparties": "ABC123"
+                         *             "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *           }
                          *         }
                          *       }
@@ -8232,6 +8341,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -8249,8 +8363,8 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "access_code": "ABC123",
+                         *         "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "access_code": "482913",
                          *         "expiry": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
@@ -8367,6 +8481,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -8380,36 +8499,32 @@ export interface paths {
                      *       "individual_type": [
                      *         "INDIVIDUAL"
                      *       ],
-                     *       "title": "ABC123",
+                     *       "title": "CEO",
                      *       "first_name": "Ada",
-                     *       "middle_name": "Ada Lovelace",
+                     *       "middle_name": "Augusta",
                      *       "last_name": "Lovelace",
                      *       "email_address": "ada@example.com",
                      *       "mailing_address": {
-                     *         "unit_number": "ABC123",
-                     *         "address_line1": "ABC123",
-                     *         "address_line2": "ABC123",
-                     *         "address_line3": "ABC123",
+                     *         "unit_number": "5B",
+                     *         "address_line1": "1 Main St",
+                     *         "address_line2": "Suite 500",
+                     *         "address_line3": "Attn: Accounts payable",
                      *         "city": "New York",
                      *         "state": "NY",
                      *         "postal_code": "10001",
                      *         "country_code": "US"
                      *       },
                      *       "telephone_number": "+14155550101",
-                     *       "tax_reference_number": "INV42",
+                     *       "tax_reference_number": "123456789",
                      *       "tax_reference_number_country": "US",
                      *       "citizenship": [
                      *         "US"
                      *       ],
-                     *       "passport_number": "ABC123",
+                     *       "passport_number": "P1234567",
                      *       "nationality": "US",
                      *       "date_of_birth": "1990-12-10",
                      *       "percentage_ownership": 30,
-                     *       "us_residency_status": "US_CITIZEN",
-                     *       "id": "Sample value",
-                     *       "application_id": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value"
+                     *       "us_residency_status": "US_CITIZEN"
                      *     }
                      */
                     "application/json": {
@@ -8482,33 +8597,33 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "application_id": "ABC123",
+                         *         "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "application_id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "individual_type": [
                          *           "INDIVIDUAL"
                          *         ],
-                         *         "title": "ABC123",
+                         *         "title": "CEO",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
                          *         "citizenship": [
                          *           "US"
                          *         ],
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "date_of_birth": "1990-12-10",
                          *         "percentage_ownership": 30,
@@ -8674,7 +8789,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                     individual_id: string;
@@ -8692,33 +8813,33 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "application_id": "ABC123",
+                         *         "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "application_id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "individual_type": [
                          *           "INDIVIDUAL"
                          *         ],
-                         *         "title": "ABC123",
+                         *         "title": "CEO",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
                          *         "citizenship": [
                          *           "US"
                          *         ],
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "date_of_birth": "1990-12-10",
                          *         "percentage_ownership": 30,
@@ -8860,6 +8981,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -8878,7 +9004,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001"
+                         *         "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *       }
                          *     }
                          */
@@ -8977,6 +9103,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -8990,37 +9121,12 @@ export interface paths {
                      * @example {
                      *       "updates": [
                      *         {
-                     *           "field": "ABC123",
-                     *           "value": "Sample value"
+                     *           "field": "mailing_address.city",
+                     *           "value": "New York"
                      *         }
                      *       ],
-                     *       "updated_by": "ABC123",
-                     *       "reason": "ABC123",
-                     *       "individual_type": "Sample value",
-                     *       "title": "Sample value",
-                     *       "first_name": "Sample value",
-                     *       "middle_name": "Sample value",
-                     *       "last_name": "Sample value",
-                     *       "email_address": "Sample value",
-                     *       "mailing_address": "Sample value",
-                     *       "telephone_number": "Sample value",
-                     *       "tax_reference_number": "Sample value",
-                     *       "tax_reference_number_country": "Sample value",
-                     *       "citizenship": "Sample value",
-                     *       "passport_number": "Sample value",
-                     *       "nationality": "Sample value",
-                     *       "date_of_birth": "Sample value",
-                     *       "percentage_ownership": "Sample value",
-                     *       "us_residency_status": "Sample value",
-                     *       "email": "Sample value",
-                     *       "phone": "Sample value",
-                     *       "address": "Sample value",
-                     *       "role": "Sample value",
-                     *       "ownership_percentage": "Sample value",
-                     *       "id": "Sample value",
-                     *       "application_id": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value"
+                     *       "updated_by": "ops@example.com",
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -9095,33 +9201,33 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "application_id": "ABC123",
+                         *         "id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "application_id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "individual_type": [
                          *           "INDIVIDUAL"
                          *         ],
-                         *         "title": "ABC123",
+                         *         "title": "CEO",
                          *         "first_name": "Ada",
-                         *         "middle_name": "Ada Lovelace",
+                         *         "middle_name": "Augusta",
                          *         "last_name": "Lovelace",
                          *         "email_address": "ada@example.com",
                          *         "mailing_address": {
-                         *           "unit_number": "ABC123",
-                         *           "address_line1": "ABC123",
-                         *           "address_line2": "ABC123",
-                         *           "address_line3": "ABC123",
+                         *           "unit_number": "5B",
+                         *           "address_line1": "1 Main St",
+                         *           "address_line2": "Suite 500",
+                         *           "address_line3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
                          *           "country_code": "US"
                          *         },
                          *         "telephone_number": "+14155550101",
-                         *         "tax_reference_number": "INV42",
+                         *         "tax_reference_number": "123456789",
                          *         "tax_reference_number_country": "US",
                          *         "citizenship": [
                          *           "US"
                          *         ],
-                         *         "passport_number": "ABC123",
+                         *         "passport_number": "P1234567",
                          *         "nationality": "US",
                          *         "date_of_birth": "1990-12-10",
                          *         "percentage_ownership": 30,
@@ -9290,6 +9396,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -9302,12 +9413,12 @@ export interface paths {
                      * @example {
                      *       "decision": "APPROVED",
                      *       "fields": [
-                     *         "ABC123"
+                     *         "Example"
                      *       ],
                      *       "documents": [
-                     *         "ABC123"
+                     *         "Example"
                      *       ],
-                     *       "reason": "ABC123"
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -9331,11 +9442,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "INCOMPLETE",
                          *         "customer_id": "cust-0001",
                          *         "account_to_open": {
-                         *           "account_id": "cust-0001",
+                         *           "account_id": "acc-usd-0001",
                          *           "product_id": "DEPOSIT_BASIC",
                          *           "asset_type_id": "FIAT_TESTNET_USD"
                          *         },
@@ -9346,23 +9457,23 @@ export interface paths {
                          *         "application_type": "INDIVIDUAL",
                          *         "customer_details": {
                          *           "first_name": "Ada",
-                         *           "middle_name": "Ada Lovelace",
+                         *           "middle_name": "Augusta",
                          *           "last_name": "Lovelace",
                          *           "email_address": "ada@example.com",
                          *           "mailing_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
                          *             "country_code": "US"
                          *           },
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "tax_reference_number_country": "US",
-                         *           "passport_number": "ABC123",
+                         *           "passport_number": "P1234567",
                          *           "nationality": "US",
                          *           "citizenship": [
                          *             "US"
@@ -9371,12 +9482,12 @@ export interface paths {
                          *           "ip_address": "203.0.113.7",
                          *           "us_residency_status": "US_CITIZEN",
                          *           "employment_status": "EMPLOYEE",
-                         *           "employment_description": "ABC123",
-                         *           "employer_name": "Ada Lovelace",
-                         *           "occupation": "ABC123",
+                         *           "employment_description": "Office rent for January",
+                         *           "employer_name": "Analytical Engines Ltd",
+                         *           "occupation": "Software engineer",
                          *           "investment_profile": {
                          *             "primary_source_of_funds": "EMPLOYMENT",
-                         *             "primary_source_of_funds_description": "ABC123",
+                         *             "primary_source_of_funds_description": "Office rent for January",
                          *             "total_assets": "UPTO_10K",
                          *             "usd_value_of_fiat": "UPTO_10K",
                          *             "usd_value_of_crypto": "UPTO_10K",
@@ -9399,7 +9510,7 @@ export interface paths {
                          *             "engage_in_activities": [
                          *               "NONE"
                          *             ],
-                         *             "vendors_and_counterparties": "ABC123"
+                         *             "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *           }
                          *         }
                          *       }
@@ -9504,7 +9615,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     document_id: string;
                 };
@@ -9521,22 +9638,22 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "doc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "MISSING",
                          *         "document": "DRIVERS_LICENCE_FRONT",
-                         *         "application_id": "ABC123",
-                         *         "withdrawal_id": "ABC123",
-                         *         "individual_id": "ABC123",
+                         *         "application_id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "withdrawal_id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "individual_id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "required": true,
                          *         "file": {
-                         *           "filename": "Ada Lovelace",
-                         *           "content_type": "ABC123",
+                         *           "filename": "passport.pdf",
+                         *           "content_type": "application/pdf",
                          *           "size": 1,
-                         *           "sha256": "ABC123",
+                         *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                          *           "uploaded_at": "2026-01-02T03:04:05.000Z"
                          *         },
                          *         "review": {
-                         *           "reason": "ABC123",
+                         *           "reason": "The customer asked for it by phone.",
                          *           "reviewed_at": "2026-01-02T03:04:05.000Z"
                          *         },
                          *         "created_at": "2026-01-02T03:04:05.000Z",
@@ -9650,6 +9767,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     document_id: string;
@@ -9658,6 +9780,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "file": "(binary part, filename=\"passport.pdf\", type application/pdf)"
+                     *     }
+                     */
                     "multipart/form-data": {
                         /**
                          * Format: binary
@@ -9665,34 +9792,14 @@ export interface paths {
                          */
                         file: string;
                     };
-                    "application/pdf": {
-                        /**
-                         * Format: binary
-                         * @description The document: PDF, JPEG or PNG, at most 30 MB.
-                         */
-                        file: string;
-                    };
-                    "image/png": {
-                        /**
-                         * Format: binary
-                         * @description The document: PDF, JPEG or PNG, at most 30 MB.
-                         */
-                        file: string;
-                    };
-                    "image/jpeg": {
-                        /**
-                         * Format: binary
-                         * @description The document: PDF, JPEG or PNG, at most 30 MB.
-                         */
-                        file: string;
-                    };
-                    "application/octet-stream": {
-                        /**
-                         * Format: binary
-                         * @description The document: PDF, JPEG or PNG, at most 30 MB.
-                         */
-                        file: string;
-                    };
+                    /** @example %PDF-1.7 … (the PDF file’s bytes) */
+                    "application/pdf": string;
+                    /** @example (the PNG file’s bytes) */
+                    "image/png": string;
+                    /** @example (the JPEG file’s bytes) */
+                    "image/jpeg": string;
+                    /** @example (the file’s bytes: PDF, PNG or JPEG, recognised by content) */
+                    "application/octet-stream": string;
                 };
             };
             responses: {
@@ -9705,22 +9812,22 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "doc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "MISSING",
                          *         "document": "DRIVERS_LICENCE_FRONT",
-                         *         "application_id": "ABC123",
-                         *         "withdrawal_id": "ABC123",
-                         *         "individual_id": "ABC123",
+                         *         "application_id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "withdrawal_id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "individual_id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "required": true,
                          *         "file": {
-                         *           "filename": "Ada Lovelace",
-                         *           "content_type": "ABC123",
+                         *           "filename": "passport.pdf",
+                         *           "content_type": "application/pdf",
                          *           "size": 1,
-                         *           "sha256": "ABC123",
+                         *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                          *           "uploaded_at": "2026-01-02T03:04:05.000Z"
                          *         },
                          *         "review": {
-                         *           "reason": "ABC123",
+                         *           "reason": "The customer asked for it by phone.",
                          *           "reviewed_at": "2026-01-02T03:04:05.000Z"
                          *         },
                          *         "created_at": "2026-01-02T03:04:05.000Z",
@@ -9877,7 +9984,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     document_id: string;
                 };
@@ -9979,6 +10092,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -9990,7 +10108,7 @@ export interface paths {
                     /**
                      * @example {
                      *       "decision": "APPROVED",
-                     *       "reason": "ABC123"
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -10010,22 +10128,22 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "doc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "MISSING",
                          *         "document": "DRIVERS_LICENCE_FRONT",
-                         *         "application_id": "ABC123",
-                         *         "withdrawal_id": "ABC123",
-                         *         "individual_id": "ABC123",
+                         *         "application_id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "withdrawal_id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "individual_id": "ind_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "required": true,
                          *         "file": {
-                         *           "filename": "Ada Lovelace",
-                         *           "content_type": "ABC123",
+                         *           "filename": "passport.pdf",
+                         *           "content_type": "application/pdf",
                          *           "size": 1,
-                         *           "sha256": "ABC123",
+                         *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                          *           "uploaded_at": "2026-01-02T03:04:05.000Z"
                          *         },
                          *         "review": {
-                         *           "reason": "ABC123",
+                         *           "reason": "The customer asked for it by phone.",
                          *           "reviewed_at": "2026-01-02T03:04:05.000Z"
                          *         },
                          *         "created_at": "2026-01-02T03:04:05.000Z",
@@ -10155,7 +10273,13 @@ export interface paths {
                     cursor?: string;
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10172,11 +10296,11 @@ export interface paths {
                          *       "data": {
                          *         "counterparties": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "customer_id": "cust-0001",
                          *             "counterparty_type": "FIAT_US",
                          *             "status": "ACTIVE",
-                         *             "description": "ABC123",
+                         *             "description": "Office rent for January",
                          *             "supported_rails": [
                          *               "ACH"
                          *             ],
@@ -10185,13 +10309,13 @@ export interface paths {
                          *               "name": "Ada Lovelace",
                          *               "email": "ada@example.com",
                          *               "telephone_number": "+14155550101",
-                         *               "tax_reference_number": "INV42",
+                         *               "tax_reference_number": "123456789",
                          *               "date_of_birth": "1990-12-10",
                          *               "address": {
-                         *                 "unit_number": "ABC123",
-                         *                 "address_line1": "ABC123",
-                         *                 "address_line2": "ABC123",
-                         *                 "address_line3": "ABC123",
+                         *                 "unit_number": "5B",
+                         *                 "address_line1": "1 Main St",
+                         *                 "address_line2": "Suite 500",
+                         *                 "address_line3": "Attn: Accounts payable",
                          *                 "city": "New York",
                          *                 "state": "NY",
                          *                 "postal_code": "10001",
@@ -10206,12 +10330,12 @@ export interface paths {
                          *               "type": "CHECKING",
                          *               "routing_number": "021000021",
                          *               "swift_bic": "CHASUS33XXX",
-                         *               "institution_name": "Ada Lovelace",
+                         *               "institution_name": "JPMorgan Chase Bank",
                          *               "institution_address": {
-                         *                 "unit_number": "ABC123",
-                         *                 "address_line1": "ABC123",
-                         *                 "address_line2": "ABC123",
-                         *                 "address_line3": "ABC123",
+                         *                 "unit_number": "5B",
+                         *                 "address_line1": "1 Main St",
+                         *                 "address_line2": "Suite 500",
+                         *                 "address_line3": "Attn: Accounts payable",
                          *                 "city": "New York",
                          *                 "state": "NY",
                          *                 "postal_code": "10001",
@@ -10220,13 +10344,12 @@ export interface paths {
                          *             },
                          *             "intermediary_information": {
                          *               "intermediary_type": "FIAT_US",
-                         *               "asset_type_id": "Sample value",
-                         *               "institution_name": "Ada Lovelace",
+                         *               "institution_name": "JPMorgan Chase Bank",
                          *               "institution_address": {
-                         *                 "unit_number": "ABC123",
-                         *                 "address_line1": "ABC123",
-                         *                 "address_line2": "ABC123",
-                         *                 "address_line3": "ABC123",
+                         *                 "unit_number": "5B",
+                         *                 "address_line1": "1 Main St",
+                         *                 "address_line2": "Suite 500",
+                         *                 "address_line3": "Attn: Accounts payable",
                          *                 "city": "New York",
                          *                 "state": "NY",
                          *                 "postal_code": "10001",
@@ -10241,11 +10364,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -10340,7 +10463,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -10436,7 +10559,7 @@ export interface paths {
                                         /** @description read-only: set by linking, e.g. x1234 */
                                         abbreviated_account_number?: unknown;
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -10552,7 +10675,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -10664,7 +10787,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -10780,7 +10903,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -10894,7 +11017,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11008,7 +11131,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11122,7 +11245,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11236,7 +11359,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11348,7 +11471,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11460,7 +11583,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11572,7 +11695,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11684,7 +11807,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11796,7 +11919,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -11908,7 +12031,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -12020,7 +12143,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -12132,7 +12255,7 @@ export interface paths {
                                             country_code?: string;
                                         };
                                     };
-                                    /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                    /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                     intermediary_information?: {
                                         /** @enum {string} */
                                         intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -12331,6 +12454,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -12341,7 +12469,7 @@ export interface paths {
                      * @example {
                      *       "customer_id": "cust-0001",
                      *       "counterparty_type": "FIAT_US",
-                     *       "description": "ABC123",
+                     *       "description": "Office rent for January",
                      *       "supported_rails": [
                      *         "ACH"
                      *       ],
@@ -12350,13 +12478,13 @@ export interface paths {
                      *         "name": "Ada Lovelace",
                      *         "email": "ada@example.com",
                      *         "telephone_number": "+14155550101",
-                     *         "tax_reference_number": "INV42",
+                     *         "tax_reference_number": "123456789",
                      *         "date_of_birth": "1990-12-10",
                      *         "address": {
-                     *           "unit_number": "ABC123",
-                     *           "address_line1": "ABC123",
-                     *           "address_line2": "ABC123",
-                     *           "address_line3": "ABC123",
+                     *           "unit_number": "5B",
+                     *           "address_line1": "1 Main St",
+                     *           "address_line2": "Suite 500",
+                     *           "address_line3": "Attn: Accounts payable",
                      *           "city": "New York",
                      *           "state": "NY",
                      *           "postal_code": "10001",
@@ -12371,12 +12499,12 @@ export interface paths {
                      *         "type": "CHECKING",
                      *         "routing_number": "021000021",
                      *         "swift_bic": "CHASUS33XXX",
-                     *         "institution_name": "Ada Lovelace",
+                     *         "institution_name": "JPMorgan Chase Bank",
                      *         "institution_address": {
-                     *           "unit_number": "ABC123",
-                     *           "address_line1": "ABC123",
-                     *           "address_line2": "ABC123",
-                     *           "address_line3": "ABC123",
+                     *           "unit_number": "5B",
+                     *           "address_line1": "1 Main St",
+                     *           "address_line2": "Suite 500",
+                     *           "address_line3": "Attn: Accounts payable",
                      *           "city": "New York",
                      *           "state": "NY",
                      *           "postal_code": "10001",
@@ -12385,13 +12513,12 @@ export interface paths {
                      *       },
                      *       "intermediary_information": {
                      *         "intermediary_type": "FIAT_US",
-                     *         "asset_type_id": "Sample value",
-                     *         "institution_name": "Ada Lovelace",
+                     *         "institution_name": "JPMorgan Chase Bank",
                      *         "institution_address": {
-                     *           "unit_number": "ABC123",
-                     *           "address_line1": "ABC123",
-                     *           "address_line2": "ABC123",
-                     *           "address_line3": "ABC123",
+                     *           "unit_number": "5B",
+                     *           "address_line1": "1 Main St",
+                     *           "address_line2": "Suite 500",
+                     *           "address_line3": "Attn: Accounts payable",
                      *           "city": "New York",
                      *           "state": "NY",
                      *           "postal_code": "10001",
@@ -12399,11 +12526,7 @@ export interface paths {
                      *         },
                      *         "swift_bic": "CHASUS33XXX",
                      *         "routing_number": "021000021"
-                     *       },
-                     *       "id": "Sample value",
-                     *       "status": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -12499,7 +12622,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -12594,7 +12717,7 @@ export interface paths {
                             /** @description read-only: set by linking, e.g. x1234 */
                             abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -12713,7 +12836,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -12828,7 +12951,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -12947,7 +13070,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13064,7 +13187,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13181,7 +13304,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13298,7 +13421,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13415,7 +13538,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13530,7 +13653,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13645,7 +13768,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13760,7 +13883,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13875,7 +13998,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -13990,7 +14113,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -14105,7 +14228,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -14220,7 +14343,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -14335,7 +14458,7 @@ export interface paths {
                             /** @description Read-only: accepted and ignored, so an object received can be sent back. */
                             readonly abbreviated_account_number?: unknown;
                         };
-                        /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                        /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                         intermediary_information?: {
                             /** @enum {string} */
                             intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -14468,11 +14591,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "customer_id": "cust-0001",
                          *         "counterparty_type": "FIAT_US",
                          *         "status": "ACTIVE",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "supported_rails": [
                          *           "ACH"
                          *         ],
@@ -14481,13 +14604,13 @@ export interface paths {
                          *           "name": "Ada Lovelace",
                          *           "email": "ada@example.com",
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "date_of_birth": "1990-12-10",
                          *           "address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -14502,12 +14625,12 @@ export interface paths {
                          *           "type": "CHECKING",
                          *           "routing_number": "021000021",
                          *           "swift_bic": "CHASUS33XXX",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -14516,13 +14639,12 @@ export interface paths {
                          *         },
                          *         "intermediary_information": {
                          *           "intermediary_type": "FIAT_US",
-                         *           "asset_type_id": "Sample value",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -14622,7 +14744,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -14718,7 +14840,7 @@ export interface paths {
                                     /** @description read-only: set by linking, e.g. x1234 */
                                     abbreviated_account_number?: unknown;
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -14834,7 +14956,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -14946,7 +15068,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15062,7 +15184,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15176,7 +15298,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15290,7 +15412,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15404,7 +15526,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15518,7 +15640,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15630,7 +15752,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15742,7 +15864,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15854,7 +15976,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -15966,7 +16088,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -16078,7 +16200,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -16190,7 +16312,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -16302,7 +16424,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -16414,7 +16536,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -16629,7 +16751,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -16646,11 +16774,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "customer_id": "cust-0001",
                          *         "counterparty_type": "FIAT_US",
                          *         "status": "ACTIVE",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "supported_rails": [
                          *           "ACH"
                          *         ],
@@ -16659,13 +16787,13 @@ export interface paths {
                          *           "name": "Ada Lovelace",
                          *           "email": "ada@example.com",
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "date_of_birth": "1990-12-10",
                          *           "address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -16680,12 +16808,12 @@ export interface paths {
                          *           "type": "CHECKING",
                          *           "routing_number": "021000021",
                          *           "swift_bic": "CHASUS33XXX",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -16694,13 +16822,12 @@ export interface paths {
                          *         },
                          *         "intermediary_information": {
                          *           "intermediary_type": "FIAT_US",
-                         *           "asset_type_id": "Sample value",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -16800,7 +16927,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -16896,7 +17023,7 @@ export interface paths {
                                     /** @description read-only: set by linking, e.g. x1234 */
                                     abbreviated_account_number?: unknown;
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17012,7 +17139,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17124,7 +17251,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17240,7 +17367,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17354,7 +17481,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17468,7 +17595,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17582,7 +17709,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17696,7 +17823,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17808,7 +17935,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -17920,7 +18047,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -18032,7 +18159,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -18144,7 +18271,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -18256,7 +18383,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -18368,7 +18495,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -18480,7 +18607,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -18592,7 +18719,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -18786,6 +18913,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -18799,27 +18931,13 @@ export interface paths {
                      * @example {
                      *       "updates": [
                      *         {
-                     *           "field": "ABC123",
-                     *           "value": "Sample value"
+                     *           "field": "mailing_address.city",
+                     *           "value": "New York"
                      *         }
                      *       ],
-                     *       "updated_by": "ABC123",
-                     *       "reason": "ABC123",
-                     *       "status": "ACTIVE",
-                     *       "description": "Sample value",
-                     *       "supported_rails": "Sample value",
-                     *       "profile": "Sample value",
-                     *       "account_information": "Sample value",
-                     *       "wallet_information": "Sample value",
-                     *       "intermediary_information": "Sample value",
-                     *       "email": "Sample value",
-                     *       "phone": "Sample value",
-                     *       "address": "Sample value",
-                     *       "id": "Sample value",
-                     *       "customer_id": "Sample value",
-                     *       "counterparty_type": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value"
+                     *       "updated_by": "ops@example.com",
+                     *       "reason": "The customer asked for it by phone.",
+                     *       "status": "ACTIVE"
                      *     }
                      */
                     "application/json": {
@@ -18874,11 +18992,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "customer_id": "cust-0001",
                          *         "counterparty_type": "FIAT_US",
                          *         "status": "ACTIVE",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "supported_rails": [
                          *           "ACH"
                          *         ],
@@ -18887,13 +19005,13 @@ export interface paths {
                          *           "name": "Ada Lovelace",
                          *           "email": "ada@example.com",
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "date_of_birth": "1990-12-10",
                          *           "address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -18908,12 +19026,12 @@ export interface paths {
                          *           "type": "CHECKING",
                          *           "routing_number": "021000021",
                          *           "swift_bic": "CHASUS33XXX",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -18922,13 +19040,12 @@ export interface paths {
                          *         },
                          *         "intermediary_information": {
                          *           "intermediary_type": "FIAT_US",
-                         *           "asset_type_id": "Sample value",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -19028,7 +19145,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -19124,7 +19241,7 @@ export interface paths {
                                     /** @description read-only: set by linking, e.g. x1234 */
                                     abbreviated_account_number?: unknown;
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -19240,7 +19357,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -19352,7 +19469,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -19468,7 +19585,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -19582,7 +19699,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -19696,7 +19813,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -19810,7 +19927,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -19924,7 +20041,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -20036,7 +20153,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -20148,7 +20265,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -20260,7 +20377,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -20372,7 +20489,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -20484,7 +20601,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -20596,7 +20713,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -20708,7 +20825,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -20820,7 +20937,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -21042,7 +21159,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -21061,26 +21184,26 @@ export interface paths {
                          *       "data": {
                          *         "history": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "field": "ABC123",
-                         *             "before": "Sample value",
-                         *             "after": "Sample value",
+                         *             "id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "field": "mailing_address.city",
+                         *             "before": "New York",
+                         *             "after": "New York",
                          *             "actor": {
                          *               "type": "client",
-                         *               "client_id": "ABC123"
+                         *               "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *             },
-                         *             "updated_by": "ABC123",
-                         *             "reason": "ABC123",
+                         *             "updated_by": "ops@example.com",
+                         *             "reason": "The customer asked for it by phone.",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -21211,6 +21334,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -21223,7 +21351,7 @@ export interface paths {
                      * @example {
                      *       "linking_provider": "MX",
                      *       "is_mobile_webview": true,
-                     *       "ui_message_webview_url_scheme": "ABC123"
+                     *       "ui_message_webview_url_scheme": "myapp"
                      *     }
                      */
                     "application/json": {
@@ -21365,6 +21493,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -21404,7 +21537,7 @@ export interface paths {
                          *       "data": {
                          *         "available_accounts": [
                          *           {
-                         *             "account_link_id": "ABC123",
+                         *             "account_link_id": "ACT-0001",
                          *             "account_name": "Ada Lovelace",
                          *             "account_number": "123456789"
                          *           }
@@ -21528,6 +21661,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -21539,7 +21677,7 @@ export interface paths {
                     /**
                      * @example {
                      *       "linking_provider": "MX",
-                     *       "account_link_id": "ACT-0123456789abcdef-1"
+                     *       "account_link_id": "ACT-0001"
                      *     }
                      */
                     "application/json": {
@@ -21563,11 +21701,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "customer_id": "cust-0001",
                          *         "counterparty_type": "FIAT_US",
                          *         "status": "ACTIVE",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "supported_rails": [
                          *           "ACH"
                          *         ],
@@ -21576,13 +21714,13 @@ export interface paths {
                          *           "name": "Ada Lovelace",
                          *           "email": "ada@example.com",
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "date_of_birth": "1990-12-10",
                          *           "address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -21597,12 +21735,12 @@ export interface paths {
                          *           "type": "CHECKING",
                          *           "routing_number": "021000021",
                          *           "swift_bic": "CHASUS33XXX",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -21611,13 +21749,12 @@ export interface paths {
                          *         },
                          *         "intermediary_information": {
                          *           "intermediary_type": "FIAT_US",
-                         *           "asset_type_id": "Sample value",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -21717,7 +21854,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -21813,7 +21950,7 @@ export interface paths {
                                     /** @description read-only: set by linking, e.g. x1234 */
                                     abbreviated_account_number?: unknown;
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -21929,7 +22066,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22041,7 +22178,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22157,7 +22294,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22271,7 +22408,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22385,7 +22522,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22499,7 +22636,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22613,7 +22750,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22725,7 +22862,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22837,7 +22974,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -22949,7 +23086,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -23061,7 +23198,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -23173,7 +23310,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -23285,7 +23422,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -23397,7 +23534,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -23509,7 +23646,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -23731,6 +23868,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -23742,7 +23884,7 @@ export interface paths {
                     /**
                      * @example {
                      *       "result": "ACTIVE",
-                     *       "reason": "ABC123"
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -23762,11 +23904,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "customer_id": "cust-0001",
                          *         "counterparty_type": "FIAT_US",
                          *         "status": "ACTIVE",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "supported_rails": [
                          *           "ACH"
                          *         ],
@@ -23775,13 +23917,13 @@ export interface paths {
                          *           "name": "Ada Lovelace",
                          *           "email": "ada@example.com",
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "date_of_birth": "1990-12-10",
                          *           "address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -23796,12 +23938,12 @@ export interface paths {
                          *           "type": "CHECKING",
                          *           "routing_number": "021000021",
                          *           "swift_bic": "CHASUS33XXX",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -23810,13 +23952,12 @@ export interface paths {
                          *         },
                          *         "intermediary_information": {
                          *           "intermediary_type": "FIAT_US",
-                         *           "asset_type_id": "Sample value",
-                         *           "institution_name": "Ada Lovelace",
+                         *           "institution_name": "JPMorgan Chase Bank",
                          *           "institution_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
@@ -23916,7 +24057,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24012,7 +24153,7 @@ export interface paths {
                                     /** @description read-only: set by linking, e.g. x1234 */
                                     abbreviated_account_number?: unknown;
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24128,7 +24269,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24240,7 +24381,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24356,7 +24497,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24470,7 +24611,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24584,7 +24725,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24698,7 +24839,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24812,7 +24953,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -24924,7 +25065,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -25036,7 +25177,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -25148,7 +25289,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -25260,7 +25401,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -25372,7 +25513,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -25484,7 +25625,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -25596,7 +25737,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -25708,7 +25849,7 @@ export interface paths {
                                         country_code?: string;
                                     };
                                 };
-                                /** @description Correspondent bank for SWIFT payments: only when SWIFT is in supported_rails. */
+                                /** @description Correspondent bank for SWIFT payments (used when SWIFT is in supported_rails; kept otherwise). */
                                 intermediary_information?: {
                                     /** @enum {string} */
                                     intermediary_type: "FIAT_US" | "FIAT_CA";
@@ -25930,6 +26071,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -25942,12 +26088,12 @@ export interface paths {
                      * @example {
                      *       "decision": "APPROVED",
                      *       "fields": [
-                     *         "ABC123"
+                     *         "Example"
                      *       ],
                      *       "documents": [
-                     *         "ABC123"
+                     *         "Example"
                      *       ],
-                     *       "reason": "ABC123"
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -25971,11 +26117,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "app_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "INCOMPLETE",
                          *         "customer_id": "cust-0001",
                          *         "account_to_open": {
-                         *           "account_id": "cust-0001",
+                         *           "account_id": "acc-usd-0001",
                          *           "product_id": "DEPOSIT_BASIC",
                          *           "asset_type_id": "FIAT_TESTNET_USD"
                          *         },
@@ -25986,23 +26132,23 @@ export interface paths {
                          *         "application_type": "INDIVIDUAL",
                          *         "customer_details": {
                          *           "first_name": "Ada",
-                         *           "middle_name": "Ada Lovelace",
+                         *           "middle_name": "Augusta",
                          *           "last_name": "Lovelace",
                          *           "email_address": "ada@example.com",
                          *           "mailing_address": {
-                         *             "unit_number": "ABC123",
-                         *             "address_line1": "ABC123",
-                         *             "address_line2": "ABC123",
-                         *             "address_line3": "ABC123",
+                         *             "unit_number": "5B",
+                         *             "address_line1": "1 Main St",
+                         *             "address_line2": "Suite 500",
+                         *             "address_line3": "Attn: Accounts payable",
                          *             "city": "New York",
                          *             "state": "NY",
                          *             "postal_code": "10001",
                          *             "country_code": "US"
                          *           },
                          *           "telephone_number": "+14155550101",
-                         *           "tax_reference_number": "INV42",
+                         *           "tax_reference_number": "123456789",
                          *           "tax_reference_number_country": "US",
-                         *           "passport_number": "ABC123",
+                         *           "passport_number": "P1234567",
                          *           "nationality": "US",
                          *           "citizenship": [
                          *             "US"
@@ -26011,12 +26157,12 @@ export interface paths {
                          *           "ip_address": "203.0.113.7",
                          *           "us_residency_status": "US_CITIZEN",
                          *           "employment_status": "EMPLOYEE",
-                         *           "employment_description": "ABC123",
-                         *           "employer_name": "Ada Lovelace",
-                         *           "occupation": "ABC123",
+                         *           "employment_description": "Office rent for January",
+                         *           "employer_name": "Analytical Engines Ltd",
+                         *           "occupation": "Software engineer",
                          *           "investment_profile": {
                          *             "primary_source_of_funds": "EMPLOYMENT",
-                         *             "primary_source_of_funds_description": "ABC123",
+                         *             "primary_source_of_funds_description": "Office rent for January",
                          *             "total_assets": "UPTO_10K",
                          *             "usd_value_of_fiat": "UPTO_10K",
                          *             "usd_value_of_crypto": "UPTO_10K",
@@ -26039,7 +26185,7 @@ export interface paths {
                          *             "engage_in_activities": [
                          *               "NONE"
                          *             ],
-                         *             "vendors_and_counterparties": "ABC123"
+                         *             "vendors_and_counterparties": "Cloud hosting and payroll providers"
                          *           }
                          *         }
                          *       }
@@ -26158,7 +26304,13 @@ export interface paths {
                     /** @description YYYY-MM-DD (UTC) */
                     end_date?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
@@ -26177,27 +26329,27 @@ export interface paths {
                          *       "data": {
                          *         "transactions": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "account_id": "cust-0001",
+                         *             "id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "account_id": "acc-usd-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "description": "ABC123",
+                         *             "description": "Office rent for January",
                          *             "value": 10.5,
                          *             "balance_after": 10.5,
                          *             "transaction_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_status": "AUTHORIZED",
-                         *             "transaction_type": "ABC123",
+                         *             "transaction_type": "TRANSFER_IN",
                          *             "category_type": "ADJUSTMENT",
-                         *             "category_id": "ABC123"
+                         *             "category_id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -26328,7 +26480,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                     transaction_id: string;
@@ -26346,18 +26504,18 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "account_id": "cust-0001",
+                         *         "id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "value": 10.5,
                          *         "balance_after": 10.5,
                          *         "transaction_date": "2026-01-02T03:04:05.000Z",
                          *         "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *         "transaction_status": "AUTHORIZED",
-                         *         "transaction_type": "ABC123",
+                         *         "transaction_type": "TRANSFER_IN",
                          *         "category_type": "ADJUSTMENT",
-                         *         "category_id": "ABC123"
+                         *         "category_id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *       }
                          *     }
                          */
@@ -26483,7 +26641,13 @@ export interface paths {
                     category_type?: "ADJUSTMENT" | "DEPOSIT" | "EXCHANGE" | "TRANSFER" | "WITHDRAWAL" | "PAYMENT";
                     transaction_status?: "AUTHORIZED" | "PENDING" | "POSTED" | "CANCELLED";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -26500,27 +26664,27 @@ export interface paths {
                          *       "data": {
                          *         "transactions": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "account_id": "cust-0001",
+                         *             "id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "account_id": "acc-usd-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "description": "ABC123",
+                         *             "description": "Office rent for January",
                          *             "value": 10.5,
                          *             "balance_after": 10.5,
                          *             "transaction_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_status": "AUTHORIZED",
-                         *             "transaction_type": "ABC123",
+                         *             "transaction_type": "TRANSFER_IN",
                          *             "category_type": "ADJUSTMENT",
-                         *             "category_id": "ABC123"
+                         *             "category_id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -26642,7 +26806,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     transaction_id: string;
                 };
@@ -26659,18 +26829,18 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "account_id": "cust-0001",
+                         *         "id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "value": 10.5,
                          *         "balance_after": 10.5,
                          *         "transaction_date": "2026-01-02T03:04:05.000Z",
                          *         "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *         "transaction_status": "AUTHORIZED",
-                         *         "transaction_type": "ABC123",
+                         *         "transaction_type": "TRANSFER_IN",
                          *         "category_type": "ADJUSTMENT",
-                         *         "category_id": "ABC123"
+                         *         "category_id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *       }
                          *     }
                          */
@@ -26800,10 +26970,10 @@ export interface paths {
                          *       "data": {
                          *         "statements": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "year": 1,
                          *             "month": 1,
-                         *             "account_id": "cust-0001",
+                         *             "account_id": "acc-usd-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
                          *             "period_start": "1990-12-10",
                          *             "period_end": "1990-12-10",
@@ -26816,11 +26986,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -26952,7 +27122,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                     statement_id: string;
@@ -26970,10 +27146,10 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "year": 1,
                          *         "month": 1,
-                         *         "account_id": "cust-0001",
+                         *         "account_id": "acc-usd-0001",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "period_start": "1990-12-10",
                          *         "period_end": "1990-12-10",
@@ -26982,12 +27158,12 @@ export interface paths {
                          *         "total_in": 10.5,
                          *         "total_out": 10.5,
                          *         "transaction_count": 1,
-                         *         "statement_period": "ABC123",
+                         *         "statement_period": "2026-01",
                          *         "customer": {
                          *           "name": "Ada Lovelace",
-                         *           "address1": "ABC123",
-                         *           "address2": "ABC123",
-                         *           "address3": "ABC123",
+                         *           "address1": "1 Main St",
+                         *           "address2": "Suite 500",
+                         *           "address3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
@@ -26995,9 +27171,9 @@ export interface paths {
                          *         },
                          *         "transactions": [
                          *           {
-                         *             "transaction_id": "ABC123",
-                         *             "transaction_type": "ABC123",
-                         *             "description": "ABC123",
+                         *             "transaction_id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "transaction_type": "TRANSFER_IN",
+                         *             "description": "Office rent for January",
                          *             "transaction_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *             "amount": 10.5,
@@ -27006,18 +27182,18 @@ export interface paths {
                          *         ],
                          *         "lines": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "account_id": "cust-0001",
+                         *             "id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "account_id": "acc-usd-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "description": "ABC123",
+                         *             "description": "Office rent for January",
                          *             "value": 10.5,
                          *             "balance_after": 10.5,
                          *             "transaction_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_status": "AUTHORIZED",
-                         *             "transaction_type": "ABC123",
+                         *             "transaction_type": "TRANSFER_IN",
                          *             "category_type": "ADJUSTMENT",
-                         *             "category_id": "ABC123"
+                         *             "category_id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *           }
                          *         ]
                          *       }
@@ -27185,6 +27361,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -27193,10 +27374,10 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "account_id": "cust-0001",
+                     *       "account_id": "acc-usd-0001",
                      *       "amount": 10.5,
                      *       "transaction_type": "CREDIT_CORRECTION",
-                     *       "reason": "ABC123"
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -27218,11 +27399,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "adj_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "EXECUTED",
-                         *         "account_id": "cust-0001",
-                         *         "transaction_id": "ABC123",
-                         *         "transaction_type": "ABC123",
+                         *         "account_id": "acc-usd-0001",
+                         *         "transaction_id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "transaction_type": "TRANSFER_IN",
                          *         "created_at": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
@@ -27335,7 +27516,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -27354,7 +27541,7 @@ export interface paths {
                          *         "assets": [
                          *           {
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "sum": "ABC123"
+                         *             "sum": "125.50"
                          *           }
                          *         ],
                          *         "mismatched_accounts": [
@@ -27451,7 +27638,13 @@ export interface paths {
                     /** @description The next_cursor of the previous page. */
                     cursor?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -27564,7 +27757,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -27583,7 +27782,7 @@ export interface paths {
                          *         "assets": [
                          *           {
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "sum": "ABC123"
+                         *             "sum": "125.50"
                          *           }
                          *         ],
                          *         "mismatched_accounts": [
@@ -27687,7 +27886,13 @@ export interface paths {
                     order?: "DESC" | "ASC";
                     status?: "REQUESTED" | "ACCEPTED" | "EXPIRED" | "CANCELLED" | "EXECUTED" | "REJECTED";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -27704,19 +27909,19 @@ export interface paths {
                          *       "data": {
                          *         "transfers": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "status": "REQUESTED",
                          *             "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *             "valid_until": "2026-01-02T03:04:05.000Z",
                          *             "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *             "description": "ABC123",
+                         *             "description": "Office rent for January",
                          *             "source_details": {
-                         *               "source_account_id": "ABC123",
+                         *               "source_account_id": "acc-usd-0001",
                          *               "asset_type_id": "FIAT_TESTNET_USD",
                          *               "amount_to_debit": 10.5
                          *             },
                          *             "destination_details": {
-                         *               "destination_account_id": "ABC123",
+                         *               "destination_account_id": "acc-usd-0001",
                          *               "asset_type_id": "FIAT_TESTNET_USD",
                          *               "amount_to_credit": 10.5
                          *             }
@@ -27724,11 +27929,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -27845,6 +28050,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -27853,10 +28063,10 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "source_account_id": "ABC123",
-                     *       "destination_account_id": "ABC123",
+                     *       "source_account_id": "acc-usd-0001",
+                     *       "destination_account_id": "acc-usd-0001",
                      *       "amount": 10.5,
-                     *       "description": "ABC123"
+                     *       "description": "Office rent for January"
                      *     }
                      */
                     "application/json": {
@@ -27890,19 +28100,19 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "source_details": {
-                         *           "source_account_id": "ABC123",
+                         *           "source_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_debit": 10.5
                          *         },
                          *         "destination_details": {
-                         *           "destination_account_id": "ABC123",
+                         *           "destination_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_credit": 10.5
                          *         }
@@ -28041,6 +28251,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -28051,11 +28266,11 @@ export interface paths {
                      * @example {
                      *       "transfers": [
                      *         {
-                     *           "id": "cust-0001",
-                     *           "source_account_id": "ABC123",
-                     *           "destination_account_id": "ABC123",
+                     *           "id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                     *           "source_account_id": "acc-usd-0001",
+                     *           "destination_account_id": "acc-usd-0001",
                      *           "amount": 10.5,
-                     *           "description": "ABC123"
+                     *           "description": "Office rent for January"
                      *         }
                      *       ],
                      *       "execute": true,
@@ -28098,19 +28313,19 @@ export interface paths {
                          *         "results": [
                          *           {
                          *             "transfer": {
-                         *               "id": "cust-0001",
+                         *               "id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *               "status": "REQUESTED",
                          *               "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *               "valid_until": "2026-01-02T03:04:05.000Z",
                          *               "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *               "description": "ABC123",
+                         *               "description": "Office rent for January",
                          *               "source_details": {
-                         *                 "source_account_id": "ABC123",
+                         *                 "source_account_id": "acc-usd-0001",
                          *                 "asset_type_id": "FIAT_TESTNET_USD",
                          *                 "amount_to_debit": 10.5
                          *               },
                          *               "destination_details": {
-                         *                 "destination_account_id": "ABC123",
+                         *                 "destination_account_id": "acc-usd-0001",
                          *                 "asset_type_id": "FIAT_TESTNET_USD",
                          *                 "amount_to_credit": 10.5
                          *               }
@@ -28258,6 +28473,11 @@ export interface paths {
                     "x-signature"?: string;
                     /** @description Unix seconds; within 300 s of the server clock. */
                     "x-timestamp"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     transfer_id: string;
@@ -28281,19 +28501,19 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "source_details": {
-                         *           "source_account_id": "ABC123",
+                         *           "source_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_debit": 10.5
                          *         },
                          *         "destination_details": {
-                         *           "destination_account_id": "ABC123",
+                         *           "destination_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_credit": 10.5
                          *         }
@@ -28432,6 +28652,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     transfer_id: string;
@@ -28455,19 +28680,19 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "source_details": {
-                         *           "source_account_id": "ABC123",
+                         *           "source_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_debit": 10.5
                          *         },
                          *         "destination_details": {
-                         *           "destination_account_id": "ABC123",
+                         *           "destination_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_credit": 10.5
                          *         }
@@ -28580,7 +28805,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     transfer_id: string;
                 };
@@ -28597,19 +28828,19 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "source_details": {
-                         *           "source_account_id": "ABC123",
+                         *           "source_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_debit": 10.5
                          *         },
                          *         "destination_details": {
-                         *           "destination_account_id": "ABC123",
+                         *           "destination_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_credit": 10.5
                          *         }
@@ -28720,12 +28951,18 @@ export interface paths {
         };
         /**
          * List active signing keys
-         * @description List active signing keys.
+         * @description List active signing keys. Requires the scope accounts:read.
          */
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -28742,7 +28979,7 @@ export interface paths {
                          *       "data": {
                          *         "signing_keys": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "key_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "public_key": "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
@@ -28813,7 +29050,7 @@ export interface paths {
         put?: never;
         /**
          * Register an Ed25519 public key
-         * @description Register an Ed25519 public key.
+         * @description Register an Ed25519 public key. Requires the scope accounts:write.
          */
         post: {
             parameters: {
@@ -28823,6 +29060,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -28850,7 +29092,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "key_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "public_key": "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
                          *         "created_at": "2026-01-02T03:04:05.000Z"
                          *       }
@@ -28941,7 +29183,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke a signing key
-         * @description Revoke a signing key.
+         * @description Revoke a signing key. Requires the scope accounts:write.
          */
         delete: {
             parameters: {
@@ -28951,6 +29193,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -28968,7 +29215,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001"
+                         *         "id": "key_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *       }
                          *     }
                          */
@@ -29068,7 +29315,13 @@ export interface paths {
                     resource_type?: string;
                     resource_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -29085,21 +29338,21 @@ export interface paths {
                          *       "data": {
                          *         "events": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "event_type": "ABC123",
+                         *             "id": "evt_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "event_type": "WITHDRAWAL_EXECUTED",
                          *             "event_date": "2026-01-02T03:04:05.000Z",
-                         *             "resource_type": "ABC123",
-                         *             "resource_id": "ABC123",
+                         *             "resource_type": "withdrawal",
+                         *             "resource_id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "event_data": {}
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -29213,7 +29466,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     event_id: string;
                 };
@@ -29230,11 +29489,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "event_type": "ABC123",
+                         *         "id": "evt_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "event_type": "WITHDRAWAL_EXECUTED",
                          *         "event_date": "2026-01-02T03:04:05.000Z",
-                         *         "resource_type": "ABC123",
-                         *         "resource_id": "ABC123",
+                         *         "resource_type": "withdrawal",
+                         *         "resource_id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "event_data": {}
                          *       }
                          *     }
@@ -29347,7 +29606,13 @@ export interface paths {
                     order?: "DESC" | "ASC";
                     event_type?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -29364,20 +29629,20 @@ export interface paths {
                          *       "data": {
                          *         "subscriptions": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "event_type": "ABC123",
+                         *             "id": "0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "event_type": "WITHDRAWAL_EXECUTED",
                          *             "callback_url": "https://example.com/hooks",
-                         *             "signature_verification_key": "ABC123",
+                         *             "signature_verification_key": "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -29477,6 +29742,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -29486,10 +29756,7 @@ export interface paths {
                     /**
                      * @example {
                      *       "event_type": "CUSTOMER_ACTIVE",
-                     *       "callback_url": "https://example.com/hooks",
-                     *       "id": "Sample value",
-                     *       "signature_verification_key": "Sample value",
-                     *       "created_at": "Sample value"
+                     *       "callback_url": "https://example.com/hooks"
                      *     }
                      */
                     "application/json": {
@@ -29521,10 +29788,10 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "event_type": "ABC123",
+                         *         "id": "0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "event_type": "WITHDRAWAL_EXECUTED",
                          *         "callback_url": "https://example.com/hooks",
-                         *         "signature_verification_key": "ABC123",
+                         *         "signature_verification_key": "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
                          *         "created_at": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
@@ -29627,7 +29894,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     subscription_id: string;
                 };
@@ -29644,10 +29917,10 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "event_type": "ABC123",
+                         *         "id": "0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "event_type": "WITHDRAWAL_EXECUTED",
                          *         "callback_url": "https://example.com/hooks",
-                         *         "signature_verification_key": "ABC123",
+                         *         "signature_verification_key": "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
                          *         "created_at": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
@@ -29735,6 +30008,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     subscription_id: string;
@@ -29758,7 +30036,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001"
+                         *         "id": "0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *       }
                          *     }
                          */
@@ -29856,7 +30134,13 @@ export interface paths {
                     order?: "DESC" | "ASC";
                     status?: "PENDING" | "DELIVERED" | "FAILED" | "CANCELLED";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     subscription_id: string;
                 };
@@ -29875,15 +30159,15 @@ export interface paths {
                          *       "data": {
                          *         "deliveries": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "subscription_id": "ABC123",
-                         *             "event_id": "ABC123",
-                         *             "event_type": "ABC123",
+                         *             "id": "0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "subscription_id": "0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "event_id": "evt_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "event_type": "WITHDRAWAL_EXECUTED",
                          *             "status": "PENDING",
                          *             "attempt_count": 1,
                          *             "next_attempt_at": "2026-01-02T03:04:05.000Z",
                          *             "last_status_code": 1,
-                         *             "last_error": "ABC123",
+                         *             "last_error": "The callback URL answered 503.",
                          *             "created_at": "2026-01-02T03:04:05.000Z",
                          *             "delivered_at": "2026-01-02T03:04:05.000Z",
                          *             "attempts": [
@@ -29892,7 +30176,7 @@ export interface paths {
                          *                 "attempted_at": "2026-01-02T03:04:05.000Z",
                          *                 "duration_ms": 1,
                          *                 "status_code": 1,
-                         *                 "error": "ABC123",
+                         *                 "error": "VALIDATION_ERROR",
                          *                 "succeeded": true
                          *               }
                          *             ]
@@ -29900,11 +30184,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -30056,7 +30340,13 @@ export interface paths {
                     order?: "DESC" | "ASC";
                     status?: "PENDING" | "DELIVERED" | "FAILED" | "CANCELLED";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     event_id: string;
                 };
@@ -30075,15 +30365,15 @@ export interface paths {
                          *       "data": {
                          *         "deliveries": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "subscription_id": "ABC123",
-                         *             "event_id": "ABC123",
-                         *             "event_type": "ABC123",
+                         *             "id": "evt_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "subscription_id": "0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "event_id": "evt_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "event_type": "WITHDRAWAL_EXECUTED",
                          *             "status": "PENDING",
                          *             "attempt_count": 1,
                          *             "next_attempt_at": "2026-01-02T03:04:05.000Z",
                          *             "last_status_code": 1,
-                         *             "last_error": "ABC123",
+                         *             "last_error": "The callback URL answered 503.",
                          *             "created_at": "2026-01-02T03:04:05.000Z",
                          *             "delivered_at": "2026-01-02T03:04:05.000Z",
                          *             "attempts": [
@@ -30092,7 +30382,7 @@ export interface paths {
                          *                 "attempted_at": "2026-01-02T03:04:05.000Z",
                          *                 "duration_ms": 1,
                          *                 "status_code": 1,
-                         *                 "error": "ABC123",
+                         *                 "error": "VALIDATION_ERROR",
                          *                 "succeeded": true
                          *               }
                          *             ]
@@ -30100,11 +30390,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -30251,6 +30541,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     event_id: string;
@@ -30261,7 +30556,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "subscription_id": "ABC123"
+                     *       "subscription_id": "0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                      *     }
                      */
                     "application/json": {
@@ -30280,7 +30575,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "evt_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "deliveries": 1
                          *       }
                          *     }
@@ -30394,6 +30689,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -30424,10 +30724,10 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "signature_verification_key": "ABC123",
+                         *         "id": "evt_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "signature_verification_key": "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
                          *         "event_types": [
-                         *           "ABC123"
+                         *           "Example"
                          *         ],
                          *         "created_at": "2026-01-02T03:04:05.000Z"
                          *       }
@@ -30539,6 +30839,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -30562,7 +30867,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001"
+                         *         "id": "evt_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *       }
                          *     }
                          */
@@ -30651,6 +30956,11 @@ export interface paths {
                 header?: {
                     /** @description Resume after this event (SSE reconnection). */
                     "last-event-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -30755,7 +31065,13 @@ export interface paths {
                     cursor?: string;
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -30772,7 +31088,7 @@ export interface paths {
                          *       "data": {
                          *         "accounts": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "acc-usd-0001",
                          *             "status": "OPEN",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
                          *             "product_type": "CLIENT",
@@ -30786,11 +31102,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -30899,6 +31215,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -30909,7 +31230,7 @@ export interface paths {
                      * @example {
                      *       "customer_id": "cust-0001",
                      *       "account_to_open": {
-                     *         "account_id": "cust-0001",
+                     *         "account_id": "acc-usd-0001",
                      *         "product_id": "DEPOSIT_BASIC",
                      *         "asset_type_id": "FIAT_TESTNET_USD"
                      *       }
@@ -30940,7 +31261,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "acc-usd-0001",
                          *         "status": "OPEN",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "product_type": "CLIENT",
@@ -31069,7 +31390,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
@@ -31086,7 +31413,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "acc-usd-0001",
                          *         "status": "OPEN",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "product_type": "CLIENT",
@@ -31194,6 +31521,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     account_id: string;
@@ -31207,22 +31539,13 @@ export interface paths {
                      * @example {
                      *       "updates": [
                      *         {
-                     *           "field": "ABC123",
-                     *           "value": "Sample value"
+                     *           "field": "mailing_address.city",
+                     *           "value": "New York"
                      *         }
                      *       ],
-                     *       "updated_by": "ABC123",
-                     *       "reason": "ABC123",
-                     *       "status": "OPEN",
-                     *       "id": "Sample value",
-                     *       "customer_id": "Sample value",
-                     *       "product_id": "Sample value",
-                     *       "product_type": "Sample value",
-                     *       "asset_type_id": "Sample value",
-                     *       "current_balance": "Sample value",
-                     *       "available_balance": "Sample value",
-                     *       "created_at": "Sample value",
-                     *       "updated_at": "Sample value"
+                     *       "updated_by": "ops@example.com",
+                     *       "reason": "The customer asked for it by phone.",
+                     *       "status": "OPEN"
                      *     }
                      */
                     "application/json": {
@@ -31265,7 +31588,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "acc-usd-0001",
                          *         "status": "OPEN",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "product_type": "CLIENT",
@@ -31401,7 +31724,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
@@ -31420,26 +31749,26 @@ export interface paths {
                          *       "data": {
                          *         "history": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "field": "ABC123",
-                         *             "before": "Sample value",
-                         *             "after": "Sample value",
+                         *             "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "field": "mailing_address.city",
+                         *             "before": "New York",
+                         *             "after": "New York",
                          *             "actor": {
                          *               "type": "client",
-                         *               "client_id": "ABC123"
+                         *               "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *             },
-                         *             "updated_by": "ABC123",
-                         *             "reason": "ABC123",
+                         *             "updated_by": "ops@example.com",
+                         *             "reason": "The customer asked for it by phone.",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -31577,7 +31906,13 @@ export interface paths {
                     /** @description YYYY-MM-DD (UTC) */
                     end_date?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
@@ -31596,27 +31931,27 @@ export interface paths {
                          *       "data": {
                          *         "transactions": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "account_id": "cust-0001",
+                         *             "id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "account_id": "acc-usd-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "description": "ABC123",
+                         *             "description": "Office rent for January",
                          *             "value": 10.5,
                          *             "balance_after": 10.5,
                          *             "transaction_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_status": "AUTHORIZED",
-                         *             "transaction_type": "ABC123",
+                         *             "transaction_type": "TRANSFER_IN",
                          *             "category_type": "ADJUSTMENT",
-                         *             "category_id": "ABC123"
+                         *             "category_id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -31747,7 +32082,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                     transaction_id: string;
@@ -31765,18 +32106,18 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "account_id": "cust-0001",
+                         *         "id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
-                         *         "description": "ABC123",
+                         *         "description": "Office rent for January",
                          *         "value": 10.5,
                          *         "balance_after": 10.5,
                          *         "transaction_date": "2026-01-02T03:04:05.000Z",
                          *         "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *         "transaction_status": "AUTHORIZED",
-                         *         "transaction_type": "ABC123",
+                         *         "transaction_type": "TRANSFER_IN",
                          *         "category_type": "ADJUSTMENT",
-                         *         "category_id": "ABC123"
+                         *         "category_id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *       }
                          *     }
                          */
@@ -31906,10 +32247,10 @@ export interface paths {
                          *       "data": {
                          *         "statements": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "year": 1,
                          *             "month": 1,
-                         *             "account_id": "cust-0001",
+                         *             "account_id": "acc-usd-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
                          *             "period_start": "1990-12-10",
                          *             "period_end": "1990-12-10",
@@ -31922,11 +32263,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -32058,7 +32399,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                     statement_id: string;
@@ -32076,10 +32423,10 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "year": 1,
                          *         "month": 1,
-                         *         "account_id": "cust-0001",
+                         *         "account_id": "acc-usd-0001",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "period_start": "1990-12-10",
                          *         "period_end": "1990-12-10",
@@ -32088,12 +32435,12 @@ export interface paths {
                          *         "total_in": 10.5,
                          *         "total_out": 10.5,
                          *         "transaction_count": 1,
-                         *         "statement_period": "ABC123",
+                         *         "statement_period": "2026-01",
                          *         "customer": {
                          *           "name": "Ada Lovelace",
-                         *           "address1": "ABC123",
-                         *           "address2": "ABC123",
-                         *           "address3": "ABC123",
+                         *           "address1": "1 Main St",
+                         *           "address2": "Suite 500",
+                         *           "address3": "Attn: Accounts payable",
                          *           "city": "New York",
                          *           "state": "NY",
                          *           "postal_code": "10001",
@@ -32101,9 +32448,9 @@ export interface paths {
                          *         },
                          *         "transactions": [
                          *           {
-                         *             "transaction_id": "ABC123",
-                         *             "transaction_type": "ABC123",
-                         *             "description": "ABC123",
+                         *             "transaction_id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "transaction_type": "TRANSFER_IN",
+                         *             "description": "Office rent for January",
                          *             "transaction_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *             "amount": 10.5,
@@ -32112,18 +32459,18 @@ export interface paths {
                          *         ],
                          *         "lines": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "account_id": "cust-0001",
+                         *             "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "account_id": "acc-usd-0001",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
-                         *             "description": "ABC123",
+                         *             "description": "Office rent for January",
                          *             "value": 10.5,
                          *             "balance_after": 10.5,
                          *             "transaction_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_posted_date": "2026-01-02T03:04:05.000Z",
                          *             "transaction_status": "AUTHORIZED",
-                         *             "transaction_type": "ABC123",
+                         *             "transaction_type": "TRANSFER_IN",
                          *             "category_type": "ADJUSTMENT",
-                         *             "category_id": "ABC123"
+                         *             "category_id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *           }
                          *         ]
                          *       }
@@ -32290,6 +32637,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -32300,11 +32652,11 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "id": "cust-0001",
+                     *       "id": "payor-0001",
                      *       "first_name": "Ada",
-                     *       "middle_name": "Ada Lovelace",
+                     *       "middle_name": "Augusta",
                      *       "last_name": "Lovelace",
-                     *       "company_name": "Ada Lovelace",
+                     *       "company_name": "Acme Widgets Inc.",
                      *       "email_address": "ada@example.com",
                      *       "phone_number": "+14155550101",
                      *       "state": "NY",
@@ -32449,7 +32801,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -32471,11 +32829,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -32587,7 +32945,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                     payor_id: string;
@@ -32700,6 +33064,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     account_id: string;
@@ -32711,7 +33080,7 @@ export interface paths {
                     /**
                      * @example {
                      *       "amount": 10.5,
-                     *       "payor_id": "ABC123",
+                     *       "payor_id": "payor-0001",
                      *       "payment_reference": "INV42"
                      *     }
                      */
@@ -32832,7 +33201,13 @@ export interface paths {
                     deposit_type?: "PUSH" | "PULL";
                     account_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -32852,11 +33227,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -32950,6 +33325,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -32960,21 +33340,15 @@ export interface paths {
                      * @example {
                      *       "deposit_type": "PUSH",
                      *       "deposit_destination": {
-                     *         "destination_account_id": "ABC123",
-                     *         "asset_type_id": "Sample value"
+                     *         "destination_account_id": "acc-usd-0001"
                      *       },
                      *       "deposit_source": {
-                     *         "source_counterparty_id": "ABC123",
-                     *         "asset_type_id": "Sample value",
-                     *         "deposit_instructions": "Sample value"
+                     *         "source_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                      *       },
                      *       "deposit_details": {
                      *         "amount": 10.5,
                      *         "reference": "INV42"
-                     *       },
-                     *       "id": "Sample value",
-                     *       "status": "Sample value",
-                     *       "created_timestamp": "Sample value"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -33136,6 +33510,11 @@ export interface paths {
                     "x-signature"?: string;
                     /** @description Unix seconds; within 300 s of the server clock. */
                     "x-timestamp"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     deposit_id: string;
@@ -33245,7 +33624,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     deposit_id: string;
                 };
@@ -33363,7 +33748,13 @@ export interface paths {
                     status?: "REQUESTED" | "CHANGES_REQUESTED" | "AUTHORIZED" | "IN_PROGRESS" | "EXECUTED" | "FAILED" | "RETURNED" | "CANCELLED" | "EXPIRED" | "REJECTED";
                     account_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -33380,32 +33771,32 @@ export interface paths {
                          *       "data": {
                          *         "withdrawals": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "status": "REQUESTED",
                          *             "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *             "valid_until": "2026-01-02T03:04:05.000Z",
-                         *             "withdrawal_rail": "ABC123",
-                         *             "source_account_id": "ABC123",
-                         *             "destination_counterparty_id": "ABC123",
+                         *             "withdrawal_rail": "ACH",
+                         *             "source_account_id": "acc-usd-0001",
+                         *             "destination_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "asset_type_id": "FIAT_TESTNET_USD",
                          *             "amount": 10.5,
-                         *             "purpose": "ABC123",
-                         *             "description": "ABC123",
+                         *             "purpose": "PERSONAL_ACCOUNT",
+                         *             "description": "Office rent for January",
                          *             "memo": "INV42",
                          *             "rail_reference": "INV42",
-                         *             "failure_reason": "ABC123",
-                         *             "accepted_timestamp": "ABC123",
-                         *             "executed_timestamp": "ABC123",
-                         *             "returned_timestamp": "ABC123"
+                         *             "failure_reason": "The receiving bank returned it: account closed.",
+                         *             "accepted_timestamp": "2026-01-02T03:04:05.000Z",
+                         *             "executed_timestamp": "2026-01-02T03:04:05.000Z",
+                         *             "returned_timestamp": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -33519,6 +33910,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -33528,11 +33924,11 @@ export interface paths {
                     /**
                      * @example {
                      *       "withdrawal_rail": "ACH",
-                     *       "source_account_id": "ABC123",
-                     *       "destination_counterparty_id": "ABC123",
+                     *       "source_account_id": "acc-usd-0001",
+                     *       "destination_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                      *       "amount": 10.5,
                      *       "purpose": "PERSONAL_ACCOUNT",
-                     *       "description": "ABC123",
+                     *       "description": "Office rent for January",
                      *       "memo": "INV42"
                      *     }
                      */
@@ -33570,23 +33966,23 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
-                         *         "withdrawal_rail": "ABC123",
-                         *         "source_account_id": "ABC123",
-                         *         "destination_counterparty_id": "ABC123",
+                         *         "withdrawal_rail": "ACH",
+                         *         "source_account_id": "acc-usd-0001",
+                         *         "destination_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "amount": 10.5,
-                         *         "purpose": "ABC123",
-                         *         "description": "ABC123",
+                         *         "purpose": "PERSONAL_ACCOUNT",
+                         *         "description": "Office rent for January",
                          *         "memo": "INV42",
                          *         "rail_reference": "INV42",
-                         *         "failure_reason": "ABC123",
-                         *         "accepted_timestamp": "ABC123",
-                         *         "executed_timestamp": "ABC123",
-                         *         "returned_timestamp": "ABC123"
+                         *         "failure_reason": "The receiving bank returned it: account closed.",
+                         *         "accepted_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "returned_timestamp": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
                          */
@@ -33722,6 +34118,11 @@ export interface paths {
                     "x-signature"?: string;
                     /** @description Unix seconds; within 300 s of the server clock. */
                     "x-timestamp"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     withdrawal_id: string;
@@ -33745,23 +34146,23 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
-                         *         "withdrawal_rail": "ABC123",
-                         *         "source_account_id": "ABC123",
-                         *         "destination_counterparty_id": "ABC123",
+                         *         "withdrawal_rail": "ACH",
+                         *         "source_account_id": "acc-usd-0001",
+                         *         "destination_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "amount": 10.5,
-                         *         "purpose": "ABC123",
-                         *         "description": "ABC123",
+                         *         "purpose": "PERSONAL_ACCOUNT",
+                         *         "description": "Office rent for January",
                          *         "memo": "INV42",
                          *         "rail_reference": "INV42",
-                         *         "failure_reason": "ABC123",
-                         *         "accepted_timestamp": "ABC123",
-                         *         "executed_timestamp": "ABC123",
-                         *         "returned_timestamp": "ABC123"
+                         *         "failure_reason": "The receiving bank returned it: account closed.",
+                         *         "accepted_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "returned_timestamp": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
                          */
@@ -33875,6 +34276,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     withdrawal_id: string;
@@ -33898,23 +34304,23 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
-                         *         "withdrawal_rail": "ABC123",
-                         *         "source_account_id": "ABC123",
-                         *         "destination_counterparty_id": "ABC123",
+                         *         "withdrawal_rail": "ACH",
+                         *         "source_account_id": "acc-usd-0001",
+                         *         "destination_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "amount": 10.5,
-                         *         "purpose": "ABC123",
-                         *         "description": "ABC123",
+                         *         "purpose": "PERSONAL_ACCOUNT",
+                         *         "description": "Office rent for January",
                          *         "memo": "INV42",
                          *         "rail_reference": "INV42",
-                         *         "failure_reason": "ABC123",
-                         *         "accepted_timestamp": "ABC123",
-                         *         "executed_timestamp": "ABC123",
-                         *         "returned_timestamp": "ABC123"
+                         *         "failure_reason": "The receiving bank returned it: account closed.",
+                         *         "accepted_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "returned_timestamp": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
                          */
@@ -34021,7 +34427,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     withdrawal_id: string;
                 };
@@ -34038,23 +34450,23 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
-                         *         "withdrawal_rail": "ABC123",
-                         *         "source_account_id": "ABC123",
-                         *         "destination_counterparty_id": "ABC123",
+                         *         "withdrawal_rail": "ACH",
+                         *         "source_account_id": "acc-usd-0001",
+                         *         "destination_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "amount": 10.5,
-                         *         "purpose": "ABC123",
-                         *         "description": "ABC123",
+                         *         "purpose": "PERSONAL_ACCOUNT",
+                         *         "description": "Office rent for January",
                          *         "memo": "INV42",
                          *         "rail_reference": "INV42",
-                         *         "failure_reason": "ABC123",
-                         *         "accepted_timestamp": "ABC123",
-                         *         "executed_timestamp": "ABC123",
-                         *         "returned_timestamp": "ABC123"
+                         *         "failure_reason": "The receiving bank returned it: account closed.",
+                         *         "accepted_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "returned_timestamp": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
                          */
@@ -34163,7 +34575,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     withdrawal_id: string;
                 };
@@ -34268,7 +34686,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     withdrawal_id: string;
                 };
@@ -34383,7 +34807,7 @@ export interface paths {
         };
         /**
          * Unmatched incoming funds
-         * @description Newest first; filters rail and asset_type_id; page or cursor style (CONTRACT §3).
+         * @description Newest first; filters rail and asset_type_id; page or cursor style (page and page_size, or cursor).
          */
         get: {
             parameters: {
@@ -34401,7 +34825,13 @@ export interface paths {
                     rail?: string;
                     asset_type_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -34421,11 +34851,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -34535,6 +34965,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -34545,7 +34980,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "account_id": "cust-0001"
+                     *       "account_id": "acc-usd-0001"
                      *     }
                      */
                     "application/json": {
@@ -34655,6 +35090,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -34663,11 +35103,11 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "source_account_id": "ABC123",
-                     *       "destination_account_id": "ABC123",
+                     *       "source_account_id": "acc-usd-0001",
+                     *       "destination_account_id": "acc-usd-0001",
                      *       "amount": 10.5,
                      *       "action": "FIX_SOURCE",
-                     *       "description": "ABC123"
+                     *       "description": "Office rent for January"
                      *     }
                      */
                     "application/json": {
@@ -34700,27 +35140,27 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "exc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "exchange_type": "QUOTE",
                          *         "action": "FIX_SOURCE",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *         "description": "ABC123",
-                         *         "rate": "ABC123",
-                         *         "mid_rate": "ABC123",
+                         *         "description": "Office rent for January",
+                         *         "rate": "1.08",
+                         *         "mid_rate": "1.08",
                          *         "spread_bps": 1,
                          *         "fee": 10.5,
-                         *         "maximum_slippage": "ABC123",
-                         *         "rejection_reason": "ABC123",
+                         *         "maximum_slippage": "0.01",
+                         *         "rejection_reason": "The receiving bank returned it: account closed.",
                          *         "source_details": {
-                         *           "source_account_id": "ABC123",
+                         *           "source_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_debit": 10.5
                          *         },
                          *         "destination_details": {
-                         *           "destination_account_id": "ABC123",
+                         *           "destination_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_credit": 10.5
                          *         }
@@ -34868,6 +35308,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -34876,11 +35321,11 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "source_account_id": "ABC123",
-                     *       "destination_account_id": "ABC123",
+                     *       "source_account_id": "acc-usd-0001",
+                     *       "destination_account_id": "acc-usd-0001",
                      *       "amount": 10.5,
                      *       "action": "FIX_SOURCE",
-                     *       "description": "ABC123"
+                     *       "description": "Office rent for January"
                      *     }
                      */
                     "application/json": {
@@ -34913,27 +35358,27 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "exc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "exchange_type": "QUOTE",
                          *         "action": "FIX_SOURCE",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *         "description": "ABC123",
-                         *         "rate": "ABC123",
-                         *         "mid_rate": "ABC123",
+                         *         "description": "Office rent for January",
+                         *         "rate": "1.08",
+                         *         "mid_rate": "1.08",
                          *         "spread_bps": 1,
                          *         "fee": 10.5,
-                         *         "maximum_slippage": "ABC123",
-                         *         "rejection_reason": "ABC123",
+                         *         "maximum_slippage": "0.01",
+                         *         "rejection_reason": "The receiving bank returned it: account closed.",
                          *         "source_details": {
-                         *           "source_account_id": "ABC123",
+                         *           "source_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_debit": 10.5
                          *         },
                          *         "destination_details": {
-                         *           "destination_account_id": "ABC123",
+                         *           "destination_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_credit": 10.5
                          *         }
@@ -35085,6 +35530,11 @@ export interface paths {
                     "x-signature"?: string;
                     /** @description Unix seconds; within 300 s of the server clock. */
                     "x-timestamp"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     exchange_id: string;
@@ -35113,27 +35563,27 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "exc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "exchange_type": "QUOTE",
                          *         "action": "FIX_SOURCE",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *         "description": "ABC123",
-                         *         "rate": "ABC123",
-                         *         "mid_rate": "ABC123",
+                         *         "description": "Office rent for January",
+                         *         "rate": "1.08",
+                         *         "mid_rate": "1.08",
                          *         "spread_bps": 1,
                          *         "fee": 10.5,
-                         *         "maximum_slippage": "ABC123",
-                         *         "rejection_reason": "ABC123",
+                         *         "maximum_slippage": "0.01",
+                         *         "rejection_reason": "The receiving bank returned it: account closed.",
                          *         "source_details": {
-                         *           "source_account_id": "ABC123",
+                         *           "source_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_debit": 10.5
                          *         },
                          *         "destination_details": {
-                         *           "destination_account_id": "ABC123",
+                         *           "destination_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_credit": 10.5
                          *         }
@@ -35256,7 +35706,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     exchange_id: string;
                 };
@@ -35273,27 +35729,27 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "exc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "exchange_type": "QUOTE",
                          *         "action": "FIX_SOURCE",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *         "description": "ABC123",
-                         *         "rate": "ABC123",
-                         *         "mid_rate": "ABC123",
+                         *         "description": "Office rent for January",
+                         *         "rate": "1.08",
+                         *         "mid_rate": "1.08",
                          *         "spread_bps": 1,
                          *         "fee": 10.5,
-                         *         "maximum_slippage": "ABC123",
-                         *         "rejection_reason": "ABC123",
+                         *         "maximum_slippage": "0.01",
+                         *         "rejection_reason": "The receiving bank returned it: account closed.",
                          *         "source_details": {
-                         *           "source_account_id": "ABC123",
+                         *           "source_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_debit": 10.5
                          *         },
                          *         "destination_details": {
-                         *           "destination_account_id": "ABC123",
+                         *           "destination_account_id": "acc-usd-0001",
                          *           "asset_type_id": "FIAT_TESTNET_USD",
                          *           "amount_to_credit": 10.5
                          *         }
@@ -35430,7 +35886,13 @@ export interface paths {
                     order?: "DESC" | "ASC";
                     status?: "REQUESTED" | "ACCEPTED" | "EXPIRED" | "CANCELLED" | "EXECUTED" | "REJECTED";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -35447,27 +35909,27 @@ export interface paths {
                          *       "data": {
                          *         "exchanges": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "exc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "status": "REQUESTED",
                          *             "exchange_type": "QUOTE",
                          *             "action": "FIX_SOURCE",
                          *             "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *             "valid_until": "2026-01-02T03:04:05.000Z",
                          *             "executed_timestamp": "2026-01-02T03:04:05.000Z",
-                         *             "description": "ABC123",
-                         *             "rate": "ABC123",
-                         *             "mid_rate": "ABC123",
+                         *             "description": "Office rent for January",
+                         *             "rate": "1.08",
+                         *             "mid_rate": "1.08",
                          *             "spread_bps": 1,
                          *             "fee": 10.5,
-                         *             "maximum_slippage": "ABC123",
-                         *             "rejection_reason": "ABC123",
+                         *             "maximum_slippage": "0.01",
+                         *             "rejection_reason": "The receiving bank returned it: account closed.",
                          *             "source_details": {
-                         *               "source_account_id": "ABC123",
+                         *               "source_account_id": "acc-usd-0001",
                          *               "asset_type_id": "FIAT_TESTNET_USD",
                          *               "amount_to_debit": 10.5
                          *             },
                          *             "destination_details": {
-                         *               "destination_account_id": "ABC123",
+                         *               "destination_account_id": "acc-usd-0001",
                          *               "asset_type_id": "FIAT_TESTNET_USD",
                          *               "amount_to_credit": 10.5
                          *             }
@@ -35475,11 +35937,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -35617,7 +36079,13 @@ export interface paths {
                     source_account_id?: string;
                     destination_account_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     settlement_id: string;
                 };
@@ -35634,25 +36102,25 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "trf_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "settlement_status": "INITIALIZED",
-                         *         "status_detail": "ABC123",
+                         *         "status_detail": "AUTHORIZED",
                          *         "settlement_type": "TRANSFER",
                          *         "settlement_executed_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "settlement_asset_type": "FIAT",
-                         *         "settlement_currency": "ABC123",
+                         *         "settlement_currency": "USD",
                          *         "settlement_amount": 10.5,
                          *         "settlement_details": [
                          *           {
-                         *             "source_account_customer_id": "ABC123",
-                         *             "source_account_id": "ABC123",
+                         *             "source_account_customer_id": "cust-0001",
+                         *             "source_account_id": "acc-usd-0001",
                          *             "source_asset_type": "FIAT",
-                         *             "source_currency": "ABC123",
+                         *             "source_currency": "USD",
                          *             "source_amount": 10.5,
-                         *             "destination_account_customer_id": "ABC123",
-                         *             "destination_account_id": "ABC123",
+                         *             "destination_account_customer_id": "cust-0001",
+                         *             "destination_account_id": "acc-usd-0001",
                          *             "destination_asset_type": "FIAT",
-                         *             "destination_currency": "ABC123",
+                         *             "destination_currency": "USD",
                          *             "destination_amount": 10.5
                          *           }
                          *         ]
@@ -35788,7 +36256,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -35805,23 +36279,23 @@ export interface paths {
                          *       "data": {
                          *         "payments": [
                          *           {
-                         *             "id": "cust-0001",
+                         *             "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "status": "REQUESTED",
                          *             "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *             "payment_source": {
-                         *               "source_counterparty_id": "ABC123",
+                         *               "source_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *               "asset_type": [
                          *                 "FIAT_TESTNET_USD"
                          *               ],
                          *               "deposit_instructions": {}
                          *             },
                          *             "payment_destination": {
-                         *               "destination_account_id": "ABC123"
+                         *               "destination_account_id": "acc-usd-0001"
                          *             },
                          *             "payment_info": {
-                         *               "description": "ABC123"
+                         *               "description": "Office rent for January"
                          *             },
-                         *             "deposit_id": "ABC123",
+                         *             "deposit_id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *             "accepted_timestamp": "2026-01-02T03:04:05.000Z",
                          *             "executed_timestamp": "2026-01-02T03:04:05.000Z",
                          *             "received_total": 10.5
@@ -35829,11 +36303,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -35952,6 +36426,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -35961,16 +36440,16 @@ export interface paths {
                     /**
                      * @example {
                      *       "payment_source": {
-                     *         "source_counterparty_id": "ABC123",
+                     *         "source_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                      *         "asset_type": [
                      *           "FIAT_TESTNET_USD"
                      *         ]
                      *       },
                      *       "payment_destination": {
-                     *         "destination_account_id": "ABC123"
+                     *         "destination_account_id": "acc-usd-0001"
                      *       },
                      *       "payment_info": {
-                     *         "description": "ABC123"
+                     *         "description": "Office rent for January"
                      *       }
                      *     }
                      */
@@ -36008,23 +36487,23 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "payment_source": {
-                         *           "source_counterparty_id": "ABC123",
+                         *           "source_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *           "asset_type": [
                          *             "FIAT_TESTNET_USD"
                          *           ],
                          *           "deposit_instructions": {}
                          *         },
                          *         "payment_destination": {
-                         *           "destination_account_id": "ABC123"
+                         *           "destination_account_id": "acc-usd-0001"
                          *         },
                          *         "payment_info": {
-                         *           "description": "ABC123"
+                         *           "description": "Office rent for January"
                          *         },
-                         *         "deposit_id": "ABC123",
+                         *         "deposit_id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "accepted_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "received_total": 10.5
@@ -36167,6 +36646,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     payment_id: string;
@@ -36190,23 +36674,23 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "payment_source": {
-                         *           "source_counterparty_id": "ABC123",
+                         *           "source_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *           "asset_type": [
                          *             "FIAT_TESTNET_USD"
                          *           ],
                          *           "deposit_instructions": {}
                          *         },
                          *         "payment_destination": {
-                         *           "destination_account_id": "ABC123"
+                         *           "destination_account_id": "acc-usd-0001"
                          *         },
                          *         "payment_info": {
-                         *           "description": "ABC123"
+                         *           "description": "Office rent for January"
                          *         },
-                         *         "deposit_id": "ABC123",
+                         *         "deposit_id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "accepted_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "received_total": 10.5
@@ -36342,7 +36826,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     payment_id: string;
                 };
@@ -36359,23 +36849,23 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "payment_source": {
-                         *           "source_counterparty_id": "ABC123",
+                         *           "source_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *           "asset_type": [
                          *             "FIAT_TESTNET_USD"
                          *           ],
                          *           "deposit_instructions": {}
                          *         },
                          *         "payment_destination": {
-                         *           "destination_account_id": "ABC123"
+                         *           "destination_account_id": "acc-usd-0001"
                          *         },
                          *         "payment_info": {
-                         *           "description": "ABC123"
+                         *           "description": "Office rent for January"
                          *         },
-                         *         "deposit_id": "ABC123",
+                         *         "deposit_id": "dep_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "accepted_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "received_total": 10.5
@@ -36495,7 +36985,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     payment_id: string;
                 };
@@ -36512,26 +37008,26 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "status": "ABC123",
+                         *         "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "status": "ACTIVE",
                          *         "document_errors": [
                          *           {
-                         *             "document_id": "ABC123",
-                         *             "id": "cust-0001",
-                         *             "document": "ABC123",
-                         *             "status": "ABC123",
+                         *             "document_id": "doc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "document": "PASSPORT",
+                         *             "status": "ACTIVE",
                          *             "mandatory": true,
-                         *             "description": "ABC123"
+                         *             "description": "Office rent for January"
                          *           }
                          *         ],
                          *         "documents": [
                          *           {
-                         *             "document_id": "ABC123",
-                         *             "id": "cust-0001",
-                         *             "document": "ABC123",
-                         *             "status": "ABC123",
+                         *             "document_id": "doc_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "id": "pay_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "document": "PASSPORT",
+                         *             "status": "ACTIVE",
                          *             "mandatory": true,
-                         *             "description": "ABC123"
+                         *             "description": "Office rent for January"
                          *           }
                          *         ]
                          *       }
@@ -36639,7 +37135,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -36656,9 +37158,9 @@ export interface paths {
                          *       "data": {
                          *         "rates": [
                          *           {
-                         *             "base": "ABC123",
-                         *             "quote": "ABC123",
-                         *             "mid": "ABC123",
+                         *             "base": "ETH",
+                         *             "quote": "USD",
+                         *             "mid": "1.08",
                          *             "updated_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
@@ -36737,6 +37239,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -36747,8 +37254,8 @@ export interface paths {
                      * @example {
                      *       "rates": [
                      *         {
-                     *           "base": "ABC123",
-                     *           "quote": "ABC123",
+                     *           "base": "ETH",
+                     *           "quote": "USD",
                      *           "mid": 10.5
                      *         }
                      *       ]
@@ -36775,9 +37282,9 @@ export interface paths {
                          *       "data": {
                          *         "rates": [
                          *           {
-                         *             "base": "ABC123",
-                         *             "quote": "ABC123",
-                         *             "mid": "ABC123",
+                         *             "base": "ETH",
+                         *             "quote": "USD",
+                         *             "mid": "1.08",
                          *             "updated_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
@@ -36879,7 +37386,13 @@ export interface paths {
                     account_id?: string;
                     status?: "INACTIVE" | "ACTIVE" | "LOCKED" | "CLOSED" | "LOST" | "STOLEN";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -36898,14 +37411,14 @@ export interface paths {
                          *           {
                          *             "id": "card_01935f4e-8b1c-7000-8000-000000000001",
                          *             "customer_id": "cust-0001",
-                         *             "account_id": "cust-0001",
+                         *             "account_id": "acc-usd-0001",
                          *             "card_type": "VIRTUAL",
                          *             "status": "INACTIVE",
                          *             "network": "VISA",
                          *             "last4": "4242",
                          *             "exp_month": 1,
                          *             "exp_year": 1,
-                         *             "cardholder_name": "Ada Lovelace",
+                         *             "cardholder_name": "ADA LOVELACE",
                          *             "spending_controls": {
                          *               "per_authorization_limit": 10.5,
                          *               "daily_limit": 10.5,
@@ -36926,11 +37439,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -37058,6 +37571,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -37122,14 +37640,14 @@ export interface paths {
                          *       "data": {
                          *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
                          *         "customer_id": "cust-0001",
-                         *         "account_id": "cust-0001",
+                         *         "account_id": "acc-usd-0001",
                          *         "card_type": "VIRTUAL",
                          *         "status": "INACTIVE",
                          *         "network": "VISA",
                          *         "last4": "4242",
                          *         "exp_month": 1,
                          *         "exp_year": 1,
-                         *         "cardholder_name": "Ada Lovelace",
+                         *         "cardholder_name": "ADA LOVELACE",
                          *         "spending_controls": {
                          *           "per_authorization_limit": 10.5,
                          *           "daily_limit": 10.5,
@@ -37291,6 +37809,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -37322,7 +37845,7 @@ export interface paths {
                          *       "data": {
                          *         "url": "https://example.com/hooks",
                          *         "timeout_decision": "APPROVE",
-                         *         "signature_verification_key": "ABC123"
+                         *         "signature_verification_key": "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
                          *       }
                          *     }
                          */
@@ -37414,6 +37937,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -37431,7 +37959,7 @@ export interface paths {
                          *       "data": {
                          *         "url": "https://example.com/hooks",
                          *         "timeout_decision": "APPROVE",
-                         *         "signature_verification_key": "ABC123"
+                         *         "signature_verification_key": "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
                          *       }
                          *     }
                          */
@@ -37538,7 +38066,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -37557,14 +38091,14 @@ export interface paths {
                          *       "data": {
                          *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
                          *         "customer_id": "cust-0001",
-                         *         "account_id": "cust-0001",
+                         *         "account_id": "acc-usd-0001",
                          *         "card_type": "VIRTUAL",
                          *         "status": "INACTIVE",
                          *         "network": "VISA",
                          *         "last4": "4242",
                          *         "exp_month": 1,
                          *         "exp_year": 1,
-                         *         "cardholder_name": "Ada Lovelace",
+                         *         "cardholder_name": "ADA LOVELACE",
                          *         "spending_controls": {
                          *           "per_authorization_limit": 10.5,
                          *           "daily_limit": 10.5,
@@ -37689,7 +38223,7 @@ export interface paths {
         head?: never;
         /**
          * Update a card
-         * @description Both PATCH forms (an updates list, or plain fields): cardholder_name, spending_controls (merged; null removes a control), status: ACTIVE <-> LOCKED, any non-terminal status -> CLOSED, LOST or STOLEN. An INACTIVE card is activated through /activate. Every change is kept in the card’s history.
+         * @description Both PATCH forms (an updates list, or plain fields): cardholder_name, spending_controls (merged; null removes a control), status: ACTIVE <-> LOCKED, any non-terminal status -> CLOSED (anything else: 400 INVALID_STATUS_TRANSITION). An INACTIVE card is activated through /activate; LOST and STOLEN are reached by /replace. Every change is kept in the card’s history.
          */
         patch: {
             parameters: {
@@ -37699,6 +38233,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -37746,14 +38285,14 @@ export interface paths {
                          *       "data": {
                          *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
                          *         "customer_id": "cust-0001",
-                         *         "account_id": "cust-0001",
+                         *         "account_id": "acc-usd-0001",
                          *         "card_type": "VIRTUAL",
                          *         "status": "INACTIVE",
                          *         "network": "VISA",
                          *         "last4": "4242",
                          *         "exp_month": 1,
                          *         "exp_year": 1,
-                         *         "cardholder_name": "Ada Lovelace",
+                         *         "cardholder_name": "ADA LOVELACE",
                          *         "spending_controls": {
                          *           "per_authorization_limit": 10.5,
                          *           "daily_limit": 10.5,
@@ -37916,7 +38455,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -37935,26 +38480,26 @@ export interface paths {
                          *       "data": {
                          *         "history": [
                          *           {
-                         *             "id": "cust-0001",
-                         *             "field": "ABC123",
-                         *             "before": "Sample value",
-                         *             "after": "Sample value",
+                         *             "id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "field": "mailing_address.city",
+                         *             "before": "New York",
+                         *             "after": "New York",
                          *             "actor": {
                          *               "type": "client",
-                         *               "client_id": "ABC123"
+                         *               "client_id": "cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07"
                          *             },
-                         *             "updated_by": "ABC123",
-                         *             "reason": "ABC123",
+                         *             "updated_by": "ops@example.com",
+                         *             "reason": "The customer asked for it by phone.",
                          *             "created_at": "2026-01-02T03:04:05.000Z"
                          *           }
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -38085,6 +38630,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -38115,14 +38665,14 @@ export interface paths {
                          *       "data": {
                          *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
                          *         "customer_id": "cust-0001",
-                         *         "account_id": "cust-0001",
+                         *         "account_id": "acc-usd-0001",
                          *         "card_type": "VIRTUAL",
                          *         "status": "INACTIVE",
                          *         "network": "VISA",
                          *         "last4": "4242",
                          *         "exp_month": 1,
                          *         "exp_year": 1,
-                         *         "cardholder_name": "Ada Lovelace",
+                         *         "cardholder_name": "ADA LOVELACE",
                          *         "spending_controls": {
                          *           "per_authorization_limit": 10.5,
                          *           "daily_limit": 10.5,
@@ -38285,6 +38835,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -38315,14 +38870,14 @@ export interface paths {
                          *       "data": {
                          *         "id": "card_01935f4e-8b1c-7000-8000-000000000001",
                          *         "customer_id": "cust-0001",
-                         *         "account_id": "cust-0001",
+                         *         "account_id": "acc-usd-0001",
                          *         "card_type": "VIRTUAL",
                          *         "status": "INACTIVE",
                          *         "network": "VISA",
                          *         "last4": "4242",
                          *         "exp_month": 1,
                          *         "exp_year": 1,
-                         *         "cardholder_name": "Ada Lovelace",
+                         *         "cardholder_name": "ADA LOVELACE",
                          *         "spending_controls": {
                          *           "per_authorization_limit": 10.5,
                          *           "daily_limit": 10.5,
@@ -38478,7 +39033,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -38495,7 +39056,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "pan": "4000001234567899",
                          *         "cvv": "123",
                          *         "exp_month": 1,
@@ -38605,7 +39166,13 @@ export interface paths {
                     /** @description By creation; default DESC (newest first). */
                     order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -38625,8 +39192,8 @@ export interface paths {
                          *         "authorizations": [
                          *           {
                          *             "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
-                         *             "card_id": "ABC123",
-                         *             "account_id": "cust-0001",
+                         *             "card_id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *             "account_id": "acc-usd-0001",
                          *             "status": "PENDING",
                          *             "amount": 10.5,
                          *             "captured_amount": 10.5,
@@ -38645,11 +39212,11 @@ export interface paths {
                          *         ]
                          *       },
                          *       "links": {
-                         *         "self": "ABC123",
-                         *         "first": "ABC123",
-                         *         "prev": "ABC123",
-                         *         "next": "ABC123",
-                         *         "last": "ABC123"
+                         *         "self": "/v1/customers?page=0&page_size=20",
+                         *         "first": "/v1/customers?page=0&page_size=20",
+                         *         "prev": "/v1/customers?page=0&page_size=20",
+                         *         "next": "/v1/customers?page=0&page_size=20",
+                         *         "last": "/v1/customers?page=0&page_size=20"
                          *       },
                          *       "pagination": {
                          *         "has_more": true,
@@ -38801,7 +39368,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     id: string;
                 };
@@ -38819,8 +39392,8 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
-                         *         "card_id": "ABC123",
-                         *         "account_id": "cust-0001",
+                         *         "card_id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "status": "PENDING",
                          *         "amount": 10.5,
                          *         "captured_amount": 10.5,
@@ -38970,6 +39543,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -39086,6 +39664,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -39217,6 +39800,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     deposit_id: string;
@@ -39227,7 +39815,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "reason": "ABC123"
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -39338,6 +39926,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     withdrawal_id: string;
@@ -39349,7 +39942,7 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "reason": "ABC123"
+                     *       "reason": "The customer asked for it by phone."
                      *     }
                      */
                     "application/json": {
@@ -39367,23 +39960,23 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
+                         *         "id": "wd_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "status": "REQUESTED",
                          *         "created_timestamp": "2026-01-02T03:04:05.000Z",
                          *         "valid_until": "2026-01-02T03:04:05.000Z",
-                         *         "withdrawal_rail": "ABC123",
-                         *         "source_account_id": "ABC123",
-                         *         "destination_counterparty_id": "ABC123",
+                         *         "withdrawal_rail": "ACH",
+                         *         "source_account_id": "acc-usd-0001",
+                         *         "destination_counterparty_id": "cpty_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "asset_type_id": "FIAT_TESTNET_USD",
                          *         "amount": 10.5,
-                         *         "purpose": "ABC123",
-                         *         "description": "ABC123",
+                         *         "purpose": "PERSONAL_ACCOUNT",
+                         *         "description": "Office rent for January",
                          *         "memo": "INV42",
                          *         "rail_reference": "INV42",
-                         *         "failure_reason": "ABC123",
-                         *         "accepted_timestamp": "ABC123",
-                         *         "executed_timestamp": "ABC123",
-                         *         "returned_timestamp": "ABC123"
+                         *         "failure_reason": "The receiving bank returned it: account closed.",
+                         *         "accepted_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "executed_timestamp": "2026-01-02T03:04:05.000Z",
+                         *         "returned_timestamp": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
                          */
@@ -39497,6 +40090,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -39548,8 +40146,8 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
-                         *         "card_id": "ABC123",
-                         *         "account_id": "cust-0001",
+                         *         "card_id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "status": "PENDING",
                          *         "amount": 10.5,
                          *         "captured_amount": 10.5,
@@ -39705,7 +40303,7 @@ export interface paths {
         put?: never;
         /**
          * Simulate an incremental authorization
-         * @description Adds amount to a PENDING authorization; its hold grows if the funds allow (else 400 INSUFFICIENT_FUNDS).
+         * @description Adds amount to a PENDING authorization. The card’s checks run again in the decline order: card status and expiry, account and customer, MCC and country of the original merchant, per_authorization_limit against the grown amount, daily and monthly limits (the windows of the authorization) plus the amount added; a refusal is 400 CARD_DECLINED, its description beginning with the decline reason. Then the hold grows if the funds allow (else 400 INSUFFICIENT_FUNDS).
          */
         post: {
             parameters: {
@@ -39715,6 +40313,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -39745,8 +40348,8 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
-                         *         "card_id": "ABC123",
-                         *         "account_id": "cust-0001",
+                         *         "card_id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "status": "PENDING",
                          *         "amount": 10.5,
                          *         "captured_amount": 10.5,
@@ -39811,7 +40414,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Error codes: VALIDATION_ERROR, INVALID_STATUS_TRANSITION, EXPIRED, INSUFFICIENT_FUNDS, AMOUNT_PRECISION */
+                /** @description Error codes: VALIDATION_ERROR, INVALID_STATUS_TRANSITION, EXPIRED, INSUFFICIENT_FUNDS, AMOUNT_PRECISION, CARD_DECLINED */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -39912,6 +40515,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -39942,8 +40550,8 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
-                         *         "card_id": "ABC123",
-                         *         "account_id": "cust-0001",
+                         *         "card_id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "status": "PENDING",
                          *         "amount": 10.5,
                          *         "captured_amount": 10.5,
@@ -40099,7 +40707,7 @@ export interface paths {
         put?: never;
         /**
          * Simulate a capture (clearing)
-         * @description Posts the purchase (CARD_PURCHASE lines to the card settlement account) and closes the authorization (CAPTURED). amount defaults to what remains; less releases the rest; more is allowed up to and including 20% over what remains (tips) if the funds allow; beyond that 400 CAPTURE_EXCEEDS_AUTHORIZATION.
+         * @description Posts the purchase (CARD_PURCHASE lines to the card settlement account) and closes the authorization (CAPTURED). amount defaults to what remains (amount less reversed_amount); less releases the rest; more (tips) is allowed up to and including 120% of what remains, floored to the minor unit, if the funds allow; one minor unit beyond that is 400 CAPTURE_EXCEEDS_AUTHORIZATION.
          */
         post: {
             parameters: {
@@ -40109,6 +40717,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -40139,8 +40752,8 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "id": "cauth_01935f4e-8b1c-7000-8000-000000000002",
-                         *         "card_id": "ABC123",
-                         *         "account_id": "cust-0001",
+                         *         "card_id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "status": "PENDING",
                          *         "amount": 10.5,
                          *         "captured_amount": 10.5,
@@ -40296,7 +40909,7 @@ export interface paths {
         put?: never;
         /**
          * Simulate a merchant refund
-         * @description Credits the card’s account (CARD_REFUND lines from the card settlement account) at once.
+         * @description Credits the card’s account (CARD_REFUND lines from the card settlement account) at once. The account and its customer must both be able to transact, else 400 NOT_TRANSACTABLE and nothing moves.
          */
         post: {
             parameters: {
@@ -40306,6 +40919,11 @@ export interface paths {
                     "x-l2f-idempotency-id"?: string;
                     /** @description Your id for this request; echoed in the response. */
                     "x-l2f-request-id"?: string;
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
                 };
                 path: {
                     id: string;
@@ -40356,9 +40974,9 @@ export interface paths {
                         /**
                          * @example {
                          *       "data": {
-                         *         "id": "cust-0001",
-                         *         "card_id": "ABC123",
-                         *         "account_id": "cust-0001",
+                         *         "id": "cref_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "card_id": "card_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
+                         *         "account_id": "acc-usd-0001",
                          *         "amount": 10.5,
                          *         "merchant": {
                          *           "name": "Blue Bottle Coffee",
@@ -40366,7 +40984,7 @@ export interface paths {
                          *           "city": "New York",
                          *           "country": "US"
                          *         },
-                         *         "transaction_id": "ABC123",
+                         *         "transaction_id": "txn_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07",
                          *         "created_at": "2026-01-02T03:04:05.000Z"
                          *       }
                          *     }
@@ -41186,7 +41804,13 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /**
+         * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+         * @example 1.1.2
+         */
+        ApiVersion: "1.0.5" | "1.1.2";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;

@@ -7,6 +7,8 @@
  *  - every operation has a description (its summary and scope when none was written);
  *  - tags in Layer2's order, Ledgerline's own after them, operator and sandbox routes last.
  */
+import { API_VERSIONS, DEFAULT_API_VERSION, VERSION_HEADER } from './versions/versions.js';
+
 type Json = Record<string, any>;
 
 /** Layer2's tag order (the Rail document's), with Ledgerline's resources placed beside their kin. */
@@ -33,35 +35,183 @@ export const TAG_ORDER = [
 ];
 const LAST = (tag: string) => tag.startsWith('Admin') || /simulations/i.test(tag);
 
-/** Strings a real client would send, by field name; each is checked against the schema before use. */
+/** A platform id as Ledgerline mints them: `<prefix>_<uuidv7>` (shared/ids.ts). */
+const UUID7 = '0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07';
+const id = (prefix: string) => `${prefix}_${UUID7}`;
+const WHEN = '2026-01-02T03:04:05.000Z';
+
+/** The id prefix of each resource's `id`, by the operation's tag. */
+const ID_BY_TAG: Record<string, string> = {
+  Applications: 'app',
+  Counterparties: 'cpty',
+  Deposits: 'dep',
+  Documents: 'doc',
+  Exchanges: 'exc',
+  Payments: 'pay',
+  Transactions: 'txn',
+  Transfers: 'trf',
+  Withdrawals: 'wd',
+  Settlements: 'trf',
+  Events: 'evt',
+  Cards: 'card',
+  'Virtual accounts': 'va',
+  'Request signing': 'key',
+  'Admin: clients': 'cli',
+};
+
+/** The id prefix of an `id` by the path's resource (the last one named; accounts are client-named). */
+const ID_BY_SEGMENT: Record<string, string> = {
+  applications: 'app',
+  counterparties: 'cpty',
+  deposits: 'dep',
+  documents: 'doc',
+  exchanges: 'exc',
+  payments: 'pay',
+  transactions: 'txn',
+  transfers: 'trf',
+  withdrawals: 'wd',
+  settlements: 'trf',
+  events: 'evt',
+  cards: 'card',
+  refunds: 'cref',
+  authorizations: 'cauth',
+  'virtual-accounts': 'va',
+  adjustments: 'adj',
+  individual: 'ind',
+  individuals: 'ind',
+  clients: 'cli',
+  signing_keys: 'key',
+  'signing-keys': 'key',
+};
+
+/**
+ * Values a real client would send or read, by field name (first match wins, most specific
+ * first); each is checked against the field's schema before use, so a wrong guess falls through.
+ */
 const HINTS: [RegExp, string][] = [
-  [/^(customer_id|account_id|id)$/, 'cust-0001'],
+  [/customer_id$/, 'cust-0001'],
+  [/^mid$/, '1.08'],
+  [/^access_token$/, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjbGlfMDE5M2YwYzIifQ.c2lnbmF0dXJl'],
+  [/wallet_address|blockchain_address/, '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'],
+  [/^blockchain$/, 'ETHEREUM'],
+  [/^network$/, 'SEPOLIA'],
+  [/^family$/, 'deposits'],
+  [/^access_code$/, '482913'],
+  [/url_scheme/, 'myapp'],
+  [/^account_link_id$/, 'ACT-0001'],
+  [/^status_detail$/, 'AUTHORIZED'],
+  [/^(source_|destination_)?account_id$/, 'acc-usd-0001'],
+  [/counterparty_id$/, id('cpty')],
+  [/^withdrawal_id$/, id('wd')],
+  [/^deposit_id$/, id('dep')],
+  [/^(transfer_id|category_id|settlement_id)$/, id('trf')],
+  [/^exchange_id$/, id('exc')],
+  [/^payment_id$/, id('pay')],
+  [/^transaction_id$/, id('txn')],
+  [/^application_id$/, id('app')],
+  [/^document_id$/, id('doc')],
+  [/^individual_id$/, id('ind')],
+  [/^event_id$/, id('evt')],
+  [/^client_id$/, id('cli')],
+  [/^card_id$/, id('card')],
+  [/^authorization_id$/, id('cauth')],
+  [/^refund_id$/, id('cref')],
+  [/^virtual_account_id$/, id('va')],
+  [/^lease_id$/, id('lease')],
+  [/^(key_id|signing_key_id)$/, id('key')],
+  [/^payor_id$/, 'payor-0001'],
+  [/^request_id$/, id('req')],
+  [/^(self|first|prev|next|last)$/, '/v1/customers?page=0&page_size=20'],
+  [/_timestamp$|_at$|^timestamp$|^now$|valid_until/, WHEN],
+  [/^(withdrawal_rail|rail|supported_rails|rails)$/, 'ACH'],
+  [/^purpose$/, 'PERSONAL_ACCOUNT'],
+  [/^event_type$/, 'WITHDRAWAL_EXECUTED'],
+  [/^transaction_type$/, 'TRANSFER_IN'],
+  [/^category_type$/, 'TRANSFER'],
+  [/^api_version$/, '1.1.2'],
+  [/^(mid_rate|rate)$/, '1.08'],
+  [/slippage/, '0.01'],
+  [/amount|balance|total|fee|limit/, '125.50'],
   [/country|nationality|citizenship|jurisdictions/, 'US'],
   [/^state(_of_incorporation)?$/, 'NY'],
   [/postal_code/, '10001'],
+  [/^unit_number$/, '5B'],
+  [/^address_line1$/, '1 Main St'],
+  [/^address_line2$/, 'Suite 500'],
+  [/^address_line3$/, 'Attn: Accounts payable'],
   [/city/, 'New York'],
   [/telephone|phone/, '+14155550101'],
   [/email/, 'ada@example.com'],
   [/url|website/, 'https://example.com/hooks'],
   [/ip_address/, '203.0.113.7'],
   [/asset_type_id|asset_type|^asset$/, 'FIAT_TESTNET_USD'],
+  [/currency/, 'USD'],
   [/product_id/, 'DEPOSIT_BASIC'],
   [/routing_number/, '021000021'],
   [/account_number/, '123456789'],
   [/swift_bic|bic/, 'CHASUS33XXX'],
   [/iban/, 'DE89370400440532013000'],
-  [/first_name/, 'Ada'],
+  [/passport_number/, 'P1234567'],
+  [/tax_reference_number/, '123456789'],
+  [/^first_name|contact_first_name/, 'Ada'],
+  [/^middle_name$/, 'Augusta'],
   [/last_name/, 'Lovelace'],
+  [/^cardholder_name$/, 'ADA LOVELACE'],
+  [/^institution_name$/, 'JPMorgan Chase Bank'],
+  [/^employer_name$/, 'Analytical Engines Ltd'],
+  [/registered_name|trading_name|company_name|business_name/, 'Acme Widgets Inc.'],
+  [/^(field|field_name)$/, 'mailing_address.city'],
+  [/filename/, 'passport.pdf'],
+  [/^(content_type|mime_type)$/, 'application/pdf'],
   [/name/, 'Ada Lovelace'],
+  [/^occupation$/, 'Software engineer'],
+  [/^title$/, 'CEO'],
   [/memo|reference/, 'INV42'],
+  [/^updated_by$|^actor$|_by$/, 'ops@example.com'],
+  [/failure_reason|rejection_reason|return_reason/, 'The receiving bank returned it: account closed.'],
+  [/reason/, 'The customer asked for it by phone.'],
+  [/vendors_and_counterparties/, 'Cloud hosting and payroll providers'],
+  [/description|details|note/, 'Office rent for January'],
   [/naics/, '541511'],
-  [/public_key/, '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c'],
+  [/public_key|signature_verification_key|verification_key/, '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c'],
+  [
+    /signature/,
+    'b3f1c2d4e5a6978812ab34cd56ef7890b3f1c2d4e5a6978812ab34cd56ef7890b3f1c2d4e5a6978812ab34cd56ef7890b3f1c2d4e5a6978812ab34cd56ef7890',
+  ],
+  [/master_key_id|key_id/, 'mk-2026-01'],
   [/cursor/, 'djE6REVTQzo5Ng'],
   [/scope/, 'customers:read'],
+  [/^status$/, 'ACTIVE'],
+  [/^(code|error)$/, 'VALIDATION_ERROR'],
+  [/^address1$/, '1 Main St'],
+  [/^address2$/, 'Suite 500'],
+  [/^address3$/, 'Attn: Accounts payable'],
+  [/sha256/, '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+  [/^subscription_id$/, UUID7],
+  [/client_secret/, 'sk_live_example_secret'],
+  [/statement_period/, '2026-01'],
+  [/^resource_type$/, 'withdrawal'],
+  [/^resource_id$/, id('wd')],
+  [/last_error/, 'The callback URL answered 503.'],
+  [/^document$/, 'PASSPORT'],
+  [/^base$/, 'ETH'],
+  [/^quote$/, 'USD'],
+  [/^sum$/, '125.50'],
+  [/date_of_birth/, '1990-12-10'],
+  [/established_on/, '2015-03-01'],
+  [/^(value|before|after)$/, 'New York'],
 ];
-const CANDIDATES = ['ABC123', 'abc', 'US', 'NY', '10001', '123456789', 'a', 'A1', 'Sample text', 'USD', 'DESC', '0', '1'];
+/** Last resorts for a field no hint fits (a pattern or length the hints miss). */
+const CANDIDATES = ['Example', 'example', 'US', 'NY', '10001', '123456789', 'EXAMPLE1', 'a1', 'A1', 'USD', 'DESC', '0', '1', 'a'];
+
+/** A schema that says nothing of its value's shape (a plain-form PATCH field, a placeholder). */
+const anyJson = (s: Json) => !['type', 'enum', 'const', 'properties', 'items', 'anyOf', 'oneOf', 'allOf', 'format'].some((k) => k in s);
 
 export class ExampleBuilder {
+  /** The operation being documented: its path and tag name the resource an `id` belongs to. */
+  tag: string | undefined;
+  path: string | undefined;
+
   constructor(
     private readonly doc: Json,
     private readonly valid: (schema: Json, value: unknown) => boolean,
@@ -100,7 +250,7 @@ export class ExampleBuilder {
         const required = new Set<string>(s.required ?? []);
         for (const [k, p] of Object.entries((s.properties ?? {}) as Json)) {
           // Optional read-only properties and pure documentation placeholders are left out.
-          if (!required.has(k) && ((p as Json).readOnly || Object.keys(p as Json).length === 0)) continue;
+          if (!required.has(k) && ((p as Json).readOnly || anyJson(this.resolve(p as Json)))) continue;
           const v = this.build(p as Json, k, depth + 1);
           if (v !== undefined) out[k] = v;
         }
@@ -120,9 +270,29 @@ export class ExampleBuilder {
       case 'string':
         return this.string(s, name);
       default:
-        // Any JSON (a PATCH value, a history entry's before/after): a string reads best.
-        return s.not ? undefined : 'Sample value';
+        // Any JSON (a PATCH value, a history entry's before/after): the string its name suggests.
+        return s.not ? undefined : (this.hint(name, () => true) ?? 'New York');
     }
+  }
+
+  /** The first hint for this field name that fits; a resource's own `id` by the operation's tag. */
+  private hint(name: string, fits: (v: string) => boolean): string | undefined {
+    if (name === 'id') {
+      const segments = (this.path ?? '').split('/').filter((x) => x && !x.startsWith('{'));
+      const last = [...segments].reverse().find((x) => x in ID_BY_SEGMENT || x === 'subscriptions' || x === 'customers' || x === 'payor');
+      const account = /^\/v1\/accounts\/(deposits|payments)(\/\{[^}]+\})?$/.test(this.path ?? '');
+      const guesses = [
+        account ? 'acc-usd-0001' : undefined,
+        last === 'subscriptions' ? UUID7 : undefined,
+        last === 'customers' ? 'cust-0001' : undefined,
+        last === 'payor' ? 'payor-0001' : undefined,
+        last && ID_BY_SEGMENT[last] ? id(ID_BY_SEGMENT[last]) : undefined,
+        this.tag && ID_BY_TAG[this.tag] ? id(ID_BY_TAG[this.tag] as string) : undefined,
+      ];
+      for (const g of guesses) if (g && fits(g)) return g;
+    }
+    for (const [re, v] of HINTS) if (re.test(name) && fits(v)) return v;
+    return undefined;
   }
 
   private string(s: Json, name: string): string {
@@ -136,7 +306,8 @@ export class ExampleBuilder {
     if (s.format === 'ipv4') return '203.0.113.7';
     if (s.format === 'ipv6') return '2001:db8::7';
     const fits = (v: string) => this.valid(s, v);
-    for (const [re, v] of HINTS) if (re.test(name) && fits(v)) return v;
+    const hinted = this.hint(name, fits);
+    if (hinted !== undefined) return hinted;
     for (const v of CANDIDATES) if (fits(v)) return v;
     // A pattern with a literal prefix (`^MBR-…`, `^ACT-…`): the prefix and a few safe characters.
     const prefix = typeof s.pattern === 'string' ? /^\^([A-Za-z0-9_:-]+)/.exec(s.pattern)?.[1] : undefined;
@@ -148,15 +319,77 @@ export class ExampleBuilder {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
+/** The shared header parameter every /v1 operation takes (docs/versions.md). */
+const VERSION_PARAMETER = {
+  name: VERSION_HEADER,
+  in: 'header',
+  required: false,
+  description: `The Layer2 API version to answer in (${API_VERSIONS.join(' or ')}); default: the client's own version (${DEFAULT_API_VERSION} unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.`,
+  schema: { type: 'string', enum: [...API_VERSIONS] },
+  example: DEFAULT_API_VERSION,
+};
+
+/** What an upload's bytes are, per content type (a JSON document cannot hold them). */
+const BYTES: Record<string, string> = {
+  'application/pdf': '%PDF-1.7 … (the PDF file’s bytes)',
+  'image/png': '(the PNG file’s bytes)',
+  'image/jpeg': '(the JPEG file’s bytes)',
+  'application/octet-stream': '(the file’s bytes: PDF, PNG or JPEG, recognised by content)',
+};
+
+/** Examples (and a truthful schema) for request bodies that are not JSON: forms, multipart, raw bytes. */
+function otherBodies(op: Json, builder: ExampleBuilder): void {
+  const content = (op.requestBody?.content ?? {}) as Json;
+  for (const [type, shared] of Object.entries(content)) {
+    if (type === 'application/json' || !shared || shared.example !== undefined || shared.examples) continue;
+    // Content types may share one generated media object: each gets its own.
+    const media: Json = { ...shared };
+    content[type] = media;
+    const file = media.schema?.properties?.file as Json | undefined;
+    if (type === 'multipart/form-data') {
+      media.example = {
+        ...(builder.build(media.schema) as Json),
+        ...(file && { file: '(binary part, filename="passport.pdf", type application/pdf)' }),
+      };
+    } else if (BYTES[type]) {
+      // The raw body is the file itself, not an object holding it.
+      if (file) media.schema = { type: 'string', format: 'binary', ...(file.description && { description: file.description }) };
+      media.example = BYTES[type];
+    } else if (media.schema) {
+      media.example = builder.build(media.schema);
+    }
+  }
+}
+
 /** Adds examples, descriptions and the tag order to a generated OpenAPI document (in place). */
 export function finishReference(doc: Json, valid: (schema: Json, value: unknown) => boolean): Json {
   const builder = new ExampleBuilder(doc, valid);
   const used = new Set<string>();
-  for (const item of Object.values((doc.paths ?? {}) as Json)) {
+  doc.components ??= {};
+  doc.components.parameters = { ...doc.components.parameters, ApiVersion: VERSION_PARAMETER };
+  doc.components.securitySchemes = {
+    ...doc.components.securitySchemes,
+    basicAuth: { type: 'http', scheme: 'basic', description: 'The client id and secret, for POST /oauth2/token only.' },
+  };
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Json)) {
     for (const method of METHODS) {
       const op = (item as Json)[method] as Json | undefined;
       if (!op) continue;
       for (const t of (op.tags ?? []) as string[]) used.add(t);
+      builder.tag = op.tags?.[0];
+      builder.path = path;
+      if (path.startsWith('/v1/')) {
+        const params = (op.parameters ?? []) as Json[];
+        if (!params.some((p) => p.in === 'header' && p.name === VERSION_HEADER)) {
+          op.parameters = [...params, { $ref: '#/components/parameters/ApiVersion' }];
+        }
+      }
+      // The token endpoint: HTTP Basic, or no scheme at all with the credentials in the form body.
+      if (path === '/oauth2/token') {
+        op.security = [{ basicAuth: [] }, {}];
+        if (op.requestBody) op.requestBody.required = false; // Basic needs no body
+      }
+      otherBodies(op, builder);
       if (!op.description) {
         const scope = op.security?.[0]?.oauth2?.[0];
         op.description = `${op.summary ?? `${method.toUpperCase()} request`}.${scope ? ` Requires the scope ${scope}.` : ''}`;

@@ -97,6 +97,64 @@ describe('the OpenAPI reference', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the token route documents its form body and the Basic scheme; uploads have examples; every /v1 operation the version header', async () => {
+    const doc = await reference();
+    expect(doc.components.securitySchemes.basicAuth).toMatchObject({ type: 'http', scheme: 'basic' });
+    const token = doc.paths['/oauth2/token'].post;
+    expect(token.security).toEqual([{ basicAuth: [] }, {}]);
+    const form = token.requestBody.content['application/x-www-form-urlencoded'];
+    expect(Object.keys(form.schema.properties).sort()).toEqual(['client_id', 'client_secret', 'grant_type', 'scope']);
+    expect(form.example.grant_type).toBe('client_credentials');
+    expect(token.requestBody.required).toBe(false);
+
+    const upload = doc.paths['/v1/documents/{document_id}'].post.requestBody.content;
+    expect(Object.keys(upload).sort()).toEqual([
+      'application/octet-stream',
+      'application/pdf',
+      'image/jpeg',
+      'image/png',
+      'multipart/form-data',
+    ]);
+    for (const [type, media] of Object.entries(upload as Json)) {
+      expect(media.example, type).toBeDefined();
+      if (type === 'multipart/form-data') expect(media.schema.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+      else expect(media.schema).toMatchObject({ type: 'string', format: 'binary' });
+    }
+
+    expect(doc.components.parameters.ApiVersion).toMatchObject({
+      name: 'x-l2f-api-version',
+      in: 'header',
+      schema: { enum: ['1.0.5', '1.1.2'] },
+    });
+    const without = operations(doc)
+      .filter(({ key }) => key.split(' ')[1]?.startsWith('/v1/'))
+      .filter(({ op }) => !(op.parameters ?? []).some((p: Json) => p.$ref === '#/components/parameters/ApiVersion'));
+    expect(without.map((o) => o.key)).toEqual([]);
+  });
+
+  it('examples read like real values: no placeholders, ids like ids, real rails, enums at their first value', async () => {
+    const doc = await reference();
+    const text = JSON.stringify(doc.paths);
+    for (const placeholder of ['ABC123', 'Sample value', 'Sample text']) expect(text).not.toContain(placeholder);
+    const withdrawal = doc.paths['/v1/withdrawals'].post.requestBody.content['application/json'].example;
+    expect(withdrawal).toMatchObject({ withdrawal_rail: 'ACH', source_account_id: 'acc-usd-0001', purpose: 'PERSONAL_ACCOUNT' });
+    expect(withdrawal.destination_counterparty_id).toMatch(/^cpty_[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    const read = doc.paths['/v1/withdrawals/{withdrawal_id}'].get.responses['200'].content['application/json'].example.data;
+    expect(read.id).toMatch(/^wd_[0-9a-f-]{36}$/);
+    const cp = doc.paths['/v1/counterparties/{id}'].patch.requestBody.content['application/json'].example;
+    expect(cp.updates[0]).toEqual({ field: 'mailing_address.city', value: 'New York' });
+    // An enum's example is its first value.
+    const subscribe = doc.paths['/v1/subscriptions'].post.requestBody.content['application/json'];
+    const schema = subscribe.schema.properties.event_type;
+    const eventTypes = schema.enum ?? doc.components.schemas[String(schema.$ref).split('/').pop() as string]?.enum;
+    expect(subscribe.example.event_type).toBe(eventTypes[0]);
+  });
+
+  it('one simulations tag', async () => {
+    const tags = (await reference()).tags.map((t: Json) => t.name as string);
+    expect(tags.filter((t: string) => /simulations/i.test(t))).toEqual(['Sandbox simulations']);
+  });
+
   it('tags in Layer2’s order, operator and sandbox routes last', async () => {
     const doc = await reference();
     const tags = (doc.tags as Json[]).map((t) => t.name as string);

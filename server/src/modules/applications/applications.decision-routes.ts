@@ -44,7 +44,7 @@ export const applicationSimulationRoutes: FastifyPluginAsyncTypebox<{ service: A
     {
       config: { auth: { scope: 'applications:write' }, sealStoredResponse: true },
       schema: {
-        tags: ['Simulations'],
+        tags: ['Sandbox simulations'],
         summary: 'Simulate the decision on an application (sandbox)',
         description: what,
         headers: MutationHeaders,

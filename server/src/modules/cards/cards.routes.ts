@@ -400,7 +400,7 @@ export const cardSimulationRoutes: FastifyPluginAsyncTypebox<{ authorizations: C
         summary: 'Simulate a merchant refund',
         description:
           'Credits the card’s account (CARD_REFUND lines from the card settlement account) at once. The account and its ' +
-          'customer must both be able to transact (CONTRACT §5), else 400 NOT_TRANSACTABLE and nothing moves.',
+          'customer must both be able to transact, else 400 NOT_TRANSACTABLE and nothing moves.',
         headers: MutationHeaders,
         params: Params,
         body: AuthorizeBody,

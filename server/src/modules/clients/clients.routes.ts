@@ -69,7 +69,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox<{ service: ClientsService 
       schema: {
         tags,
         summary: 'List clients',
-        description: 'Newest first; filter regulated (true or false); page or cursor style (CONTRACT §3).',
+        description: 'Newest first; filter regulated (true or false); page or cursor style (page and page_size, or cursor).',
         querystring: Type.Object(
           { ...PageQuery, regulated: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
           { additionalProperties: false },

@@ -199,7 +199,7 @@ export const counterpartySimulationRoutes: FastifyPluginAsyncTypebox<{ service: 
     {
       config: { auth: { scope: 'accounts:write' }, sealStoredResponse: true },
       schema: {
-        tags: ['Simulations'],
+        tags: ['Sandbox simulations'],
         summary: 'Simulate the screening decision on a counterparty (sandbox)',
         description: 'On a PENDING counterparty: ACTIVE, EDD, or REJECTED (the counterparty is CLOSED).',
         headers: MutationHeaders,

@@ -289,7 +289,7 @@ export const suspenseRoutes: FastifyPluginAsyncTypebox<{ incoming: IncomingFunds
       schema: {
         tags,
         summary: 'Unmatched incoming funds',
-        description: 'Newest first; filters rail and asset_type_id; page or cursor style (CONTRACT §3).',
+        description: 'Newest first; filters rail and asset_type_id; page or cursor style (page and page_size, or cursor).',
         querystring: Type.Object(
           {
             ...PageQuery,

@@ -152,6 +152,37 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
     description:
       'POST with HTTP Basic client credentials (or client_id/client_secret form fields); grant_type=client_credentials and scope in the query string or the form body.',
     querystring: Params,
+    // The form body (RFC 6749 §2.3.1 / §4.4.2). Documented per content type so that a Basic
+    // request without a body is not validated against it.
+    body: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: Type.Object(
+            {
+              grant_type: Type.Optional(
+                Type.String({
+                  description: 'client_credentials (or in the query string); any other is refused with unsupported_grant_type.',
+                }),
+              ),
+              client_id: Type.Optional(Type.String({ description: 'With client_secret, instead of HTTP Basic.' })),
+              client_secret: Type.Optional(Type.String()),
+              scope: Type.Optional(Type.String({ description: 'Space-separated; default: every scope the client holds.' })),
+            },
+            {
+              additionalProperties: true,
+              examples: [
+                {
+                  grant_type: 'client_credentials',
+                  client_id: 'cli_0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07',
+                  client_secret: 'sk_live_example_secret',
+                  scope: 'customers:read accounts:read',
+                },
+              ],
+            },
+          ),
+        },
+      },
+    },
     response: {
       200: Type.Object({
         token_type: Type.Literal('Bearer'),
