@@ -26,11 +26,13 @@ function report(version: string, verdicts: Outcome[]): string {
   return lines.join('\n');
 }
 
-describe.runIf(missing !== undefined && inCi)('Layer2 conformance in CI', () => {
-  test("Layer2's documents are present", () => {
-    expect.fail(`CI=true and ${missing}: the conformance test cannot run (lay shared/ beside the clone, or set LAYER2_DIR)`);
+if (missing && inCi) {
+  describe('Layer2 conformance in CI', () => {
+    test("Layer2's documents are present", () => {
+      expect.fail(`CI=true and ${missing}: the conformance test cannot run (lay shared/ beside the clone, or set LAYER2_DIR)`);
+    });
   });
-});
+}
 
 describe.skipIf(missing !== undefined)('Layer2 conformance', () => {
   for (const version of VERSIONS) {
