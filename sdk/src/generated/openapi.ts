@@ -26943,15 +26943,29 @@ export interface paths {
         };
         /**
          * List monthly statements
-         * @description One per UTC calendar month since the account opened, newest first.
+         * @description One per UTC calendar month since the account opened, newest first (order=ASC: oldest first); 12 per page unless page_size or limit says otherwise. Both pagination styles: page/page_size, or limit/cursor.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description Page style: 0-based page number (default 0). */
                     page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
                     page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
@@ -29764,7 +29778,7 @@ export interface paths {
                          * @description One event type per subscription.
                          * @enum {string}
                          */
-                        event_type: "CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED" | "CARD_CREATED" | "CARD_STATUS_CHANGED" | "CARD_SENSITIVE_VIEWED" | "CARD_AUTHORIZATION_CREATED" | "CARD_AUTHORIZATION_CLOSED";
+                        event_type: "CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED" | "VIRTUAL_ACCOUNT_PAYMENT_RETURNED" | "CARD_CREATED" | "CARD_STATUS_CHANGED" | "CARD_SENSITIVE_VIEWED" | "CARD_AUTHORIZATION_CREATED" | "CARD_AUTHORIZATION_CLOSED";
                         /** @description Where deliveries are POSTed. Sandbox: http or https, localhost allowed. Production: https, and the host must resolve to public addresses only. */
                         callback_url: string;
                         /** @description read-only, ignored */
@@ -30710,7 +30724,7 @@ export interface paths {
                      */
                     "application/json": {
                         /** @description Only these types (default: all). */
-                        event_types?: ("CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED" | "CARD_CREATED" | "CARD_STATUS_CHANGED" | "CARD_SENSITIVE_VIEWED" | "CARD_AUTHORIZATION_CREATED" | "CARD_AUTHORIZATION_CLOSED")[];
+                        event_types?: ("CUSTOMER_ACTIVE" | "CUSTOMER_PENDING" | "CUSTOMER_EDD" | "CUSTOMER_FROZEN" | "CUSTOMER_DORMANT" | "CUSTOMER_CLOSED" | "CUSTOMER_PENDING_L2F" | "CUSTOMER_EDD_L2F" | "CUSTOMER_FROZEN_L2F" | "ACCOUNT_OPEN" | "ACCOUNT_PENDING" | "ACCOUNT_EDD" | "ACCOUNT_FROZEN" | "ACCOUNT_DORMANT" | "ACCOUNT_CLOSED" | "ACCOUNT_PENDING_L2F" | "ACCOUNT_EDD_L2F" | "ACCOUNT_FROZEN_L2F" | "ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE" | "COUNTERPARTY_ACTIVE" | "COUNTERPARTY_PENDING" | "COUNTERPARTY_EDD" | "COUNTERPARTY_FROZEN" | "COUNTERPARTY_DORMANT" | "COUNTERPARTY_CLOSED" | "COUNTERPARTY_PENDING_L2F" | "COUNTERPARTY_EDD_L2F" | "COUNTERPARTY_FROZEN_L2F" | "APPLICATION_INCOMPLETE" | "APPLICATION_READY_FOR_SUBMISSION" | "APPLICATION_SUBMITTED" | "APPLICATION_PROCESSING" | "APPLICATION_CHANGE_REQUESTED" | "APPLICATION_APPROVED" | "APPLICATION_REJECTED" | "TRANSACTION_AUTHORIZED" | "TRANSACTION_PENDING" | "TRANSACTION_POSTED" | "TRANSACTION_CANCELLED" | "WITHDRAWAL_CHANGES_REQUESTED" | "PAYMENT_CONFIRMED" | "PAYMENT_EXCHANGE_EXECUTED" | "PAYMENT_CHANGES_REQUESTED" | "VIRTUAL_ACCOUNT_ACTIVE" | "VIRTUAL_ACCOUNT_DISABLED" | "VIRTUAL_ACCOUNT_CLOSED" | "VIRTUAL_ACCOUNT_PAYMENT_RETURNED" | "CARD_CREATED" | "CARD_STATUS_CHANGED" | "CARD_SENSITIVE_VIEWED" | "CARD_AUTHORIZATION_CREATED" | "CARD_AUTHORIZATION_CLOSED")[];
                     } | null;
                 };
             };
@@ -32220,15 +32234,29 @@ export interface paths {
         };
         /**
          * List monthly statements
-         * @description One per UTC calendar month since the account opened, newest first.
+         * @description One per UTC calendar month since the account opened, newest first (order=ASC: oldest first); 12 per page unless page_size or limit says otherwise. Both pagination styles: page/page_size, or limit/cursor.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description Page style: 0-based page number (default 0). */
                     page?: string;
+                    /** @description Page style: rows per page, 1-100 (default 20). */
                     page_size?: string;
+                    /** @description Cursor style: rows per page, 1-100 (default 20). */
+                    limit?: string;
+                    /** @description Cursor style: the next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description By creation; default DESC (newest first). */
+                    order?: "DESC" | "ASC";
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description The Layer2 API version to answer in (1.0.5 or 1.1.2); default: the client's own version (1.1.2 unless the operator set another). Echoed on every answer. Any other value is 400 VALIDATION_ERROR.
+                     * @example 1.1.2
+                     */
+                    "x-l2f-api-version"?: components["parameters"]["ApiVersion"];
+                };
                 path: {
                     account_id: string;
                 };
