@@ -86,12 +86,13 @@ describe('GET /openapi.json', () => {
     }
   });
 
-  it('security: oauth2 client credentials, the route scope per operation, none on the token route', () => {
+  it('security: oauth2 client credentials, the route scope per operation, Basic or none (form body) on the token route', () => {
     expect(doc.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe('/oauth2/token');
     expect(doc.paths['/v1/customers'].post.security).toEqual([{ oauth2: ['customers:write'] }]);
     expect(doc.paths['/v1/customers'].get.security).toEqual([{ oauth2: ['customers:read'] }]);
     expect(doc.paths['/v1/admin/clients'].get.security).toEqual([{ oauth2: ['admin'] }]);
-    expect(doc.paths['/oauth2/token'].post.security).toEqual([]);
+    expect(doc.paths['/oauth2/token'].post.security).toEqual([{ basicAuth: [] }, {}]);
+    expect(doc.components.securitySchemes.basicAuth).toMatchObject({ type: 'http', scheme: 'basic' });
   });
 
   it('lists every error code of the catalogue in info.description', () => {

@@ -58,14 +58,15 @@ describe('the README receiver', () => {
     const t = await newTenant(app);
     const port = await freePort();
     const code = readmeReceiver();
-    expect(code).toContain('.listen(4000)');
-    writeFileSync(file, code.replace('.listen(4000)', `.listen(${port}, '127.0.0.1')`));
+    // It listens on CALLBACK_URL's port, as the README's Webhooks section sets it.
+    expect(code).toContain('.listen(new URL(process.env.CALLBACK_URL).port)');
+    writeFileSync(file, code);
 
     const sub = (await t.api.post('/v1/subscriptions', { event_type: 'CUSTOMER_ACTIVE', callback_url: `http://localhost:${port}/hooks` }))
       .body.data;
     let out = '';
     child = spawn(process.execPath, [file], {
-      env: { ...process.env, SIGNATURE_VERIFICATION_KEY: sub.signature_verification_key },
+      env: { ...process.env, SIGNATURE_VERIFICATION_KEY: sub.signature_verification_key, CALLBACK_URL: `http://localhost:${port}/hooks` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d) => {
@@ -99,7 +100,7 @@ describe('the README receiver', () => {
       async () => {},
       () => out.includes(customerId),
     );
-    expect(out).toContain(`CUSTOMER_ACTIVE { customer: { id: '${customerId}', status: 'ACTIVE' } }`);
+    expect(out).toContain(`CUSTOMER_ACTIVE ${JSON.stringify({ customer: { id: customerId, status: 'ACTIVE' } })}`);
 
     // Forged (another key, or a tampered body), stale (a valid signature 10 minutes old): refused.
     const [row] = await app.ledgerline.database.db
