@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { CONSOLE_DIST } from '../../src/platform/console.plugin.js';
 import { makeApp } from '../helpers.js';
 
@@ -55,6 +56,30 @@ export async function openBrowser(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** What a browser test file works with: the listening app, its origin and the browser. */
+export interface ConsoleSession {
+  app: FastifyInstance;
+  base: string;
+  browser: Browser;
+}
+
+/**
+ * Registers the file's beforeAll (the app listening and Chromium open) and afterAll (both closed);
+ * the returned object is filled in by the time the tests run.
+ */
+export function consoleSession(): ConsoleSession {
+  const session = {} as ConsoleSession;
+  beforeAll(async () => {
+    Object.assign(session, await listeningApp());
+    session.browser = await openBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.app?.close();
+  });
+  return session;
 }
 
 /** A full-page screenshot, named by the step. */

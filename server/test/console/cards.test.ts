@@ -6,33 +6,20 @@
  * account created on the account's page shows its bank details and is disabled and closed there;
  * a client sees none of another tenant's cards. No page ever shows a full card number.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TENANT_SCOPES } from '../../src/shared/scopes.js';
 import { Api, newTenant, OPERATOR, type Tenant, tokenFor } from '../helpers.js';
 import { customerWithAccount, EUR, fund, ok, openAccount } from '../money/_fixtures.js';
-import { type Browser, go, listeningApp, navTo, openBrowser, shot, signIn } from './_browser.js';
+import { consoleSession, go, navTo, shot, signIn } from './_browser.js';
 
-let app: FastifyInstance;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ app, base } = await listeningApp());
-  browser = await openBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const session = consoleSession();
 
 const ADDRESS = { address_line1: '1 Main St', city: 'New York', state: 'NY', postal_code: '10001', country_code: 'US' };
 
 /** A tenant with a funded USD account and a VIRTUAL card on it, issued through the API. */
 async function cardholder(funds: string) {
-  const t = await newTenant(app);
+  const t = await newTenant(session.app);
   const { customerId, accountId } = await customerWithAccount(t);
   await fund(t, accountId, funds);
   const card = await ok(
@@ -54,7 +41,7 @@ async function cardholder(funds: string) {
  */
 async function grantSensitiveAndReadPan(t: Tenant, cardId: string): Promise<string> {
   await ok(t.operator.patch(`/v1/admin/clients/${t.clientId}`, { scopes: [...TENANT_SCOPES, 'cards:sensitive'] }));
-  const sensitive = new Api(app, await tokenFor(app, t.clientId, t.secret));
+  const sensitive = new Api(session.app, await tokenFor(session.app, t.clientId, t.secret));
   const pan = (await ok(sensitive.get(`/v1/cards/${cardId}/sensitive`))).pan as string;
   expect(pan).toMatch(/^\d{16}$/);
   return pan;
@@ -69,11 +56,11 @@ describe('console: cards and authorizations', () => {
   it('lists a card, locks it, authorizes it from the simulations panel, closes it after confirming; refusals show in role="alert"', async () => {
     const { t, accountId, card } = await cardholder('10000');
     const pan = await grantSensitiveAndReadPan(t, card.id);
-    const { page } = browser;
+    const { page } = session.browser;
     const requested: string[] = [];
     const record = (r: { url(): string }) => requested.push(r.url());
     page.on('request', record);
-    await page.goto(`${base}/console/`);
+    await page.goto(`${session.base}/console/`);
     await signIn(page, t.clientId, t.secret);
 
     // The list: the card by its last 4 digits, filterable by account.
@@ -217,14 +204,14 @@ describe('console: cards and authorizations', () => {
   }, 180_000);
 
   it('a PHYSICAL card asks for its last 4 digits to activate; a wrong one is refused in role="alert"', async () => {
-    const t = await newTenant(app);
+    const t = await newTenant(session.app);
     const { customerId, accountId } = await customerWithAccount(t);
     const card = await ok(
       t.api.post('/v1/cards', { customer_id: customerId, account_id: accountId, card_type: 'PHYSICAL', shipping_address: ADDRESS }),
     );
     expect(card.status).toBe('INACTIVE');
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await signIn(page, t.clientId, t.secret);
     await go(page, `/cards/${card.id}`);
     await page.getByTestId('card-status').getByText('INACTIVE').waitFor();
@@ -251,8 +238,8 @@ describe('console: cards and authorizations', () => {
   it("a client sees none of another tenant's cards: not listed, and NOT_FOUND by id", async () => {
     const theirs = await cardholder('10');
     const mine = await cardholder('10');
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await signIn(page, mine.t.clientId, mine.t.secret);
     await navTo(page, 'Cards');
     const list = page.getByRole('table', { name: 'Cards' });
@@ -280,10 +267,10 @@ describe('console: cards and authorizations', () => {
 
 describe('console: virtual accounts on the account page', () => {
   it('creates an ACH one (routing number shown), disables and enables it, closes a SEPA_CT one (IBAN shown) after confirming', async () => {
-    const t = await newTenant(app);
+    const t = await newTenant(session.app);
     const { customerId, accountId } = await customerWithAccount(t);
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await signIn(page, t.clientId, t.secret);
     await go(page, `/accounts/${accountId}`);
     const section = page.getByRole('region', { name: 'Virtual accounts' });

@@ -4,26 +4,13 @@
  * a suspense item, redelivers a webhook and moves the sandbox clock; a client sees only its own
  * data and no operator pages; refusals show the API's code and description in role="alert".
  */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { basic, individualBody, newTenant, OPERATOR, operatorApi, type Tenant, uid } from '../helpers.js';
 import { ETH, fundedAccount, USD } from '../ledger/_fixtures.js';
 import { createApplication, individualApplication, individualDetails, ok, uploadAll } from '../onboarding/_fixtures.js';
-import { type Browser, go, listeningApp, navTo, openBrowser, shot, signIn } from './_browser.js';
+import { consoleSession, go, navTo, shot, signIn } from './_browser.js';
 
-let app: FastifyInstance;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ app, base } = await listeningApp());
-  browser = await openBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const session = consoleSession();
 
 /** An INDIVIDUAL application, documents uploaded, submitted: REVIEW in the name keeps it PROCESSING. */
 async function waitingForReview(t: Tenant, lastName: string) {
@@ -37,8 +24,8 @@ async function waitingForReview(t: Tenant, lastName: string) {
 describe('operator console', () => {
   it("sign-in: a wrong secret shows the token endpoint's refusal; nothing lands in the browser's storage", async () => {
     // The first-load figure is a benchmark, not a test: npm run bench:console (docs/benchmarks.md).
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await shot(page, '01-sign-in');
 
@@ -58,8 +45,8 @@ describe('operator console', () => {
   });
 
   it('the operator approves a REVIEW application, sees the funded account, assigns suspense, redelivers, moves the clock', async () => {
-    const t = await newTenant(app);
-    const op = await operatorApi(app);
+    const t = await newTenant(session.app);
+    const op = await operatorApi(session.app);
     const application = await waitingForReview(t, `McREVIEW${uid('x').slice(-4)}`);
     // A subscription, so the approval's event has somewhere to go (the worker is off in tests).
     const sub = await ok(t.api.post('/v1/subscriptions', { event_type: 'APPLICATION_APPROVED', callback_url: 'http://localhost:9/hooks' }));
@@ -70,8 +57,8 @@ describe('operator console', () => {
     );
     expect(incoming.matched).toBe(false);
 
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await signIn(page, OPERATOR.id, OPERATOR.secret);
     await page.getByTestId('ledger-balanced').waitFor();
     expect(await page.getByTestId('ledger-balanced').textContent()).toMatch(/^Ledger (NOT )?balanced/);
@@ -192,22 +179,22 @@ describe('operator console', () => {
   }, 180_000);
 
   it("a client sees only its own data: no operator pages, another tenant's customer is NOT_FOUND", async () => {
-    const other = await newTenant(app);
+    const other = await newTenant(session.app);
     const foreign = await ok(
       other.api.post('/v1/customers', individualBody(uid('foreign'), { first_name: 'Foreign', last_name: 'Person' })),
     );
-    const me = await newTenant(app);
+    const me = await newTenant(session.app);
     const mine = await ok(me.api.post('/v1/customers', individualBody(uid('mine'), { first_name: 'Own', last_name: 'Customer' })));
     // The client's own credentials work at the token endpoint as they do in the browser.
-    const token = await app.inject({
+    const token = await session.app.inject({
       method: 'POST',
       url: '/oauth2/token?grant_type=client_credentials',
       headers: { authorization: basic(me.clientId, me.secret) },
     });
     expect(token.statusCode).toBe(200);
 
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await signIn(page, me.clientId, me.secret);
     const nav = page.getByRole('navigation', { name: 'Pages' });
     await nav.getByRole('link', { name: 'Customers' }).waitFor();
@@ -242,11 +229,11 @@ describe('operator console', () => {
   }, 120_000);
 
   it('shows an 18-decimal balance and a USD balance past 2^53 cents exactly (the SDK in the browser reads amounts as text)', async () => {
-    const t = await newTenant(app);
+    const t = await newTenant(session.app);
     const eth = (await fundedAccount(t, ETH, '0.123456789012345678')).id;
     const usd = (await fundedAccount(t, USD, '12345678901234567.89')).id;
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await signIn(page, t.clientId, t.secret);
     await go(page, `/accounts/${eth}`);
     await page.getByTestId('current-balance').getByText('0.123456789012345678 ETH').waitFor();

@@ -4,25 +4,12 @@
  * focus on its heading once it is on screen; a confirmation dismissed by Escape or "Keep it" gives
  * focus back to the button that asked.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newTenant } from '../helpers.js';
-import { type Browser, listeningApp, openBrowser, shot } from './_browser.js';
+import { consoleSession, shot } from './_browser.js';
 
-let app: FastifyInstance;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ app, base } = await listeningApp());
-  browser = await openBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const session = consoleSession();
 
 /** The focused element, described: tag, text, and id when it has one. */
 const focused = (page: Page) =>
@@ -53,9 +40,9 @@ async function pressUntil(page: Page, key: string, tag: string, text: string, ma
 
 describe('console by keyboard', () => {
   it('skip link, navigation to a lazily loaded page (focus on its heading), a confirmation dismissed (focus back on its button)', async () => {
-    const t = await newTenant(app);
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const t = await newTenant(session.app);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
 
     // Sign in by keyboard: the first Tab reaches "Client ID".
@@ -89,7 +76,7 @@ describe('console by keyboard', () => {
     await pressUntil(page, 'Shift+Tab', 'a', 'Customers');
     await page.keyboard.press('Enter');
     await waitForFocus(page, 'h1', 'Customers');
-    expect(page.url()).toBe(`${base}/console/customers`);
+    expect(page.url()).toBe(`${session.base}/console/customers`);
 
     // From the heading, back to the navigation and "Simulations" (also a first visit).
     await pressUntil(page, 'Shift+Tab', 'a', 'Simulations');

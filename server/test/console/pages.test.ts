@@ -8,29 +8,16 @@
  * question is dismissed by "Keep it" (one button named "Cancel" only); a statement and the receipts
  * of an EXECUTED and a RETURNED withdrawal open as PDFs.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assetInfo, formatAmount, minorToDecimal } from '../../../console/src/money.js';
 import { individualBody, newTenant, OPERATOR, operatorApi, type Tenant, uid } from '../helpers.js';
 import { createTransfer } from '../ledger/_fixtures.js';
 import { customerWithAccount, fund, ok, USD, usCounterparty } from '../money/_fixtures.js';
 import { createApplication, individualApplication, individualDetails, uploadAll } from '../onboarding/_fixtures.js';
-import { type Browser, go, listeningApp, navTo, openBrowser, shot, signIn } from './_browser.js';
+import { consoleSession, go, navTo, shot, signIn } from './_browser.js';
 
-let app: FastifyInstance;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ app, base } = await listeningApp());
-  browser = await openBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const session = consoleSession();
 
 /** Every API request the page makes to `path`, as URLs. */
 function recordRequests(page: Page, path: string): URL[] {
@@ -61,7 +48,7 @@ async function openPdf(page: Page, button: ReturnType<Page['getByRole']>, urlPar
 }
 
 async function operatorActingFor(page: Page, t: Tenant) {
-  await page.goto(`${base}/console/`);
+  await page.goto(`${session.base}/console/`);
   await signIn(page, OPERATOR.id, OPERATOR.secret);
   await page.getByLabel('Acting for client').selectOption(t.clientId);
   await page.getByTestId('acting').getByText(t.clientId).waitFor();
@@ -69,7 +56,7 @@ async function operatorActingFor(page: Page, t: Tenant) {
 
 describe('console pages', () => {
   it('the operator sees a tax reference masked (*****6789), though its own credentials could unmask it', async () => {
-    const t = await newTenant(app);
+    const t = await newTenant(session.app);
     // Funds, so the ledger holds USD lines (its check lists each asset with lines).
     const { accountId } = await customerWithAccount(t, USD);
     await fund(t, accountId, '25.50');
@@ -77,11 +64,11 @@ describe('console pages', () => {
       t.api.post('/v1/customers', individualBody(uid('tax'), { last_name: 'Masked', tax_reference_number: '123-45-6789' })),
     );
     // The operator holds customers:sensitive: a token asking for every scope reads the number clear…
-    const op = (await operatorApi(app)).actingFor(t.clientId);
+    const op = (await operatorApi(session.app)).actingFor(t.clientId);
     expect((await ok(op.get(`/v1/customers/${customer.id}`))).tax_reference_number).toBe('123-45-6789');
 
     // …the console does not ask for it, and shows what the API masks.
-    const { page } = browser;
+    const { page } = session.browser;
     const tokens: string[] = [];
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/oauth2/token') tokens.push(r.postData() ?? '');
@@ -115,8 +102,8 @@ describe('console pages', () => {
   }, 120_000);
 
   it('suspense and clients page with "Next" and filter; a new filter never carries the old cursor', async () => {
-    const t = await newTenant(app);
-    const op = await operatorApi(app);
+    const t = await newTenant(session.app);
+    const op = await operatorApi(session.app);
     const stamp = Date.now().toString(36).toUpperCase();
     // 22 unmatched SWIFT arrivals (more than a page of 20) and one on FEDWIRE.
     for (let i = 0; i < 22; i++)
@@ -124,7 +111,7 @@ describe('console pages', () => {
     const fedwire = `FW${stamp}`;
     await ok(t.api.post('/v1/simulations/deposits', { rail: 'FEDWIRE', asset_type_id: USD, amount: '7.00', memo: fedwire }));
 
-    const { page } = browser;
+    const { page } = session.browser;
     const requests = recordRequests(page, '/v1/admin/suspense');
     await operatorActingFor(page, t);
     await navTo(page, 'Suspense');
@@ -176,14 +163,14 @@ describe('console pages', () => {
   }, 180_000);
 
   it('a REJECTED decision from the simulations panel asks first; "Keep it" leaves the application as it was', async () => {
-    const t = await newTenant(app);
+    const t = await newTenant(session.app);
     const body = individualApplication(individualDetails({ first_name: 'Ada', last_name: `McREVIEW${uid('r').slice(-4)}` }));
     const { id } = await createApplication(t.api, body);
     await uploadAll(t.api, id);
     expect((await ok(t.api.post(`/v1/applications/${id}/submit`))).status).toBe('PROCESSING');
 
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await signIn(page, t.clientId, t.secret);
     await navTo(page, 'Simulations');
     const panel = page.getByRole('region', { name: 'Application decision' });
@@ -207,7 +194,7 @@ describe('console pages', () => {
   }, 120_000);
 
   it('transfers, deposits, withdrawals, exchanges and counterparties list what the API holds; statement and receipts open as PDFs', async () => {
-    const t = await newTenant(app);
+    const t = await newTenant(session.app);
     const { customerId, accountId } = await customerWithAccount(t, USD);
     await fund(t, accountId, '1000');
     const { accountId: other } = await customerWithAccount(t, USD);
@@ -238,8 +225,8 @@ describe('console pages', () => {
       'RETURNED',
     );
 
-    const { page } = browser;
-    await page.goto(`${base}/console/`);
+    const { page } = session.browser;
+    await page.goto(`${session.base}/console/`);
     await signIn(page, t.clientId, t.secret);
 
     // Transfers: the REQUESTED one, with "Cancel"; its question is dismissed by "Keep it".

@@ -326,21 +326,29 @@ describe('stored idempotent answers holding a client secret', () => {
   });
 });
 
-describe('upgrade: personal identifiers an earlier version stored in clear', () => {
-  let database: Database;
-  let app: FastifyInstance | undefined;
+/**
+ * A database of its own, migrated, for tests that write rows as an earlier version stored them:
+ * closed after the describe, with the app the test left in `app`.
+ */
+function earlierVersionStore(): { database: Database; app?: FastifyInstance } {
+  const store = {} as { database: Database; app?: FastifyInstance };
   beforeAll(async () => {
-    database = await openDatabase({});
-    await migrate(database);
+    store.database = await openDatabase({});
+    await migrate(store.database);
   });
   afterAll(async () => {
-    await app?.close();
-    await database.close();
+    await store.app?.close();
+    await store.database.close();
   });
+  return store;
+}
+
+describe('upgrade: personal identifiers an earlier version stored in clear', () => {
+  const store = earlierVersionStore();
 
   it('are encrypted at the next start, losing nothing', { timeout: 120_000 }, async () => {
     // A first start creates the operator and the vault; a tenant with a customer and its history.
-    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
     await bootstrap(first);
     const t = await newTenant(first);
     const op = new Api(first, t.operator.token);
@@ -351,7 +359,7 @@ describe('upgrade: personal identifiers an earlier version stored in clear', () 
 
     // What an earlier version left: the identifiers in clear in the row, an individual and history.
     const v = personal();
-    await database.transaction(async (s) => {
+    await store.database.transaction(async (s) => {
       await s.query(
         `UPDATE customers SET details = details || jsonb_build_object('corporate_tax_reference_number', '99-1234567')
           WHERE client_id = $1 AND id = $2`,
@@ -379,7 +387,7 @@ describe('upgrade: personal identifiers an earlier version stored in clear', () 
         [t.clientId, JSON.stringify(v.newTax), JSON.stringify(v.tax), JSON.stringify({ first_name: 'X', passport_number: v.passport })],
       );
     });
-    expect((await columnsContaining(database, [v.tax, v.passport, v.newTax, '99-1234567'])).sort()).toEqual([
+    expect((await columnsContaining(store.database, [v.tax, v.passport, v.newTax, '99-1234567'])).sort()).toEqual([
       `customer_individuals.details: ${v.passport}`,
       `customer_individuals.details: ${v.tax}`,
       'customers.details: 99-1234567',
@@ -388,15 +396,16 @@ describe('upgrade: personal identifiers an earlier version stored in clear', () 
       `resource_history.before: ${v.newTax}`,
     ]);
 
-    app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
-    expect(await columnsContaining(database, [v.tax, v.passport, v.newTax, '99-1234567'])).toEqual([]);
-    const [row] = await database.rawTransaction((s) =>
+    const app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
+    store.app = app;
+    expect(await columnsContaining(store.database, [v.tax, v.passport, v.newTax, '99-1234567'])).toEqual([]);
+    const [row] = await store.database.rawTransaction((s) =>
       s.query<{ details: Record<string, string> }>(`SELECT details FROM customer_individuals WHERE id = 'ind_legacy'`),
     );
     expect(row?.details.tax_reference_number).toMatch(/^llv1:dek_/);
     expect(row?.details.first_name).toBe('Old');
     // The corporation's tax id too: encrypted in the row, not merely readable.
-    const [corpRow] = await database.rawTransaction((s) =>
+    const [corpRow] = await store.database.rawTransaction((s) =>
       s.query<{ details: Record<string, string> }>('SELECT details FROM customers WHERE client_id = $1 AND id = $2', [t.clientId, id]),
     );
     expect(corpRow?.details.corporate_tax_reference_number).toMatch(/^llv1:dek_/);
@@ -412,29 +421,22 @@ describe('upgrade: personal identifiers an earlier version stored in clear', () 
     const history = (await api.get(`/v1/customers/${id}/individuals/ind_legacy/history`)).body.data.history;
     expect(history.map((h: any) => [h.field, h.before, h.after])).toEqual([['tax_reference_number', v.newTax, v.tax]]);
     // A second start finds nothing left to encrypt and changes nothing.
-    const before = await database.rawTransaction((s) => s.query('SELECT client_id, id, before, after FROM resource_history ORDER BY id'));
-    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
-    await again.close();
-    expect(await database.rawTransaction((s) => s.query('SELECT client_id, id, before, after FROM resource_history ORDER BY id'))).toEqual(
-      before,
+    const before = await store.database.rawTransaction((s) =>
+      s.query('SELECT client_id, id, before, after FROM resource_history ORDER BY id'),
     );
+    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
+    await again.close();
+    expect(
+      await store.database.rawTransaction((s) => s.query('SELECT client_id, id, before, after FROM resource_history ORDER BY id')),
+    ).toEqual(before);
   });
 });
 
 describe('upgrade: stored idempotent answers an earlier version kept in clear', () => {
-  let database: Database;
-  let app: FastifyInstance | undefined;
-  beforeAll(async () => {
-    database = await openDatabase({});
-    await migrate(database);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database.close();
-  });
+  const store = earlierVersionStore();
 
   const storedRows = (keys: string[]) =>
-    database.rawTransaction((s) =>
+    store.database.rawTransaction((s) =>
       s.query<{ key: string; response_body: string }>('SELECT key, response_body FROM idempotency_keys WHERE key = ANY($1) ORDER BY key', [
         keys,
       ]),
@@ -443,7 +445,7 @@ describe('upgrade: stored idempotent answers an earlier version kept in clear', 
   it('are sealed at the next start (a client secret, a tax number), replay byte for byte, and others are left alone', {
     timeout: 120_000,
   }, async () => {
-    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
     await bootstrap(first);
     const op = new Api(first, await tokenFor(first, OPERATOR.id, OPERATOR.secret));
     const t = await newTenant(first);
@@ -465,19 +467,20 @@ describe('upgrade: stored idempotent answers an earlier version kept in clear', 
     await first.close();
 
     // As an earlier version stored them: the answers in clear.
-    await database.transaction(async (s) => {
+    await store.database.transaction(async (s) => {
       await s.query('UPDATE idempotency_keys SET response_body = $2 WHERE key = $1', [keys.client, client.raw]);
       await s.query('UPDATE idempotency_keys SET response_body = $2 WHERE key = $1', [keys.customer, customer.raw]);
     });
     const secret = client.body.data.client_secret as string;
-    expect((await columnsContaining(database, [secret, v.tax])).sort()).toEqual(
+    expect((await columnsContaining(store.database, [secret, v.tax])).sort()).toEqual(
       [`idempotency_keys.response_body: ${secret}`, `idempotency_keys.response_body: ${v.tax}`].sort(),
     );
     const [, , subscriptionBefore] = await storedRows([keys.client, keys.customer, keys.subscription].sort());
     expect(subscriptionBefore).toBeDefined();
 
-    app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
-    expect(await columnsContaining(database, [secret, v.tax])).toEqual([]);
+    const app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
+    store.app = app;
+    expect(await columnsContaining(store.database, [secret, v.tax])).toEqual([]);
     const after = Object.fromEntries((await storedRows(Object.values(keys))).map((r) => [r.key, r.response_body]));
     expect(after[keys.client]).toMatch(/^llv1:dek_/);
     expect(after[keys.customer]).toMatch(/^llv1:dek_/);
@@ -495,7 +498,7 @@ describe('upgrade: stored idempotent answers an earlier version kept in clear', 
     expect(customerReplay.raw).toBe(customer.raw);
 
     // A second start finds nothing left to seal.
-    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
     await again.close();
     expect(Object.fromEntries((await storedRows(Object.values(keys))).map((r) => [r.key, r.response_body]))).toEqual(after);
   });
@@ -549,19 +552,10 @@ describe('identity documents', () => {
 });
 
 describe('upgrade: documents an earlier version stored in clear', () => {
-  let database: Database;
-  let app: FastifyInstance | undefined;
-  beforeAll(async () => {
-    database = await openDatabase({});
-    await migrate(database);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database.close();
-  });
+  const store = earlierVersionStore();
 
   it('are encrypted at the next start, and download the same bytes', { timeout: 120_000 }, async () => {
-    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    const first = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
     await bootstrap(first);
     const t = await newTenant(first, { regulated: false });
     const { id } = await createApplication(t.api, individualApplication());
@@ -572,7 +566,7 @@ describe('upgrade: documents an earlier version stored in clear', () => {
     await first.close();
 
     // As an earlier version stored them: the bytes in clear.
-    await database.transaction(async (s) => {
+    await store.database.transaction(async (s) => {
       for (const [documentId, file] of Object.entries(files)) {
         await s.query(`UPDATE document_files SET content = decode($2, 'base64') WHERE document_id = $1`, [
           documentId,
@@ -580,25 +574,26 @@ describe('upgrade: documents an earlier version stored in clear', () => {
         ]);
       }
     });
-    expect((await columnsContaining(database, [v.passport, v.tax])).sort()).toEqual([
+    expect((await columnsContaining(store.database, [v.passport, v.tax])).sort()).toEqual([
       `document_files.content: ${v.passport}`,
       `document_files.content: ${v.tax}`,
     ]);
 
-    app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
-    expect(await columnsContaining(database, [v.passport, v.tax])).toEqual([]);
+    const app = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
+    store.app = app;
+    expect(await columnsContaining(store.database, [v.passport, v.tax])).toEqual([]);
     const api = new Api(app, await tokenFor(app, t.clientId, t.secret));
     const after: Buffer[] = [];
     for (const [documentId, file] of Object.entries(files)) {
-      const stored = (await storedFile(database, documentId)) as Buffer;
+      const stored = (await storedFile(store.database, documentId)) as Buffer;
       expect(stored.subarray(0, 9).toString('latin1')).toBe('llv1:dek_');
       after.push(stored);
       expect((await download(api, documentId)).equals(file)).toBe(true);
     }
     // A second start leaves them as they are.
-    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database });
+    const again = await buildApp(testConfig({ LEDGERLINE_MASTER_KEY: K1 }), { database: store.database });
     await again.close();
     for (const [i, documentId] of Object.keys(files).entries())
-      expect((await storedFile(database, documentId))?.equals(after[i] as Buffer)).toBe(true);
+      expect((await storedFile(store.database, documentId))?.equals(after[i] as Buffer)).toBe(true);
   });
 });
