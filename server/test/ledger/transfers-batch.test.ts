@@ -62,6 +62,66 @@ describe('POST /v1/transfers/batch', () => {
     const posted = (await transactionEvents(app, t.clientId)).filter((x) => x.data.transaction.category_type === 'TRANSFER');
     expect(posted).toHaveLength(4);
     expect(new Set(posted.map((x) => x.data.transaction.category_id))).toEqual(new Set([results[0].transfer.id, results[5].transfer.id]));
+    // The refused one left no transfer behind (the batch writes its transfers before its locks).
+    const listed = await ok(t.api.get('/v1/transfers'));
+    expect(listed.transfers.map((x: { id: string }) => x.id).sort()).toEqual([results[0].transfer.id, results[5].transfer.id].sort());
+  });
+
+  it('under its locks (transfers_execute_batch): an item whose account froze after the check, or that funds no longer cover, leaves nothing; atomic leaves nothing at all', async () => {
+    const { app, t, a, b } = await setup('10.00');
+    const frozen = (await fundedAccount(t, USD, '5.00')).id;
+    await ok(t.api.patch(`/v1/accounts/deposits/${frozen}`, { status: 'FROZEN' }));
+    // Items as the route hands them over once TypeScript has checked them; the frozen one is what a
+    // freeze committed between that check and the locks looks like.
+    let n = 0;
+    const entry = (id: string, source: string, destination: string, amount: string) => {
+      n += 1;
+      return {
+        id,
+        source,
+        destination,
+        asset: USD,
+        amount,
+        description: null,
+        txn_ids: [`txn_locks_${id}_d`, `txn_locks_${id}_c`],
+        event_ids: [`evt_locks_${id}_${n}_d`, `evt_locks_${id}_${n}_c`],
+      };
+    };
+    const run = (items: unknown[], atomic: boolean) =>
+      app.ledgerline.database.rawTransaction(async (s) => {
+        const [row] = await s.query<{ r: any }>(
+          `SELECT transfers_execute_batch($1, $2::jsonb, now(), now() + interval '15 minutes', ARRAY['ACTIVE', 'DORMANT'], $3) AS r`,
+          [t.clientId, JSON.stringify(items), atomic],
+        );
+        return row?.r;
+      });
+    const rows = async (ids: string[]) => ({
+      transfers: (await ok(t.api.get('/v1/transfers'))).transfers.map((x: { id: string }) => x.id).filter((id: string) => ids.includes(id)),
+      events: (await transactionEvents(app, t.clientId)).filter((x) => ids.includes(x.data.transaction.category_id)).length,
+    });
+
+    const atomic = await run([entry('lk-1', a, b, '300'), entry('lk-2', frozen, b, '100'), entry('lk-3', a, b, '800')], true);
+    expect(atomic.applied).toBe(false);
+    expect(atomic.results).toEqual([{}, { error: 'NOT_TRANSACTABLE', role: 'source account', account_id: frozen }, {}]);
+    const unfunded = await run([entry('lk-1', a, b, '300'), entry('lk-3', a, b, '800')], true);
+    expect(unfunded).toMatchObject({ applied: false, results: [{}, { error: 'INSUFFICIENT_FUNDS' }] });
+    expect(await rows(['lk-1', 'lk-2', 'lk-3'])).toEqual({ transfers: [], events: 0 });
+    expect(await balances(t.api, a)).toEqual({ current: '10', available: '10' });
+
+    const mixed = await run(
+      [entry('lk-1', a, b, '300'), entry('lk-2', frozen, b, '100'), entry('lk-3', a, b, '800'), entry('lk-4', a, b, '700')],
+      false,
+    );
+    expect(mixed.applied).toBe(true);
+    expect(mixed.results[0].transfer).toMatchObject({ id: 'lk-1', status: 'EXECUTED', amount: '300' });
+    expect(mixed.results[1]).toEqual({ error: 'NOT_TRANSACTABLE', role: 'source account', account_id: frozen });
+    expect(mixed.results[2]).toEqual({ error: 'INSUFFICIENT_FUNDS' });
+    expect(mixed.results[3].transfer).toMatchObject({ id: 'lk-4', status: 'EXECUTED', amount: '700' });
+    expect(await rows(['lk-1', 'lk-2', 'lk-3', 'lk-4'])).toEqual({ transfers: expect.arrayContaining(['lk-1', 'lk-4']), events: 4 });
+    expect((await rows(['lk-2', 'lk-3'])).transfers).toEqual([]);
+    expect(await balances(t.api, a)).toEqual({ current: '0', available: '0' });
+    expect(await balances(t.api, b)).toEqual({ current: '10', available: '10' });
+    expect(await balances(t.api, frozen)).toEqual({ current: '5', available: '5' });
   });
 
   it('without execute: REQUESTED transfers, accepted later like any other', async () => {

@@ -32,3 +32,11 @@ BEGIN
            'account_id', r->>'account_id', 'category_type', r->>'category_type', 'category_id', r->>'category_id')), p_at
     FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS t(r, o) ORDER BY o;
 END $$;
+
+-- Deletes events of this transaction that announce what did not happen after all: a batch writes
+-- its transfers' events before it takes its locks, then drops those of the items refused under them.
+-- Only events nothing has been delivered for (no webhook delivery can reference an uncommitted event).
+CREATE OR REPLACE FUNCTION events_discard(p_client_id text, p_ids text[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM events WHERE client_id = p_client_id AND id = ANY (p_ids);
+END $$;

@@ -307,36 +307,49 @@ BEGIN
   END LOOP;
 END $$;
 
--- Posts many two-line entries in one call (the batch transfers route): item i moves amount from
--- its debit account to its credit account. p_items: [{"category_id", "description", "debit",
--- "credit", "amount", "type", "debit_ref", "credit_ref", "debit_txn", "credit_txn"}]. Every account
--- is locked once, in id order; funds are checked item by item, in order, on the running balances.
--- Returns one element per item: {"entry": <id>} or {"error": "INSUFFICIENT_FUNDS"}. With p_atomic,
--- one refused item means nothing is written (every element then says what it would have been).
+-- Reserves n journal entry ids (from the entries' own sequence) for a caller that must name its
+-- entries before it posts them: a batch writes its transfers, which point at their entries, before
+-- it takes any lock, so that its locked time is spent on balances and lines alone. An id reserved
+-- and never posted is a gap in the sequence, nothing more.
+CREATE OR REPLACE FUNCTION ledger_entry_ids(n int) RETURNS bigint[] LANGUAGE plpgsql AS $$
+DECLARE
+  v_seq regclass := pg_get_serial_sequence('ledger_entries', 'id')::regclass; -- looked up once, not per id
+BEGIN
+  RETURN coalesce((SELECT array_agg(nextval(v_seq) ORDER BY g) FROM generate_series(1, n) g), ARRAY[]::bigint[]);
+END $$;
+
+-- Posts many two-line entries in one call (the batch transfers route, a group of accepts): item i
+-- moves p_amounts[i] from ledger account p_debit[i] to p_credit[i]; its lines are p_debit_txns[i]
+-- and p_credit_txns[i] of transaction type p_types[i], naming the customer accounts p_debit_refs[i]
+-- and p_credit_refs[i]; its entry is p_entries[i] when given (reserved by ledger_entry_ids), a new
+-- one otherwise. Every account is locked once, in id order; funds are checked item by item, in
+-- order, on the running balances. Returns o_funded[i] (item i's funds check passed) and
+-- o_entries[i] (its entry, when written). With p_atomic, one refused item means nothing is written.
+-- Arrays in, arrays out: a batch of 100 spent 10 ms turning JSON items into arrays and its answer
+-- back into JSON, one element at a time.
+DROP FUNCTION IF EXISTS ledger_post_pairs(text, text, jsonb, timestamptz, boolean);
 CREATE OR REPLACE FUNCTION ledger_post_pairs(
-  p_client_id text, p_category_type text, p_items jsonb, p_at timestamptz, p_atomic boolean
-) RETURNS jsonb LANGUAGE plpgsql
+  p_client_id text, p_category_type text, p_at timestamptz, p_atomic boolean,
+  p_category_ids text[], p_descriptions text[], p_debit bigint[], p_credit bigint[], p_amounts numeric[], p_types text[],
+  p_debit_refs text[], p_credit_refs text[], p_debit_txns text[], p_credit_txns text[], p_entries bigint[],
+  OUT o_funded boolean[], OUT o_entries bigint[]
+) LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 DECLARE
-  v_cat text[]; v_desc text[]; v_debit bigint[]; v_credit bigint[]; v_amount numeric[]; v_type text[];
-  v_dref text[]; v_cref text[]; v_dtxn text[]; v_ctxn text[];
   v_acc_id bigint[]; v_acc_kind text[]; v_acc_asset text[]; v_acc_client text[]; v_acc_negative boolean[];
   v_acc_posted numeric[]; v_acc_pending numeric[]; v_acc_start numeric[];
-  v_ok boolean[]; v_dbal numeric[]; v_cbal numeric[]; v_entries bigint[];
-  v_out jsonb := '[]'::jsonb;
-  n int; i int; d int; c int; k int := 0; failed boolean := false;
+  v_dbal numeric[]; v_cbal numeric[]; v_fresh bigint[];
+  n int := coalesce(cardinality(p_debit), 0); i int; d int; c int; k int := 0; failed boolean := false;
 BEGIN
-  SELECT array_agg(x->>'category_id' ORDER BY o), array_agg(x->>'description' ORDER BY o),
-         array_agg((x->>'debit')::bigint ORDER BY o), array_agg((x->>'credit')::bigint ORDER BY o),
-         array_agg((x->>'amount')::numeric ORDER BY o), array_agg(x->>'type' ORDER BY o),
-         array_agg(x->>'debit_ref' ORDER BY o), array_agg(x->>'credit_ref' ORDER BY o),
-         array_agg(x->>'debit_txn' ORDER BY o), array_agg(x->>'credit_txn' ORDER BY o)
-    INTO v_cat, v_desc, v_debit, v_credit, v_amount, v_type, v_dref, v_cref, v_dtxn, v_ctxn
-    FROM jsonb_array_elements(p_items) WITH ORDINALITY AS t(x, o);
-  n := coalesce(cardinality(v_cat), 0);
-  IF n = 0 THEN RETURN v_out; END IF;
+  o_funded := array_fill(false, ARRAY[n]);
+  o_entries := array_fill(NULL::bigint, ARRAY[n]);
+  IF n = 0 THEN RETURN; END IF;
+  IF cardinality(p_credit) <> n OR cardinality(p_amounts) <> n OR cardinality(p_category_ids) <> n
+     OR (p_entries IS NOT NULL AND cardinality(p_entries) <> n) THEN
+    RAISE EXCEPTION 'ledger_post_pairs takes arrays of one length' USING ERRCODE = 'LL002';
+  END IF;
 
-  WITH ids AS (SELECT DISTINCT unnest(v_debit || v_credit) AS id),
+  WITH ids AS (SELECT DISTINCT unnest(p_debit || p_credit) AS id),
   locked AS (
     SELECT a.id, a.kind, a.asset_type_id, a.client_id, a.allow_negative, a.posted, a.pending_out
       FROM ledger_accounts a WHERE a.id IN (SELECT id FROM ids) AND a.kind = 'customer' ORDER BY a.id FOR NO KEY UPDATE
@@ -354,53 +367,55 @@ BEGIN
   v_acc_start := v_acc_posted;
 
   FOR i IN 1 .. n LOOP
-    d := array_position(v_acc_id, v_debit[i]);
-    c := array_position(v_acc_id, v_credit[i]);
-    IF d IS NULL OR c IS NULL OR d = c OR v_acc_asset[d] <> v_acc_asset[c] OR v_amount[i] IS NULL OR v_amount[i] <= 0 THEN
+    d := array_position(v_acc_id, p_debit[i]);
+    c := array_position(v_acc_id, p_credit[i]);
+    IF d IS NULL OR c IS NULL OR d = c OR v_acc_asset[d] <> v_acc_asset[c] OR p_amounts[i] IS NULL OR p_amounts[i] <= 0 THEN
       RAISE EXCEPTION 'item % is not a transfer between two accounts of one asset', i USING ERRCODE = 'LL002';
     END IF;
     IF (v_acc_kind[d] = 'customer' AND v_acc_client[d] IS DISTINCT FROM p_client_id)
        OR (v_acc_kind[c] = 'customer' AND v_acc_client[c] IS DISTINCT FROM p_client_id) THEN
       RAISE EXCEPTION 'item % touches an account of another client', i USING ERRCODE = 'LL004';
     END IF;
-    IF v_acc_kind[d] = 'customer' AND NOT v_acc_negative[d] AND v_acc_posted[d] - v_amount[i] - v_acc_pending[d] < 0 THEN
-      v_ok[i] := false;
+    IF v_acc_kind[d] = 'customer' AND NOT v_acc_negative[d] AND v_acc_posted[d] - p_amounts[i] - v_acc_pending[d] < 0 THEN
       failed := true;
       CONTINUE;
     END IF;
-    v_ok[i] := true;
-    v_acc_posted[d] := v_acc_posted[d] - v_amount[i];
-    v_acc_posted[c] := v_acc_posted[c] + v_amount[i];
+    o_funded[i] := true;
+    v_acc_posted[d] := v_acc_posted[d] - p_amounts[i];
+    v_acc_posted[c] := v_acc_posted[c] + p_amounts[i];
     v_dbal[i] := CASE WHEN v_acc_kind[d] = 'customer' THEN v_acc_posted[d] END;
     v_cbal[i] := CASE WHEN v_acc_kind[c] = 'customer' THEN v_acc_posted[c] END;
     k := k + 1;
   END LOOP;
+  IF k = 0 OR (p_atomic AND failed) THEN RETURN; END IF;
 
-  IF k > 0 AND NOT (p_atomic AND failed) THEN
-    SELECT array_agg(nextval(pg_get_serial_sequence('ledger_entries', 'id'))) INTO v_entries FROM generate_series(1, k);
+  -- Item i's entry: the one reserved for it, or the next new one.
+  IF p_entries IS NULL THEN
+    v_fresh := ledger_entry_ids(k);
     k := 0;
     FOR i IN 1 .. n LOOP
-      IF v_ok[i] THEN k := k + 1; v_entries[n + i] := v_entries[k]; END IF;
+      IF o_funded[i] THEN k := k + 1; o_entries[i] := v_fresh[k]; END IF;
     END LOOP;
-    -- v_entries[n + i] is item i's entry (NULL when refused).
-    INSERT INTO ledger_entries (id, client_id, category_type, category_id, description, created_at) OVERRIDING SYSTEM VALUE
-      SELECT v_entries[n + g], p_client_id, p_category_type, v_cat[g], v_desc[g], p_at FROM generate_series(1, n) g WHERE v_ok[g];
-    UPDATE ledger_accounts a SET posted = u.posted
-      FROM unnest(v_acc_id, v_acc_posted, v_acc_start, v_acc_kind) AS u(id, posted, start, kind)
-     WHERE a.id = u.id AND u.kind = 'customer' AND u.posted <> u.start;
-    INSERT INTO ledger_transactions (public_id, client_id, ledger_account_id, account_id, asset_type_id, kind, entry_id,
-        amount, status, running_balance, transaction_type, category_type, category_id, description, created_at, posted_at)
-      SELECT l.txn, p_client_id, l.account, l.ref, v_acc_asset[array_position(v_acc_id, l.account)], 'line', v_entries[n + l.g],
-             l.amount, 'POSTED', l.balance, v_type[l.g], p_category_type, v_cat[l.g], v_desc[l.g], p_at, p_at
-        FROM (SELECT g, 1 AS side, v_dtxn[g] AS txn, v_debit[g] AS account, v_dref[g] AS ref, -v_amount[g] AS amount, v_dbal[g] AS balance
-                FROM generate_series(1, n) g WHERE v_ok[g]
-              UNION ALL
-              SELECT g, 2, v_ctxn[g], v_credit[g], v_cref[g], v_amount[g], v_cbal[g] FROM generate_series(1, n) g WHERE v_ok[g]) l
-       ORDER BY l.g, l.side;
+  ELSE
+    FOR i IN 1 .. n LOOP
+      IF o_funded[i] THEN o_entries[i] := p_entries[i]; END IF;
+    END LOOP;
   END IF;
-
-  FOR i IN 1 .. n LOOP
-    v_out := v_out || CASE WHEN v_ok[i] THEN jsonb_build_object('entry', v_entries[n + i]) ELSE jsonb_build_object('error', 'INSUFFICIENT_FUNDS') END;
-  END LOOP;
-  RETURN v_out;
+  INSERT INTO ledger_entries (id, client_id, category_type, category_id, description, created_at) OVERRIDING SYSTEM VALUE
+    SELECT o_entries[g], p_client_id, p_category_type, p_category_ids[g], p_descriptions[g], p_at
+      FROM generate_series(1, n) g WHERE o_entries[g] IS NOT NULL ORDER BY g;
+  UPDATE ledger_accounts a SET posted = u.posted
+    FROM unnest(v_acc_id, v_acc_posted, v_acc_start, v_acc_kind) AS u(id, posted, start, kind)
+   WHERE a.id = u.id AND u.kind = 'customer' AND u.posted <> u.start;
+  INSERT INTO ledger_transactions (public_id, client_id, ledger_account_id, account_id, asset_type_id, kind, entry_id,
+      amount, status, running_balance, transaction_type, category_type, category_id, description, created_at, posted_at)
+    SELECT l.txn, p_client_id, l.account, l.ref, v_acc_asset[array_position(v_acc_id, l.account)], 'line', o_entries[l.g],
+           l.amount, 'POSTED', l.balance, p_types[l.g], p_category_type, p_category_ids[l.g], p_descriptions[l.g], p_at, p_at
+      FROM (SELECT g, 1 AS side, p_debit_txns[g] AS txn, p_debit[g] AS account, p_debit_refs[g] AS ref, -p_amounts[g] AS amount,
+                   v_dbal[g] AS balance
+              FROM generate_series(1, n) g WHERE o_entries[g] IS NOT NULL
+            UNION ALL
+            SELECT g, 2, p_credit_txns[g], p_credit[g], p_credit_refs[g], p_amounts[g], v_cbal[g]
+              FROM generate_series(1, n) g WHERE o_entries[g] IS NOT NULL) l
+     ORDER BY l.g, l.side;
 END $$;

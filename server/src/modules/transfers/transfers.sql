@@ -2,10 +2,10 @@
 -- POST /v1/transfers/{id}/accept, one transfer or a group of concurrent ones). The rules it applies come from TypeScript as parameters — the
 -- statuses the machine lets accept (transfers.machine.ts) and the statuses that may transact
 -- (shared/status.ts) — so they are written once. Writes transfers (its own table); the ledger
--- through ledger_post, events through event_transaction. Reads accounts and customers under the
--- same locks MovementGuard takes, in the same order: the transfer, the accounts (id order,
+-- through ledger_post_pairs, events through event_transactions. Reads accounts and customers under
+-- the same locks MovementGuard takes, in the same order: the transfer, the accounts (id order,
 -- FOR NO KEY UPDATE), their customers (DORMANT ones FOR NO KEY UPDATE, to be woken; others FOR
--- SHARE), then the ledger accounts inside ledger_post.
+-- SHARE), then the ledger accounts inside ledger_post_pairs.
 -- Applied by checksum after the migrations (src/db/sources.ts); safe to run again.
 
 -- A transfer row as the service reads it (money and ids as text: JSON numbers would lose digits).
@@ -41,7 +41,9 @@ END $$;
 -- accounts (FOR NO KEY UPDATE), then their customers (DORMANT ones FOR NO KEY UPDATE, to be woken;
 -- all FOR SHARE), each kind in id order, and read under those locks. Each is looked up by its key:
 -- filtered by id = ANY, a client's thousand accounts were scanned whole, each compared with every id.
--- Arrays sorted by id (duplicates in p_account_ids are fine).
+-- Arrays sorted by id (duplicates in p_account_ids are fine). (Accounts FOR SHARE, so that a batch
+-- could take them while another holds the ledger accounts, was measured: no gain, the ledger
+-- accounts' locks and the rows written after them are the serial stretch.)
 CREATE OR REPLACE FUNCTION transfer_parties_lock(p_client_id text, p_account_ids text[],
   OUT acc_id text[], OUT acc_status text[], OUT acc_ledger bigint[], OUT acc_customer text[],
   OUT cus_id text[], OUT cus_status text[]) LANGUAGE plpgsql
@@ -88,9 +90,9 @@ DECLARE
   v_acc_ids text[] := ARRAY[]::text[];
   v_acc_id text[]; v_acc_status text[]; v_acc_ledger bigint[]; v_acc_customer text[];
   v_cus_id text[]; v_cus_status text[];
-  v_pairs jsonb[] := ARRAY[]::jsonb[];
   v_pair_item int[];
-  v_posted jsonb;
+  v_cat text[]; v_desc text[]; v_deb bigint[]; v_cre bigint[]; v_amt numeric[]; v_dref text[]; v_cref text[];
+  v_dtxn text[]; v_ctxn text[]; v_funded boolean[]; v_posted bigint[];
   v_src_customer text; v_dst_customer text;
   t transfers;
   i int; j int; k int := 0; s int; d int;
@@ -155,20 +157,27 @@ BEGIN
     CONTINUE WHEN v_out[i] IS NOT NULL;
     k := k + 1;
     v_pair_item[k] := i;
-    v_pairs[k] := jsonb_build_object('category_id', t.id, 'description', t.description,
-      'debit', v_acc_ledger[s], 'credit', v_acc_ledger[d], 'amount', t.amount::text, 'type', 'INTERNAL_TRANSFER',
-      'debit_ref', t.source_account_id, 'credit_ref', t.destination_account_id,
-      'debit_txn', p_txn_ids[2 * i - 1], 'credit_txn', p_txn_ids[2 * i]);
+    v_cat[k] := t.id;
+    v_desc[k] := t.description;
+    v_deb[k] := v_acc_ledger[s];
+    v_cre[k] := v_acc_ledger[d];
+    v_amt[k] := t.amount;
+    v_dref[k] := t.source_account_id;
+    v_cref[k] := t.destination_account_id;
+    v_dtxn[k] := p_txn_ids[2 * i - 1];
+    v_ctxn[k] := p_txn_ids[2 * i];
   END LOOP;
   IF k = 0 THEN RETURN to_jsonb(v_out); END IF;
 
-  v_posted := ledger_post_pairs(p_client_id, 'TRANSFER', to_jsonb(v_pairs), p_at, false);
+  SELECT o_funded, o_entries INTO v_funded, v_posted
+    FROM ledger_post_pairs(p_client_id, 'TRANSFER', p_at, false, v_cat, v_desc, v_deb, v_cre, v_amt,
+      array_fill('INTERNAL_TRANSFER'::text, ARRAY[k]), v_dref, v_cref, v_dtxn, v_ctxn, NULL);
   FOR j IN 1 .. k LOOP
     i := v_pair_item[j];
-    IF v_posted->(j - 1) ? 'error' THEN
-      v_out[i] := jsonb_build_object('outcome', 'INSUFFICIENT_FUNDS');
+    IF v_funded[j] THEN
+      v_entry[i] := v_posted[j];
     ELSE
-      v_entry[i] := (v_posted->(j - 1)->>'entry')::bigint;
+      v_out[i] := jsonb_build_object('outcome', 'INSUFFICIENT_FUNDS');
     END IF;
   END LOOP;
 
@@ -211,7 +220,14 @@ DROP FUNCTION IF EXISTS transfer_accept(text, text, timestamptz, text[], text[],
 -- each item's parties must still be able to transact; the ledger posts what funds allow, in order
 -- (ledger_post_pairs). With p_atomic one refusal leaves everything unwritten. Returns
 -- {"results": [{"transfer"} | {"error": "NOT_TRANSACTABLE" | "INSUFFICIENT_FUNDS", "role"?, "account_id"?}],
---  "dormant_accounts", "dormant_customers"}.
+--  "applied", "dormant_accounts", "dormant_customers"}.
+--
+-- Concurrent batches over one client's accounts share accounts, so they run one after another from
+-- their first lock to their COMMIT: that stretch bounds the route's rate. What does not depend on
+-- the locks is written before them, as if every item will execute: the transfers (pointing at
+-- entry ids reserved from the ledger) and their events. Items refused under the locks have their
+-- transfer and events deleted before the call returns (nothing references them yet); with p_atomic
+-- and a refusal, every item's. The transfers' entry_id key is checked at COMMIT (migration 0051).
 CREATE OR REPLACE FUNCTION transfers_execute_batch(
   p_client_id text, p_items jsonb, p_at timestamptz, p_valid_until timestamptz, p_transactable text[], p_atomic boolean
 ) RETURNS jsonb LANGUAGE plpgsql
@@ -224,17 +240,19 @@ DECLARE
   v_n int;
   v_s int[]; v_d int[];
   v_result jsonb[];
-  v_pairs jsonb[] := ARRAY[]::jsonb[];
-  v_pair_item int[] := ARRAY[]::int[];
+  v_transfer jsonb[];
+  v_reserved bigint[];
   v_entry bigint[];
-  v_posted jsonb;
+  v_item int[]; v_cat text[]; v_pdesc text[]; v_debit bigint[]; v_credit bigint[]; v_pamount numeric[];
+  v_dref text[]; v_cref text[]; v_pdtxn text[]; v_pctxn text[]; v_pentry bigint[];
+  v_funded boolean[]; v_posted bigint[];
   v_any_refused boolean := false;
+  v_gone text[];
   v_dormant_accounts text[] := ARRAY[]::text[];
   v_dormant_customers text[] := ARRAY[]::text[];
-  i int; j int; s int; d int; sc int; dc int; k int := 0;
-  t transfers;
+  i int; j int; k int := 0; s int; d int; sc int; dc int;
 BEGIN
-  -- The items as arrays (one pass over the JSON); nothing below concatenates JSON item by item.
+  -- The items as arrays (one pass over the JSON).
   SELECT array_agg(x->>'id' ORDER BY o), array_agg(x->>'source' ORDER BY o), array_agg(x->>'destination' ORDER BY o),
          array_agg(x->>'asset' ORDER BY o), array_agg((x->>'amount')::numeric ORDER BY o), array_agg(x->>'description' ORDER BY o),
          array_agg(x->'txn_ids'->>0 ORDER BY o), array_agg(x->'txn_ids'->>1 ORDER BY o),
@@ -244,13 +262,31 @@ BEGIN
   v_n := coalesce(cardinality(v_id), 0);
   IF v_n = 0 THEN RETURN jsonb_build_object('results', '[]'::jsonb, 'applied', true); END IF;
   v_result := array_fill(NULL::jsonb, ARRAY[v_n]);
-  v_entry := array_fill(NULL::bigint, ARRAY[v_n]);
 
-  -- The accounts and their customers, locked and read.
+  -- Before any lock: every transfer, EXECUTED with its reserved entry, and its two events.
+  SET CONSTRAINTS transfers_entry_id_fkey DEFERRED;
+  v_reserved := ledger_entry_ids(v_n);
+  WITH ins AS (
+    INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount, description,
+        status, valid_until, entry_id, created_at, updated_at, executed_at)
+      SELECT p_client_id, v_id[g], v_src[g], v_dst[g], v_asset[g], v_amount[g], v_desc[g],
+             'EXECUTED', p_valid_until, v_reserved[g], p_at, p_at, p_at
+        FROM generate_series(1, v_n) g ORDER BY g
+    RETURNING *
+  )
+  SELECT array_agg(transfer_json(ins) ORDER BY array_position(v_id, ins.id)) INTO v_transfer FROM ins;
+  PERFORM event_transactions(p_client_id, (
+    SELECT jsonb_agg(e ORDER BY g, side) FROM generate_series(1, v_n) g,
+      LATERAL (VALUES
+        (1, jsonb_build_object('id', v_devt[g], 'status', 'POSTED', 'transaction_id', v_dtxn[g], 'account_id', v_src[g],
+              'category_type', 'TRANSFER', 'category_id', v_id[g])),
+        (2, jsonb_build_object('id', v_cevt[g], 'status', 'POSTED', 'transaction_id', v_ctxn[g], 'account_id', v_dst[g],
+              'category_type', 'TRANSFER', 'category_id', v_id[g]))) ev(side, e)), p_at);
+
+  -- The accounts and their customers, locked and read; each item's parties, under the locks. The
+  -- ones that may transact go to the ledger, in item order (item v_item[k] is the ledger's k-th).
   SELECT * INTO v_acc_id, v_acc_status, v_acc_ledger, v_acc_customer, v_cus_id, v_cus_status
     FROM transfer_parties_lock(p_client_id, v_src || v_dst);
-
-  -- Each item's parties, under the locks.
   FOR i IN 1 .. v_n LOOP
     s := array_position(v_acc_id, v_src[i]);
     d := array_position(v_acc_id, v_dst[i]);
@@ -270,43 +306,52 @@ BEGIN
       CONTINUE;
     END IF;
     k := k + 1;
-    v_pair_item[k] := i;
-    v_pairs[k] := jsonb_build_object('category_id', v_id[i], 'description', v_desc[i],
-      'debit', v_acc_ledger[s], 'credit', v_acc_ledger[d], 'amount', v_amount[i]::text, 'type', 'INTERNAL_TRANSFER',
-      'debit_ref', v_src[i], 'credit_ref', v_dst[i], 'debit_txn', v_dtxn[i], 'credit_txn', v_ctxn[i]);
+    v_item[k] := i;
+    v_cat[k] := v_id[i];
+    v_pdesc[k] := v_desc[i];
+    v_debit[k] := v_acc_ledger[s];
+    v_credit[k] := v_acc_ledger[d];
+    v_pamount[k] := v_amount[i];
+    v_dref[k] := v_src[i];
+    v_cref[k] := v_dst[i];
+    v_pdtxn[k] := v_dtxn[i];
+    v_pctxn[k] := v_ctxn[i];
+    v_pentry[k] := v_reserved[i];
   END LOOP;
+
+  v_entry := array_fill(NULL::bigint, ARRAY[v_n]);
+  IF k > 0 AND NOT (p_atomic AND v_any_refused) THEN
+    SELECT o_funded, o_entries INTO v_funded, v_posted
+      FROM ledger_post_pairs(p_client_id, 'TRANSFER', p_at, p_atomic, v_cat, v_pdesc, v_debit, v_credit, v_pamount,
+        array_fill('INTERNAL_TRANSFER'::text, ARRAY[k]), v_dref, v_cref, v_pdtxn, v_pctxn, v_pentry);
+    FOR j IN 1 .. k LOOP
+      i := v_item[j];
+      IF v_funded[j] THEN
+        v_entry[i] := v_posted[j]; -- NULL when an atomic batch wrote nothing
+      ELSE
+        v_result[i] := jsonb_build_object('error', 'INSUFFICIENT_FUNDS');
+        v_any_refused := true;
+      END IF;
+    END LOOP;
+  END IF;
+
+  -- What did not execute leaves nothing: its transfer and its events (all of them, atomic).
+  IF v_any_refused THEN
+    v_gone := ARRAY(SELECT v_id[g] FROM generate_series(1, v_n) g WHERE v_entry[g] IS NULL);
+    DELETE FROM transfers WHERE client_id = p_client_id AND id = ANY (v_gone);
+    PERFORM events_discard(p_client_id, ARRAY(SELECT x FROM generate_series(1, v_n) g,
+      LATERAL (VALUES (v_devt[g]), (v_cevt[g])) e(x) WHERE v_entry[g] IS NULL));
+  END IF;
+  SET CONSTRAINTS transfers_entry_id_fkey IMMEDIATE; -- every kept transfer's entry exists: checked now
   IF p_atomic AND v_any_refused THEN
     RETURN jsonb_build_object('results', (SELECT jsonb_agg(coalesce(r, '{}'::jsonb) ORDER BY o) FROM unnest(v_result) WITH ORDINALITY u(r, o)),
       'applied', false);
   END IF;
 
-  v_posted := ledger_post_pairs(p_client_id, 'TRANSFER', to_jsonb(v_pairs), p_at, p_atomic);
-  FOR j IN 1 .. k LOOP
-    i := v_pair_item[j];
-    IF v_posted->(j - 1) ? 'error' THEN
-      v_result[i] := v_posted->(j - 1);
-      v_any_refused := true;
-    ELSE
-      v_entry[i] := (v_posted->(j - 1)->>'entry')::bigint;
-    END IF;
-  END LOOP;
-  IF p_atomic AND v_any_refused THEN
-    RETURN jsonb_build_object('results', (SELECT jsonb_agg(coalesce(r, '{}'::jsonb) ORDER BY o) FROM unnest(v_result) WITH ORDINALITY u(r, o)),
-      'applied', false);
-  END IF;
-
-  -- The executed ones: one insert, the events in item order, the DORMANT parties to wake.
-  FOR t IN INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount, description,
-               status, valid_until, entry_id, created_at, updated_at, executed_at)
-             SELECT p_client_id, v_id[g], v_src[g], v_dst[g], v_asset[g], v_amount[g], v_desc[g],
-                    'EXECUTED', p_valid_until, v_entry[g], p_at, p_at, p_at
-               FROM generate_series(1, v_n) g WHERE v_entry[g] IS NOT NULL ORDER BY g
-           RETURNING * LOOP
-    i := array_position(v_id, t.id);
-    v_result[i] := jsonb_build_object('transfer', transfer_json(t));
-  END LOOP;
+  -- The executed ones: their transfers, the DORMANT parties to wake.
   FOR i IN 1 .. v_n LOOP
     CONTINUE WHEN v_entry[i] IS NULL;
+    v_result[i] := jsonb_build_object('transfer', v_transfer[i]);
     s := v_s[i];
     d := v_d[i];
     IF v_acc_status[s] = 'DORMANT' THEN v_dormant_accounts := v_dormant_accounts || v_acc_id[s]; END IF;
@@ -314,14 +359,6 @@ BEGIN
     IF v_cus_status[array_position(v_cus_id, v_acc_customer[s])] = 'DORMANT' THEN v_dormant_customers := v_dormant_customers || v_acc_customer[s]; END IF;
     IF v_cus_status[array_position(v_cus_id, v_acc_customer[d])] = 'DORMANT' THEN v_dormant_customers := v_dormant_customers || v_acc_customer[d]; END IF;
   END LOOP;
-  PERFORM event_transactions(p_client_id, (
-    SELECT jsonb_agg(e ORDER BY g, side) FROM generate_series(1, v_n) g,
-      LATERAL (VALUES
-        (1, jsonb_build_object('id', v_devt[g], 'status', 'POSTED', 'transaction_id', v_dtxn[g], 'account_id', v_src[g],
-              'category_type', 'TRANSFER', 'category_id', v_id[g])),
-        (2, jsonb_build_object('id', v_cevt[g], 'status', 'POSTED', 'transaction_id', v_ctxn[g], 'account_id', v_dst[g],
-              'category_type', 'TRANSFER', 'category_id', v_id[g]))) ev(side, e)
-     WHERE v_entry[g] IS NOT NULL), p_at);
   RETURN jsonb_build_object('results', to_jsonb(v_result), 'applied', true,
     'dormant_accounts', to_jsonb(ARRAY(SELECT DISTINCT x FROM unnest(v_dormant_accounts) x)),
     'dormant_customers', to_jsonb(ARRAY(SELECT DISTINCT x FROM unnest(v_dormant_customers) x)));
