@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, lt, type SQL } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Reader } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { ledgerTransactions } from '../../db/schema.js';
@@ -114,9 +114,18 @@ export class TransactionsService {
 
   /** GET /v1/transactions: every customer-account transaction of the client, with filters. */
   async bulk(ctx: Context, q: TransactionFilters, basePath: string) {
-    const where: SQL[] = [eq(ledgerTransactions.clientId, ctx.tenantId), ...dateRange(q)];
-    if (q.account_id) where.push(eq(ledgerTransactions.accountId, q.account_id));
-    else where.push(isNotNull(ledgerTransactions.accountId));
+    // One account's lines are found by its ledger account alone (ledger_transactions_by_account,
+    // newest first), as the account's own list finds them: the account is this client's, so its
+    // ledger account's lines are. (A second index by client and account cost every posting its
+    // upkeep; filtering on client_id or account_id as well made the planner expect too few rows
+    // and sort them all.) Another client's account, or none: no lines.
+    const account = q.account_id ? await findAccount(ctx.db, ctx.tenantId, q.account_id) : undefined;
+    const where: SQL[] = [
+      ...(q.account_id
+        ? [account ? eq(ledgerTransactions.ledgerAccountId, account.ledgerAccountId) : sql`false`]
+        : [eq(ledgerTransactions.clientId, ctx.tenantId), isNotNull(ledgerTransactions.accountId)]),
+      ...dateRange(q),
+    ];
     if (q.category_id) where.push(eq(ledgerTransactions.categoryId, q.category_id));
     if (q.category_type) where.push(eq(ledgerTransactions.categoryType, q.category_type));
     if (q.transaction_status) where.push(eq(ledgerTransactions.status, q.transaction_status as 'POSTED'));
