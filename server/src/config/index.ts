@@ -28,6 +28,11 @@ export interface Config {
    * groups, the least work per request); 0: every request in a transaction of its own.
    */
   groupCommit: number;
+  /**
+   * Executing transfer batches of one client that may run at once, across every process (the
+   * others wait for a slot before writing anything); 0: no limit. See transfers_execute_batch.
+   */
+  transferBatchSlots: number;
   logLevel: LogLevel;
   rateLimitPerSecond: number;
   /** Run the webhook delivery worker in this process (CONTRACT §9). */
@@ -255,6 +260,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     tokenSigningKey,
     idempotencyTtlDays: int(env, 'IDEMPOTENCY_TTL_DAYS', 30, 0, 36500),
     groupCommit: int(env, 'GROUP_COMMIT', 1, 0, 64),
+    transferBatchSlots: int(env, 'TRANSFER_BATCH_SLOTS', 2, 0, 64),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     rateLimitPerSecond: int(env, 'RATE_LIMIT_PER_SECOND', 100, 0, 1_000_000),
     webhookWorker: bool(env, 'WEBHOOK_WORKER', true),

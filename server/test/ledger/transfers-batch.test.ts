@@ -90,7 +90,7 @@ describe('POST /v1/transfers/batch', () => {
     const run = (items: unknown[], atomic: boolean) =>
       app.ledgerline.database.rawTransaction(async (s) => {
         const [row] = await s.query<{ r: any }>(
-          `SELECT transfers_execute_batch($1, $2::jsonb, now(), now() + interval '15 minutes', ARRAY['ACTIVE', 'DORMANT'], $3) AS r`,
+          `SELECT transfers_execute_batch($1, $2::jsonb, now(), now() + interval '15 minutes', ARRAY['ACTIVE', 'DORMANT'], $3, 2) AS r`,
           [t.clientId, JSON.stringify(items), atomic],
         );
         return row?.r;

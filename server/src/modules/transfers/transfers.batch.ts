@@ -82,6 +82,7 @@ export async function transferBatch(ctx: WriteContext, service: TransfersService
         validUntil: valid[0]?.row.validUntil as Date,
         transactable: TRANSACTABLE,
         atomic,
+        slots: service.batchSlots,
         items: valid.map(
           ({ row }): BatchItem => ({
             id: row.id,

@@ -188,12 +188,21 @@ export const transfersRepository = {
   /** transfers_execute_batch (transfers.sql): create and execute many in one round trip. */
   async executeBatch(
     tx: Tx,
-    p: { clientId: string; items: BatchItem[]; at: Date; validUntil: Date; transactable: readonly string[]; atomic: boolean },
+    p: {
+      clientId: string;
+      items: BatchItem[];
+      at: Date;
+      validUntil: Date;
+      transactable: readonly string[];
+      atomic: boolean;
+      /** How many batches of one client may execute at once (0: no limit); see transfers.sql. */
+      slots: number;
+    },
   ): Promise<BatchOutcome> {
     const [row] = await queryRows<{ r: BatchOutcome }>(
       tx,
       sql`SELECT transfers_execute_batch(${p.clientId}, ${JSON.stringify(p.items)}::jsonb, ${p.at.toISOString()}::timestamptz,
-            ${p.validUntil.toISOString()}::timestamptz, ${toArray(p.transactable)}::text[], ${p.atomic}) AS r`,
+            ${p.validUntil.toISOString()}::timestamptz, ${toArray(p.transactable)}::text[], ${p.atomic}, ${p.slots}::int) AS r`,
     );
     return (row as { r: BatchOutcome }).r;
   },

@@ -40,7 +40,14 @@ const ACCEPTABLE = transferMachine.sources('EXECUTED');
  * only waking a DORMANT account or customer goes back to their modules.
  */
 export class TransfersService {
-  constructor(private readonly validitySeconds: number) {}
+  /**
+   * @param batchSlots how many executing batches of one client may run at once, across processes
+   *   (TRANSFER_BATCH_SLOTS; 0: no limit): see transfers_execute_batch in transfers.sql.
+   */
+  constructor(
+    private readonly validitySeconds: number,
+    readonly batchSlots = 2,
+  ) {}
 
   view(t: TransferRow, now: Date) {
     const decimals = assetOf(t.assetTypeId)?.decimals ?? 0;
