@@ -39,6 +39,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 15);
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100); // 0: no batch case
+const BATCH_LANES = Number(process.env.BENCH_BATCH_LANES ?? 8); // concurrent batch calls
+const FLOW = process.env.BENCH_FLOW !== '0'; // 0: the batch case alone (with max(BENCH_WORKERS) processes)
 const SETS = (process.env.BENCH_SETS ?? 'all,hot').split(',');
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 20000);
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -194,7 +196,7 @@ async function main() {
   ]) {
     const base = await pgbenchBaseline(URL_, { accounts: set.length, seconds: BASELINE_SECONDS });
     const runs: { workers: number; batch?: number }[] = [
-      ...WORKERS.map((workers) => ({ workers })),
+      ...(FLOW ? WORKERS.map((workers) => ({ workers })) : []),
       ...(BATCH ? [{ workers: Math.max(...WORKERS), batch: BATCH }] : []),
     ];
     for (const { workers, batch } of runs) {
@@ -217,7 +219,7 @@ async function main() {
           concurrency: C,
           durationMs: SECONDS * 1000,
           warmupMs: 2000,
-          ...(batch && { batch, concurrency: Math.min(C, 8) }),
+          ...(batch && { batch, concurrency: BATCH_LANES }),
         },
         () => {
           before = sample();
