@@ -38,7 +38,7 @@ const started: ChildProcess[] = [];
 export function startServer(port: number, env: Record<string, string>): ServerProcess {
   const clean = { ...process.env };
   for (const k of ['DATA_DIR', 'DATABASE_URL', 'TEST_DATABASE_URL', 'LEDGERLINE_MODE', 'LEDGERLINE_CRASH_AFTER_COMMIT']) delete clean[k];
-  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     env: {
       ...clean,
@@ -56,7 +56,7 @@ export function startServer(port: number, env: Record<string, string>): ServerPr
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: killAll ends npx, tsx and node together
+    detached: true, // its own process group: killAll ends it and anything it started
   });
   started.push(child);
   let out = '';
@@ -90,7 +90,7 @@ export async function waitReady(s: ServerProcess, withinMs = 120_000): Promise<v
   throw new Error(`the server on ${s.port} did not become ready:\n${s.output()}`);
 }
 
-/** Ends the whole process group (npx, tsx, node) of every server this file started. */
+/** Ends the whole process group of every server this file started. */
 export function killAll(): void {
   for (const child of started) {
     if (child.exitCode === null && child.signalCode === null && child.pid) {

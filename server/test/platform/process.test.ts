@@ -1,5 +1,5 @@
 /**
- * The real process (CONTRACT §1): `npx tsx src/main.ts` on an embedded database in a temporary
+ * The real process (CONTRACT §1): `node --import tsx src/main.ts` on an embedded database in a temporary
  * DATA_DIR, talked to over HTTP.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -41,11 +41,11 @@ function start(env: Record<string, string>): Proc {
   for (const k of ['DATABASE_URL', 'TEST_DATABASE_URL', 'OPERATOR_CLIENT_ID', 'OPERATOR_CLIENT_SECRET', 'LEDGERLINE_MODE', 'SEED_DEMO']) {
     delete clean[k];
   }
-  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     env: { ...clean, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, so afterAll can end npx, tsx and node together
+    detached: true, // its own process group, so afterAll can end it and anything it started
   });
   children.push(child);
   let out = '';
@@ -92,7 +92,7 @@ async function bearer(port: number, id: string, secret: string): Promise<string>
   return `Bearer ${res.body.access_token}`;
 }
 
-/** SIGTERM to the server itself (its pid is in the lock file); npx and tsx pass its exit code on. */
+/** SIGTERM to the server (its pid is in the lock file). */
 async function stop(proc: Proc, dataDir: string) {
   const pid = Number(readFileSync(join(dataDir, 'ledgerline.lock'), 'utf8'));
   process.kill(pid, 'SIGTERM');

@@ -17,7 +17,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** Processes descending from `root`: pid, parent and command line. */
+/** `root` and the processes descending from it: pid, parent and command line. */
 function tree(root: number): { pid: number; ppid: number; cmd: string }[] {
   const all = readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
@@ -40,7 +40,7 @@ function tree(root: number): { pid: number; ppid: number; cmd: string }[] {
       }
     }
   }
-  return all.filter((p) => found.has(p.pid) && p.pid !== root);
+  return all.filter((p) => found.has(p.pid));
 }
 
 /** The node processes running main.ts: the supervisor, and the server processes it forked. */

@@ -1,6 +1,6 @@
 /**
  * At least once, across a crash: events are written while no worker runs; a real server process
- * (`npx tsx src/main.ts`) starts delivering them, and is SIGKILLed while deliveries are in flight
+ * (`node --import tsx src/main.ts`) starts delivering them, and is SIGKILLed while deliveries are in flight
  * (the receiver holds every answer); after a restart every event arrives at least once, each
  * verified with its subscription's key, and nothing arrives that is not a real event.
  * Storage: a fresh PostgreSQL database when TEST_DATABASE_URL is set, else an embedded one on disk.
@@ -69,11 +69,11 @@ interface Proc {
 function startServer(env: Record<string, string>): Proc {
   const clean = { ...process.env };
   for (const k of ['DATABASE_URL', 'TEST_DATABASE_URL', 'DATA_DIR', 'LEDGERLINE_MODE', 'WEBHOOK_WORKER']) delete clean[k];
-  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     env: { ...clean, HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: npx, tsx and node die together
+    detached: true, // its own process group: it dies with anything it started
   });
   children.push(child);
   let out = '';
