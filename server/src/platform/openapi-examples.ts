@@ -7,6 +7,7 @@
  *  - every operation has a description (its summary and scope when none was written);
  *  - tags in Layer2's order, Ledgerline's own after them, operator and sandbox routes last.
  */
+import { ID_PREFIX, type IdKind } from '../shared/ids.js';
 import { API_VERSIONS, DEFAULT_API_VERSION, VERSION_HEADER } from './versions/versions.js';
 
 type Json = Record<string, any>;
@@ -40,49 +41,38 @@ const UUID7 = '0193f0c2-5b7a-7c3e-9a41-2d6f8b1e4c07';
 const id = (prefix: string) => `${prefix}_${UUID7}`;
 const WHEN = '2026-01-02T03:04:05.000Z';
 
-/** The id prefix of each resource's `id`, by the operation's tag. */
-const ID_BY_TAG: Record<string, string> = {
-  Applications: 'app',
-  Counterparties: 'cpty',
-  Deposits: 'dep',
-  Documents: 'doc',
-  Exchanges: 'exc',
-  Payments: 'pay',
-  Transactions: 'txn',
-  Transfers: 'trf',
-  Withdrawals: 'wd',
-  Settlements: 'trf',
-  Events: 'evt',
-  Cards: 'card',
-  'Virtual accounts': 'va',
-  'Request signing': 'key',
-  'Admin: clients': 'cli',
-};
-
-/** The id prefix of an `id` by the path's resource (the last one named; accounts are client-named). */
-const ID_BY_SEGMENT: Record<string, string> = {
-  applications: 'app',
-  counterparties: 'cpty',
-  deposits: 'dep',
-  documents: 'doc',
-  exchanges: 'exc',
-  payments: 'pay',
-  transactions: 'txn',
-  transfers: 'trf',
-  withdrawals: 'wd',
-  settlements: 'trf',
-  events: 'evt',
+/** The kind of id (shared/ids.ts, whose ID_PREFIX names its prefix) of a resource, by its path segment. */
+const KIND_BY_SEGMENT: Record<string, IdKind> = {
+  applications: 'application',
+  counterparties: 'counterparty',
+  deposits: 'deposit',
+  documents: 'document',
+  exchanges: 'exchange',
+  payments: 'payment',
+  transactions: 'transaction',
+  transfers: 'transfer',
+  withdrawals: 'withdrawal',
+  settlements: 'transfer',
+  events: 'event',
   cards: 'card',
-  refunds: 'cref',
-  authorizations: 'cauth',
-  'virtual-accounts': 'va',
-  adjustments: 'adj',
-  individual: 'ind',
-  individuals: 'ind',
-  clients: 'cli',
-  signing_keys: 'key',
-  'signing-keys': 'key',
+  refunds: 'cardRefund',
+  authorizations: 'cardAuthorization',
+  'virtual-accounts': 'virtualAccount',
+  adjustments: 'adjustment',
+  individual: 'individual',
+  individuals: 'individual',
+  clients: 'client',
+  signing_keys: 'signingKey',
+  'signing-keys': 'signingKey',
 };
+/** An id of the resource a path segment names, if it has one of the platform's kinds. */
+const idOfSegment = (segment: string | undefined) => {
+  const kind = segment === undefined ? undefined : KIND_BY_SEGMENT[segment];
+  return kind ? id(ID_PREFIX[kind]) : undefined;
+};
+/** The segment of an operation's tag: its name in lower case, words joined by "-" (two are named otherwise). */
+const segmentOfTag = (tag: string) =>
+  ({ 'Request signing': 'signing-keys', 'Admin: clients': 'clients' })[tag] ?? tag.toLowerCase().replace(/ /g, '-');
 
 /**
  * Values a real client would send or read, by field name (first match wins, most specific
@@ -279,15 +269,15 @@ export class ExampleBuilder {
   private hint(name: string, fits: (v: string) => boolean): string | undefined {
     if (name === 'id') {
       const segments = (this.path ?? '').split('/').filter((x) => x && !x.startsWith('{'));
-      const last = [...segments].reverse().find((x) => x in ID_BY_SEGMENT || x === 'subscriptions' || x === 'customers' || x === 'payor');
+      const last = [...segments].reverse().find((x) => x in KIND_BY_SEGMENT || x === 'subscriptions' || x === 'customers' || x === 'payor');
       const account = /^\/v1\/accounts\/(deposits|payments)(\/\{[^}]+\})?$/.test(this.path ?? '');
       const guesses = [
         account ? 'acc-usd-0001' : undefined,
         last === 'subscriptions' ? UUID7 : undefined,
         last === 'customers' ? 'cust-0001' : undefined,
         last === 'payor' ? 'payor-0001' : undefined,
-        last && ID_BY_SEGMENT[last] ? id(ID_BY_SEGMENT[last]) : undefined,
-        this.tag && ID_BY_TAG[this.tag] ? id(ID_BY_TAG[this.tag] as string) : undefined,
+        idOfSegment(last),
+        this.tag ? idOfSegment(segmentOfTag(this.tag)) : undefined,
       ];
       for (const g of guesses) if (g && fits(g)) return g;
     }
