@@ -37,7 +37,12 @@ import { PERSONAL_FIELDS } from './vault/personal-data.js';
  * is where a transfer's time goes (docs/benchmarks.md). Should the group fail as a whole (a
  * deadlock, a key stored meanwhile by another process), nothing of it committed and each request
  * runs alone. Deadlocks and serialization
- * failures re-run the whole unit. Reads get a context on the pool; handlers get theirs through
+ * failures re-run the whole unit.
+ *
+ * Predicted writes (ctx.atCommitPredicted): a use case whose outcome is decided under locks it
+ * would take last (an executing batch) may answer first and send that write with the stored answer
+ * and COMMIT, so no server work runs while those locks are held. The write raises where the answer
+ * would be wrong; then nothing committed, and the request runs once more without predictions. Reads get a context on the pool; handlers get theirs through
  * `readContext(request)` / `writeContext(request)`.
  */
 const KEY_HEADER = 'x-l2f-idempotency-id';
@@ -370,7 +375,18 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       `INSERT INTO signature_uses (client_id, digest, expires_at)
        VALUES (${lit(clientId)}, ${lit(use.digest)}, ${lit(use.expiresAt.toISOString())}) ON CONFLICT DO NOTHING RETURNING digest`;
 
-    async function runOnce(request: FastifyRequest, reply: FastifyReply, handler: RouteHandlerMethod, now: Date): Promise<Outcome> {
+    /**
+     * One attempt at the unit. `predicted.allowed`: the use case may send predicted writes with COMMIT
+     * (ctx.atCommitPredicted); `predicted.sent` tells the caller it did, so that a failure of the
+     * last round trip runs the request again without them.
+     */
+    async function runOnce(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      handler: RouteHandlerMethod,
+      now: Date,
+      predicted: { allowed: boolean; sent: boolean },
+    ): Promise<Outcome> {
       const clientId = request.auth.caller.id;
       const key = idempotencyKey(request);
       const fp = key ? fingerprint(request, request.auth.tenantId) : '';
@@ -407,6 +423,12 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
               requestId: request.id,
               prefetched,
               atCommit: (statement) => atCommit.push(statement),
+              atCommitPredicted: predicted.allowed
+                ? (statement) => {
+                    predicted.sent = true;
+                    atCommit.push(statement);
+                  }
+                : undefined,
             };
             request.ctx = ctx;
             let out: Outcome;
@@ -717,12 +739,20 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
       }
       const now = businessNow(request);
       await prepare(request, now);
+      const predicted = { allowed: true, sent: false };
       for (let attempt = 1; ; attempt++) {
         let out: Outcome;
         try {
-          out = await runOnce(request, reply, handler, now);
+          predicted.sent = false;
+          out = await runOnce(request, reply, handler, now, predicted);
         } catch (err) {
           const code = pgErrorCode(err);
+          // A predicted write refused under its locks (or any SQL error of that last round trip:
+          // nothing committed): the request runs again, writing at once and answering from what happened.
+          if (predicted.sent && code && !RETRYABLE.has(code) && !(code === '23505' && /idempotency_keys/.test(String(err)))) {
+            predicted.allowed = false;
+            continue;
+          }
           // A deadlock or serialization failure re-runs the unit. A unique violation on the key
           // itself means another process finished the same key first: the re-run replays it.
           const again = (code && RETRYABLE.has(code)) || (code === '23505' && /idempotency_keys/.test(String(err)));

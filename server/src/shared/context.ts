@@ -42,6 +42,15 @@ export interface WriteContext extends Context {
    * nothing commits. Absent outside a request's unit: then write at once.
    */
   atCommit?: ((statement: string) => void) | undefined;
+  /**
+   * As atCommit, for a write whose outcome the use case predicts but which decides it under locks
+   * it takes there (a batch's transfers_execute_batch): the use case answers as if the write does
+   * what it predicts, and the write raises (an SQL error) where it would not. Then nothing commits
+   * and the unit runs the request once more without this (absent), so the use case writes at once
+   * and answers from what happened. What it buys: the unit's last round trip is the only one under
+   * those locks, with no server work between the locks and COMMIT. Absent outside a request's unit.
+   */
+  atCommitPredicted?: ((statement: string) => void) | undefined;
 }
 
 /** The same actor, at another instant (e.g. a scheduled pass in the tenant's own time). */

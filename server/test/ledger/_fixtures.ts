@@ -1,7 +1,8 @@
 /** Helpers shared by the ledger tests (test/helpers.ts stays untouched). */
 import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import pg from 'pg';
+import { afterAll, expect } from 'vitest';
 import { accounts, events } from '../../src/db/schema.js';
 import { Api, individualBody, operatorApi, type Response, type Tenant, tokenFor, uid } from '../helpers.js';
 
@@ -109,4 +110,21 @@ export async function refreshed(app: FastifyInstance, t: Tenant): Promise<Tenant
 export async function createTransfer(t: Tenant, source: string, destination: string, amount: number | string): Promise<string> {
   const data = await ok(t.api.post('/v1/transfers', { source_account_id: source, destination_account_id: destination, amount }));
   return data.id as string;
+}
+
+/**
+ * Sessions of their own on the test's PostgreSQL database, for PostgreSQL-only tests that hold
+ * locks or watch pg_stat_activity while the app works; closed after the suite that asked.
+ */
+export function pgSessions(url: string | undefined): () => Promise<pg.Client> {
+  const clients: pg.Client[] = [];
+  afterAll(async () => {
+    for (const c of clients) await c.end().catch(() => undefined);
+  });
+  return async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    clients.push(c);
+    return c;
+  };
 }

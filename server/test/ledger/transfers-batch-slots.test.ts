@@ -4,24 +4,15 @@
  * before writing anything, another client's does not wait. PostgreSQL only: the embedded database
  * is one session, where nothing runs at once.
  */
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { getApp, newTenant } from '../helpers.js';
-import { balances, fundedAccount, USD, verifyLedger } from './_fixtures.js';
+import { balances, fundedAccount, pgSessions, USD, verifyLedger } from './_fixtures.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
 
 describe.runIf(!!DATABASE_URL)('executing batches of one client take slots', () => {
-  const clients: pg.Client[] = [];
-  const connect = async () => {
-    const c = new pg.Client({ connectionString: DATABASE_URL });
-    await c.connect();
-    clients.push(c);
-    return c;
-  };
-  afterAll(async () => {
-    for (const c of clients) await c.end().catch(() => undefined);
-  });
+  const connect = pgSessions(DATABASE_URL);
 
   let n = 0;
   const items = (source: string, destination: string) => {

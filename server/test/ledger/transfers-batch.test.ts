@@ -156,6 +156,13 @@ describe('POST /v1/transfers/batch', () => {
     const { results } = await ok(batch(t, { execute: true, atomic: true, transfers: [item(a, b, '3.00'), item(a, b, '7.00')] }));
     expect(results.map((r: { transfer: { status: string } }) => r.transfer.status)).toEqual(['EXECUTED', 'EXECUTED']);
     expect(await balances(t.api, b)).toEqual({ current: '10', available: '10' });
+    // Everything executes, so the route answered before its ledger call ran (the call went with
+    // COMMIT, ctx.atCommitPredicted): the answer is each transfer as it reads back (where, being a
+    // Layer2 operation, a null description is left out).
+    for (const r of results) {
+      expect(r.transfer.description).toBeNull();
+      expect(await ok(t.api.get(`/v1/transfers/${r.transfer.id}`))).toEqual({ ...r.transfer, description: undefined });
+    }
   });
 
   it('is idempotent as a whole: the same key replays byte for byte, another body is 422', async () => {

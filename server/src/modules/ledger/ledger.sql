@@ -22,7 +22,8 @@
 --
 -- Errors: LL001 insufficient funds; LL002 a malformed entry or hold (unbalanced, unknown account,
 -- fewer than two lines, wrong amounts); LL003 a hold that is no longer open; LL004 a customer
--- account of another client (tenancy's database backstop, as LL001 is the funds one).
+-- account of another client (tenancy's database backstop, as LL001 is the funds one). LL005
+-- (transfers.sql) is not the ledger's: a batch call whose outcome differs from the answer already given.
 
 -- Posts one journal entry. p_lines: [{"account": <ledger id>, "amount": "<signed minor>",
 -- "public_id": "txn_...", "type": "TRANSFER_OUT", "account_ref": "<external account id>" (customer

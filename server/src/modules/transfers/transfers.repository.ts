@@ -90,6 +90,18 @@ export interface BatchItem {
   event_ids: [string, string];
 }
 
+/** The arguments of transfers_execute_batch (transfers.sql). */
+export interface BatchParams {
+  clientId: string;
+  items: BatchItem[];
+  at: Date;
+  validUntil: Date;
+  transactable: readonly string[];
+  atomic: boolean;
+  /** How many batches of one client may execute at once (0: no limit); see transfers.sql. */
+  slots: number;
+}
+
 export interface BatchOutcome {
   applied: boolean;
   results: (
@@ -186,25 +198,22 @@ export const transfersRepository = {
     return new Set(rows.map((r) => r.id));
   },
   /** transfers_execute_batch (transfers.sql): create and execute many in one round trip. */
-  async executeBatch(
-    tx: Tx,
-    p: {
-      clientId: string;
-      items: BatchItem[];
-      at: Date;
-      validUntil: Date;
-      transactable: readonly string[];
-      atomic: boolean;
-      /** How many batches of one client may execute at once (0: no limit); see transfers.sql. */
-      slots: number;
-    },
-  ): Promise<BatchOutcome> {
+  async executeBatch(tx: Tx, p: BatchParams): Promise<BatchOutcome> {
     const [row] = await queryRows<{ r: BatchOutcome }>(
       tx,
       sql`SELECT transfers_execute_batch(${p.clientId}, ${JSON.stringify(p.items)}::jsonb, ${p.at.toISOString()}::timestamptz,
             ${p.validUntil.toISOString()}::timestamptz, ${toArray(p.transactable)}::text[], ${p.atomic}, ${p.slots}::int) AS r`,
     );
     return (row as { r: BatchOutcome }).r;
+  },
+  /**
+   * executeBatch as literal SQL in strict mode, for the unit's last round trip (ctx.atCommitPredicted):
+   * it raises LL005 unless every item executes, with no party to wake.
+   */
+  executeBatchPredictedSql(p: BatchParams): string {
+    return `SELECT transfers_execute_batch(${lit(p.clientId)}, ${lit(JSON.stringify(p.items))}::jsonb,
+        ${lit(p.at.toISOString())}::timestamptz, ${lit(p.validUntil.toISOString())}::timestamptz,
+        ${lit(toArray(p.transactable))}::text[], ${p.atomic}, ${lit(p.slots)}::int, true)`;
   },
   /** REQUESTED past valid_until -> EXPIRED (the sweeper). */
   async expireDue(tx: Tx, now: Date, clientId?: string): Promise<number> {
