@@ -36,14 +36,13 @@ import { PERSONAL_FIELDS } from './vault/personal-data.js';
  * stored under its own key) exactly as alone; the group only saves round trips and commits, which
  * is where a transfer's time goes (docs/benchmarks.md). Should the group fail as a whole (a
  * deadlock, a key stored meanwhile by another process), nothing of it committed and each request
- * runs alone. Deadlocks and serialization
- * failures re-run the whole unit.
+ * runs alone. Deadlocks and serialization failures re-run the whole unit. Reads get a context on
+ * the pool; handlers get theirs through `readContext(request)` / `writeContext(request)`.
  *
  * Predicted writes (ctx.atCommitPredicted): a use case whose outcome is decided under locks it
  * would take last (an executing batch) may answer first and send that write with the stored answer
  * and COMMIT, so no server work runs while those locks are held. The write raises where the answer
- * would be wrong; then nothing committed, and the request runs once more without predictions. Reads get a context on the pool; handlers get theirs through
- * `readContext(request)` / `writeContext(request)`.
+ * would be wrong; then nothing committed, and the request runs once more without predictions.
  */
 const KEY_HEADER = 'x-l2f-idempotency-id';
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
