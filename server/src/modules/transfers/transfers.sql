@@ -2,7 +2,7 @@
 -- POST /v1/transfers/{id}/accept, one transfer or a group of concurrent ones). The rules it applies come from TypeScript as parameters — the
 -- statuses the machine lets accept (transfers.machine.ts) and the statuses that may transact
 -- (shared/status.ts) — so they are written once. Writes transfers (its own table); the ledger
--- through ledger_post_pairs, events through event_transactions. Reads accounts and customers under
+-- through ledger_post_pairs, events through event_transaction_pairs. Reads accounts and customers under
 -- the same locks MovementGuard takes, in the same order: the transfer, the accounts (id order,
 -- FOR NO KEY UPDATE), their customers (DORMANT ones FOR NO KEY UPDATE, to be woken; others FOR
 -- SHARE), then the ledger accounts inside ledger_post_pairs.
@@ -93,6 +93,7 @@ DECLARE
   v_pair_item int[];
   v_cat text[]; v_desc text[]; v_deb bigint[]; v_cre bigint[]; v_amt numeric[]; v_dref text[]; v_cref text[];
   v_dtxn text[]; v_ctxn text[]; v_funded boolean[]; v_posted bigint[];
+  v_ecat text[]; v_devt text[]; v_cevt text[];
   v_src_customer text; v_dst_customer text;
   t transfers;
   i int; j int; k int := 0; s int; d int;
@@ -172,10 +173,14 @@ BEGIN
   SELECT o_funded, o_entries INTO v_funded, v_posted
     FROM ledger_post_pairs(p_client_id, 'TRANSFER', p_at, false, v_cat, v_desc, v_deb, v_cre, v_amt,
       array_fill('INTERNAL_TRANSFER'::text, ARRAY[k]), v_dref, v_cref, v_dtxn, v_ctxn, NULL);
+  v_ecat := array_fill(NULL::text, ARRAY[k]);
   FOR j IN 1 .. k LOOP
     i := v_pair_item[j];
+    v_devt[j] := p_event_ids[2 * i - 1];
+    v_cevt[j] := p_event_ids[2 * i];
     IF v_funded[j] THEN
       v_entry[i] := v_posted[j];
+      v_ecat[j] := v_cat[j];
     ELSE
       v_out[i] := jsonb_build_object('outcome', 'INSUFFICIENT_FUNDS');
     END IF;
@@ -197,16 +202,9 @@ BEGIN
         CASE WHEN v_src_customer = 'DORMANT' THEN v_acc_customer[s] END,
         CASE WHEN v_dst_customer = 'DORMANT' THEN v_acc_customer[d] END], NULL)));
   END LOOP;
-  -- Two TRANSACTION_POSTED events per executed transfer, in the order of the items.
-  PERFORM event_transactions(p_client_id, (
-    SELECT jsonb_agg(e ORDER BY g, side) FROM generate_series(1, n) g,
-      LATERAL (SELECT v_rows[v_row[g]] AS r) x,
-      LATERAL (VALUES
-        (1, jsonb_build_object('id', p_event_ids[2 * g - 1], 'status', 'POSTED', 'transaction_id', p_txn_ids[2 * g - 1],
-              'account_id', (x.r).source_account_id, 'category_type', 'TRANSFER', 'category_id', (x.r).id)),
-        (2, jsonb_build_object('id', p_event_ids[2 * g], 'status', 'POSTED', 'transaction_id', p_txn_ids[2 * g],
-              'account_id', (x.r).destination_account_id, 'category_type', 'TRANSFER', 'category_id', (x.r).id))) ev(side, e)
-     WHERE v_entry[g] IS NOT NULL), p_at);
+  -- Two TRANSACTION_POSTED events per executed transfer, in the order of the items (those posted
+  -- are in item order, and a refused one has no category: no event).
+  PERFORM event_transaction_pairs(p_client_id, 'TRANSFER', v_ecat, v_devt, v_dtxn, v_dref, v_cevt, v_ctxn, v_cref, p_at);
   RETURN to_jsonb(v_out);
 END $$;
 
@@ -313,13 +311,7 @@ BEGIN
     RETURNING *
   )
   SELECT array_agg(transfer_json(ins) ORDER BY array_position(v_id, ins.id)) FILTER (WHERE NOT p_strict) INTO v_transfer FROM ins;
-  PERFORM event_transactions(p_client_id, (
-    SELECT jsonb_agg(e ORDER BY g, side) FROM generate_series(1, v_n) g,
-      LATERAL (VALUES
-        (1, jsonb_build_object('id', v_devt[g], 'status', 'POSTED', 'transaction_id', v_dtxn[g], 'account_id', v_src[g],
-              'category_type', 'TRANSFER', 'category_id', v_id[g])),
-        (2, jsonb_build_object('id', v_cevt[g], 'status', 'POSTED', 'transaction_id', v_ctxn[g], 'account_id', v_dst[g],
-              'category_type', 'TRANSFER', 'category_id', v_id[g]))) ev(side, e)), p_at);
+  PERFORM event_transaction_pairs(p_client_id, 'TRANSFER', v_id, v_devt, v_dtxn, v_src, v_cevt, v_ctxn, v_dst, p_at);
 
   -- The accounts and their customers, locked and read; each item's parties, under the locks. The
   -- ones that may transact go to the ledger, in item order (item v_item[k] is the ledger's k-th).
