@@ -3,9 +3,10 @@
  * transfers_execute_batch travels in the unit's last round trip, with the stored answer and COMMIT,
  * so no server work sits between its locks and COMMIT. When the call finds, under its locks, that
  * the answer would be wrong, it raises, nothing commits, and the request runs again answering from
- * what happened. PostgreSQL only: it holds the batch in its slot from another connection, which the
- * embedded database (one session) cannot do. The fallback itself runs on both databases
- * (transfers-batch.test.ts: an item the funds no longer cover).
+ * what happened (so an id another request took meanwhile refuses only its item, where the call's
+ * unique violation used to refuse the whole batch). PostgreSQL only: it holds the batch in its
+ * slot from another connection, which the embedded database (one session) cannot do. The fallback
+ * itself runs on both databases (transfers-batch.test.ts: an item the funds no longer cover).
  */
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -107,6 +108,39 @@ describe.runIf(!!DATABASE_URL)('an executing batch answers before its ledger cal
     expect(listed.transfers.map((x: { id: string }) => x.id)).toEqual([results[1].transfer.id]);
     const replay = await t.api.post('/v1/transfers/batch', body, { 'x-l2f-idempotency-id': key });
     expect(replay.raw).toBe(res.raw);
+    await verifyLedger(app);
+  });
+
+  it('an id another request took while the call waited: only that item is refused (DUPLICATE_ID), the rest execute', async () => {
+    const app = await getApp();
+    const slots = app.ledgerline.config.transferBatchSlots;
+    const t = await newTenant(app);
+    const [a, b] = [(await fundedAccount(t, USD, '10.00')).id, (await fundedAccount(t, USD)).id];
+    const [holder, watcher] = [await connect(), await connect()];
+    await holdSlots(holder, t.clientId, slots);
+
+    const taken = `taken-${Date.now()}`;
+    const body = {
+      execute: true,
+      transfers: [
+        { id: taken, source_account_id: a, destination_account_id: b, amount: '1.00' },
+        { source_account_id: a, destination_account_id: b, amount: '2.00' },
+      ],
+    };
+    const pending = t.api.post('/v1/transfers/batch', body);
+    await waitingBatch(watcher);
+    // Another request creates a transfer with that id (REQUESTED, no slot needed) and commits first.
+    const other = await ok(
+      t.api.post('/v1/transfers/batch', { transfers: [{ id: taken, source_account_id: b, destination_account_id: a, amount: '0.50' }] }),
+    );
+    expect(other.results[0].transfer).toMatchObject({ id: taken, status: 'REQUESTED' });
+    await holder.query('COMMIT');
+
+    const { results } = await ok(pending);
+    expect(results[0].errors).toEqual([expect.objectContaining({ code: 'DUPLICATE_ID', field: 'transfers.0.id' })]);
+    expect(results[1].transfer).toMatchObject({ status: 'EXECUTED', source_details: { amount_to_debit: 2 } });
+    expect(await balances(t.api, a)).toEqual({ current: '8', available: '8' });
+    expect((await ok(t.api.get(`/v1/transfers/${taken}`))).status).toBe('REQUESTED');
     await verifyLedger(app);
   });
 });
