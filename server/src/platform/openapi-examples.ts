@@ -74,6 +74,10 @@ const idOfSegment = (segment: string | undefined) => {
 const segmentOfTag = (tag: string) =>
   ({ 'Request signing': 'signing-keys', 'Admin: clients': 'clients' })[tag] ?? tag.toLowerCase().replace(/ /g, '-');
 
+/** Hints for fields named exactly so, each an id of its kind (kept in the map's order). */
+const idHints = (kinds: Record<string, IdKind>): [RegExp, string][] =>
+  Object.entries(kinds).map(([field, kind]) => [new RegExp(`^${field}$`), id(ID_PREFIX[kind])]);
+
 /**
  * Values a real client would send or read, by field name (first match wins, most specific
  * first); each is checked against the field's schema before use, so a wrong guess falls through.
@@ -91,26 +95,32 @@ const HINTS: [RegExp, string][] = [
   [/^account_link_id$/, 'ACT-0001'],
   [/^status_detail$/, 'AUTHORIZED'],
   [/^(source_|destination_)?account_id$/, 'acc-usd-0001'],
+  // Any side's too (source_, destination_counterparty_id): hence no `^`.
   [/counterparty_id$/, id(ID_PREFIX.counterparty)],
-  [/^withdrawal_id$/, id(ID_PREFIX.withdrawal)],
-  [/^deposit_id$/, id(ID_PREFIX.deposit)],
-  [/^(transfer_id|category_id|settlement_id)$/, id(ID_PREFIX.transfer)],
-  [/^exchange_id$/, id(ID_PREFIX.exchange)],
-  [/^payment_id$/, id(ID_PREFIX.payment)],
-  [/^transaction_id$/, id(ID_PREFIX.transaction)],
-  [/^application_id$/, id(ID_PREFIX.application)],
-  [/^document_id$/, id(ID_PREFIX.document)],
-  [/^individual_id$/, id(ID_PREFIX.individual)],
-  [/^event_id$/, id(ID_PREFIX.event)],
-  [/^client_id$/, id(ID_PREFIX.client)],
-  [/^card_id$/, id(ID_PREFIX.card)],
-  [/^authorization_id$/, id(ID_PREFIX.cardAuthorization)],
-  [/^refund_id$/, id(ID_PREFIX.cardRefund)],
-  [/^virtual_account_id$/, id(ID_PREFIX.virtualAccount)],
-  [/^lease_id$/, id(ID_PREFIX.lease)],
-  [/^(key_id|signing_key_id)$/, id(ID_PREFIX.signingKey)],
+  ...idHints({
+    withdrawal_id: 'withdrawal',
+    deposit_id: 'deposit',
+    transfer_id: 'transfer',
+    category_id: 'transfer', // category_type's example is TRANSFER
+    settlement_id: 'transfer',
+    exchange_id: 'exchange',
+    payment_id: 'payment',
+    transaction_id: 'transaction',
+    application_id: 'application',
+    document_id: 'document',
+    individual_id: 'individual',
+    event_id: 'event',
+    client_id: 'client',
+    card_id: 'card',
+    authorization_id: 'cardAuthorization',
+    refund_id: 'cardRefund',
+    virtual_account_id: 'virtualAccount',
+    lease_id: 'lease',
+    key_id: 'signingKey',
+    signing_key_id: 'signingKey',
+  }),
   [/^payor_id$/, 'payor-0001'],
-  [/^request_id$/, id(ID_PREFIX.request)],
+  ...idHints({ request_id: 'request' }),
   [/^(self|first|prev|next|last)$/, '/v1/customers?page=0&page_size=20'],
   [/_timestamp$|_at$|^timestamp$|^now$|valid_until/, WHEN],
   [/^(withdrawal_rail|rail|supported_rails|rails)$/, 'ACH'],
