@@ -54,7 +54,7 @@ describe.runIf(!!DATABASE_URL)('an executing batch answers before its ledger cal
     // One round trip: the call (strict), the stored answer, COMMIT. Nothing of the server runs
     // between the call's locks and the end of its transaction.
     // (pg_stat_activity keeps the first 1,024 bytes: the call and the start of the stored answer.)
-    expect(statement).toMatch(/^SELECT transfers_execute_batch\([\s\S]*, true\);\s*INSERT INTO idempotency_keys /);
+    expect(statement).toMatch(/^SELECT transfers_execute_batch\([\s\S]*, 'true'::boolean\);\s*INSERT INTO idempotency_keys /);
     expect(await balances(t.api, a)).toEqual({ current: '10', available: '10' });
 
     await holder.query('COMMIT');

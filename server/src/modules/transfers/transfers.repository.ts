@@ -2,7 +2,7 @@ import { and, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { sqlLiteral as lit, type Reader, type Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { transfers } from '../../db/schema.js';
-import { queryRows } from '../../db/sql.js';
+import { type CallArg, queryRows, sqlCall } from '../../db/sql.js';
 import { statusFilter } from '../../db/status-filter.js';
 import type { PageRequest } from '../../shared/pagination.js';
 import { type TransferRow, type TransferStatus, transferMachine } from './transfers.machine.js';
@@ -144,7 +144,7 @@ export const transfersRepository = {
   },
   /** parties() as literal SQL: a unit of work's prefetch, read with BEGIN. */
   partiesSql(clientId: string, ids: string[]): string {
-    return `SELECT * FROM transfer_parties(${lit(clientId)}, ${lit(toArray(ids))}::text[])`;
+    return `SELECT * FROM ${partiesCall(clientId, ids).literal}`;
   },
   /**
    * The insert of REQUESTED transfers the service built, as one literal SQL statement sent with
@@ -162,19 +162,14 @@ export const transfersRepository = {
   },
   /** Accounts of transfers and their customers' statuses, in one read (transfer_parties, transfers.sql). */
   async parties(db: Reader, clientId: string, ids: string[]): Promise<Party[]> {
-    return queryRows<Party>(db, sql`SELECT * FROM transfer_parties(${clientId}, ${toArray(ids)}::text[])`);
+    return queryRows<Party>(db, sql`SELECT * FROM ${partiesCall(clientId, ids).bound}`);
   },
   /**
    * transfer_accept_many (transfers.sql): the accept of distinct transfers in one round trip, one
    * outcome per id, in order. Item i's lines get txnIds[2i], txnIds[2i+1] (0-based), its events likewise.
    */
   async acceptMany(tx: Tx, p: AcceptManyParams): Promise<AcceptOutcome[]> {
-    const [row] = await queryRows<{ r: AcceptOutcome[] }>(
-      tx,
-      sql`SELECT transfer_accept_many(${p.clientId}, ${toArray(p.ids)}::text[], ${p.at.toISOString()}::timestamptz,
-            ${toArray(p.from)}::text[], ${toArray(p.transactable)}::text[], ${toArray(p.txnIds)}::text[],
-            ${toArray(p.eventIds)}::text[]) AS r`,
-    );
+    const [row] = await queryRows<{ r: AcceptOutcome[] }>(tx, sql`SELECT ${acceptManyCall(p).bound} AS r`);
     return (row as { r: AcceptOutcome[] }).r;
   },
   /**
@@ -182,11 +177,9 @@ export const transfersRepository = {
    * the items whose entry of `runs` (an SQL boolean[], one per id) is false are not run (null outcome).
    */
   acceptManySql(p: AcceptManyParams, runs: string): string {
-    return `SELECT transfer_accept_many(${lit(p.clientId)},
-        (SELECT array_agg(CASE WHEN u.runs THEN u.id END ORDER BY u.o)
-           FROM unnest(${runs}, ${lit(toArray(p.ids))}::text[]) WITH ORDINALITY AS u(runs, id, o)),
-        ${lit(p.at.toISOString())}::timestamptz, ${lit(toArray(p.from))}::text[], ${lit(toArray(p.transactable))}::text[],
-        ${lit(toArray(p.txnIds))}::text[], ${lit(toArray(p.eventIds))}::text[]) AS r`;
+    const ids = `(SELECT array_agg(CASE WHEN u.runs THEN u.id END ORDER BY u.o)
+           FROM unnest(${runs}, ${lit(toArray(p.ids))}::text[]) WITH ORDINALITY AS u(runs, id, o))`;
+    return `SELECT ${acceptManyCall(p, { expression: ids }).literal} AS r`;
   },
   /** Which of these ids the client's transfers already use. */
   async existingIds(db: Reader, clientId: string, ids: string[]): Promise<Set<string>> {
@@ -199,11 +192,7 @@ export const transfersRepository = {
   },
   /** transfers_execute_batch (transfers.sql): create and execute many in one round trip. */
   async executeBatch(tx: Tx, p: BatchParams): Promise<BatchOutcome> {
-    const [row] = await queryRows<{ r: BatchOutcome }>(
-      tx,
-      sql`SELECT transfers_execute_batch(${p.clientId}, ${JSON.stringify(p.items)}::jsonb, ${p.at.toISOString()}::timestamptz,
-            ${p.validUntil.toISOString()}::timestamptz, ${toArray(p.transactable)}::text[], ${p.atomic}, ${p.slots}::int) AS r`,
-    );
+    const [row] = await queryRows<{ r: BatchOutcome }>(tx, sql`SELECT ${executeBatchCall(p, false).bound} AS r`);
     return (row as { r: BatchOutcome }).r;
   },
   /**
@@ -211,9 +200,7 @@ export const transfersRepository = {
    * it raises LL005 unless every item executes, with no party to wake.
    */
   executeBatchPredictedSql(p: BatchParams): string {
-    return `SELECT transfers_execute_batch(${lit(p.clientId)}, ${lit(JSON.stringify(p.items))}::jsonb,
-        ${lit(p.at.toISOString())}::timestamptz, ${lit(p.validUntil.toISOString())}::timestamptz,
-        ${lit(toArray(p.transactable))}::text[], ${p.atomic}, ${lit(p.slots)}::int, true)`;
+    return `SELECT ${executeBatchCall(p, true).literal}`;
   },
   /** REQUESTED past valid_until -> EXPIRED (the sweeper). */
   async expireDue(tx: Tx, now: Date, clientId?: string): Promise<number> {
@@ -235,6 +222,41 @@ export const transfersRepository = {
     return fetchPage(db, transfers, transfers.seq, where, page);
   },
 };
+
+/** transfer_parties (transfers.sql), as parties() reads it and as a prefetch sends it. */
+function partiesCall(clientId: string, ids: string[]) {
+  return sqlCall('transfer_parties', [
+    { value: clientId, type: 'text' },
+    { value: toArray(ids), type: 'text[]' },
+  ]);
+}
+
+/** transfer_accept_many (transfers.sql); `ids` replaced by an expression in a group's opening. */
+function acceptManyCall(p: AcceptManyParams, ids: CallArg = { value: toArray(p.ids), type: 'text[]' }) {
+  return sqlCall('transfer_accept_many', [
+    { value: p.clientId, type: 'text' },
+    ids,
+    { value: p.at.toISOString(), type: 'timestamptz' },
+    { value: toArray(p.from), type: 'text[]' },
+    { value: toArray(p.transactable), type: 'text[]' },
+    { value: toArray(p.txnIds), type: 'text[]' },
+    { value: toArray(p.eventIds), type: 'text[]' },
+  ]);
+}
+
+/** transfers_execute_batch (transfers.sql), strict or not. */
+function executeBatchCall(p: BatchParams, strict: boolean) {
+  return sqlCall('transfers_execute_batch', [
+    { value: p.clientId, type: 'text' },
+    { value: JSON.stringify(p.items), type: 'jsonb' },
+    { value: p.at.toISOString(), type: 'timestamptz' },
+    { value: p.validUntil.toISOString(), type: 'timestamptz' },
+    { value: toArray(p.transactable), type: 'text[]' },
+    { value: p.atomic, type: 'boolean' },
+    { value: p.slots, type: 'int' },
+    { value: strict, type: 'boolean' },
+  ]);
+}
 
 /** A text[] parameter as an array literal (both drivers take it): every element quoted, " and \ escaped. */
 function toArray(values: readonly string[]): string {
