@@ -83,7 +83,7 @@ describe('POST /v1/transfers/batch', () => {
         asset: USD,
         amount,
         description: null,
-        txn_ids: [`txn_locks_${id}_d`, `txn_locks_${id}_c`],
+        txn_ids: [`txn_locks_${t.clientId}_${id}_d`, `txn_locks_${t.clientId}_${id}_c`], // unique across tenants, as public ids are
         event_ids: [`evt_locks_${id}_${n}_d`, `evt_locks_${id}_${n}_c`],
       };
     };

@@ -96,6 +96,9 @@ export async function transferBatch(ctx: WriteContext, service: TransfersService
     ),
   };
 
+  // Each item's answer: its refusal from the checks above, until the ledger's outcome fills it.
+  const results: ItemResult[] = prepared.map((p) => ({ errors: p.errors ?? [] }));
+
   // The usual case, answered before the ledger is touched: every item executes, no party sleeps.
   // The call goes with COMMIT and raises if that is not so; then the unit runs this again without
   // the prediction, and the branch below answers from what the call did.
@@ -109,7 +112,6 @@ export async function transferBatch(ctx: WriteContext, service: TransfersService
     !valid.some(({ row }) => dormant(row.sourceAccountId) || dormant(row.destinationAccountId))
   ) {
     ctx.atCommitPredicted(repo.executeBatchPredictedSql(params));
-    const results: ItemResult[] = prepared.map((p) => ({ errors: p.errors ?? [] }));
     for (const { i, row } of valid) {
       const executed = { ...row, status: 'EXECUTED', executedAt: ctx.now, updatedAt: ctx.now, entryId: null, seq: 0n } as TransferRow;
       results[i] = { transfer: service.view(executed, ctx.now) };
@@ -118,8 +120,6 @@ export async function transferBatch(ctx: WriteContext, service: TransfersService
   }
 
   const outcome = valid.length ? await repo.executeBatch(ctx.tx, params) : { applied: true, results: [] };
-
-  const results: ItemResult[] = prepared.map((p) => ({ errors: p.errors ?? [] }));
   valid.forEach(({ i }, k) => {
     const r = outcome.results[k];
     if (r && 'transfer' in r) results[i] = { transfer: service.view(fromJson(r.transfer), ctx.now) };
