@@ -5,6 +5,7 @@ import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyReques
 import fp from 'fastify-plugin';
 import { type Database, sqlLiteral as lit, pgErrorCode, TransactionAbortedError, type TxSession } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
+import { recordUsesSql } from '../modules/signing-keys/index.js';
 import type { Context, WriteContext } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { asAppError } from './errors.plugin.js';
@@ -308,11 +309,8 @@ function claimManySql(clientId: string, members: Member[], now: Date, work?: (ru
              k.fingerprint, k.response_status, k.response_body, k.response_content_type,
              (k.expires_at IS NOT NULL AND k.expires_at <= ${lit(now.toISOString())}::timestamptz) AS expired
         FROM m LEFT JOIN idempotency_keys k ON k.client_id = ${lit(clientId)} AND k.key = m.key),
-    s AS (
-      INSERT INTO signature_uses (client_id, digest, expires_at)
-      SELECT ${lit(clientId)}, c.digest, c.sig_expires FROM c
-       WHERE c.digest IS NOT NULL AND c.locked AND (c.fingerprint IS NULL OR c.expired)
-      ON CONFLICT DO NOTHING RETURNING digest),
+    s AS (${recordUsesSql(`SELECT ${lit(clientId)}, c.digest, c.sig_expires FROM c
+       WHERE c.digest IS NOT NULL AND c.locked AND (c.fingerprint IS NULL OR c.expired)`)}),
     r AS MATERIALIZED (
       SELECT c.ord, c.locked, c.fingerprint, c.response_status, c.response_body, c.response_content_type, c.expired,
              (c.digest IS NOT NULL AND c.digest IN (SELECT digest FROM s)) AS signed,
@@ -371,8 +369,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
 
     /** The signature's use, sent with BEGIN: no row back means it was used before. */
     const signatureSql = (clientId: string, use: { digest: string; expiresAt: Date }) =>
-      `INSERT INTO signature_uses (client_id, digest, expires_at)
-       VALUES (${lit(clientId)}, ${lit(use.digest)}, ${lit(use.expiresAt.toISOString())}) ON CONFLICT DO NOTHING RETURNING digest`;
+      recordUsesSql(`VALUES (${lit(clientId)}, ${lit(use.digest)}, ${lit(use.expiresAt.toISOString())}::timestamptz)`);
 
     /**
      * One attempt at the unit. `predicted.allowed`: the use case may send predicted writes with COMMIT

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { DB_INDEPENDENT } from '../../vitest.config.js';
 
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const REACHES_A_DATABASE = /helpers\.js|server-process\.js|_fixtures\.js|_support\.js|src\/db\/|src\/app\.js|bootstrap\.js|DATABASE_URL|getApp/;
+const REACHES_A_DATABASE =
+  /helpers\.js|server-process\.js|_fixtures\.js|_support\.js|src\/db\/|src\/app\.js|bootstrap\.js|DATABASE_URL|getApp/;
 
 describe('the suite on PostgreSQL (TEST_SKIP_DB_INDEPENDENT=1)', () => {
   it('leaves out only files that touch no database', () => {

@@ -1,9 +1,6 @@
 import type { Ajv } from 'ajv';
-import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Reader, Tx } from '../../db/client.js';
-import { resourceHistory } from '../../db/schema.js';
-import { queryRows } from '../../db/sql.js';
 import type { DuePass } from '../../jobs/scheduler.js';
 import { newBitcoinAddress, newEthereumAddress, newSolanaAddress } from '../../shared/addresses.js';
 import type { AuthContext, Context, WriteContext } from '../../shared/context.js';
@@ -14,9 +11,9 @@ import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagin
 import { type PatchBody, PatchEngine } from '../../shared/patch.js';
 import { assertUpdatable, baseOf, canTransact, checkTransition, isStatus, type Status } from '../../shared/status.js';
 import { assetOf, type CatalogueService, PRODUCTS } from '../catalogue/index.js';
-import { type CustomerHooks, type CustomerRow, findCustomer, lockCustomer } from '../customers/index.js';
+import { type CustomerHooks, type CustomerRow, findCustomer, lockCustomer, markDormantCustomers } from '../customers/index.js';
 import { statusEventType, writeEvents } from '../events/index.js';
-import { historyPage, writeHistory } from '../history/index.js';
+import { historyPage, writeHistory, writePlatformHistory } from '../history/index.js';
 import { available, type Balances, balancesOf, current, isEmpty, openCustomerLedgerAccount, ZERO } from '../ledger/index.js';
 import { type AccountRow, accountsRepository, type LeaseRow } from './accounts.repository.js';
 
@@ -358,45 +355,24 @@ export class AccountsService {
     const { now, clientId } = pass;
     const cutoff = new Date(now.getTime() - days * 86_400_000);
     return pass.unit(async (tx) => {
-      const accounts = await queryRows<{ client_id: string; id: string }>(
-        tx,
-        sql`UPDATE accounts a SET status = 'DORMANT', updated_at = ${now.toISOString()}::timestamptz
-             WHERE a.status = 'ACTIVE' AND (${clientId ?? null}::text IS NULL OR a.client_id = ${clientId ?? null})
-               AND a.created_at < ${cutoff.toISOString()}::timestamptz
-               AND coalesce((SELECT t.created_at FROM ledger_transactions t WHERE t.ledger_account_id = a.ledger_account_id
-                              ORDER BY t.id DESC LIMIT 1), a.created_at) < ${cutoff.toISOString()}::timestamptz
-             RETURNING a.client_id, a.id`,
-      );
-      const customers = await queryRows<{ client_id: string; id: string }>(
-        tx,
-        sql`UPDATE customers c SET status = 'DORMANT', updated_at = ${now.toISOString()}::timestamptz
-             WHERE c.status = 'ACTIVE' AND (${clientId ?? null}::text IS NULL OR c.client_id = ${clientId ?? null})
-               AND c.created_at < ${cutoff.toISOString()}::timestamptz
-               AND EXISTS (SELECT 1 FROM accounts a WHERE a.client_id = c.client_id AND a.customer_id = c.id)
-               AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.client_id = c.client_id AND a.customer_id = c.id
-                                AND a.status NOT IN ('DORMANT', 'CLOSED'))
-             RETURNING c.client_id, c.id`,
-      );
+      const accounts = await accountsRepository.markDormant(tx, { clientId, cutoff, now });
+      const customers = await markDormantCustomers(tx, { clientId, cutoff, now });
       for (const [type, rows, wire] of [
         ['account', accounts, 'DORMANT'],
         ['customer', customers, 'DORMANT'],
       ] as const) {
-        for (const r of rows) {
-          await tx.insert(resourceHistory).values({
+        await writePlatformHistory(
+          tx,
+          rows.map((r) => ({
             clientId: r.client_id,
-            id: newId('history'),
             resourceType: type,
             resourceId: r.id,
             field: 'status',
             before: type === 'account' ? 'OPEN' : 'ACTIVE',
             after: wire,
-            actorClientId: r.client_id,
-            actorType: 'operator',
-            updatedBy: 'platform',
-            reason: `no activity for ${days} days`,
-            createdAt: now,
-          });
-        }
+          })),
+          { reason: `no activity for ${days} days`, at: now },
+        );
         await writeEvents(
           tx,
           rows.map((r) => ({

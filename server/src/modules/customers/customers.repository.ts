@@ -2,6 +2,7 @@ import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { customerIndividuals, customers } from '../../db/schema.js';
+import { queryRows } from '../../db/sql.js';
 import type { PageRequest } from '../../shared/pagination.js';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -31,6 +32,22 @@ export const customersRepository = {
       .set({ status: 'ACTIVE', updatedAt: at })
       .where(and(eq(customers.clientId, clientId), eq(customers.id, id), eq(customers.status, 'DORMANT')))
       .returning({ id: customers.id });
+  },
+  /**
+   * ACTIVE -> DORMANT for customers created before `cutoff` that have accounts, all of them DORMANT
+   * or CLOSED; of one client, or of all.
+   */
+  async markDormant(tx: Tx, p: { clientId?: string | undefined; cutoff: Date; now: Date }): Promise<{ client_id: string; id: string }[]> {
+    return queryRows<{ client_id: string; id: string }>(
+      tx,
+      sql`UPDATE customers c SET status = 'DORMANT', updated_at = ${p.now.toISOString()}::timestamptz
+           WHERE c.status = 'ACTIVE' AND (${p.clientId ?? null}::text IS NULL OR c.client_id = ${p.clientId ?? null})
+             AND c.created_at < ${p.cutoff.toISOString()}::timestamptz
+             AND EXISTS (SELECT 1 FROM accounts a WHERE a.client_id = c.client_id AND a.customer_id = c.id)
+             AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.client_id = c.client_id AND a.customer_id = c.id
+                              AND a.status NOT IN ('DORMANT', 'CLOSED'))
+           RETURNING c.client_id, c.id`,
+    );
   },
   async update(tx: Tx, clientId: string, id: string, patch: Partial<typeof customers.$inferInsert>): Promise<CustomerRow> {
     const [row] = await tx.update(customers).set(patch).where(byId(clientId, id)).returning();

@@ -14,6 +14,14 @@ export const findCustomer = (db: Db | Tx, clientId: string, id: string): Promise
   customersRepository.find(db, clientId, id);
 export const lockCustomer = (tx: Tx, clientId: string, id: string): Promise<CustomerRow | undefined> =>
   customersRepository.lock(tx, clientId, id);
+/**
+ * The dormancy sweep (accounts module, CONTRACT §5), once it has set idle accounts DORMANT: customers
+ * whose accounts are all DORMANT or CLOSED become DORMANT. Returns them; the caller writes history and events.
+ */
+export const markDormantCustomers = (
+  tx: Tx,
+  p: { clientId?: string | undefined; cutoff: Date; now: Date },
+): Promise<{ client_id: string; id: string }[]> => customersRepository.markDormant(tx, p);
 export {
   Address,
   CorporationDetails,

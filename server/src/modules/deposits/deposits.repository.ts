@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Reader, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { deposits } from '../../db/schema-money.js';
@@ -15,6 +15,25 @@ export const depositsRepository = {
   },
   async lock(tx: Tx, clientId: string, id: string): Promise<DepositRow | undefined> {
     const [row] = await tx.select().from(deposits).where(byId(clientId, id)).for('no key update');
+    return row;
+  },
+  /** The push deposit of an account opened last (crypto arrivals are its deposits). */
+  async latestPush(db: Reader, clientId: string, accountId: string): Promise<{ id: string } | undefined> {
+    const [row] = await db
+      .select({ id: deposits.id })
+      .from(deposits)
+      .where(and(eq(deposits.clientId, clientId), eq(deposits.destinationAccountId, accountId), eq(deposits.depositType, 'PUSH')))
+      .orderBy(desc(deposits.seq))
+      .limit(1);
+    return row;
+  },
+  /** The deposit whose instructions carry this memo, locked. */
+  async lockByMemo(tx: Tx, clientId: string, memo: string): Promise<DepositRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(deposits)
+      .where(and(eq(deposits.memo, memo), eq(deposits.clientId, clientId)))
+      .for('no key update');
     return row;
   },
   async insert(tx: Tx, row: typeof deposits.$inferInsert): Promise<DepositRow> {

@@ -1,8 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { fetchPage } from '../../db/paginate.js';
-import { addressLeases } from '../../db/schema.js';
-import { deposits, incomingFunds, payors } from '../../db/schema-money.js';
+import { payors } from '../../db/schema-money.js';
 import { maskAccountNumber } from '../../shared/bank-codes.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
@@ -11,7 +9,7 @@ import { newId } from '../../shared/ids.js';
 import { toMinor } from '../../shared/money.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { canTransact, type Status } from '../../shared/status.js';
-import { type AccountRow, lockAccount } from '../accounts/index.js';
+import { type AccountRow, type LeaseRow, leaseEnded, lockAccount, lockLeaseAt, recordLeaseReceipt } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
 import { findCustomer } from '../customers/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
@@ -26,9 +24,7 @@ import {
 } from '../virtual-accounts/index.js';
 import { railReference, virtualAccountInstructions } from './deposits.instructions.js';
 import { depositsRepository } from './deposits.repository.js';
-
-type IncomingRow = typeof incomingFunds.$inferSelect;
-type LeaseRow = typeof addressLeases.$inferSelect;
+import { type IncomingRow, incomingRepository, type NewIncoming } from './incoming.repository.js';
 
 export interface Arrival {
   rail: string;
@@ -151,24 +147,19 @@ export class IncomingFundsService {
         : await this.match(tx, ctx.tenantId, input, asset.asset_type_id, at);
       const id = newId('incoming');
       // The arrival as recorded, whatever became of it.
-      const record = async (outcome: Partial<typeof incomingFunds.$inferInsert> & Pick<typeof incomingFunds.$inferInsert, 'status'>) => {
-        const [r] = await tx
-          .insert(incomingFunds)
-          .values({
-            id,
-            rail: input.rail,
-            assetTypeId: asset.asset_type_id,
-            amount,
-            memo: input.memo ?? null,
-            walletAddress: input.wallet_address ?? null,
-            originator,
-            railReference: rref,
-            createdAt: at,
-            ...outcome,
-          })
-          .returning();
-        return r as IncomingRow;
-      };
+      const record = (outcome: Partial<NewIncoming> & Pick<NewIncoming, 'status'>) =>
+        incomingRepository.insert(tx, {
+          id,
+          rail: input.rail,
+          assetTypeId: asset.asset_type_id,
+          amount,
+          memo: input.memo ?? null,
+          walletAddress: input.wallet_address ?? null,
+          originator,
+          railReference: rref,
+          createdAt: at,
+          ...outcome,
+        });
       if ('returned' in target) {
         // Refused at the door: the sender gets the funds back; nothing reaches the ledger. The
         // client hears of it (VIRTUAL_ACCOUNT_PAYMENT_RETURNED), in this transaction.
@@ -257,17 +248,7 @@ export class IncomingFundsService {
         input.memo,
       );
       if (depositId && !virtualAccount) await depositsRepository.received(tx, account.clientId, depositId, amount, at);
-      if (lease) {
-        const count = lease.receivedCount + 1;
-        const value = lease.receivedValue + amount;
-        const exhausted =
-          (lease.leaseTransactionLimit !== null && count >= lease.leaseTransactionLimit) ||
-          (lease.leaseValueLimit !== null && value >= lease.leaseValueLimit);
-        await tx
-          .update(addressLeases)
-          .set({ receivedCount: count, receivedValue: value, ...(exhausted && lease.leaseEnforced && { expiredAt: at }) })
-          .where(and(eq(addressLeases.clientId, lease.clientId), eq(addressLeases.id, lease.id)));
-      }
+      if (lease) await recordLeaseReceipt(tx, lease, amount, at);
       return record({
         status: 'CREDITED',
         clientId: account.clientId,
@@ -319,13 +300,7 @@ export class IncomingFundsService {
     const va = await findVirtualAccount(ctx.db, ctx.tenantId, virtualAccountId);
     if (!va) throw notFound('Virtual account', 'id');
     const page = parsePageQuery(q);
-    const { rows, total } = await fetchPage(
-      ctx.db,
-      incomingFunds,
-      incomingFunds.seq,
-      [eq(incomingFunds.clientId, ctx.tenantId), eq(incomingFunds.virtualAccountId, va.id)],
-      page,
-    );
+    const { rows, total } = await incomingRepository.pageOfVirtualAccount(ctx.db, ctx.tenantId, va.id, page);
     const result = buildPage(page, rows, total, basePath, {});
     return { ...result, items: result.items.map((r) => this.view(r)) };
   }
@@ -374,52 +349,18 @@ export class IncomingFundsService {
 
   private async match(tx: Tx, clientId: string, input: Arrival, assetTypeId: string, at: Date): Promise<Target> {
     if (input.rail === 'CRYPTO') {
-      const [lease] = await tx
-        .select()
-        .from(addressLeases)
-        .where(
-          and(
-            eq(addressLeases.clientId, clientId),
-            eq(addressLeases.assetTypeId, assetTypeId),
-            eq(addressLeases.walletAddress, input.wallet_address as string),
-          ),
-        )
-        .for('no key update');
+      const lease = await lockLeaseAt(tx, clientId, assetTypeId, input.wallet_address as string);
       if (!lease) return { reason: 'no address of this client matches' };
-      if (lease.leaseEnforced) {
-        const expired =
-          lease.expiredAt !== null ||
-          (lease.leaseEndDate !== null && lease.leaseEndDate <= at) ||
-          (lease.leaseTransactionLimit !== null && lease.receivedCount >= lease.leaseTransactionLimit) ||
-          (lease.leaseValueLimit !== null && lease.receivedValue >= lease.leaseValueLimit);
-        if (expired) {
-          if (lease.expiredAt === null) {
-            await tx
-              .update(addressLeases)
-              .set({ expiredAt: at })
-              .where(and(eq(addressLeases.clientId, clientId), eq(addressLeases.id, lease.id)));
-          }
-          return { reason: `lease ${lease.id} has expired` };
-        }
-      }
+      if (await leaseEnded(tx, lease, at)) return { reason: `lease ${lease.id} has expired` };
       const account = await lockAccount(tx, clientId, lease.accountId);
       if (!account) return { reason: 'the leased account is gone' };
       const refused = await this.receivable(tx, account);
       if (refused) return { reason: refused };
-      const [push] = await tx
-        .select({ id: deposits.id })
-        .from(deposits)
-        .where(and(eq(deposits.clientId, clientId), eq(deposits.destinationAccountId, account.id), eq(deposits.depositType, 'PUSH')))
-        .orderBy(desc(deposits.seq))
-        .limit(1);
+      const push = await depositsRepository.latestPush(tx, clientId, account.id);
       return { account, lease, ...(push && { depositId: push.id }) };
     }
     if (!input.memo) return { reason: 'no memo' };
-    const [deposit] = await tx
-      .select()
-      .from(deposits)
-      .where(and(eq(deposits.memo, input.memo.trim().toUpperCase()), eq(deposits.clientId, clientId)))
-      .for('no key update');
+    const deposit = await depositsRepository.lockByMemo(tx, clientId, input.memo.trim().toUpperCase());
     if (!deposit) return { reason: `memo ${input.memo} matches no deposit` };
     if (deposit.assetTypeId !== assetTypeId) return { reason: `memo ${input.memo} is for ${deposit.assetTypeId}` };
     const account = await lockAccount(tx, clientId, deposit.destinationAccountId);
@@ -442,10 +383,7 @@ export class IncomingFundsService {
   /** Unmatched funds, newest first, a page at a time (either style, CONTRACT §3); filters rail and asset_type_id. */
   async suspense(ctx: Context, q: RawPageQuery & { rail?: string | undefined; asset_type_id?: string | undefined }, basePath: string) {
     const page = parsePageQuery(q);
-    const where = [eq(incomingFunds.status, 'SUSPENSE')];
-    if (q.rail) where.push(eq(incomingFunds.rail, q.rail));
-    if (q.asset_type_id) where.push(eq(incomingFunds.assetTypeId, q.asset_type_id));
-    const { rows, total } = await fetchPage(ctx.db, incomingFunds, incomingFunds.seq, where, page);
+    const { rows, total } = await incomingRepository.suspensePage(ctx.db, { rail: q.rail, assetTypeId: q.asset_type_id }, page);
     const result = buildPage(page, rows, total, basePath, { rail: q.rail, asset_type_id: q.asset_type_id });
     return { ...result, items: result.items.map((r) => this.view(r)) };
   }
@@ -453,7 +391,7 @@ export class IncomingFundsService {
   /** The operator assigns unmatched funds to an account of the client it acts for. */
   async assign(ctx: WriteContext, id: string, accountId: string) {
     const row = await (async (tx: Tx) => {
-      const [inc] = await tx.select().from(incomingFunds).where(eq(incomingFunds.id, id)).for('no key update');
+      const inc = await incomingRepository.lock(tx, id);
       if (!inc) throw notFound('Suspense item', 'id');
       if (inc.status !== 'SUSPENSE') throw new AppError('INVALID_STATUS_TRANSITION', `This item is ${inc.status}, not in suspense.`);
       const account = await lockAccount(tx, ctx.tenantId, accountId);
@@ -477,19 +415,14 @@ export class IncomingFundsService {
         at,
         inc.memo ?? undefined,
       );
-      const [r] = await tx
-        .update(incomingFunds)
-        .set({
-          status: 'ASSIGNED',
-          clientId: ctx.tenantId,
-          accountId: account.id,
-          transactionId: txnId,
-          assignedAt: at,
-          assignedBy: ctx.caller.id,
-        })
-        .where(eq(incomingFunds.id, id))
-        .returning();
-      return r as IncomingRow;
+      return incomingRepository.update(tx, id, {
+        status: 'ASSIGNED',
+        clientId: ctx.tenantId,
+        accountId: account.id,
+        transactionId: txnId,
+        assignedAt: at,
+        assignedBy: ctx.caller.id,
+      });
     })(ctx.tx);
     return this.view(row);
   }

@@ -1,34 +1,25 @@
-import type { Tx } from '../../db/client.js';
-import { events } from '../../db/schema.js';
-import { newId } from '../../shared/ids.js';
+import type { Reader, Tx } from '../../db/client.js';
+import { type ClaimedEvent, type EventRow, eventsRepository, type NewEvent } from './events.repository.js';
+
+export type { ClaimedEvent, EventRow, NewEvent } from './events.repository.js';
 
 /**
  * Events (CONTRACT §9) are written in the same transaction as the change they describe; a worker
  * delivers them after commit. `event_data` is thin: `{<resource>: {id, status}}`.
  */
-export interface NewEvent {
-  clientId: string;
-  eventType: string;
-  resourceType: string;
-  resourceId: string;
-  eventData: Record<string, unknown>;
-  at: Date;
+export async function writeEvents(tx: Tx, list: NewEvent[]): Promise<void> {
+  await eventsRepository.insert(tx, list);
 }
 
-export async function writeEvents(tx: Tx, list: NewEvent[]): Promise<void> {
-  if (!list.length) return;
-  await tx.insert(events).values(
-    list.map((e) => ({
-      clientId: e.clientId,
-      id: newId('event'),
-      eventType: e.eventType,
-      resourceType: e.resourceType,
-      resourceId: e.resourceId,
-      eventData: e.eventData,
-      createdAt: e.at,
-    })),
-  );
-}
+/** The outbox, for the webhook dispatcher: claim undispatched events, mark them dispatched. */
+export const outbox = {
+  claim: (tx: Tx, limit: number): Promise<ClaimedEvent[]> => eventsRepository.claimUndispatched(tx, limit),
+  markDispatched: (tx: Tx, keys: readonly Pick<EventRow, 'clientId' | 'id'>[], at: Date): Promise<void> =>
+    eventsRepository.markDispatched(tx, keys, at),
+  pending: (db: Reader): Promise<number> => eventsRepository.countUndispatched(db),
+  find: (db: Reader, clientId: string, id: string): Promise<EventRow | undefined> => eventsRepository.find(db, clientId, id),
+  lock: (tx: Tx, clientId: string, id: string): Promise<EventRow | undefined> => eventsRepository.lock(tx, clientId, id),
+};
 
 /** `CUSTOMER_FROZEN_L2F`, `ACCOUNT_OPEN`, … : the Layer2 status event name. */
 export function statusEventType(resource: 'CUSTOMER' | 'ACCOUNT' | 'COUNTERPARTY', status: string): string {

@@ -1,13 +1,11 @@
-import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Db, Tx } from '../../db/client.js';
-import { fetchPage } from '../../db/paginate.js';
-import { resourceHistory } from '../../db/schema.js';
 import type { AuthContext } from '../../platform/auth/plugin.js';
 import type { SecretBox } from '../../platform/vault/index.js';
 import { encryptStoredPersonal, fieldKey, holdsPersonal, openPersonal, sealPersonal } from '../../platform/vault/personal-data.js';
 import { newId } from '../../shared/ids.js';
 import { buildPage, type PageResult, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { historyRepository } from './history.repository.js';
 
 /**
  * Change history (CONTRACT §4): one row per changed field, with who (client or operator),
@@ -43,7 +41,8 @@ export async function writeHistory(
 ): Promise<void> {
   if (!changes.length) return;
   const clientId = meta.auth.tenantId;
-  await tx.insert(resourceHistory).values(
+  await historyRepository.insert(
+    tx,
     changes.map((c) => {
       const id = newId('history');
       const key = fieldKey(c.field);
@@ -71,6 +70,42 @@ export async function writeHistory(
   );
 }
 
+/** A change the platform makes on its own (a sweep), to one field of one client's resource. */
+export interface PlatformChange extends FieldChange {
+  clientId: string;
+  resourceType: string;
+  resourceId: string;
+}
+
+/**
+ * Changes the platform makes on its own, as the operator (`updated_by` "platform"), e.g. dormancy.
+ * Their values are statuses: personal identifiers go through writeHistory and the vault.
+ */
+export async function writePlatformHistory(tx: Tx, changes: readonly PlatformChange[], meta: { reason: string; at: Date }): Promise<void> {
+  for (const c of changes) {
+    if (holdsPersonal(c.before, fieldKey(c.field)) || holdsPersonal(c.after, fieldKey(c.field))) {
+      throw new Error(`platform history of ${c.resourceType} ${c.field}: personal data needs writeHistory and the vault`);
+    }
+  }
+  await historyRepository.insert(
+    tx,
+    changes.map((c) => ({
+      clientId: c.clientId,
+      id: newId('history'),
+      resourceType: c.resourceType,
+      resourceId: c.resourceId,
+      field: c.field,
+      before: c.before,
+      after: c.after,
+      actorClientId: c.clientId,
+      actorType: 'operator' as const,
+      updatedBy: 'platform',
+      reason: meta.reason,
+      createdAt: meta.at,
+    })),
+  );
+}
+
 export interface HistoryView {
   id: string;
   field: string;
@@ -94,13 +129,7 @@ export async function historyPage(
   personal: { box?: SecretBox | undefined; reveal: boolean } = { reveal: false },
 ): Promise<PageResult<HistoryView>> {
   const page = parsePageQuery(query);
-  const { rows, total } = await fetchPage(
-    db,
-    resourceHistory,
-    resourceHistory.seq,
-    [eq(resourceHistory.clientId, clientId), eq(resourceHistory.resourceType, resourceType), eq(resourceHistory.resourceId, resourceId)],
-    page,
-  );
+  const { rows, total } = await historyRepository.page(db, clientId, resourceType, resourceId, page);
   const result = buildPage(page, rows, total, basePath, {});
   return {
     ...result,

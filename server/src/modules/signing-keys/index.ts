@@ -1,2 +1,3 @@
+export { recordUsesSql } from './signing-keys.repository.js';
 export { signingKeysRoutes } from './signing-keys.routes.js';
 export { recordSignatureUse, type SignatureUse, SigningKeysService, WINDOW_SECONDS } from './signing-keys.service.js';

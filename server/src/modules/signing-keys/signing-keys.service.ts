@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { signatureUses, signingKeys } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { normalizePublicKey, verifyEd25519 } from '../../shared/ed25519.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
+import { type SigningKeyRow, signingKeysRepository } from './signing-keys.repository.js';
 
 export const WINDOW_SECONDS = 300;
-type KeyRow = typeof signingKeys.$inferSelect;
+type KeyRow = SigningKeyRow;
 
 /** A verified signature, identified for replay protection until it leaves the window. */
 export interface SignatureUse {
@@ -19,12 +18,8 @@ export interface SignatureUse {
 
 /** Records a signature as used; refuses one that was (CONTRACT §8: each is accepted once). */
 export async function recordSignatureUse(tx: Tx, clientId: string, use: SignatureUse): Promise<void> {
-  const rows = await tx
-    .insert(signatureUses)
-    .values({ clientId, digest: use.digest, expiresAt: use.expiresAt })
-    .onConflictDoNothing()
-    .returning({ digest: signatureUses.digest });
-  if (!rows.length) throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
+  if (!(await signingKeysRepository.recordUse(tx, clientId, use.digest, use.expiresAt)))
+    throw new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
 }
 
 const view = (k: KeyRow) => ({ id: k.id, public_key: k.publicKey, created_at: k.createdAt.toISOString() });
@@ -48,10 +43,7 @@ export class SigningKeysService {
     const hit = this.cache.get(clientId);
     const now = performance.now();
     if (hit && hit.until > now) return hit.keys;
-    const rows = await this.db
-      .select({ publicKey: signingKeys.publicKey })
-      .from(signingKeys)
-      .where(and(eq(signingKeys.clientId, clientId), isNull(signingKeys.revokedAt)));
+    const rows = await signingKeysRepository.active(this.db, clientId);
     if (this.cache.size > 10_000) this.cache.clear();
     const keys = rows.map((r) => r.publicKey);
     this.cache.set(clientId, { keys, until: now + 1000 });
@@ -64,31 +56,18 @@ export class SigningKeysService {
     if (!raw) {
       throw new AppError('VALIDATION_ERROR', 'public_key must be an Ed25519 public key: 32-byte hex, DER SPKI hex or PEM.', 'public_key');
     }
-    const [row] = await ctx.tx
-      .insert(signingKeys)
-      .values({ clientId, id: newId('signingKey'), publicKey: raw, createdAt: ctx.now })
-      .onConflictDoNothing()
-      .returning();
+    const row = await signingKeysRepository.insert(ctx.tx, { clientId, id: newId('signingKey'), publicKey: raw, createdAt: ctx.now });
     if (!row) throw new AppError('DUPLICATE_ID', 'This public key is already registered.', 'public_key');
     this.cache.delete(clientId);
     return view(row);
   }
 
   async list(ctx: Context) {
-    const rows = await ctx.db
-      .select()
-      .from(signingKeys)
-      .where(and(eq(signingKeys.clientId, ctx.tenantId), isNull(signingKeys.revokedAt)))
-      .orderBy(asc(signingKeys.seq));
-    return rows.map(view);
+    return (await signingKeysRepository.active(ctx.db, ctx.tenantId)).map(view);
   }
 
   async revoke(ctx: WriteContext, id: string) {
-    const [row] = await ctx.tx
-      .update(signingKeys)
-      .set({ revokedAt: ctx.now })
-      .where(and(eq(signingKeys.clientId, ctx.tenantId), eq(signingKeys.id, id), isNull(signingKeys.revokedAt)))
-      .returning();
+    const row = await signingKeysRepository.revoke(ctx.tx, ctx.tenantId, id, ctx.now);
     if (!row) throw notFound('Signing key', 'id');
     this.cache.delete(ctx.tenantId);
     return { id: row.id };
@@ -124,6 +103,6 @@ export class SigningKeysService {
   }
 
   async purgeUsed(): Promise<void> {
-    await this.db.delete(signatureUses).where(lt(signatureUses.expiresAt, this.clock.now()));
+    await signingKeysRepository.purgeUses(this.db, this.clock.now());
   }
 }

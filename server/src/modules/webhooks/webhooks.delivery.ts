@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.js';
 import { ownTransaction } from '../../jobs/scheduler.js';
 import type { SecretBox } from '../../platform/vault/index.js';
 import type { Clock } from '../../shared/clock.js';
+import { outbox } from '../events/index.js';
 import { privateKeyPem } from './webhooks.keys.js';
 import { type ClaimedDelivery, webhooksRepository as repo } from './webhooks.repository.js';
 import { maxAttempts, retryDelaySeconds } from './webhooks.schedule.js';
@@ -50,7 +51,13 @@ export class WebhookDelivery {
 
   /** One batch of events; returns how many were dispatched. */
   dispatch(batch = 100): Promise<number> {
-    return ownTransaction(this.database, (tx) => repo.dispatch(tx, this.clock.now(), batch));
+    return ownTransaction(this.database, async (tx) => {
+      const now = this.clock.now();
+      const claimed = await outbox.claim(tx, batch);
+      await repo.createDeliveries(tx, claimed, now);
+      await outbox.markDispatched(tx, claimed, now);
+      return claimed.length;
+    });
   }
 
   /** Claims up to `limit` due deliveries (of one client only, when given). */

@@ -6,11 +6,11 @@ import { events } from '../../db/schema.js';
 import { type DeliveryStatus, subscriptions, webhookAttempts, webhookDeliveries } from '../../db/schema-webhooks.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { PageRequest } from '../../shared/pagination.js';
+import type { ClaimedEvent } from '../events/index.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
-export type OutboxEventRow = typeof events.$inferSelect;
 
 /** Platform ids of this module (`sub_…`, `whd_…`, `wha_…`): time-ordered like every other (shared/ids.ts). */
 export const webhookId = (prefix: 'sub' | 'whd' | 'wha') => `${prefix}_${uuidv7()}`;
@@ -25,6 +25,7 @@ function pairIn(a: AnyPgColumn, b: AnyPgColumn, pairs: [string, string][]): SQL 
 
 const d = webhookDeliveries;
 const s = subscriptions;
+/** Read only (a delivery's payload): the events module owns them and marks them dispatched. */
 const e = events;
 const liveSubscription = (clientId: string, id: string) => and(eq(s.clientId, clientId), eq(s.id, id), isNull(s.deletedAt));
 
@@ -78,19 +79,12 @@ export const webhooksRepository = {
 
   // ---- dispatch: events -> deliveries -------------------------------------------------------
   /**
-   * Claims up to `batch` undispatched events (skipping those another worker holds), creates one
-   * PENDING delivery per live subscription of the client and event type that existed when the
-   * event happened, and marks the events dispatched. Run inside one transaction.
+   * One PENDING delivery per live subscription of the client and event type that existed when the
+   * event happened, for events the dispatcher claimed from the outbox (events module), in its
+   * transaction.
    */
-  async dispatch(tx: Tx, now: Date, batch: number): Promise<number> {
-    const claimed = await tx
-      .select({ clientId: e.clientId, id: e.id, eventType: e.eventType, createdAt: e.createdAt })
-      .from(e)
-      .where(isNull(e.dispatchedAt))
-      .orderBy(asc(e.seq))
-      .limit(batch)
-      .for('no key update', { skipLocked: true });
-    if (!claimed.length) return 0;
+  async createDeliveries(tx: Tx, claimed: readonly ClaimedEvent[], now: Date): Promise<void> {
+    if (!claimed.length) return;
     const kinds = [
       ...new Map(claimed.map((ev) => [`${ev.clientId}\n${ev.eventType}`, [ev.clientId, ev.eventType] as [string, string]])).values(),
     ];
@@ -119,17 +113,6 @@ export const webhooksRepository = {
       }
     }
     for (let i = 0; i < rows.length; i += 500) await tx.insert(d).values(rows.slice(i, i + 500));
-    await tx
-      .update(e)
-      .set({ dispatchedAt: now })
-      .where(
-        pairIn(
-          e.clientId,
-          e.id,
-          claimed.map((ev) => [ev.clientId, ev.id]),
-        ),
-      );
-    return claimed.length;
   },
 
   // ---- deliveries ---------------------------------------------------------------------------
@@ -230,7 +213,7 @@ export const webhooksRepository = {
   },
 
   // ---- monitoring ---------------------------------------------------------------------------
-  /** The delivery backlog, all clients (metrics): read through the partial indexes on PENDING and undispatched rows. */
+  /** The delivery backlog, all clients (metrics): read through the partial index on PENDING rows. */
   async backlog(db: Db, now: Date) {
     const [row] = await db
       .select({
@@ -240,36 +223,11 @@ export const webhooksRepository = {
       })
       .from(d)
       .where(eq(d.status, 'PENDING'));
-    const [events] = await db.select({ n: sql<number>`count(*)::int` }).from(e).where(isNull(e.dispatchedAt));
     const oldest = row?.oldestDue ? new Date(row.oldestDue).getTime() : undefined;
     return {
       pending: Number(row?.pending ?? 0),
       due: Number(row?.due ?? 0),
       oldestDueSeconds: oldest === undefined ? 0 : Math.max(0, (now.getTime() - oldest) / 1000),
-      undispatchedEvents: Number(events?.n ?? 0),
     };
-  },
-
-  // ---- events -------------------------------------------------------------------------------
-  async findEvent(db: Db, clientId: string, id: string): Promise<OutboxEventRow | undefined> {
-    const [row] = await db
-      .select()
-      .from(e)
-      .where(and(eq(e.clientId, clientId), eq(e.id, id)));
-    return row;
-  },
-  async lockEvent(tx: Tx, clientId: string, id: string): Promise<OutboxEventRow | undefined> {
-    const [row] = await tx
-      .select()
-      .from(e)
-      .where(and(eq(e.clientId, clientId), eq(e.id, id)))
-      .for('no key update');
-    return row;
-  },
-  async markDispatched(tx: Tx, clientId: string, id: string, at: Date): Promise<void> {
-    await tx
-      .update(e)
-      .set({ dispatchedAt: at })
-      .where(and(eq(e.clientId, clientId), eq(e.id, id), isNull(e.dispatchedAt)));
   },
 };

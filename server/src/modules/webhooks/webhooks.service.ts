@@ -5,7 +5,7 @@ import type { SecretBox } from '../../platform/vault/index.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
-import { isEventType } from '../events/index.js';
+import { isEventType, outbox } from '../events/index.js';
 import { webhookKeyContext } from './webhooks.keys.js';
 import { type AttemptRow, type DeliveryRow, webhooksRepository as repo, type SubscriptionRow, webhookId } from './webhooks.repository.js';
 import { newKeyPair } from './webhooks.signing.js';
@@ -134,7 +134,7 @@ export class WebhooksService {
   }
 
   private async eventExists(ctx: Context, eventId: string): Promise<boolean> {
-    return (await repo.findEvent(ctx.db, ctx.tenantId, eventId)) !== undefined;
+    return (await outbox.find(ctx.db, ctx.tenantId, eventId)) !== undefined;
   }
 
   /**
@@ -143,7 +143,7 @@ export class WebhooksService {
    */
   async redeliver(ctx: WriteContext, eventId: string, subscriptionId?: string) {
     return (async (tx: Tx) => {
-      const event = await repo.lockEvent(tx, ctx.tenantId, eventId);
+      const event = await outbox.lock(tx, ctx.tenantId, eventId);
       if (!event) throw notFound('Event', 'id');
       let subs = await repo.liveSubscriptionsOf(tx, ctx.tenantId, event.eventType);
       if (subscriptionId !== undefined) {
@@ -183,7 +183,7 @@ export class WebhooksService {
       }
       await repo.insertDeliveries(tx, fresh);
       // Every live subscription has it now: the dispatcher must not add a second delivery.
-      if (subscriptionId === undefined) await repo.markDispatched(tx, ctx.tenantId, event.id, now);
+      if (subscriptionId === undefined) await outbox.markDispatched(tx, [event], now);
       return { id: event.id, deliveries: subs.length };
     })(ctx.tx);
   }
