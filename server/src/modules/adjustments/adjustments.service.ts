@@ -1,4 +1,3 @@
-import { adjustments } from '../../db/schema.js';
 import type { WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -8,6 +7,7 @@ import { lockAccount } from '../accounts/index.js';
 import { assetOf } from '../catalogue/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
 import type { LedgerService } from '../ledger/index.js';
+import { adjustmentsRepository } from './adjustments.repository.js';
 
 export interface AdjustmentInput {
   account_id: string;
@@ -62,7 +62,7 @@ export class AdjustmentsService {
           },
         ],
       });
-      await tx.insert(adjustments).values({
+      await adjustmentsRepository.insert(tx, {
         clientId: auth.tenantId,
         id,
         accountId: account.id,

@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { clientCatalogue } from '../../db/schema.js';
 import type { WriteContext } from '../../shared/context.js';
 import { AppError, type ErrorEntry } from '../../shared/errors.js';
 import {
@@ -13,6 +11,7 @@ import {
   PRODUCTS_BY_ID,
   type Product,
 } from './catalogue.data.js';
+import { catalogueRepository } from './catalogue.repository.js';
 
 export interface ClientCatalogue {
   products: string[];
@@ -22,7 +21,7 @@ export interface ClientCatalogue {
 /** Which products and assets each client may open; the operator sets it (CONTRACT §12). */
 export class CatalogueService {
   async forClient(db: Db | Tx, clientId: string): Promise<ClientCatalogue> {
-    const [row] = await db.select().from(clientCatalogue).where(eq(clientCatalogue.clientId, clientId));
+    const row = await catalogueRepository.find(db, clientId);
     return row ? { products: row.products, assets: row.assets } : { products: DEFAULT_PRODUCTS, assets: DEFAULT_ASSETS };
   }
 
@@ -36,11 +35,7 @@ export class CatalogueService {
     });
     if (errors.length) throw AppError.many(errors);
     const value = { products: [...new Set(next.products)], assets: [...new Set(next.assets)] };
-    const updatedAt = ctx.now;
-    await ctx.tx
-      .insert(clientCatalogue)
-      .values({ clientId, ...value, updatedAt })
-      .onConflictDoUpdate({ target: clientCatalogue.clientId, set: { ...value, updatedAt } });
+    await catalogueRepository.upsert(ctx.tx, clientId, value, ctx.now);
     return value;
   }
 

@@ -1,6 +1,4 @@
-import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { payors } from '../../db/schema-money.js';
 import { maskAccountNumber } from '../../shared/bank-codes.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { JsonDecimal } from '../../shared/decimal-json.js';
@@ -14,6 +12,7 @@ import { assetOf } from '../catalogue/index.js';
 import { findCustomer } from '../customers/index.js';
 import { transactionEvent, writeEvents } from '../events/index.js';
 import type { LedgerService, Line } from '../ledger/index.js';
+import { findPayor } from '../payors/index.js';
 import {
   findVirtualAccount,
   findVirtualAccountByDetails,
@@ -371,10 +370,7 @@ export class IncomingFundsService {
   }
 
   private async payorOf(tx: Tx, account: AccountRow, payorId: string) {
-    const [p] = await tx
-      .select()
-      .from(payors)
-      .where(and(eq(payors.clientId, account.clientId), eq(payors.customerId, account.customerId), eq(payors.id, payorId)));
+    const p = await findPayor(tx, account.clientId, account.customerId, payorId);
     return p ? { id: p.id, ...(p.details as Record<string, unknown>) } : undefined;
   }
 

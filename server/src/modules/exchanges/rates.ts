@@ -1,9 +1,8 @@
-import { and, asc, eq, or } from 'drizzle-orm';
 import type { Reader, Tx } from '../../db/client.js';
-import { fxRates } from '../../db/schema-exchanges.js';
 import type { WriteContext } from '../../shared/context.js';
 import { AppError, type ErrorEntry } from '../../shared/errors.js';
 import { inverse, mul, parseDecimal, type Rational } from '../../shared/rational.js';
+import { ratesRepository } from './rates.repository.js';
 
 /**
  * Where prices come from. The sandbox has a table of mid rates the operator sets
@@ -30,10 +29,7 @@ export const DEFAULT_RATES: { base: string; quote: string; mid: string }[] = [
 
 export class TableRates implements RateSource {
   private async direct(db: Reader, base: string, quote: string): Promise<Rational | undefined> {
-    const rows = await db
-      .select()
-      .from(fxRates)
-      .where(or(and(eq(fxRates.base, base), eq(fxRates.quote, quote)), and(eq(fxRates.base, quote), eq(fxRates.quote, base))));
+    const rows = await ratesRepository.pair(db, base, quote);
     const d = rows.find((r) => r.base === base);
     if (d) return parseDecimal(d.mid);
     const inv = rows.find((r) => r.base === quote);
@@ -52,7 +48,7 @@ export class TableRates implements RateSource {
   }
 
   async list(db: Reader) {
-    const rows = await db.select().from(fxRates).orderBy(asc(fxRates.base), asc(fxRates.quote));
+    const rows = await ratesRepository.all(db);
     return rows.map((r) => ({ base: r.base, quote: r.quote, mid: r.mid, updated_at: r.updatedAt.toISOString() }));
   }
 
@@ -72,18 +68,11 @@ export class TableRates implements RateSource {
   }
 
   private async write(tx: Tx, rates: { base: string; quote: string; mid: string | number }[], at: Date) {
-    for (const r of rates) {
-      await tx.delete(fxRates).where(and(eq(fxRates.base, r.quote), eq(fxRates.quote, r.base)));
-      await tx
-        .insert(fxRates)
-        .values({ base: r.base, quote: r.quote, mid: String(r.mid).trim(), updatedAt: at })
-        .onConflictDoUpdate({ target: [fxRates.base, fxRates.quote], set: { mid: String(r.mid).trim(), updatedAt: at } });
-    }
+    for (const r of rates) await ratesRepository.put(tx, r.base, r.quote, String(r.mid).trim(), at);
   }
 
   /** Sandbox boot: the default rates, once, on an empty table. */
   async seedDefaults(tx: Tx, at: Date): Promise<void> {
-    const [any] = await tx.select({ base: fxRates.base }).from(fxRates).limit(1);
-    if (!any) await this.write(tx, DEFAULT_RATES, at);
+    if (await ratesRepository.isEmpty(tx)) await this.write(tx, DEFAULT_RATES, at);
   }
 }

@@ -1,6 +1,5 @@
-import { inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { ledgerAccounts } from '../../db/schema.js';
+import { ledgerRepository } from './ledger.repository.js';
 
 export {
   type ExpiredHold,
@@ -30,25 +29,12 @@ export const available = (b: Balances) => b.posted - b.pendingOut;
 export const isEmpty = (b: Balances) => b.posted === 0n && b.pendingIn === 0n && b.pendingOut === 0n;
 
 /** A customer's ledger account: a liability of the platform, never below zero available. */
-export async function openCustomerLedgerAccount(tx: Tx, clientId: string, assetTypeId: string, at: Date): Promise<bigint> {
-  const [row] = await tx
-    .insert(ledgerAccounts)
-    .values({ clientId, kind: 'customer', assetTypeId, allowNegative: false, posted: 0n, pendingIn: 0n, pendingOut: 0n, createdAt: at })
-    .returning({ id: ledgerAccounts.id });
-  return (row as { id: bigint }).id;
-}
+export const openCustomerLedgerAccount = (tx: Tx, clientId: string, assetTypeId: string, at: Date): Promise<bigint> =>
+  ledgerRepository.openCustomerAccount(tx, clientId, assetTypeId, at);
 
 export async function balancesOf(db: Db | Tx, ids: bigint[]): Promise<Map<bigint, Balances>> {
   if (!ids.length) return new Map();
-  const rows = await db
-    .select({
-      id: ledgerAccounts.id,
-      posted: ledgerAccounts.posted,
-      pendingIn: ledgerAccounts.pendingIn,
-      pendingOut: ledgerAccounts.pendingOut,
-    })
-    .from(ledgerAccounts)
-    .where(inArray(ledgerAccounts.id, ids));
+  const rows = await ledgerRepository.balances(db, ids);
   return new Map(rows.map((r) => [r.id, { posted: r.posted, pendingIn: r.pendingIn, pendingOut: r.pendingOut }]));
 }
 export { ledgerVerifyRoutes } from './verify.routes.js';

@@ -1,11 +1,12 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db, Reader, Tx } from '../../db/client.js';
 import { pgErrorCode } from '../../db/client.js';
-import { ledgerAccounts, ledgerTransactions } from '../../db/schema.js';
+import { ledgerTransactions } from '../../db/schema.js';
 import { queryRows } from '../../db/sql.js';
 import type { DuePass } from '../../jobs/scheduler.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
+import { ledgerRepository } from './ledger.repository.js';
 
 /**
  * The ledger's write side. Every operation is one call of a PL/pgSQL function (ledger.sql, the
@@ -237,31 +238,14 @@ export class LedgerService {
     const cached = this.platformIds.get(key);
     if (cached !== undefined) return cached;
     const fullCode = `${code}:${assetTypeId}`;
-    const [created] = await db
-      .insert(ledgerAccounts)
-      .values({
-        clientId: null,
-        kind: 'platform',
-        code: fullCode,
-        assetTypeId,
-        allowNegative: true,
-        posted: 0n,
-        pendingIn: 0n,
-        pendingOut: 0n,
-        createdAt: at,
-      })
-      .onConflictDoNothing()
-      .returning({ id: ledgerAccounts.id });
+    const created = await ledgerRepository.insertPlatformAccount(db, fullCode, assetTypeId, at);
     // Created in the caller's transaction: it may still roll back, so it is not cached yet.
-    if (created) return created.id;
+    if (created !== undefined) return created;
     // Already there: ON CONFLICT waited for its creator to commit, so the row is durable.
-    const [row] = await db
-      .select({ id: ledgerAccounts.id })
-      .from(ledgerAccounts)
-      .where(and(eq(ledgerAccounts.code, fullCode), eq(ledgerAccounts.kind, 'platform')));
-    if (!row) throw new Error(`platform account ${fullCode} could not be created`);
-    this.platformIds.set(key, row.id);
-    return row.id;
+    const row = await ledgerRepository.platformAccountId(db, fullCode);
+    if (row === undefined) throw new Error(`platform account ${fullCode} could not be created`);
+    this.platformIds.set(key, row);
+    return row;
   }
 
   /**

@@ -1,7 +1,4 @@
-import { and, eq } from 'drizzle-orm';
 import type { Reader, Tx } from '../../db/client.js';
-import { fetchPage } from '../../db/paginate.js';
-import { payments } from '../../db/schema-money.js';
 import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -11,8 +8,8 @@ import { assertCounterpartyUsable, findCounterparty } from '../counterparties/in
 import { findCustomer } from '../customers/index.js';
 import type { DepositsService } from '../deposits/index.js';
 import type { paymentDocuments } from '../documents/index.js';
+import { type PaymentRow, paymentsRepository } from './payments.repository.js';
 
-type PaymentRow = typeof payments.$inferSelect;
 type Json = Record<string, any>;
 
 export interface CreatePaymentInput {
@@ -39,20 +36,13 @@ export class PaymentsService {
   ) {}
 
   private async find(db: Reader, clientId: string, id: string): Promise<PaymentRow> {
-    const [row] = await db
-      .select()
-      .from(payments)
-      .where(and(eq(payments.clientId, clientId), eq(payments.id, id)));
+    const row = await paymentsRepository.find(db, clientId, id);
     if (!row) throw notFound('Payment', 'id');
     return row;
   }
 
   private async lock(tx: Tx, clientId: string, id: string): Promise<PaymentRow> {
-    const [row] = await tx
-      .select()
-      .from(payments)
-      .where(and(eq(payments.clientId, clientId), eq(payments.id, id)))
-      .for('no key update');
+    const row = await paymentsRepository.lock(tx, clientId, id);
     if (!row) throw notFound('Payment', 'id');
     return row;
   }
@@ -116,7 +106,7 @@ export class PaymentsService {
     const at = ctx.now;
     const id = newId('payment');
     const rfi = counterparty.relationshipToCustomer !== 'SELF';
-    await tx.insert(payments).values({
+    await paymentsRepository.insert(tx, {
       clientId: ctx.tenantId,
       id,
       sourceCounterpartyId: counterparty.id,
@@ -129,10 +119,7 @@ export class PaymentsService {
     });
     if (rfi) {
       const documentId = await this.documents.request(tx, ctx.tenantId, id, at);
-      await tx
-        .update(payments)
-        .set({ documentId })
-        .where(and(eq(payments.clientId, ctx.tenantId), eq(payments.id, id)));
+      await paymentsRepository.update(tx, ctx.tenantId, id, { documentId });
     }
     return this.view(ctx, await this.find(tx, ctx.tenantId, id));
   }
@@ -150,10 +137,12 @@ export class PaymentsService {
       deposit_type: 'PUSH',
       deposit_destination: { destination_account_id: p.destinationAccountId },
     })) as Json;
-    await ctx.tx
-      .update(payments)
-      .set({ status: 'ACCEPTED', depositId: deposit.id as string, acceptedAt: ctx.now, updatedAt: ctx.now })
-      .where(and(eq(payments.clientId, ctx.tenantId), eq(payments.id, id)));
+    await paymentsRepository.update(ctx.tx, ctx.tenantId, id, {
+      status: 'ACCEPTED',
+      depositId: deposit.id as string,
+      acceptedAt: ctx.now,
+      updatedAt: ctx.now,
+    });
     return this.view(ctx, await this.find(ctx.tx, ctx.tenantId, id));
   }
 
@@ -188,7 +177,7 @@ export class PaymentsService {
 
   async list(ctx: Context, q: RawPageQuery, basePath: string) {
     const page = parsePageQuery(q);
-    const { rows, total } = await fetchPage(ctx.db, payments, payments.seq, [eq(payments.clientId, ctx.tenantId)], page);
+    const { rows, total } = await paymentsRepository.list(ctx.db, ctx.tenantId, page);
     const result = buildPage(page, rows, total, basePath, {});
     return { ...result, items: await Promise.all(result.items.map((r) => this.view(ctx, r))) };
   }
@@ -206,10 +195,7 @@ export class PaymentsService {
         const p = await this.lock(tx, ctx.tenantId, paymentId);
         const doc = p.documentId ? await this.documents.statusOf(tx, ctx.tenantId, p.documentId) : undefined;
         if (p.status === 'CHANGES_REQUESTED' && (doc?.status === 'SUBMITTED' || doc?.status === 'APPROVED')) {
-          await tx
-            .update(payments)
-            .set({ status: 'REQUESTED', updatedAt: at })
-            .where(and(eq(payments.clientId, ctx.tenantId), eq(payments.id, paymentId)));
+          await paymentsRepository.update(tx, ctx.tenantId, paymentId, { status: 'REQUESTED', updatedAt: at });
         }
       },
     };

@@ -1,13 +1,11 @@
-import { and, eq } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { fetchPage } from '../../db/paginate.js';
-import { payors } from '../../db/schema-money.js';
 import type { Context } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
 import { orderBySchema } from '../../shared/schema-order.js';
 import { baseOf, isL2f, type Status } from '../../shared/status.js';
 import { ExternalId, findCustomer } from '../customers/index.js';
+import { type PayorRow, payorsRepository } from './payors.repository.js';
 
 /** Payor fields (LAYER2_API.md §2.4): who pays a customer's payment account. */
 export const PayorFields = {
@@ -22,8 +20,6 @@ export const PayorFields = {
 };
 export const CreatePayorBody = Type.Object({ id: ExternalId, ...PayorFields }, { additionalProperties: false });
 const Details = Type.Object(PayorFields);
-
-type PayorRow = typeof payors.$inferSelect;
 
 /**
  * Payors of a customer: ids are the client's own, unique per customer. Individuals need first and
@@ -55,43 +51,25 @@ export class PayorsService {
       throw new AppError('VALIDATION_ERROR', 'company_name is required for a payor of a corporate customer.', 'company_name');
     }
     const { id, ...details } = body;
-    const [row] = await ctx.db
-      .insert(payors)
-      .values({ clientId: ctx.tenantId, customerId, id, details, createdAt: ctx.now })
-      .onConflictDoNothing()
-      .returning();
+    const row = await payorsRepository.insert(ctx.db, { clientId: ctx.tenantId, customerId, id, details, createdAt: ctx.now });
     if (!row) throw new AppError('DUPLICATE_ID', `This customer already has a payor ${id}.`, 'id');
     return this.view(row);
   }
 
   async get(ctx: Context, customerId: string, id: string) {
-    const [row] = await ctx.db
-      .select()
-      .from(payors)
-      .where(and(eq(payors.clientId, ctx.tenantId), eq(payors.customerId, customerId), eq(payors.id, id)));
+    const row = await payorsRepository.find(ctx.db, ctx.tenantId, customerId, id);
     if (!row) throw notFound('Payor', 'payor_id');
     return this.view(row);
   }
 
   async exists(ctx: Context, customerId: string, id: string): Promise<boolean> {
-    const clientId = ctx.tenantId;
-    const rows = await ctx.db
-      .select({ id: payors.id })
-      .from(payors)
-      .where(and(eq(payors.clientId, clientId), eq(payors.customerId, customerId), eq(payors.id, id)));
-    return rows.length > 0;
+    return (await payorsRepository.find(ctx.db, ctx.tenantId, customerId, id)) !== undefined;
   }
 
   async list(ctx: Context, customerId: string, q: RawPageQuery, basePath: string) {
     if (!(await findCustomer(ctx.db, ctx.tenantId, customerId))) throw notFound('Customer', 'customer_id');
     const page = parsePageQuery(q);
-    const { rows, total } = await fetchPage(
-      ctx.db,
-      payors,
-      payors.seq,
-      [eq(payors.clientId, ctx.tenantId), eq(payors.customerId, customerId)],
-      page,
-    );
+    const { rows, total } = await payorsRepository.list(ctx.db, ctx.tenantId, customerId, page);
     const result = buildPage(page, rows, total, basePath, {});
     return { ...result, items: result.items.map((r) => this.view(r)) };
   }

@@ -1,7 +1,6 @@
-import { and, eq, like } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { subscriptions } from '../../db/schema-webhooks.js';
 import type { SecretBox } from '../../platform/vault/index.js';
+import { webhooksRepository } from './webhooks.repository.js';
 
 /**
  * Subscriptions' private keys are stored encrypted by the vault (CONTRACT §17), bound to their
@@ -22,18 +21,9 @@ export function privateKeyPem(box: SecretBox, clientId: string, subscriptionId: 
 export async function encryptStoredWebhookKeys(db: Db, box: SecretBox, batch = 500): Promise<number> {
   let done = 0;
   for (;;) {
-    const rows = await db
-      .select({ clientId: subscriptions.clientId, id: subscriptions.id, privateKey: subscriptions.privateKey })
-      .from(subscriptions)
-      .where(like(subscriptions.privateKey, '-----BEGIN%'))
-      .limit(batch);
+    const rows = await webhooksRepository.clearPrivateKeys(db, batch);
     for (const r of rows) {
-      const updated = await db
-        .update(subscriptions)
-        .set({ privateKey: box.encrypt(r.privateKey, webhookKeyContext(r.clientId, r.id)) })
-        .where(and(eq(subscriptions.clientId, r.clientId), eq(subscriptions.id, r.id), eq(subscriptions.privateKey, r.privateKey)))
-        .returning({ id: subscriptions.id });
-      done += updated.length;
+      if (await webhooksRepository.replacePrivateKey(db, r, box.encrypt(r.privateKey, webhookKeyContext(r.clientId, r.id)))) done += 1;
     }
     if (rows.length < batch) return done;
   }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, like, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
@@ -210,6 +210,24 @@ export const webhooksRepository = {
       .from(webhookAttempts)
       .where(and(eq(webhookAttempts.clientId, clientId), inArray(webhookAttempts.deliveryId, deliveryIds)))
       .orderBy(asc(webhookAttempts.seq));
+  },
+
+  // ---- private keys stored in clear by an earlier version (webhooks.keys.ts) ---------------------
+  async clearPrivateKeys(db: Db, limit: number): Promise<Pick<SubscriptionRow, 'clientId' | 'id' | 'privateKey'>[]> {
+    return db
+      .select({ clientId: s.clientId, id: s.id, privateKey: s.privateKey })
+      .from(s)
+      .where(like(s.privateKey, '-----BEGIN%'))
+      .limit(limit);
+  },
+  /** Compare-and-set: false when another process changed the key first. */
+  async replacePrivateKey(db: Db, row: Pick<SubscriptionRow, 'clientId' | 'id' | 'privateKey'>, sealed: string): Promise<boolean> {
+    const updated = await db
+      .update(s)
+      .set({ privateKey: sealed })
+      .where(and(eq(s.clientId, row.clientId), eq(s.id, row.id), eq(s.privateKey, row.privateKey)))
+      .returning({ id: s.id });
+    return updated.length > 0;
   },
 
   // ---- monitoring ---------------------------------------------------------------------------
