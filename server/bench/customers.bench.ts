@@ -118,16 +118,20 @@ ORDER BY c.seq, r.role DESC`;
 
 /**
  * The events the API would have written: one per creation, one per freeze. They are history, so
- * already dispatched: left undispatched, the webhook worker would drain them during the measurements.
+ * already dispatched (BULK_EVENTS_DISPATCHED_SQL takes them off the webhook dispatcher's queue):
+ * left there, the webhook worker would drain them during the measurements.
  */
 const BULK_EVENTS_SQL = `
-INSERT INTO events (client_id, id, event_type, resource_type, resource_id, event_data, created_at, dispatched_at)
+INSERT INTO events (client_id, id, event_type, resource_type, resource_id, event_data, created_at)
 SELECT c.client_id, 'evt_' || gen_random_uuid(), 'CUSTOMER_' || e.status, 'customer', c.id,
-       jsonb_build_object('customer', jsonb_build_object('id', c.id, 'status', e.status)), e.at, e.at
+       jsonb_build_object('customer', jsonb_build_object('id', c.id, 'status', e.status)), e.at
 FROM customers c
 CROSS JOIN LATERAL (VALUES ('ACTIVE', c.created_at), ('FROZEN', c.updated_at)) AS e(status, at)
 WHERE c.client_id = $1 AND c.id LIKE 'bulk-%' AND (e.status = 'ACTIVE' OR c.status = 'FROZEN')
 ORDER BY c.seq, e.at`;
+const BULK_EVENTS_DISPATCHED_SQL = `
+DELETE FROM event_outbox o USING events e
+WHERE e.seq = o.seq AND e.client_id = $1 AND e.resource_type = 'customer' AND e.resource_id LIKE 'bulk-%'`;
 
 function apiBody(i: number): string {
   const id = `api-${String(i).padStart(6, '0')}`;
@@ -274,6 +278,7 @@ async function main(): Promise<void> {
     t = nowMs();
     const individuals = (await sql.query(BULK_INDIVIDUALS_SQL, [tenant.client_id])).rowCount ?? 0;
     const events = (await sql.query(BULK_EVENTS_SQL, [tenant.client_id])).rowCount ?? 0;
+    await sql.query(BULK_EVENTS_DISPATCHED_SQL, [tenant.client_id]);
     log(
       `bulk SQL: ${int(BULK)} customers in ${int(bulkMs)} ms (${int((BULK / bulkMs) * 1000)}/s, batches of ${int(BATCH)}); ` +
         `${int(individuals)} individuals and ${int(events)} events in ${int(nowMs() - t)} ms`,
@@ -307,7 +312,7 @@ async function main(): Promise<void> {
     // finish before measuring (bounded wait).
     t = nowMs();
     for (;;) {
-      const { n } = (await sql.query('SELECT count(*)::int AS n FROM events WHERE dispatched_at IS NULL')).rows[0] as { n: number };
+      const { n } = (await sql.query('SELECT count(*)::int AS n FROM event_outbox')).rows[0] as { n: number };
       if (n === 0) break;
       if (nowMs() - t > 60_000) {
         log(`${n} events still undispatched after 60 s: measuring anyway`);

@@ -18,7 +18,8 @@
  * BENCH_SETS ("all,hot": the account sets to run, all N accounts and/or the hot 10),
  * BENCH_HISTORY (20000: transfers executed during setup, so the ledger has a history),
  * BENCH_CPU_PROFILE (a directory: the server processes' CPU profiles, node --cpu-prof),
- * BENCH_SERVER (dist, default: `npm run build` then dist/main.js as `npm start` runs it; src: tsx).
+ * BENCH_SERVER (dist, default: `npm run build` then dist/main.js as `npm start` runs it; src: tsx),
+ * BENCH_WEBHOOK_WORKER (true, as npm start: the server's webhook worker dispatches the events the load writes).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -67,6 +68,9 @@ async function startServer(workers: number, port: number): Promise<ChildProcess>
     env: {
       ...process.env,
       ...SERVER_ENV,
+      // As npm start runs it: its webhook worker dispatches every event the load writes (none has a
+      // subscription here, so dispatching is taking them off the queue). BENCH_WEBHOOK_WORKER=false: off.
+      WEBHOOK_WORKER: process.env.BENCH_WEBHOOK_WORKER ?? 'true',
       WORKERS: String(workers),
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -54,12 +54,20 @@ export const events = pgTable(
     resourceId: text('resource_id').notNull(),
     eventData: jsonb('event_data').notNull(),
     createdAt: ts('created_at').notNull(),
-    /** Set once the webhook dispatcher has made the event's deliveries (migration 0006). */
-    dispatchedAt: ts('dispatched_at'),
     seq: seq(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.id] })],
 );
+
+/**
+ * The webhook dispatcher's queue (migration 0054): an event's seq, client and id from its insert
+ * (a trigger, events.sql) until the dispatcher has made its deliveries.
+ */
+export const eventOutbox = pgTable('event_outbox', {
+  seq: bigint('seq', { mode: 'bigint' }).primaryKey(),
+  clientId: text('client_id').notNull(),
+  eventId: text('event_id').notNull(),
+});
 
 export const resourceHistory = pgTable(
   'resource_history',

@@ -34,6 +34,7 @@ const OWNER: Record<string, string> = {
   document_files: 'documents',
   documents: 'documents',
   event_listeners: 'event-listeners',
+  event_outbox: 'events',
   events: 'events',
   exchanges: 'exchanges',
   fx_rates: 'exchanges',

@@ -1,7 +1,8 @@
-import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Reader, Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
-import { events } from '../../db/schema.js';
+import { eventOutbox, events } from '../../db/schema.js';
+import { queryRows } from '../../db/sql.js';
 import { newId } from '../../shared/ids.js';
 import type { PageRequest } from '../../shared/pagination.js';
 
@@ -26,13 +27,6 @@ export interface NewEvent {
 /** An undispatched event, claimed for the webhook dispatcher. */
 export type ClaimedEvent = Pick<EventRow, 'clientId' | 'id' | 'eventType' | 'createdAt'>;
 
-/** `(client_id, id) IN ((…), (…))`. */
-const byKeys = (keys: readonly Pick<EventRow, 'clientId' | 'id'>[]) =>
-  sql`(${events.clientId}, ${events.id}) IN (${sql.join(
-    keys.map((k) => sql`(${k.clientId}, ${k.id})`),
-    sql`, `,
-  )})`;
-
 export const eventsRepository = {
   async insert(tx: Tx, list: readonly NewEvent[]): Promise<void> {
     if (!list.length) return;
@@ -48,35 +42,49 @@ export const eventsRepository = {
       })),
     );
   },
+  /**
+   * An event, with its place in the dispatcher's queue locked when it still has one: a dispatcher
+   * taking it off is waited for (its deliveries are then visible), and none takes it meanwhile.
+   */
   async lock(tx: Tx, clientId: string, id: string): Promise<EventRow | undefined> {
     const [row] = await tx
       .select()
       .from(events)
-      .where(and(eq(events.clientId, clientId), eq(events.id, id)))
-      .for('no key update');
+      .where(and(eq(events.clientId, clientId), eq(events.id, id)));
+    if (row) await tx.select({ seq: eventOutbox.seq }).from(eventOutbox).where(eq(eventOutbox.seq, row.seq)).for('update');
     return row;
   },
-  /** Up to `limit` undispatched events, oldest first, skipping those another dispatcher holds. */
+  /**
+   * Takes up to `limit` events off the dispatcher's queue (event_outbox), oldest first, skipping
+   * those another dispatcher holds: their rows are deleted in the caller's transaction, which makes
+   * their deliveries (a rollback puts them back).
+   */
   async claimUndispatched(tx: Tx, limit: number): Promise<ClaimedEvent[]> {
-    return tx
-      .select({ clientId: events.clientId, id: events.id, eventType: events.eventType, createdAt: events.createdAt })
-      .from(events)
-      .where(isNull(events.dispatchedAt))
-      .orderBy(asc(events.seq))
-      .limit(limit)
-      .for('no key update', { skipLocked: true });
+    const rows = await queryRows<{ client_id: string; id: string; event_type: string; created_at: string | Date }>(
+      tx,
+      sql`WITH claimed AS (
+            DELETE FROM event_outbox WHERE seq IN (
+              SELECT seq FROM event_outbox ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+            RETURNING seq, client_id, event_id)
+          SELECT e.client_id, e.id, e.event_type, e.created_at
+            FROM claimed c JOIN events e ON e.client_id = c.client_id AND e.id = c.event_id
+           ORDER BY c.seq`,
+    );
+    return rows.map((r) => ({ clientId: r.client_id, id: r.id, eventType: r.event_type, createdAt: new Date(r.created_at) }));
   },
-  /** Marks events dispatched (those not already). */
-  async markDispatched(tx: Tx, keys: readonly Pick<EventRow, 'clientId' | 'id'>[], at: Date): Promise<void> {
-    if (!keys.length) return;
-    await tx
-      .update(events)
-      .set({ dispatchedAt: at })
-      .where(and(byKeys(keys), isNull(events.dispatchedAt)));
+  /** Takes events off the dispatcher's queue (their deliveries were made another way). */
+  async markDispatched(tx: Tx, list: readonly Pick<EventRow, 'seq'>[]): Promise<void> {
+    if (!list.length) return;
+    await tx.delete(eventOutbox).where(
+      inArray(
+        eventOutbox.seq,
+        list.map((e) => e.seq),
+      ),
+    );
   },
-  /** How many events wait for the dispatcher (metrics; the partial index on undispatched rows). */
+  /** How many events wait for the dispatcher (metrics). */
   async countUndispatched(db: Reader): Promise<number> {
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(events).where(isNull(events.dispatchedAt));
+    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(eventOutbox);
     return Number(row?.n ?? 0);
   },
 

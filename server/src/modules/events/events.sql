@@ -1,5 +1,6 @@
 -- The events module's SQL (CONTRACT §9): how SQL use cases of other modules append an event in
--- their own transaction, as writeEvents does from TypeScript. The one writer of `events` from SQL.
+-- their own transaction, as writeEvents does from TypeScript; and the trigger that queues every
+-- event for the webhook dispatcher. The one writer of `events` and `event_outbox` from SQL.
 -- Applied by checksum after the migrations (src/db/sources.ts); safe to run again.
 -- PL/pgSQL, not SQL functions: a SQL function's statement is planned anew at every call from
 -- another function, PL/pgSQL keeps its plan for the session (0.3 -> 0.1 ms for two events).
@@ -45,10 +46,24 @@ BEGIN
    ORDER BY g, e.side;
 END $$;
 
+-- Every event goes to the webhook dispatcher's queue (event_outbox, migration 0054), whoever
+-- writes it (writeEvents, the functions above): one INSERT per statement that wrote events, in
+-- their order. The dispatcher deletes the rows it dispatches; the event itself is never updated.
+CREATE OR REPLACE FUNCTION events_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO event_outbox (seq, client_id, event_id) SELECT n.seq, n.client_id, n.id FROM new_events n ORDER BY n.seq;
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS events_enqueue ON events;
+CREATE TRIGGER events_enqueue AFTER INSERT ON events REFERENCING NEW TABLE AS new_events
+  FOR EACH STATEMENT EXECUTE FUNCTION events_enqueue();
+
 -- Deletes events of this transaction that announce what did not happen after all: a batch writes
 -- its transfers' events before it takes its locks, then drops those of the items refused under them.
--- Only events nothing has been delivered for (no webhook delivery can reference an uncommitted event).
+-- Only events nothing has been delivered for (no webhook delivery can reference an uncommitted
+-- event); their places in the dispatcher's queue go with them.
 CREATE OR REPLACE FUNCTION events_discard(p_client_id text, p_ids text[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  DELETE FROM events WHERE client_id = p_client_id AND id = ANY (p_ids);
+  WITH gone AS (DELETE FROM events WHERE client_id = p_client_id AND id = ANY (p_ids) RETURNING seq)
+  DELETE FROM event_outbox o USING gone WHERE o.seq = gone.seq;
 END $$;

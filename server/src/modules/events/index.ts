@@ -11,11 +11,13 @@ export async function writeEvents(tx: Tx, list: NewEvent[]): Promise<void> {
   await eventsRepository.insert(tx, list);
 }
 
-/** The outbox, for the webhook dispatcher: claim undispatched events, mark them dispatched. */
+/**
+ * The outbox, for the webhook dispatcher: take undispatched events off the queue in the transaction
+ * that makes their deliveries, or take one off when its deliveries were made another way.
+ */
 export const outbox = {
   claim: (tx: Tx, limit: number): Promise<ClaimedEvent[]> => eventsRepository.claimUndispatched(tx, limit),
-  markDispatched: (tx: Tx, keys: readonly Pick<EventRow, 'clientId' | 'id'>[], at: Date): Promise<void> =>
-    eventsRepository.markDispatched(tx, keys, at),
+  markDispatched: (tx: Tx, list: readonly Pick<EventRow, 'seq'>[]): Promise<void> => eventsRepository.markDispatched(tx, list),
   pending: (db: Reader): Promise<number> => eventsRepository.countUndispatched(db),
   find: (db: Reader, clientId: string, id: string): Promise<EventRow | undefined> => eventsRepository.find(db, clientId, id),
   lock: (tx: Tx, clientId: string, id: string): Promise<EventRow | undefined> => eventsRepository.lock(tx, clientId, id),

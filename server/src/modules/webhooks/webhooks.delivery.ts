@@ -55,7 +55,6 @@ export class WebhookDelivery {
       const now = this.clock.now();
       const claimed = await outbox.claim(tx, batch);
       await repo.createDeliveries(tx, claimed, now);
-      await outbox.markDispatched(tx, claimed, now);
       return claimed.length;
     });
   }
