@@ -276,7 +276,7 @@ export function Filter({
 }: {
   label: string;
   value: string;
-  options: string[];
+  options: readonly string[];
   onChange: (v: string) => void;
 }) {
   const id = useId();

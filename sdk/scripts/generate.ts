@@ -17,6 +17,7 @@ import { loadConfig } from '../../server/src/config/index.js';
 const GENERATED = process.env.SDK_GENERATED_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'generated');
 const TARGET = join(GENERATED, 'openapi.ts');
 const KEYS_TARGET = join(GENERATED, 'amount-keys.ts');
+const EVENT_TYPES_TARGET = join(GENERATED, 'event-types.ts');
 const HEADER = [
   '/**',
   ' * Generated from the server\u2019s /openapi.json by `npm run sdk:generate`: do not edit.',
@@ -131,7 +132,19 @@ export function mapDiscriminators(doc: Record<string, any>): void {
   visit(doc);
 }
 
-export async function generate(): Promise<{ types: string; keys: string }> {
+/** The event types a subscription may name: the enum of POST /v1/subscriptions' event_type. */
+export function eventTypes(doc: Record<string, any>): string[] {
+  const resolve = (schema: Record<string, any> | undefined): Record<string, any> | undefined =>
+    schema?.$ref ? doc.components?.schemas?.[String(schema.$ref).replace('#/components/schemas/', '')] : schema;
+  const body = resolve(doc.paths?.['/v1/subscriptions']?.post?.requestBody?.content?.['application/json']?.schema);
+  const values = resolve(body?.properties?.event_type)?.enum;
+  if (!Array.isArray(values) || !values.length || !values.every((v) => typeof v === 'string')) {
+    throw new Error('POST /v1/subscriptions declares no enum of event types for event_type');
+  }
+  return values;
+}
+
+export async function generate(): Promise<{ types: string; keys: string; eventTypes: string }> {
   const doc = await openapiDocument();
   mapDiscriminators(doc);
   const ast = await openapiTS(doc as never, {
@@ -147,7 +160,14 @@ export async function generate(): Promise<{ types: string; keys: string }> {
     `export const AMOUNT_INPUT_KEYS: ReadonlySet<string> = new Set(${JSON.stringify(amountKeys(doc, 'requestBody'))});`,
     '',
   ].join('\n');
-  return { types: HEADER + astToString(ast), keys };
+  const events = [
+    HEADER.split('\n/**\n * An exact')[0],
+    '/** Every event type a subscription may name, in the server\u2019s order (its /openapi.json). */',
+    `export const EVENT_TYPES = ${JSON.stringify(eventTypes(doc))} as const;`,
+    'export type EventType = (typeof EVENT_TYPES)[number];',
+    '',
+  ].join('\n');
+  return { types: HEADER + astToString(ast), keys, eventTypes: events };
 }
 
 const check = process.argv.includes('--check');
@@ -155,6 +175,7 @@ const fresh = await generate();
 const files: [string, string][] = [
   [TARGET, fresh.types],
   [KEYS_TARGET, fresh.keys],
+  [EVENT_TYPES_TARGET, fresh.eventTypes],
 ];
 if (check) {
   for (const [file, text] of files) {

@@ -1,5 +1,6 @@
 export { Ledgerline, type LedgerlineOptions, VERSION } from './client.js';
 export { type ApiErrorEntry, LedgerlineConnectionError, LedgerlineError, WebhookVerificationError } from './errors.js';
+export { EVENT_TYPES, type EventType } from './generated/event-types.js';
 export type { Amount } from './generated/openapi.js';
 export { isExactNumber, parseJson, stringifyBody } from './json.js';
 export type { Page, PageRequest } from './pagination.js';

@@ -1,50 +1,8 @@
+import { EVENT_TYPES } from '@ledgerline/sdk';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useSession } from '../session';
 import { ConfirmButton, Done, ErrorAlert, Filter, Link, PagedTable, Status, TextField, Title, useAction, when } from '../ui';
-
-const EVENT_TYPES = [
-  'CUSTOMER_ACTIVE',
-  'CUSTOMER_PENDING',
-  'CUSTOMER_EDD',
-  'CUSTOMER_FROZEN',
-  'CUSTOMER_DORMANT',
-  'CUSTOMER_CLOSED',
-  'CUSTOMER_PENDING_L2F',
-  'CUSTOMER_EDD_L2F',
-  'CUSTOMER_FROZEN_L2F',
-  'ACCOUNT_OPEN',
-  'ACCOUNT_PENDING',
-  'ACCOUNT_EDD',
-  'ACCOUNT_FROZEN',
-  'ACCOUNT_DORMANT',
-  'ACCOUNT_CLOSED',
-  'ACCOUNT_PENDING_L2F',
-  'ACCOUNT_EDD_L2F',
-  'ACCOUNT_FROZEN_L2F',
-  'ACCOUNT_DEPOSIT_INSTRUCTIONS_UPDATE',
-  'COUNTERPARTY_ACTIVE',
-  'COUNTERPARTY_PENDING',
-  'COUNTERPARTY_EDD',
-  'COUNTERPARTY_FROZEN',
-  'COUNTERPARTY_DORMANT',
-  'COUNTERPARTY_CLOSED',
-  'APPLICATION_INCOMPLETE',
-  'APPLICATION_READY_FOR_SUBMISSION',
-  'APPLICATION_SUBMITTED',
-  'APPLICATION_PROCESSING',
-  'APPLICATION_CHANGE_REQUESTED',
-  'APPLICATION_APPROVED',
-  'APPLICATION_REJECTED',
-  'TRANSACTION_AUTHORIZED',
-  'TRANSACTION_PENDING',
-  'TRANSACTION_POSTED',
-  'TRANSACTION_CANCELLED',
-  'WITHDRAWAL_CHANGES_REQUESTED',
-  'PAYMENT_CONFIRMED',
-  'PAYMENT_EXCHANGE_EXECUTED',
-  'PAYMENT_CHANGES_REQUESTED',
-];
 
 export default function Webhooks({ id }: { id?: string }) {
   return id ? <Deliveries subscriptionId={id} /> : <Subscriptions />;

@@ -5,6 +5,7 @@
  * data and no operator pages; refusals show the API's code and description in role="alert".
  */
 import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../src/modules/events/index.js';
 import { basic, individualBody, newTenant, OPERATOR, operatorApi, type Tenant, uid } from '../helpers.js';
 import { ETH, fundedAccount, USD } from '../ledger/_fixtures.js';
 import { createApplication, individualApplication, individualDetails, ok, uploadAll } from '../onboarding/_fixtures.js';
@@ -136,6 +137,9 @@ describe('operator console', () => {
     const before = (await ok(t.api.get(`/v1/events/${approved.id}/deliveries`))).deliveries.length;
     await navTo(page, 'Webhooks');
     await page.getByRole('table', { name: 'Subscriptions' }).getByText(sub.id).waitFor();
+    // The new subscription's event types are the server's, every one (from the SDK, generated from /openapi.json).
+    const offered = await page.getByRole('combobox', { name: 'Event type' }).first().locator('option').allTextContents();
+    expect(offered).toEqual([...EVENT_TYPES]);
     const eventRow = page.getByRole('row').filter({ hasText: approved.id });
     await eventRow.getByRole('button', { name: 'Redeliver' }).click();
     await eventRow.getByRole('status').waitFor();
