@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { listMigrations, migrate } from '../../src/db/migrate.js';
 import { getApp, newTenant } from '../helpers.js';
 import { customerWithAccount, fund, ok, USD } from '../money/_fixtures.js';
-import { pass } from './_support.js';
+import { newCustomer, pass, subscribe } from './_support.js';
 
 type Row = Record<string, unknown>;
 
@@ -105,5 +105,29 @@ describe('the dispatcher queue (event_outbox)', () => {
     } finally {
       await database.close();
     }
+  });
+});
+
+// Concurrent transactions need PostgreSQL (the embedded database has one connection).
+describe.runIf(!!process.env.TEST_DATABASE_URL)('dispatchers racing (PostgreSQL)', () => {
+  it('two dispatchers taking small batches at once make exactly one delivery per event', async () => {
+    const app = await getApp();
+    const t = await newTenant(app);
+    const sub = await subscribe(t.api, 'CUSTOMER_ACTIVE', 'http://127.0.0.1:9/hook');
+    for (let i = 0; i < 20; i++) await newCustomer(t.api);
+    const { delivery } = app.ledgerline.webhookWorker;
+    const drain = async () => {
+      for (let round = 0; round < 500; round++) if ((await delivery.dispatch(3)) === 0) return;
+    };
+    await Promise.all([drain(), drain()]);
+    const rows = await app.ledgerline.database.rawTransaction((s) =>
+      s.query<Row>(
+        `SELECT count(*)::int AS deliveries, count(DISTINCT event_id)::int AS events,
+                (SELECT count(*)::int FROM events WHERE client_id = $1 AND event_type = 'CUSTOMER_ACTIVE') AS written
+           FROM webhook_deliveries WHERE client_id = $1 AND subscription_id = $2`,
+        [t.clientId, sub.id],
+      ),
+    );
+    expect(rows).toEqual([{ deliveries: 20, events: 20, written: 20 }]);
   });
 });
