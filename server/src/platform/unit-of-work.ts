@@ -743,15 +743,15 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
           out = await runOnce(request, reply, handler, now, predicted);
         } catch (err) {
           const code = pgErrorCode(err);
-          // A predicted write refused under its locks (or any SQL error of that last round trip:
-          // nothing committed): the request runs again, writing at once and answering from what happened.
-          if (predicted.sent && code && !RETRYABLE.has(code) && !(code === '23505' && /idempotency_keys/.test(String(err)))) {
-            predicted.allowed = false;
-            continue;
-          }
           // A deadlock or serialization failure re-runs the unit. A unique violation on the key
           // itself means another process finished the same key first: the re-run replays it.
           const again = (code && RETRYABLE.has(code)) || (code === '23505' && /idempotency_keys/.test(String(err)));
+          // Any other SQL error once a predicted write was sent (refused under its locks; nothing
+          // committed): the request runs again, writing at once and answering from what happened.
+          if (predicted.sent && code && !again) {
+            predicted.allowed = false;
+            continue;
+          }
           if (again && attempt < ATTEMPTS) {
             await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
             continue;
