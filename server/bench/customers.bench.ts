@@ -130,8 +130,10 @@ CROSS JOIN LATERAL (VALUES ('ACTIVE', c.created_at), ('FROZEN', c.updated_at)) A
 WHERE c.client_id = $1 AND c.id LIKE 'bulk-%' AND (e.status = 'ACTIVE' OR c.status = 'FROZEN')
 ORDER BY c.seq, e.at`;
 const BULK_EVENTS_DISPATCHED_SQL = `
-DELETE FROM event_outbox o USING events e
-WHERE e.seq = o.seq AND e.client_id = $1 AND e.resource_type = 'customer' AND e.resource_id LIKE 'bulk-%'`;
+DELETE FROM event_outbox o
+WHERE o.client_id = $1 AND NOT EXISTS (
+  SELECT 1 FROM unnest(o.event_ids) x JOIN events e ON e.client_id = o.client_id AND e.id = x
+   WHERE NOT (e.resource_type = 'customer' AND e.resource_id LIKE 'bulk-%'))`;
 
 function apiBody(i: number): string {
   const id = `api-${String(i).padStart(6, '0')}`;

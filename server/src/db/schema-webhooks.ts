@@ -1,6 +1,6 @@
 /**
  * Drizzle tables of webhooks (migrations/0006_webhooks.sql): subscriptions, deliveries, attempts,
- * fed by the events module's queue of undispatched events (event_outbox, migration 0054).
+ * fed by the events module's queue of undispatched events (event_outbox, migrations 0054 and 0055).
  */
 import { boolean, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { seq, ts } from './columns.js';

@@ -60,13 +60,15 @@ export const events = pgTable(
 );
 
 /**
- * The webhook dispatcher's queue (migration 0054): an event's seq, client and id from its insert
- * (a trigger, events.sql) until the dispatcher has made its deliveries.
+ * The webhook dispatcher's queue (migrations 0054, 0055): per statement that wrote events, per
+ * client, the events' ids and types in their order (a trigger, events.sql), until the dispatcher
+ * has made their deliveries.
  */
 export const eventOutbox = pgTable('event_outbox', {
-  seq: bigint('seq', { mode: 'bigint' }).primaryKey(),
+  seq: bigint('seq', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
   clientId: text('client_id').notNull(),
-  eventId: text('event_id').notNull(),
+  eventIds: text('event_ids').array().notNull(),
+  eventTypes: text('event_types').array().notNull(),
 });
 
 export const resourceHistory = pgTable(

@@ -7,6 +7,11 @@ export async function queryRows<T>(db: Db | Tx, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/** A text[] parameter as an array literal (both drivers take it): every element quoted, " and \ escaped. */
+export function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
 /**
  * An SQL function call described once and rendered two ways: with bound parameters (`bound`, for a
  * query of its own) or as literal SQL (`literal`, for the statements a unit of work sends with BEGIN

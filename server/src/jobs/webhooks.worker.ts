@@ -92,7 +92,8 @@ export class WebhookWorker {
     for (let pass = 0; pass < passes; pass++) {
       const n = await this.delivery.dispatch(DISPATCH_BATCH);
       total += n;
-      if (n < DISPATCH_BATCH) break;
+      // Rows are taken whole (a statement's events): fewer than the batch does not mean the queue is empty.
+      if (n === 0) break;
     }
     return total;
   }

@@ -46,12 +46,15 @@ BEGIN
    ORDER BY g, e.side;
 END $$;
 
--- Every event goes to the webhook dispatcher's queue (event_outbox, migration 0054), whoever
--- writes it (writeEvents, the functions above): one INSERT per statement that wrote events, in
--- their order. The dispatcher deletes the rows it dispatches; the event itself is never updated.
+-- Every event goes to the webhook dispatcher's queue (event_outbox, migrations 0054, 0055), whoever
+-- writes it (writeEvents, the functions above): per statement that wrote events, one row per client
+-- holding their ids and types in the order written (a batch's 200 events are one row, not 200).
+-- The dispatcher deletes the rows it dispatches; the event itself is never updated.
 CREATE OR REPLACE FUNCTION events_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO event_outbox (seq, client_id, event_id) SELECT n.seq, n.client_id, n.id FROM new_events n ORDER BY n.seq;
+  INSERT INTO event_outbox (client_id, event_ids, event_types)
+    SELECT n.client_id, array_agg(n.id ORDER BY n.seq), array_agg(n.event_type ORDER BY n.seq)
+      FROM new_events n GROUP BY n.client_id ORDER BY min(n.seq);
   RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS events_enqueue ON events;
@@ -61,9 +64,9 @@ CREATE TRIGGER events_enqueue AFTER INSERT ON events REFERENCING NEW TABLE AS ne
 -- Deletes events of this transaction that announce what did not happen after all: a batch writes
 -- its transfers' events before it takes its locks, then drops those of the items refused under them.
 -- Only events nothing has been delivered for (no webhook delivery can reference an uncommitted
--- event); their places in the dispatcher's queue go with them.
+-- event). Their ids stay in their statement's row of the dispatcher's queue, which delivers only
+-- events that exist (rewriting the row here would be a second version of it for every refusal).
 CREATE OR REPLACE FUNCTION events_discard(p_client_id text, p_ids text[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  WITH gone AS (DELETE FROM events WHERE client_id = p_client_id AND id = ANY (p_ids) RETURNING seq)
-  DELETE FROM event_outbox o USING gone WHERE o.seq = gone.seq;
+  DELETE FROM events WHERE client_id = p_client_id AND id = ANY (p_ids);
 END $$;

@@ -1,7 +1,7 @@
 import type { Reader, Tx } from '../../db/client.js';
-import { type ClaimedEvent, type EventRow, eventsRepository, type NewEvent } from './events.repository.js';
+import { type ClaimedEvent, type EventRow, eventsRepository, type NewEvent, type QueuedEvent } from './events.repository.js';
 
-export type { ClaimedEvent, EventRow, NewEvent } from './events.repository.js';
+export type { ClaimedEvent, EventRow, NewEvent, QueuedEvent } from './events.repository.js';
 
 /**
  * Events (CONTRACT §9) are written in the same transaction as the change they describe; a worker
@@ -13,11 +13,14 @@ export async function writeEvents(tx: Tx, list: NewEvent[]): Promise<void> {
 
 /**
  * The outbox, for the webhook dispatcher: take undispatched events off the queue in the transaction
- * that makes their deliveries, or take one off when its deliveries were made another way.
+ * that makes their deliveries (`claim`, then `written` for those somebody subscribes to), or take
+ * one off when its deliveries were made another way.
  */
 export const outbox = {
-  claim: (tx: Tx, limit: number): Promise<ClaimedEvent[]> => eventsRepository.claimUndispatched(tx, limit),
-  markDispatched: (tx: Tx, list: readonly Pick<EventRow, 'seq'>[]): Promise<void> => eventsRepository.markDispatched(tx, list),
+  claim: (tx: Tx, limit: number): Promise<QueuedEvent[]> => eventsRepository.claimUndispatched(tx, limit),
+  written: (tx: Tx, queued: readonly QueuedEvent[]): Promise<ClaimedEvent[]> => eventsRepository.written(tx, queued),
+  markDispatched: (tx: Tx, event: Pick<EventRow, 'clientId' | 'id'>): Promise<void> =>
+    eventsRepository.markDispatched(tx, event.clientId, event.id),
   pending: (db: Reader): Promise<number> => eventsRepository.countUndispatched(db),
   find: (db: Reader, clientId: string, id: string): Promise<EventRow | undefined> => eventsRepository.find(db, clientId, id),
   lock: (tx: Tx, clientId: string, id: string): Promise<EventRow | undefined> => eventsRepository.lock(tx, clientId, id),

@@ -2,7 +2,7 @@ import { and, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { sqlLiteral as lit, type Reader, type Tx } from '../../db/client.js';
 import { fetchPage } from '../../db/paginate.js';
 import { transfers } from '../../db/schema.js';
-import { type CallArg, queryRows, sqlCall } from '../../db/sql.js';
+import { type CallArg, queryRows, sqlCall, textArrayLiteral } from '../../db/sql.js';
 import { statusFilter } from '../../db/status-filter.js';
 import type { PageRequest } from '../../shared/pagination.js';
 import { type TransferRow, type TransferStatus, transferMachine } from './transfers.machine.js';
@@ -178,7 +178,7 @@ export const transfersRepository = {
    */
   acceptManySql(p: AcceptManyParams, runs: string): string {
     const ids = `(SELECT array_agg(CASE WHEN u.runs THEN u.id END ORDER BY u.o)
-           FROM unnest(${runs}, ${lit(toArray(p.ids))}::text[]) WITH ORDINALITY AS u(runs, id, o))`;
+           FROM unnest(${runs}, ${lit(textArrayLiteral(p.ids))}::text[]) WITH ORDINALITY AS u(runs, id, o))`;
     return `SELECT ${acceptManyCall(p, { expression: ids }).literal} AS r`;
   },
   /** Which of these ids the client's transfers already use. */
@@ -227,20 +227,20 @@ export const transfersRepository = {
 function partiesCall(clientId: string, ids: string[]) {
   return sqlCall('transfer_parties', [
     { value: clientId, type: 'text' },
-    { value: toArray(ids), type: 'text[]' },
+    { value: textArrayLiteral(ids), type: 'text[]' },
   ]);
 }
 
 /** transfer_accept_many (transfers.sql); `ids` replaced by an expression in a group's opening. */
-function acceptManyCall(p: AcceptManyParams, ids: CallArg = { value: toArray(p.ids), type: 'text[]' }) {
+function acceptManyCall(p: AcceptManyParams, ids: CallArg = { value: textArrayLiteral(p.ids), type: 'text[]' }) {
   return sqlCall('transfer_accept_many', [
     { value: p.clientId, type: 'text' },
     ids,
     { value: p.at.toISOString(), type: 'timestamptz' },
-    { value: toArray(p.from), type: 'text[]' },
-    { value: toArray(p.transactable), type: 'text[]' },
-    { value: toArray(p.txnIds), type: 'text[]' },
-    { value: toArray(p.eventIds), type: 'text[]' },
+    { value: textArrayLiteral(p.from), type: 'text[]' },
+    { value: textArrayLiteral(p.transactable), type: 'text[]' },
+    { value: textArrayLiteral(p.txnIds), type: 'text[]' },
+    { value: textArrayLiteral(p.eventIds), type: 'text[]' },
   ]);
 }
 
@@ -251,14 +251,9 @@ function executeBatchCall(p: BatchParams, strict: boolean) {
     { value: JSON.stringify(p.items), type: 'jsonb' },
     { value: p.at.toISOString(), type: 'timestamptz' },
     { value: p.validUntil.toISOString(), type: 'timestamptz' },
-    { value: toArray(p.transactable), type: 'text[]' },
+    { value: textArrayLiteral(p.transactable), type: 'text[]' },
     { value: p.atomic, type: 'boolean' },
     { value: p.slots, type: 'int' },
     { value: strict, type: 'boolean' },
   ]);
-}
-
-/** A text[] parameter as an array literal (both drivers take it): every element quoted, " and \ escaped. */
-function toArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }

@@ -53,9 +53,19 @@ export class WebhookDelivery {
   dispatch(batch = 100): Promise<number> {
     return ownTransaction(this.database, async (tx) => {
       const now = this.clock.now();
-      const claimed = await outbox.claim(tx, batch);
-      await repo.createDeliveries(tx, claimed, now);
-      return claimed.length;
+      const queued = await outbox.claim(tx, batch);
+      // The events themselves are read only for the kinds (client, type) somebody subscribes to.
+      const kinds = new Map(queued.map((ev) => [`${ev.clientId}\n${ev.eventType}`, [ev.clientId, ev.eventType] as [string, string]]));
+      const subs = await repo.liveSubscriptionsFor(tx, [...kinds.values()]);
+      if (subs.length) {
+        const wanted = new Set(subs.map((sub) => `${sub.clientId}\n${sub.eventType}`));
+        const claimed = await outbox.written(
+          tx,
+          queued.filter((ev) => wanted.has(`${ev.clientId}\n${ev.eventType}`)),
+        );
+        await repo.createDeliveries(tx, claimed, subs, now);
+      }
+      return queued.length;
     });
   }
 

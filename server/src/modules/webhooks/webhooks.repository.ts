@@ -78,21 +78,30 @@ export const webhooksRepository = {
   },
 
   // ---- dispatch: events -> deliveries -------------------------------------------------------
-  /**
-   * One PENDING delivery per live subscription of the client and event type that existed when the
-   * event happened, for events the dispatcher claimed from the outbox (events module), in its
-   * transaction.
-   */
-  async createDeliveries(tx: Tx, claimed: readonly ClaimedEvent[], now: Date): Promise<void> {
-    if (!claimed.length) return;
-    const kinds = [
-      ...new Map(claimed.map((ev) => [`${ev.clientId}\n${ev.eventType}`, [ev.clientId, ev.eventType] as [string, string]])).values(),
-    ];
-    const subs = await tx
+  /** The live subscriptions to any of `kinds` ([client, event type]), oldest first. */
+  async liveSubscriptionsFor(
+    tx: Tx,
+    kinds: readonly [string, string][],
+  ): Promise<Pick<SubscriptionRow, 'clientId' | 'id' | 'eventType' | 'createdAt'>[]> {
+    if (!kinds.length) return [];
+    return tx
       .select({ clientId: s.clientId, id: s.id, eventType: s.eventType, createdAt: s.createdAt })
       .from(s)
-      .where(and(isNull(s.deletedAt), pairIn(s.clientId, s.eventType, kinds)))
+      .where(and(isNull(s.deletedAt), pairIn(s.clientId, s.eventType, [...kinds])))
       .orderBy(asc(s.seq));
+  },
+  /**
+   * One PENDING delivery per live subscription (`subs`, liveSubscriptionsFor) of the client and
+   * event type that existed when the event happened, for events the dispatcher claimed from the
+   * outbox (events module), in its transaction.
+   */
+  async createDeliveries(
+    tx: Tx,
+    claimed: readonly ClaimedEvent[],
+    subs: readonly Pick<SubscriptionRow, 'clientId' | 'id' | 'eventType' | 'createdAt'>[],
+    now: Date,
+  ): Promise<void> {
+    if (!claimed.length || !subs.length) return;
     const rows: (typeof d.$inferInsert)[] = [];
     for (const ev of claimed) {
       for (const sub of subs) {

@@ -183,7 +183,7 @@ export class WebhooksService {
       }
       await repo.insertDeliveries(tx, fresh);
       // Every live subscription has it now: the dispatcher must not add a second delivery.
-      if (subscriptionId === undefined) await outbox.markDispatched(tx, [event]);
+      if (subscriptionId === undefined) await outbox.markDispatched(tx, event);
       return { id: event.id, deliveries: subs.length };
     })(ctx.tx);
   }
