@@ -51,16 +51,13 @@ export function decodeSignature(text: string): Buffer | undefined {
 }
 
 /**
- * Verifies on libuv's thread pool, off the event loop: an Ed25519 verification costs about
- * 0.13 ms of CPU here, a fifth of the event loop's work for a signed accept, which the loop spends
- * on other requests meanwhile (docs/benchmarks.md).
+ * Verifies on the event loop (about 0.1 ms). On libuv's thread pool it cost the loop more: the
+ * worker thread woken for each verification preempted it on these two cores (docs/benchmarks.md).
  */
 export function verifyEd25519(message: Buffer, signature: Buffer, rawKeyHex: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      verify(null, message, keyObject(rawKeyHex), signature, (err, ok) => resolve(!err && ok));
-    } catch {
-      resolve(false);
-    }
-  });
+  try {
+    return Promise.resolve(verify(null, message, keyObject(rawKeyHex), signature));
+  } catch {
+    return Promise.resolve(false);
+  }
 }
