@@ -61,6 +61,24 @@ DROP TRIGGER IF EXISTS events_enqueue ON events;
 CREATE TRIGGER events_enqueue AFTER INSERT ON events REFERENCING NEW TABLE AS new_events
   FOR EACH STATEMENT EXECUTE FUNCTION events_enqueue();
 
+-- The client of every event exists, checked per INSERT statement (migration 0056, which replaced the
+-- foreign key's query per event): foreign_key_violation otherwise, whoever writes. Clients are never
+-- deleted and an event's client never changes (both refused, migration 0056).
+CREATE OR REPLACE FUNCTION events_references() RETURNS trigger LANGUAGE plpgsql
+SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $$
+DECLARE
+  v_bad text;
+BEGIN
+  SELECT n.id INTO v_bad FROM new_events n WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = n.client_id) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'event % names a client that does not exist', v_bad USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS events_references ON events;
+CREATE TRIGGER events_references AFTER INSERT ON events REFERENCING NEW TABLE AS new_events
+  FOR EACH STATEMENT EXECUTE FUNCTION events_references();
+
 -- Deletes events of this transaction that announce what did not happen after all: a batch writes
 -- its transfers' events before it takes its locks, then drops those of the items refused under them.
 -- Only events nothing has been delivered for (no webhook delivery can reference an uncommitted

@@ -420,3 +420,35 @@ BEGIN
               FROM generate_series(1, n) g WHERE o_entries[g] IS NOT NULL) l
      ORDER BY l.g, l.side;
 END $$;
+
+-- The references of ledger lines, checked per INSERT statement (migration 0056): each line's ledger
+-- account, entry and hold (when it has them) exist; else foreign_key_violation, for any writer, as
+-- the foreign keys these replace. One anti-join over the statement's rows instead of a query per
+-- line and reference (a batch of 100 transfers writes 200 lines: 400 queries). The referenced rows
+-- are never deleted and the references never change (both refused, migration 0056).
+CREATE OR REPLACE FUNCTION ledger_lines_references() RETURNS trigger LANGUAGE plpgsql
+SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $$
+DECLARE
+  v_bad text;
+BEGIN
+  -- One anti-join per reference, each a nested loop of key lookups (joined by OR, the planner hashed
+  -- a whole parent table instead: 16 ms for 200 lines over 48,000 entries).
+  SELECT n.public_id INTO v_bad FROM new_lines n
+   WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = n.ledger_account_id) LIMIT 1;
+  IF NOT FOUND THEN
+    SELECT n.public_id INTO v_bad FROM new_lines n
+     WHERE n.entry_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.id = n.entry_id) LIMIT 1;
+  END IF;
+  IF NOT FOUND THEN
+    SELECT n.public_id INTO v_bad FROM new_lines n
+     WHERE n.hold_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_holds h WHERE h.id = n.hold_id) LIMIT 1;
+  END IF;
+  IF FOUND THEN
+    RAISE EXCEPTION 'ledger line % names a ledger account, entry or hold that does not exist', v_bad
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS ledger_lines_references ON ledger_transactions;
+CREATE TRIGGER ledger_lines_references AFTER INSERT ON ledger_transactions REFERENCING NEW TABLE AS new_lines
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_lines_references();

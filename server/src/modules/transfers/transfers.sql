@@ -24,6 +24,32 @@ $$;
 -- cheap as the key lookups, and a kept plan walks the client's whole key range as the table grows
 -- (seen: 3 ms per accept group at 1,300 transfers). A plan made now sees the table's current size.
 
+-- The accounts of every transfer exist, checked per INSERT statement (migration 0056, which replaced
+-- the foreign keys' queries per transfer: a batch of 100 ran 300): both its accounts, of its client
+-- (so the client exists: accounts.client_id references clients); foreign_key_violation otherwise,
+-- whoever writes. Accounts are never deleted and a transfer's accounts never change (both refused,
+-- migration 0056).
+CREATE OR REPLACE FUNCTION transfers_references() RETURNS trigger LANGUAGE plpgsql
+SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $$
+DECLARE
+  v_bad text;
+BEGIN
+  -- One anti-join per account, each a nested loop of key lookups (see ledger_lines_references).
+  SELECT n.id INTO v_bad FROM new_transfers n
+   WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.client_id = n.client_id AND a.id = n.source_account_id) LIMIT 1;
+  IF NOT FOUND THEN
+    SELECT n.id INTO v_bad FROM new_transfers n
+     WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.client_id = n.client_id AND a.id = n.destination_account_id) LIMIT 1;
+  END IF;
+  IF FOUND THEN
+    RAISE EXCEPTION 'transfer % names an account that does not exist', v_bad USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS transfers_references ON transfers;
+CREATE TRIGGER transfers_references AFTER INSERT ON transfers REFERENCING NEW TABLE AS new_transfers
+  FOR EACH STATEMENT EXECUTE FUNCTION transfers_references();
+
 -- The accounts of transfers about to be requested and their customers' statuses, read without a
 -- lock: what a create checks (it moves no money). Each account looked up by its key.
 CREATE OR REPLACE FUNCTION transfer_parties(p_client_id text, p_account_ids text[])
