@@ -14,6 +14,40 @@ import { newCustomer, pass, subscribe } from './_support.js';
 
 type Row = Record<string, unknown>;
 
+/** A tenant with two USD accounts, `a` funded; `raw` runs SQL on the app's database. */
+async function twoAccounts(funds: string) {
+  const app = await getApp();
+  const t = await newTenant(app);
+  const raw = (text: string, params: unknown[] = []) => app.ledgerline.database.rawTransaction((s) => s.query<Row>(text, params));
+  const a = (await customerWithAccount(t, USD)).accountId;
+  const b = (await customerWithAccount(t, USD)).accountId;
+  await fund(t, a, funds);
+  return { app, t, raw, a, b };
+}
+
+/** Dispatches until the queue is empty (the dispatcher alone: no attempt is sent). */
+async function drain(app: Awaited<ReturnType<typeof getApp>>) {
+  const { delivery } = app.ledgerline.webhookWorker;
+  for (let round = 0; round < 100; round++) if ((await delivery.dispatch()) === 0) return;
+}
+
+/** A fresh embedded database migrated to just before `version`, with one client, 'old'. */
+async function databaseBefore(version: string) {
+  const database = await openDatabase({});
+  await migrate(
+    database,
+    listMigrations().filter((m) => m.version < version),
+    [],
+  );
+  await database.rawTransaction((s) =>
+    s.query(
+      `INSERT INTO clients (id, name, secret_hash, regulated, scopes, signing_required, is_operator, tokens_valid_after, created_at, updated_at)
+       VALUES ('old', 'old', 'x', true, '{}', false, false, now(), now(), now())`,
+    ),
+  );
+  return database;
+}
+
 describe('the dispatcher queue (event_outbox)', () => {
   it('queues events as they are written and takes them off when dispatched, without updating the event', async () => {
     const app = await getApp();
@@ -37,12 +71,7 @@ describe('the dispatcher queue (event_outbox)', () => {
   });
 
   it("queues one row per statement: a batch's events are one row, in their order", async () => {
-    const app = await getApp();
-    const t = await newTenant(app);
-    const raw = (text: string, params: unknown[] = []) => app.ledgerline.database.rawTransaction((s) => s.query<Row>(text, params));
-    const a = (await customerWithAccount(t, USD)).accountId;
-    const b = (await customerWithAccount(t, USD)).accountId;
-    await fund(t, a, '10.00');
+    const { app, t, raw, a, b } = await twoAccounts('10.00');
     await pass(app, t.clientId); // the set-up's events off the queue
     const { results } = await ok(
       t.api.post('/v1/transfers/batch', {
@@ -60,12 +89,7 @@ describe('the dispatcher queue (event_outbox)', () => {
   });
 
   it("a batch's refused items leave no event, and the dispatcher delivers only those that exist", async () => {
-    const app = await getApp();
-    const t = await newTenant(app);
-    const raw = (text: string, params: unknown[] = []) => app.ledgerline.database.rawTransaction((s) => s.query<Row>(text, params));
-    const a = (await customerWithAccount(t, USD)).accountId;
-    const b = (await customerWithAccount(t, USD)).accountId;
-    await fund(t, a, '10.00');
+    const { app, t, raw, a, b } = await twoAccounts('10.00');
     const sub = await subscribe(t.api, 'TRANSACTION_POSTED', 'http://127.0.0.1:9/hook');
     // The second item is more than what the first leaves: refused under the ledger's locks.
     const { results } = await ok(
@@ -88,8 +112,7 @@ describe('the dispatcher queue (event_outbox)', () => {
     );
     expect(queued).toEqual({ ids: 4, existing: 2 });
 
-    const { delivery } = app.ledgerline.webhookWorker;
-    for (let round = 0; round < 100; round++) if ((await delivery.dispatch()) === 0) break;
+    await drain(app);
     const delivered = await raw(
       `SELECT count(*)::int AS deliveries,
               count(*) FILTER (WHERE e.event_data->'transaction'->>'category_id' = $3)::int AS of_the_batch,
@@ -104,12 +127,7 @@ describe('the dispatcher queue (event_outbox)', () => {
   });
 
   it("a redelivery before the dispatcher takes only its event out of its statement's row: one delivery per event", async () => {
-    const app = await getApp();
-    const t = await newTenant(app);
-    const raw = (text: string, params: unknown[] = []) => app.ledgerline.database.rawTransaction((s) => s.query<Row>(text, params));
-    const a = (await customerWithAccount(t, USD)).accountId;
-    const b = (await customerWithAccount(t, USD)).accountId;
-    await fund(t, a, '10.00');
+    const { app, t, raw, a, b } = await twoAccounts('10.00');
     await pass(app, t.clientId);
     const sub = await subscribe(t.api, 'TRANSACTION_POSTED', 'http://127.0.0.1:9/hook');
     const { results } = await ok(
@@ -131,8 +149,7 @@ describe('the dispatcher queue (event_outbox)', () => {
     const queue = await raw('SELECT event_ids FROM event_outbox WHERE client_id = $1', [t.clientId]);
     expect(queue).toEqual([{ event_ids: [written[0], written[2], written[3]] }]);
 
-    const { delivery } = app.ledgerline.webhookWorker;
-    for (let round = 0; round < 100; round++) if ((await delivery.dispatch()) === 0) break;
+    await drain(app);
     const delivered = await raw(
       'SELECT event_id, count(*)::int AS n FROM webhook_deliveries WHERE client_id = $1 AND subscription_id = $2 GROUP BY event_id',
       [t.clientId, sub.id],
@@ -141,12 +158,7 @@ describe('the dispatcher queue (event_outbox)', () => {
   });
 
   it('the worker drains the queue though rows, taken whole, leave a dispatch short of its 100 events', async () => {
-    const app = await getApp();
-    const t = await newTenant(app);
-    const raw = (text: string, params: unknown[] = []) => app.ledgerline.database.rawTransaction((s) => s.query<Row>(text, params));
-    const a = (await customerWithAccount(t, USD)).accountId;
-    const b = (await customerWithAccount(t, USD)).accountId;
-    await fund(t, a, '100.00');
+    const { app, t, raw, a, b } = await twoAccounts('100.00');
     const sub = await subscribe(t.api, 'TRANSACTION_POSTED', 'http://127.0.0.1:9/hook');
     await pass(app, t.clientId); // the queue drained
     for (let round = 0; round < 2; round++) {
@@ -173,18 +185,9 @@ describe('the dispatcher queue (event_outbox)', () => {
   });
 
   it('migration 0054 queues the events an earlier version had not dispatched, and only those', async () => {
-    const database = await openDatabase({});
+    const database = await databaseBefore('0054');
     try {
-      await migrate(
-        database,
-        listMigrations().filter((m) => m.version < '0054'),
-        [],
-      );
       await database.rawTransaction(async (s) => {
-        await s.query(
-          `INSERT INTO clients (id, name, secret_hash, regulated, scopes, signing_required, is_operator, tokens_valid_after, created_at, updated_at)
-           VALUES ('old', 'old', 'x', true, '{}', false, false, now(), now(), now())`,
-        );
         for (const [id, dispatched] of [
           ['evt_done', true],
           ['evt_waiting', false],
@@ -211,18 +214,9 @@ describe('the dispatcher queue (event_outbox)', () => {
   });
 
   it('migration 0055 keeps what the per-event queue held, in its order, one row each', async () => {
-    const database = await openDatabase({});
+    const database = await databaseBefore('0055');
     try {
-      await migrate(
-        database,
-        listMigrations().filter((m) => m.version < '0055'),
-        [],
-      );
       await database.rawTransaction(async (s) => {
-        await s.query(
-          `INSERT INTO clients (id, name, secret_hash, regulated, scopes, signing_required, is_operator, tokens_valid_after, created_at, updated_at)
-           VALUES ('old', 'old', 'x', true, '{}', false, false, now(), now(), now())`,
-        );
         for (const [id, type] of [
           ['evt_sent', 'CUSTOMER_ACTIVE'],
           ['evt_first', 'ACCOUNT_OPEN'],

@@ -11,6 +11,8 @@ import type { ClaimedEvent } from '../events/index.js';
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
+/** What dispatching and redelivering need of a subscription. */
+export type LiveSubscription = Pick<SubscriptionRow, 'clientId' | 'id' | 'eventType' | 'createdAt'>;
 
 /** Platform ids of this module (`sub_…`, `whd_…`, `wha_…`): time-ordered like every other (shared/ids.ts). */
 export const webhookId = (prefix: 'sub' | 'whd' | 'wha') => `${prefix}_${uuidv7()}`;
@@ -69,20 +71,9 @@ export const webhooksRepository = {
       .where(and(eq(d.clientId, clientId), eq(d.subscriptionId, id), eq(d.status, 'PENDING')));
     return row;
   },
-  async liveSubscriptionsOf(tx: Tx, clientId: string, eventType: string): Promise<SubscriptionRow[]> {
-    return tx
-      .select()
-      .from(s)
-      .where(and(eq(s.clientId, clientId), eq(s.eventType, eventType), isNull(s.deletedAt)))
-      .orderBy(asc(s.seq));
-  },
-
   // ---- dispatch: events -> deliveries -------------------------------------------------------
   /** The live subscriptions to any of `kinds` ([client, event type]), oldest first. */
-  async liveSubscriptionsFor(
-    tx: Tx,
-    kinds: readonly [string, string][],
-  ): Promise<Pick<SubscriptionRow, 'clientId' | 'id' | 'eventType' | 'createdAt'>[]> {
+  async liveSubscriptionsFor(tx: Tx, kinds: readonly [string, string][]): Promise<LiveSubscription[]> {
     if (!kinds.length) return [];
     return tx
       .select({ clientId: s.clientId, id: s.id, eventType: s.eventType, createdAt: s.createdAt })
@@ -95,12 +86,7 @@ export const webhooksRepository = {
    * event type that existed when the event happened, for events the dispatcher claimed from the
    * outbox (events module), in its transaction.
    */
-  async createDeliveries(
-    tx: Tx,
-    claimed: readonly ClaimedEvent[],
-    subs: readonly Pick<SubscriptionRow, 'clientId' | 'id' | 'eventType' | 'createdAt'>[],
-    now: Date,
-  ): Promise<void> {
+  async createDeliveries(tx: Tx, claimed: readonly ClaimedEvent[], subs: readonly LiveSubscription[], now: Date): Promise<void> {
     if (!claimed.length || !subs.length) return;
     const rows: (typeof d.$inferInsert)[] = [];
     for (const ev of claimed) {

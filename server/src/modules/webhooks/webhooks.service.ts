@@ -145,7 +145,7 @@ export class WebhooksService {
     return (async (tx: Tx) => {
       const event = await outbox.lock(tx, ctx.tenantId, eventId);
       if (!event) throw notFound('Event', 'id');
-      let subs = await repo.liveSubscriptionsOf(tx, ctx.tenantId, event.eventType);
+      let subs = await repo.liveSubscriptionsFor(tx, [[ctx.tenantId, event.eventType]]);
       if (subscriptionId !== undefined) {
         const named = await repo.findSubscription(tx, ctx.tenantId, subscriptionId);
         if (!named) throw notFound('Subscription', 'subscription_id');
