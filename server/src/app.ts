@@ -78,6 +78,7 @@ import { vaultRoutes } from './platform/vault/vault.routes.js';
 import { versionsPlugin } from './platform/versions/index.js';
 import { type Clock, wallClock } from './shared/clock.js';
 import { stringify } from './shared/decimal-json.js';
+import { ed25519Backend } from './shared/ed25519.js';
 import { newId } from './shared/ids.js';
 import { baseOf } from './shared/status.js';
 import { createAjv } from './shared/validator.js';
@@ -183,6 +184,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     // amounts as exact decimal numbers (views are explicit objects: nothing internal leaks).
     app.setSerializerCompiler(() => stringify);
 
+    if (ed25519Backend !== 'libsodium') {
+      app.log.warn("sodium-native's addon did not load on this platform: signatures are verified by OpenSSL (slower)");
+    }
     const masterKey = resolveMasterKey(config);
     if (masterKey.created) app.log.warn(`generated a sandbox master key in ${masterKey.file}: keep it with the data directory`);
     const vault = await Vault.open(database.db, {
