@@ -4,6 +4,7 @@ import type { Context, WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId, newSecret } from '../../shared/ids.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
+import { ReadThroughCache } from '../../shared/read-through-cache.js';
 import { ALL_SCOPES, GRANTED_SCOPES, type Scope, TENANT_SCOPES } from '../../shared/scopes.js';
 import { hashSecret, verifySecret } from '../../shared/secrets.js';
 import { type ClientRow, clientsRepository } from './clients.repository.js';
@@ -69,7 +70,7 @@ export class ClientsService {
    * through this process drop their entry at once; other processes see them within a second
    * (a scope change, a rotation, a sandbox clock move).
    */
-  private readonly cache = new Map<string, { row: ClientRow | undefined; until: number }>();
+  private readonly cache = new ReadThroughCache<ClientRow | undefined>(CLIENT_CACHE_MS);
 
   constructor(
     private readonly db: Db,
@@ -79,7 +80,7 @@ export class ClientsService {
 
   /** Drops this process's cached row of a client (after a write made outside this service). */
   forget(id: string): void {
-    this.cache.delete(id);
+    this.cache.forget(id);
   }
 
   async create(ctx: WriteContext, input: CreateClientInput): Promise<ClientView & { client_secret: string }> {
@@ -167,14 +168,8 @@ export class ClientsService {
     return (await verifySecret(secret, row.secretHash)) ? row : undefined;
   }
 
-  async find(id: string): Promise<ClientRow | undefined> {
-    const hit = this.cache.get(id);
-    const now = performance.now();
-    if (hit && hit.until > now) return hit.row;
-    const row = await clientsRepository.find(this.db, id);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, { row, until: now + CLIENT_CACHE_MS });
-    return row;
+  find(id: string): Promise<ClientRow | undefined> {
+    return this.cache.get(id, () => clientsRepository.find(this.db, id));
   }
 
   /**

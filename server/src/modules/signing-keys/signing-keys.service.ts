@@ -5,6 +5,7 @@ import type { Context, WriteContext } from '../../shared/context.js';
 import { normalizePublicKey, verifyEd25519 } from '../../shared/ed25519.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
+import { ReadThroughCache } from '../../shared/read-through-cache.js';
 import { type SigningKeyRow, signingKeysRepository } from './signing-keys.repository.js';
 
 export const WINDOW_SECONDS = 300;
@@ -31,7 +32,7 @@ const view = (k: KeyRow) => ({ id: k.id, public_key: k.publicKey, created_at: k.
  */
 export class SigningKeysService {
   /** Active keys per client, reused for a second (registration and revocation here drop them). */
-  private readonly cache = new Map<string, { keys: string[]; until: number }>();
+  private readonly cache = new ReadThroughCache<string[]>(1000);
 
   constructor(
     private readonly db: Db,
@@ -39,15 +40,8 @@ export class SigningKeysService {
     private readonly clock: Clock,
   ) {}
 
-  private async activeKeys(clientId: string): Promise<string[]> {
-    const hit = this.cache.get(clientId);
-    const now = performance.now();
-    if (hit && hit.until > now) return hit.keys;
-    const rows = await signingKeysRepository.active(this.db, clientId);
-    if (this.cache.size > 10_000) this.cache.clear();
-    const keys = rows.map((r) => r.publicKey);
-    this.cache.set(clientId, { keys, until: now + 1000 });
-    return keys;
+  private activeKeys(clientId: string): Promise<string[]> {
+    return this.cache.get(clientId, async () => (await signingKeysRepository.active(this.db, clientId)).map((r) => r.publicKey));
   }
 
   async register(ctx: WriteContext, publicKey: string) {
@@ -58,7 +52,7 @@ export class SigningKeysService {
     }
     const row = await signingKeysRepository.insert(ctx.tx, { clientId, id: newId('signingKey'), publicKey: raw, createdAt: ctx.now });
     if (!row) throw new AppError('DUPLICATE_ID', 'This public key is already registered.', 'public_key');
-    this.cache.delete(clientId);
+    this.cache.forget(clientId);
     return view(row);
   }
 
@@ -69,7 +63,7 @@ export class SigningKeysService {
   async revoke(ctx: WriteContext, id: string) {
     const row = await signingKeysRepository.revoke(ctx.tx, ctx.tenantId, id, ctx.now);
     if (!row) throw notFound('Signing key', 'id');
-    this.cache.delete(ctx.tenantId);
+    this.cache.forget(ctx.tenantId);
     return { id: row.id };
   }
 
