@@ -1,6 +1,8 @@
 /** POST /v1/transfers/batch (issue 9): per-item results in order, execution in order, atomic, idempotent. */
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/sql.js';
 import { getApp, newTenant, operatorApi, type Tenant } from '../helpers.js';
 import { balances, EUR, expectError, fundedAccount, ok, transactionEvents, USD, verifyLedger } from './_fixtures.js';
 
@@ -176,6 +178,23 @@ describe('POST /v1/transfers/batch', () => {
     expect(again.raw).toBe(first.raw);
     expect(await balances(t.api, b)).toEqual({ current: '3', available: '3' });
     expectError(await batch(t, { ...body, atomic: true }, key), 422, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('stores a large answer compressed with lz4 where PostgreSQL has it (migration 0057), and replays it byte for byte', async () => {
+    const { app, t, a, b } = await setup('100.00');
+    const body = { execute: true, transfers: Array.from({ length: 20 }, () => item(a, b, '1.00')) };
+    const key = `batch-lz4-${Date.now()}`;
+    const first = await batch(t, body, { 'x-l2f-idempotency-id': key });
+    expect(first.raw.length).toBeGreaterThan(4000); // above TOAST's threshold: compressed when stored
+    const [row] = await queryRows<{ method: string }>(
+      app.ledgerline.database.db,
+      sql`SELECT pg_column_compression(response_body) AS method FROM idempotency_keys WHERE client_id = ${t.clientId} AND key = ${key}`,
+    );
+    // The embedded PostgreSQL is built without lz4: it keeps pglz.
+    expect(row?.method).toBe(app.ledgerline.database.kind === 'pg' ? 'lz4' : 'pglz');
+    const again = await batch(t, body, { 'x-l2f-idempotency-id': key });
+    expect(again.headers['x-l2f-idempotent-replay']).toBe('true');
+    expect(again.raw).toBe(first.raw);
   });
 
   it('refuses a duplicate id, a frozen account and a batch over 1,000', async () => {
