@@ -319,6 +319,17 @@ function claimManySql(clientId: string, members: Member[], now: Date, work?: (ru
     SELECT r.*${work ? ', CASE WHEN r.ord = 1 THEN (SELECT jsonb_agg(to_jsonb(w)) FROM w) END AS work' : ''} FROM r ORDER BY r.ord`;
 }
 
+/** ctx.afterCommit's callbacks, once COMMIT succeeded: one that throws is logged, never the request's failure. */
+function runCommitted(callbacks: (() => void)[], request: FastifyRequest): void {
+  for (const fn of callbacks) {
+    try {
+      fn();
+    } catch (err) {
+      request.log.error({ err }, 'an after-commit callback failed');
+    }
+  }
+}
+
 const signatureUsed = () => new AppError('SIGNATURE_INVALID', 'This signature was already used: sign each request anew.', 'x-signature');
 
 export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
@@ -398,6 +409,8 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
         ...(guarded ? ['SAVEPOINT unit_of_work'] : []),
       ];
       let stored: StoredResponse | undefined;
+      // ctx.afterCommit's callbacks: run once COMMIT has succeeded.
+      const committed: (() => void)[] = [];
       const outcome = await database
         .transaction(
           async (s) => {
@@ -425,6 +438,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
                     atCommit.push(statement);
                   }
                 : undefined,
+              afterCommit: (fn) => committed.push(fn),
             };
             request.ctx = ctx;
             let out: Outcome;
@@ -440,6 +454,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
               if (!refusal.keepChanges) {
                 await s.query('ROLLBACK TO SAVEPOINT unit_of_work');
                 atCommit.length = 0;
+                committed.length = 0;
               }
               out = refused(reply, refusal);
             } finally {
@@ -455,6 +470,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
           if (err === REPLAY && stored) return { ...stored, replay: true, headers: {} };
           throw err;
         });
+      runCommitted(committed, request);
       return outcome;
     }
 
@@ -633,8 +649,9 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
         ...(shared === undefined ? prefetches.filter((p): p is string => p !== undefined) : [shared]),
       ];
       let committing = false;
+      const committed: (() => void)[] = [];
       try {
-        return await database.transaction(
+        const outs = await database.transaction(
           async (s) => {
             let at = 0;
             const claims = claim ? ((s.opening[at++] ?? []) as unknown as ClaimRow[]) : [];
@@ -681,6 +698,7 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
                 tx: s.tx,
                 requestId: first.id,
                 atCommit: (statement) => atCommit.push(statement),
+                afterCommit: (fn) => committed.push(fn),
               };
               const settled = await spec.run(ctx, running);
               if (settled.length !== running.length) throw new Error('a group use case must answer every member');
@@ -720,6 +738,8 @@ export const unitOfWorkPlugin = fp<UnitOfWorkOptions>(
           },
           { opening: statements },
         );
+        runCommitted(committed, first);
+        return outs;
       } catch (err) {
         // A refusal from PostgreSQL (or COMMIT answering ROLLBACK) means nothing committed.
         if (committing && !pgErrorCode(err) && !(err instanceof TransactionAbortedError)) throw new CommitUnknown('commit', { cause: err });

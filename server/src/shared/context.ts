@@ -51,6 +51,19 @@ export interface WriteContext extends Context {
    * those locks, with no server work between the locks and COMMIT. Absent outside a request's unit.
    */
   atCommitPredicted?: ((statement: string) => void) | undefined;
+  /**
+   * Runs `fn` once the unit has committed: never if it rolls back, nor when a refusal undoes the
+   * use case's writes. For what must follow a write, not precede it: dropping this process's cached
+   * copy of a row (dropped before COMMIT, a request reading in between caches the old row again).
+   * Absent outside a request's unit: then do it at once (onCommitted).
+   */
+  afterCommit?: ((fn: () => void) => void) | undefined;
+}
+
+/** Runs `fn` once ctx's unit has committed (ctx.afterCommit), or at once outside a unit. */
+export function onCommitted(ctx: WriteContext, fn: () => void): void {
+  if (ctx.afterCommit) ctx.afterCommit(fn);
+  else fn();
 }
 
 /** The same actor, at another instant (e.g. a scheduled pass in the tenant's own time). */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../shared/clock.js';
-import type { Context, WriteContext } from '../../shared/context.js';
+import { type Context, onCommitted, type WriteContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId, newSecret } from '../../shared/ids.js';
 import { buildPage, parsePageQuery, type RawPageQuery } from '../../shared/pagination.js';
@@ -83,6 +83,15 @@ export class ClientsService {
     this.cache.forget(id);
   }
 
+  /**
+   * Drops the cached row of a client ctx writes: now, and again once ctx's unit has committed, so
+   * that a request authenticating in between does not keep the old row for a second.
+   */
+  private forgetWritten(ctx: WriteContext, id: string): void {
+    this.forget(id);
+    onCommitted(ctx, () => this.forget(id));
+  }
+
   async create(ctx: WriteContext, input: CreateClientInput): Promise<ClientView & { client_secret: string }> {
     const secret = newSecret();
     const now = ctx.now;
@@ -131,7 +140,7 @@ export class ClientsService {
     },
   ): Promise<ClientView> {
     await this.get(ctx, id);
-    this.forget(id);
+    this.forgetWritten(ctx, id);
     const row = await clientsRepository.update(ctx.tx, id, {
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.regulated !== undefined && { regulated: patch.regulated }),
@@ -147,7 +156,7 @@ export class ClientsService {
   /** A new secret; the old one stops working at once, and so do tokens issued before now. */
   async rotateSecret(ctx: WriteContext, id: string): Promise<ClientView & { client_secret: string }> {
     await this.get(ctx, id);
-    this.forget(id);
+    this.forgetWritten(ctx, id);
     const secret = newSecret();
     const now = this.clock.now();
     const row = await clientsRepository.update(ctx.tx, id, {
@@ -236,7 +245,7 @@ export class ClientsService {
   /** Moves the tenant's sandbox clock forward (CONTRACT §10); returns its new business time. */
   async advanceClock(ctx: WriteContext, seconds: number): Promise<Date> {
     const offsetMs = await clientsRepository.advanceClock(ctx.tx, ctx.tenantId, seconds * 1000);
-    this.forget(ctx.tenantId);
+    this.forgetWritten(ctx, ctx.tenantId);
     // ctx.now is real (or test) time plus the offset the request started with.
     return new Date(ctx.now.getTime() - ctx.tenant.sandboxClockOffsetMs + offsetMs);
   }

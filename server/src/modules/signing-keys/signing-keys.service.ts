@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../../db/client.js';
 import type { Clock } from '../../shared/clock.js';
-import type { Context, WriteContext } from '../../shared/context.js';
+import { type Context, onCommitted, type WriteContext } from '../../shared/context.js';
 import { normalizePublicKey, verifyEd25519 } from '../../shared/ed25519.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -40,6 +40,12 @@ export class SigningKeysService {
     private readonly clock: Clock,
   ) {}
 
+  /** Drops a client's cached keys: now, and again once ctx's unit has committed (see ClientsService.forgetWritten). */
+  private forget(ctx: WriteContext, clientId: string): void {
+    this.cache.forget(clientId);
+    onCommitted(ctx, () => this.cache.forget(clientId));
+  }
+
   private activeKeys(clientId: string): Promise<string[]> {
     return this.cache.get(clientId, async () => (await signingKeysRepository.active(this.db, clientId)).map((r) => r.publicKey));
   }
@@ -52,7 +58,7 @@ export class SigningKeysService {
     }
     const row = await signingKeysRepository.insert(ctx.tx, { clientId, id: newId('signingKey'), publicKey: raw, createdAt: ctx.now });
     if (!row) throw new AppError('DUPLICATE_ID', 'This public key is already registered.', 'public_key');
-    this.cache.forget(clientId);
+    this.forget(ctx, clientId);
     return view(row);
   }
 
@@ -63,7 +69,7 @@ export class SigningKeysService {
   async revoke(ctx: WriteContext, id: string) {
     const row = await signingKeysRepository.revoke(ctx.tx, ctx.tenantId, id, ctx.now);
     if (!row) throw notFound('Signing key', 'id');
-    this.cache.forget(ctx.tenantId);
+    this.forget(ctx, ctx.tenantId);
     return { id: row.id };
   }
 
