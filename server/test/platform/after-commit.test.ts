@@ -6,16 +6,12 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import Fastify from 'fastify';
-import fp from 'fastify-plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { queryRows } from '../../src/db/sql.js';
-import { registerErrorHandling } from '../../src/platform/errors.plugin.js';
-import { registerGroupAnswers, type Settled, unitOfWorkPlugin, writeContext } from '../../src/platform/unit-of-work.js';
-import type { AuthContext } from '../../src/shared/context.js';
+import { type Settled, writeContext } from '../../src/platform/unit-of-work.js';
 import { AppError } from '../../src/shared/errors.js';
-import { getApp, newTenant } from '../helpers.js';
+import { unitOfWorkProbe } from './support.js';
 
 interface Probe {
   id: string;
@@ -26,7 +22,6 @@ interface Probe {
 
 let app: FastifyInstance;
 let database: Database;
-let auth: AuthContext;
 /** What each callback saw, by id: the row as another connection reads it when the callback ran. */
 const seen = new Map<string, Promise<number>>();
 
@@ -44,35 +39,8 @@ function callback(id: string, throwAfter?: boolean) {
 }
 
 beforeAll(async () => {
-  const main = await getApp();
-  database = main.ledgerline.database;
-  const t = await newTenant(main);
-  const client = await main.ledgerline.services.clients.find(t.clientId);
-  if (!client) throw new Error('no client');
-  auth = { caller: client, tenant: client, tenantId: client.id, operator: false, scopes: new Set(['transfers:write']) };
+  ({ app, database } = await unitOfWorkProbe());
   await database.transaction((s) => s.query('CREATE TABLE IF NOT EXISTS after_commit_probe (id text NOT NULL)'));
-
-  app = Fastify();
-  registerErrorHandling(app);
-  await app.register(
-    fp(
-      async (a) => {
-        a.decorateRequest('auth', null as unknown as AuthContext);
-        a.addHook('onRequest', async (request) => {
-          request.auth = auth;
-        });
-      },
-      { name: 'auth' },
-    ),
-  );
-  registerGroupAnswers(app);
-  await app.register(unitOfWorkPlugin, {
-    database,
-    baseNow: () => new Date(),
-    realNow: () => new Date(),
-    ttlDays: 1,
-    box: main.ledgerline.vault,
-  });
   const alone = async (request: FastifyRequest) => {
     const body = request.body as Probe;
     const ctx = writeContext(request);
