@@ -84,11 +84,10 @@ export class ClientsService {
   }
 
   /**
-   * Drops the cached row of a client ctx writes: now, and again once ctx's unit has committed, so
-   * that a request authenticating in between does not keep the old row for a second.
+   * Drops the cached row of a client ctx writes once ctx's unit has committed: dropped before, a
+   * request authenticating in between would cache the old row again for a second.
    */
   private forgetWritten(ctx: WriteContext, id: string): void {
-    this.forget(id);
     onCommitted(ctx, () => this.forget(id));
   }
 

@@ -40,9 +40,8 @@ export class SigningKeysService {
     private readonly clock: Clock,
   ) {}
 
-  /** Drops a client's cached keys: now, and again once ctx's unit has committed (see ClientsService.forgetWritten). */
+  /** Drops a client's cached keys once ctx's unit has committed (see ClientsService.forgetWritten). */
   private forget(ctx: WriteContext, clientId: string): void {
-    this.cache.forget(clientId);
     onCommitted(ctx, () => this.cache.forget(clientId));
   }
 
