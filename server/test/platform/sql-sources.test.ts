@@ -83,6 +83,31 @@ describe('SQL sources', () => {
       expect(
         await plan('SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off;'),
       ).toMatch(/Index Scan using transfers_pkey/);
+      // transfer_accept_many plans one statement per call (the lock, by EXECUTE) and updates the rows
+      // it locked where that statement found them: a TID scan, whatever the statistics say.
+      const update = await database.rawTransaction(async (s) => {
+        await s.exec(`ANALYZE transfers; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off;
+          SET LOCAL enable_bitmapscan = off;
+          PREPARE u (tid[], text[], bigint[], text, timestamptz) AS UPDATE transfers tr SET status = 'EXECUTED',
+              entry_id = u.entry, executed_at = $5, updated_at = $5
+            FROM unnest($1, $2, $3) AS u(tid, id, entry)
+           WHERE tr.ctid = u.tid AND u.entry IS NOT NULL RETURNING tr AS row, (tr.client_id = $4 AND tr.id = u.id) AS same;
+          PREPARE e (tid, timestamptz) AS UPDATE transfers SET status = 'EXPIRED', updated_at = $2 WHERE ctid = $1 RETURNING *`);
+        const explain = async (statement: string) =>
+          (await s.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${statement}`)).map((l) => l['QUERY PLAN']).join('\n');
+        return [await explain(`u ('{"(0,1)"}', '{trf_a}', '{1}', 'cli', now())`), await explain(`e ('(0,1)', now())`)];
+      });
+      expect(update[0]).toMatch(/Tid Scan on transfers tr .*\n\s+TID Cond: \(ctid = u\.tid\)/);
+      expect(update[1]).toMatch(/Tid Scan on transfers .*\n\s+TID Cond: \(ctid = \$1\)/);
+      for (const p of update) expect(p).not.toMatch(/Seq Scan on transfers|Index Scan using \w+ on transfers/);
+      // transfer_json is inlined where it is used (declared STABLE, as jsonb_build_object is: an
+      // IMMUTABLE SQL function over a STABLE body runs as a function call per row, 4-8 µs each).
+      const inlined = await database.rawTransaction((s) =>
+        s.query<{ 'QUERY PLAN': string }>('EXPLAIN (VERBOSE) SELECT transfer_json(t) FROM transfers t'),
+      );
+      const output = inlined.map((l) => l['QUERY PLAN']).join('\n');
+      expect(output).toMatch(/Output: jsonb_build_object\('client_id', (t\.)?client_id/);
+      expect(output).not.toMatch(/transfer_json/);
     } finally {
       await database.close();
     }

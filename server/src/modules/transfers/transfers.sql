@@ -9,7 +9,7 @@
 -- Applied by checksum after the migrations (src/db/sources.ts); safe to run again.
 
 -- A transfer row as the service reads it (money and ids as text: JSON numbers would lose digits).
-CREATE OR REPLACE FUNCTION transfer_json(t transfers) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION transfer_json(t transfers) RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object('client_id', t.client_id, 'id', t.id, 'source_account_id', t.source_account_id,
     'destination_account_id', t.destination_account_id, 'asset_type_id', t.asset_type_id, 'amount', t.amount::text,
     'description', t.description, 'status', t.status, 'valid_until', t.valid_until, 'entry_id', t.entry_id::text,
@@ -18,11 +18,14 @@ $$;
 
 -- Plans: generic, with sequential and bitmap scans off, as the ledger's (ledger.sql, "Plans"):
 -- every statement here is a key lookup, whatever the statistics said when a session first planned it.
--- But for the statements that find an accept's transfers by (client_id, id = ANY(...)), planned
--- at each call (EXECUTE): when the statistics say the client has a row or two (a table analyzed
--- while nearly empty, autovacuum not yet by), the prefix-only index scan on client_id looks as
--- cheap as the key lookups, and a kept plan walks the client's whole key range as the table grows
--- (seen: 3 ms per accept group at 1,300 transfers). A plan made now sees the table's current size.
+-- But for the statement that finds an accept's transfers by (client_id, id = ANY(...)), planned at
+-- each call (EXECUTE): when the statistics say the client has a row or two (a table analyzed while
+-- nearly empty, autovacuum not yet by), an index scan on client_id alone (transfers_list) looks as
+-- cheap as the key lookups, even for one whole key, and a kept plan walks the client's whole key
+-- range as the table grows (seen: 3 ms per accept group at 1,300 transfers). A plan made now sees
+-- the table's current size. It is the only one: it also returns where each locked row is (its
+-- ctid), and the accept's updates (executed, expired) find the rows there (a TID scan: no index,
+-- no statistics), which saved the two other plans per call (0.2 ms of an accept; docs/benchmarks.md).
 
 -- The accounts of every transfer exist, checked per INSERT statement (migration 0056, which replaced
 -- the foreign keys' queries per transfer: a batch of 100 ran 300): both its accounts, of its client
@@ -110,6 +113,11 @@ DECLARE
   n int := coalesce(cardinality(p_ids), 0);
   v_row_id text[];
   v_rows transfers[];
+  v_row_tid tid[];
+  v_tid tid[];
+  v_updated int := 0;
+  v_executed int := 0;
+  r record;
   v_row int[];
   v_out jsonb[];
   v_entry bigint[];
@@ -131,13 +139,15 @@ BEGIN
   v_out := array_fill(NULL::jsonb, ARRAY[n]);
   v_entry := array_fill(NULL::bigint, ARRAY[n]);
   v_row := array_fill(NULL::int, ARRAY[n]);
+  v_tid := array_fill(NULL::tid, ARRAY[n]);
 
-  -- Planned for each call (EXECUTE, see "Plans" above): the transfers, locked in id order, and read.
-  EXECUTE 'SELECT 1 FROM transfers WHERE client_id = $1 AND id = ANY ($2) ORDER BY id FOR NO KEY UPDATE'
-    USING p_client_id, p_ids;
-  EXECUTE 'SELECT array_agg(tr.id ORDER BY tr.id), array_agg(tr ORDER BY tr.id)
-             FROM transfers tr WHERE tr.client_id = $1 AND tr.id = ANY ($2)'
-    INTO v_row_id, v_rows USING p_client_id, p_ids;
+  -- Planned for each call (EXECUTE, see "Plans" above): the transfers, locked in id order, read under
+  -- their locks, and where each is. The locks keep every other writer off them until COMMIT, and
+  -- this call updates each at most once (expired, or executed below): their ctids find them.
+  EXECUTE 'SELECT array_agg(tr.id ORDER BY tr.id), array_agg(tr.r ORDER BY tr.id), array_agg(tr.ctid ORDER BY tr.id)
+             FROM (SELECT t AS r, t.id, t.ctid FROM transfers t WHERE t.client_id = $1 AND t.id = ANY ($2)
+                    ORDER BY t.id FOR NO KEY UPDATE) tr'
+    INTO v_row_id, v_rows, v_row_tid USING p_client_id, p_ids;
   FOR i IN 1 .. n LOOP
     CONTINUE WHEN p_ids[i] IS NULL; -- not run (its outcome stays null)
     j := array_position(v_row_id, p_ids[i]);
@@ -148,11 +158,15 @@ BEGIN
       CONTINUE;
     END IF;
     IF p_at > t.valid_until THEN
-      UPDATE transfers SET status = 'EXPIRED', updated_at = p_at WHERE client_id = p_client_id AND id = t.id RETURNING * INTO t;
+      UPDATE transfers SET status = 'EXPIRED', updated_at = p_at WHERE ctid = v_row_tid[j] RETURNING * INTO t;
+      IF t.id IS DISTINCT FROM p_ids[i] OR t.client_id IS DISTINCT FROM p_client_id THEN
+        RAISE EXCEPTION 'transfer_accept_many found another row than transfer %', p_ids[i] USING ERRCODE = 'LL002';
+      END IF;
       v_out[i] := jsonb_build_object('outcome', 'EXPIRED', 'transfer', transfer_json(t));
       CONTINUE;
     END IF;
     v_row[i] := j;
+    v_tid[i] := v_row_tid[j];
     v_acc_ids := v_acc_ids || t.source_account_id || t.destination_account_id;
   END LOOP;
   IF cardinality(v_acc_ids) = 0 THEN RETURN to_jsonb(v_out); END IF;
@@ -207,15 +221,23 @@ BEGIN
     IF v_funded[j] THEN
       v_entry[i] := v_posted[j];
       v_ecat[j] := v_cat[j];
+      v_executed := v_executed + 1;
     ELSE
       v_out[i] := jsonb_build_object('outcome', 'INSUFFICIENT_FUNDS');
     END IF;
   END LOOP;
 
-  FOR t IN EXECUTE 'UPDATE transfers tr SET status = ''EXECUTED'', entry_id = u.entry, executed_at = $3, updated_at = $3
-                      FROM unnest($2, $4) AS u(id, entry)
-                     WHERE tr.client_id = $1 AND tr.id = u.id AND u.entry IS NOT NULL
-                 RETURNING tr.*' USING p_client_id, p_ids, p_at, v_entry LOOP
+  -- The executed ones, found where the lock above read them, and checked to be them (the check is
+  -- not in WHERE: a condition on client_id would offer the planner transfers_list again).
+  FOR r IN UPDATE transfers tr SET status = 'EXECUTED', entry_id = u.entry, executed_at = p_at, updated_at = p_at
+             FROM unnest(v_tid, p_ids, v_entry) AS u(tid, id, entry)
+            WHERE tr.ctid = u.tid AND u.entry IS NOT NULL
+           RETURNING tr AS row, (tr.client_id = p_client_id AND tr.id = u.id) AS same LOOP
+    IF NOT r.same THEN
+      RAISE EXCEPTION 'transfer_accept_many found another row than transfer %', (r.row).id USING ERRCODE = 'LL002';
+    END IF;
+    t := r.row;
+    v_updated := v_updated + 1;
     i := array_position(p_ids, t.id);
     s := array_position(v_acc_id, t.source_account_id);
     d := array_position(v_acc_id, t.destination_account_id);
@@ -228,6 +250,9 @@ BEGIN
         CASE WHEN v_src_customer = 'DORMANT' THEN v_acc_customer[s] END,
         CASE WHEN v_dst_customer = 'DORMANT' THEN v_acc_customer[d] END], NULL)));
   END LOOP;
+  IF v_updated <> v_executed THEN
+    RAISE EXCEPTION 'transfer_accept_many updated % of % executed transfers', v_updated, v_executed USING ERRCODE = 'LL002';
+  END IF;
   -- Two TRANSACTION_POSTED events per executed transfer, in the order of the items (those posted
   -- are in item order, and a refused one has no category: no event).
   PERFORM event_transaction_pairs(p_client_id, 'TRANSFER', v_ecat, v_devt, v_dtxn, v_dref, v_cevt, v_ctxn, v_cref, p_at);
