@@ -21,7 +21,7 @@ import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES, TENANT_SCOPES } from '../../src/shared/scopes.js';
 import { COFFEE } from '../cards/_support.js';
-import { Api, corporationBody, getFrozenApp, newTenant, OPERATOR, type Tenant, tokenFor, uid } from '../helpers.js';
+import { Api, corporationBody, getFrozenApp, newTenant, OPERATOR, setClockOffset, type Tenant, tokenFor, uid } from '../helpers.js';
 import { customerWithAccount, ETH, fund, linkedCounterparty, ok, openAccount, USD, usCounterparty } from '../money/_fixtures.js';
 import { corporationApplication, person, requiredDocuments } from '../onboarding/_fixtures.js';
 import { FILES, multipartBody, postRaw } from '../onboarding/_multipart.js';
@@ -272,7 +272,11 @@ async function build(): Promise<Workload> {
   const card = await ok(api.post('/v1/cards', { customer_id: customerId, account_id: accountId, card_type: 'VIRTUAL' }));
   const authorization = await ok(api.post(`/v1/simulations/cards/${card.id}/authorizations`, { amount: '5', merchant: COFFEE }));
 
-  // Webhooks, listeners, signing keys, events.
+  // Webhooks, listeners, signing keys, events. This app's clock is frozen, so the events above bear
+  // the instant a subscription made now would, and a webhook worker started by another test file on
+  // a shared PostgreSQL could deliver them to it at any moment, (c)'s "nothing changed" included.
+  // One second on, the subscription is newer than every one of them: none is delivered to it.
+  await setClockOffset(app, t.clientId, 1000);
   const subscription = await ok(api.post('/v1/subscriptions', { event_type: 'CUSTOMER_ACTIVE', callback_url: 'http://127.0.0.1:9/hook' }));
   const listener = await ok(api.post('/v1/event-listeners', {}));
   const { publicKey } = generateKeyPairSync('ed25519');
