@@ -257,14 +257,24 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('dispatchers racing (PostgreSQL)
       for (let round = 0; round < 500; round++) if ((await delivery.dispatch(3)) === 0) return;
     };
     await Promise.all([drain(), drain()]);
-    const rows = await app.ledgerline.database.rawTransaction((s) =>
-      s.query<Row>(
-        `SELECT count(*)::int AS deliveries, count(DISTINCT event_id)::int AS events,
-                (SELECT count(*)::int FROM events WHERE client_id = $1 AND event_type = 'CUSTOMER_ACTIVE') AS written
-           FROM webhook_deliveries WHERE client_id = $1 AND subscription_id = $2`,
-        [t.clientId, sub.id],
-      ),
-    );
+    const count = () =>
+      app.ledgerline.database.rawTransaction((s) =>
+        s.query<Row>(
+          `SELECT count(*)::int AS deliveries, count(DISTINCT event_id)::int AS events,
+                  (SELECT count(*)::int FROM events WHERE client_id = $1 AND event_type = 'CUSTOMER_ACTIVE') AS written
+             FROM webhook_deliveries WHERE client_id = $1 AND subscription_id = $2`,
+          [t.clientId, sub.id],
+        ),
+      );
+    // The test files share one PostgreSQL database, and another file's worker may hold some of these
+    // events' queue rows when both drains find nothing left to take (they skip locked rows): its
+    // deliveries land when it commits. Wait for them (a second delivery of an event would show too).
+    let rows = await count();
+    for (let i = 0; i < 50 && Number(rows[0]?.deliveries ?? 0) < 20; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await drain();
+      rows = await count();
+    }
     expect(rows).toEqual([{ deliveries: 20, events: 20, written: 20 }]);
   });
 });
