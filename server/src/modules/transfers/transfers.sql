@@ -116,7 +116,6 @@ DECLARE
   v_row_tid tid[];
   v_tid tid[];
   v_updated int := 0;
-  v_executed int := 0;
   r record;
   v_row int[];
   v_out jsonb[];
@@ -221,7 +220,6 @@ BEGIN
     IF v_funded[j] THEN
       v_entry[i] := v_posted[j];
       v_ecat[j] := v_cat[j];
-      v_executed := v_executed + 1;
     ELSE
       v_out[i] := jsonb_build_object('outcome', 'INSUFFICIENT_FUNDS');
     END IF;
@@ -250,8 +248,9 @@ BEGIN
         CASE WHEN v_src_customer = 'DORMANT' THEN v_acc_customer[s] END,
         CASE WHEN v_dst_customer = 'DORMANT' THEN v_acc_customer[d] END], NULL)));
   END LOOP;
-  IF v_updated <> v_executed THEN
-    RAISE EXCEPTION 'transfer_accept_many updated % of % executed transfers', v_updated, v_executed USING ERRCODE = 'LL002';
+  IF v_updated <> cardinality(array_remove(v_entry, NULL)) THEN
+    RAISE EXCEPTION 'transfer_accept_many updated % of % executed transfers', v_updated, cardinality(array_remove(v_entry, NULL))
+      USING ERRCODE = 'LL002';
   END IF;
   -- Two TRANSACTION_POSTED events per executed transfer, in the order of the items (those posted
   -- are in item order, and a refused one has no category: no event).
