@@ -21,13 +21,15 @@ export const DB_INDEPENDENT = [
 /**
  * Tests run through the real app against a real database: embedded PGlite by default (one per
  * worker, shared by that worker's files: `isolate: false`), PostgreSQL when TEST_DATABASE_URL is
- * set. Tenancy isolates tests from each other: every test makes its own client.
+ * set (then a database of its own per worker as well: test/worker-database.ts). Tenancy isolates
+ * tests from each other: every test makes its own client.
  */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...(process.env.TEST_SKIP_DB_INDEPENDENT === '1' ? DB_INDEPENDENT : [])],
     setupFiles: ['test/setup.ts'],
+    globalSetup: ['vitest.global-setup.ts'],
     pool: 'forks',
     isolate: false,
     maxWorkers: 2,
