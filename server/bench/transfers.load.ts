@@ -4,7 +4,8 @@
  * One sample = one executed transfer, create + accept; or, with `batch`, one batch call executing
  * that many transfers.
  */
-import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, type KeyObject, randomUUID, sign } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 
 export interface TransferLoadSpec {
@@ -32,6 +33,37 @@ export interface TransferLoadResult {
 }
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+interface Sodium {
+  crypto_sign_seed_keypair(publicKey: Buffer, secretKey: Buffer, seed: Buffer): void;
+  crypto_sign_detached(signature: Buffer, message: Buffer, secretKey: Buffer): void;
+}
+
+/**
+ * The generator's Ed25519 signer: libsodium (sodium-native, the server's verifier) signs in about
+ * 13 µs here against node:crypto's 22 µs, CPU the generator takes from the two cores the server
+ * and PostgreSQL share; node:crypto where the addon does not load. Signatures are the same bytes.
+ */
+function signer(privateKeyPem: string): (message: string) => string {
+  const key: KeyObject = createPrivateKey(privateKeyPem);
+  let sodium: Sodium | undefined;
+  try {
+    sodium = createRequire(import.meta.url)('sodium-native') as Sodium;
+  } catch {
+    sodium = undefined;
+  }
+  if (!sodium) return (message) => sign(null, Buffer.from(message), key).toString('hex');
+  const lib = sodium;
+  // PKCS#8 of an Ed25519 key: its 32-byte seed ends the DER.
+  const seed = key.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+  const secretKey = Buffer.alloc(64);
+  lib.crypto_sign_seed_keypair(Buffer.alloc(32), secretKey, seed);
+  const signature = Buffer.alloc(64);
+  return (message) => {
+    lib.crypto_sign_detached(signature, Buffer.from(message), secretKey);
+    return signature.toString('hex');
+  };
+}
 
 /**
  * A lean keep-alive HTTP/1.1 client: one socket per lane, one request at a time, the request
@@ -105,7 +137,7 @@ class Lane {
 
 function run(spec: TransferLoadSpec): Promise<TransferLoadResult> {
   const url = new URL(spec.origin);
-  const key = createPrivateKey(spec.privateKeyPem);
+  const signed = signer(spec.privateKeyPem);
   const fixed = `host: ${url.host}\r\nauthorization: Bearer ${spec.token}\r\ncontent-type: application/json\r\n`;
   const lanes = Array.from({ length: spec.concurrency }, () => new Lane(url.hostname, Number(url.port), fixed));
 
@@ -122,7 +154,7 @@ function run(spec: TransferLoadSpec): Promise<TransferLoadResult> {
     const body = JSON.stringify({ execute: true, transfers: Array.from({ length: spec.batch ?? 0 }, pair) });
     const path = '/v1/transfers/batch';
     const ts = String(Math.floor(Date.now() / 1000));
-    const signature = sign(null, Buffer.from(`${ts}POST${path}${body}`), key).toString('hex');
+    const signature = signed(`${ts}POST${path}${body}`);
     const res = await lane.post(path, body, { 'x-l2f-idempotency-id': randomUUID(), 'x-timestamp': ts, 'x-signature': signature });
     if (res.status !== 200) return { ok: false, detail: `batch ${res.status} ${res.body.slice(0, 200)}` };
     const results = (JSON.parse(res.body) as { data: { results: { transfer?: { status: string } }[] } }).data.results;
@@ -139,7 +171,7 @@ function run(spec: TransferLoadSpec): Promise<TransferLoadResult> {
     const id = (JSON.parse(created.body) as { data: { id: string } }).data.id;
     const path = `/v1/transfers/${id}/accept`;
     const ts = String(Math.floor(Date.now() / 1000));
-    const signature = sign(null, Buffer.from(`${ts}POST${path}`), key).toString('hex');
+    const signature = signed(`${ts}POST${path}`);
     const accepted = await lane.post(path, '', { 'x-l2f-idempotency-id': randomUUID(), 'x-timestamp': ts, 'x-signature': signature });
     if (accepted.status !== 200) return { ok: false, detail: `accept ${accepted.status} ${accepted.body.slice(0, 200)}` };
     return { ok: true, executed: 1 };
