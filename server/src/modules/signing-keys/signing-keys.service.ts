@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Db, Tx } from '../../db/client.js';
 import type { Clock } from '../../shared/clock.js';
 import { type Context, onCommitted, type WriteContext } from '../../shared/context.js';
@@ -96,7 +96,7 @@ export class SigningKeysService {
       throw new AppError('SIGNATURE_INVALID', 'The signature does not verify against any of your active signing keys.', 'x-signature');
     }
     return {
-      digest: createHash('sha256').update(req.signature).digest('hex'),
+      digest: hash('sha256', req.signature, 'hex'),
       expiresAt: new Date((ts + WINDOW_SECONDS) * 1000 + 60_000),
     };
   }
