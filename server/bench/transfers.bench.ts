@@ -18,6 +18,7 @@
  * BENCH_SETS ("all,hot": the account sets to run, all N accounts and/or the hot 10),
  * BENCH_HISTORY (20000: transfers executed during setup, so the ledger has a history),
  * BENCH_CPU_PROFILE (a directory: the server processes' CPU profiles, node --cpu-prof),
+ * BENCH_LOAD_PROFILE (a directory: the load generator's CPU profile),
  * BENCH_SERVER (dist, default: `npm run build` then dist/main.js as `npm start` runs it; src: tsx),
  * BENCH_WEBHOOK_WORKER (true, as npm start: the server's webhook worker dispatches the events the load writes).
  */
@@ -106,7 +107,10 @@ const SERVER_ENV = benchServerEnv(URL_);
 function load(spec: TransferLoadSpec, measuring: () => void): Promise<TransferLoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'transfers.load.ts'), [], {
-      execArgv: process.execArgv,
+      execArgv: [
+        ...process.execArgv,
+        ...(process.env.BENCH_LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LOAD_PROFILE}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const killer = setTimeout(() => child.kill(), spec.durationMs + spec.warmupMs + 120_000);
