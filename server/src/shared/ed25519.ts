@@ -7,8 +7,20 @@ import { createRequire } from 'node:module';
  */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-/** The raw 32-byte key as lowercase hex, or undefined when the input is not an Ed25519 public key. */
+/**
+ * The raw 32-byte key as lowercase hex, or undefined when the input is not an Ed25519 public key a
+ * signer can hold: 32 bytes that are not a canonical point of the curve's prime-order subgroup (a
+ * point of small order, such as the identity, or bytes off the curve) verify nothing under
+ * libsodium, and under OpenSSL a small-order key would accept forged signatures. RFC 8032 keys
+ * (A = aB) are always such points. (Without libsodium's addon, the bytes are taken as before.)
+ */
 export function normalizePublicKey(input: string): string | undefined {
+  const raw = rawPublicKey(input);
+  if (raw === undefined) return undefined;
+  return !sodium || sodium.crypto_core_ed25519_is_valid_point(Buffer.from(raw, 'hex')) ? raw : undefined;
+}
+
+function rawPublicKey(input: string): string | undefined {
   const text = input.trim();
   try {
     if (/^[0-9a-fA-F]{64}$/.test(text)) return text.toLowerCase();
@@ -37,6 +49,7 @@ export function normalizePublicKey(input: string): string | undefined {
  */
 interface Sodium {
   crypto_sign_verify_detached(signature: Buffer, message: Buffer, publicKey: Buffer): boolean;
+  crypto_core_ed25519_is_valid_point(point: Buffer): boolean;
 }
 function loadSodium(): Sodium | undefined {
   try {

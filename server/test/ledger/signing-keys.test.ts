@@ -46,6 +46,25 @@ describe('signing keys', () => {
     expect((await ok(t.api.get('/v1/signing-keys'))).signing_keys).toEqual([]);
   });
 
+  it('refuses 32 bytes no signer can hold: points of small order, non-canonical or off the curve', async () => {
+    const t = await newTenant(await getApp());
+    const identity = `01${'00'.repeat(31)}`;
+    const smallOrder = [
+      identity, // order 1
+      'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', // order 8
+      `ec${'ff'.repeat(30)}7f`, // y = p - 1: order 2
+      `ed${'ff'.repeat(30)}7f`, // y = p: a non-canonical encoding of 0
+      `02${'00'.repeat(31)}`, // y = 2: off the curve
+    ];
+    for (const bad of [...smallOrder, `302a300506032b6570032100${identity}`]) {
+      expectError(await t.api.post('/v1/signing-keys', { public_key: bad }), 400, 'VALIDATION_ERROR', 'public_key');
+    }
+    expect((await ok(t.api.get('/v1/signing-keys'))).signing_keys).toEqual([]);
+    // Any key a signer makes still registers.
+    const k = keyPair();
+    expect((await ok(t.api.post('/v1/signing-keys', { public_key: rawHex(k) }))).public_key).toBe(rawHex(k));
+  });
+
   it('a key registered twice (in any format) is 409 DUPLICATE_ID; another client may register it', async () => {
     const app = await getApp();
     const [t, other] = [await newTenant(app), await newTenant(app)];
