@@ -2,9 +2,9 @@
  * `npm run bench:transfers` (PostgreSQL): transfers executed per second over HTTP — create
  * (idempotency key) + accept (signed, idempotency key; client with signing_required) — by C
  * concurrent clients for S seconds, over N accounts and over a hot set of 10; and, right before
- * each case, the raw-SQL posting baseline of ../shared/bench run by pgbench (16 clients) over as
- * many accounts. Prints transfers/s, p50/p99, failures, the baseline's tps and the ratio; checks
- * the ledger at the end.
+ * and right after each case, the raw-SQL posting baseline of ../shared/bench run by pgbench (16
+ * clients) over as many accounts. Prints transfers/s, p50/p99, failures, the baseline's tps before
+ * and after, their drift, and the ratio to their mean; checks the ledger at the end.
  *
  * The server under load is the real one (`dist/main.js`, as `npm start` runs it) with WORKERS=1
  * and WORKERS=2 (a process per core, node:cluster); the setup runs in this process beforehand.
@@ -202,7 +202,12 @@ async function main() {
     ...(SETS.includes('all') ? [[`${N} accounts`, accounts] as const] : []),
     ...(SETS.includes('hot') ? [['hot: 10 accounts', accounts.slice(0, 10)] as const] : []),
   ]) {
-    const base = await pgbenchBaseline(URL_, { accounts: set.length, seconds: BASELINE_SECONDS });
+    // Each case is bracketed by the baseline: pgbench right before it and right after it (the
+    // next case's "before"). The ratio is to their mean, and the drift between them is printed:
+    // these machines' speed moves within minutes, and a baseline taken a case or two earlier made
+    // ratios of the same code differ by a third (docs/benchmarks.md).
+    const baseline = () => pgbenchBaseline(URL_, { accounts: set.length, seconds: BASELINE_SECONDS });
+    let before = await baseline();
     const runs: { workers: number; batch?: number }[] = [
       ...(FLOW ? WORKERS.map((workers) => ({ workers })) : []),
       ...(BATCH ? [{ workers: Math.max(...WORKERS), batch: BATCH }] : []),
@@ -216,7 +221,7 @@ async function main() {
       const server = await startServer(workers, port);
       const serverPids = processes({ root: server.pid as number });
       const sample = () => ({ server: cpuSeconds(serverPids), pg: cpuSeconds(processes({ name: 'postgres' })) });
-      let before = sample();
+      let start = sample();
       const http = await load(
         {
           origin: `http://127.0.0.1:${port}`,
@@ -230,12 +235,17 @@ async function main() {
           ...(batch && { batch, concurrency: BATCH_LANES }),
         },
         () => {
-          before = sample();
+          start = sample();
         },
       );
-      const after = { server: cpuSeconds(serverPids), pg: cpuSeconds(processes({ name: 'postgres' })) };
+      const end = { server: cpuSeconds(serverPids), pg: cpuSeconds(processes({ name: 'postgres' })) };
       const groups = await groupSizes(`http://127.0.0.1:${port}`);
       await stopServer(server);
+      const after = await baseline();
+      const baseTps = (before.tps + after.tps) / 2;
+      const basePg = (before.postgresCpuMsPerTx + after.postgresCpuMsPerTx) / 2;
+      const baseClient = (before.clientCpuMsPerTx + after.clientCpuMsPerTx) / 2;
+      const drift = after.tps / before.tps - 1;
       const h = stats(http.latencies);
       const rate = http.executed / (http.elapsedMs / 1000);
       const label = `${name}, ${batch ? `batches of ${batch}, ` : ''}${workers} server process${workers > 1 ? 'es' : ''}`;
@@ -245,21 +255,23 @@ async function main() {
         'http p50 ms': h.p50.toFixed(1),
         'http p99 ms': h.p99.toFixed(1),
         failed: http.failed,
-        'baseline tps (pgbench, 16)': base.tps.toFixed(0),
-        ratio: (rate / base.tps).toFixed(3),
+        'baseline tps (pgbench, 16): before / after': `${before.tps.toFixed(0)} / ${after.tps.toFixed(0)}`,
+        'baseline drift': `${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(0)}%`,
+        ratio: (rate / baseTps).toFixed(3),
       });
       // The measured window: CPU ms per transfer executed in it.
       const n = http.executed || 1;
       cpu.push({
         case: label,
-        'server ms/transfer': (((after.server - before.server) * 1000) / n).toFixed(2),
-        'postgres ms/transfer': (((after.pg - before.pg) * 1000) / n).toFixed(2),
+        'server ms/transfer': (((end.server - start.server) * 1000) / n).toFixed(2),
+        'postgres ms/transfer': (((end.pg - start.pg) * 1000) / n).toFixed(2),
         'load generator ms/transfer': ((http.cpuSeconds * 1000) / n).toFixed(2),
-        'baseline: postgres ms/tx': base.postgresCpuMsPerTx.toFixed(3),
-        'baseline: pgbench ms/tx': base.clientCpuMsPerTx.toFixed(3),
+        'baseline: postgres ms/tx': basePg.toFixed(3),
+        'baseline: pgbench ms/tx': baseClient.toFixed(3),
         'mean group: create / accept': groups,
       });
       if (http.firstError) console.log(`first error (${label}): ${http.firstError}`);
+      before = after;
     }
   }
   await pgc.query('VACUUM (ANALYZE)');
