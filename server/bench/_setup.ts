@@ -5,30 +5,21 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/index.js';
+import { databaseName, recreateDatabase as recreate } from '../src/db/admin.js';
 
 export const BENCH_OPERATOR = { id: 'bench-operator', secret: 'bench-operator-secret-0123456789' };
 const SERVER_DIR = join(fileURLToPath(import.meta.url), '..', '..');
 
 /** Drops and creates the database `url` names (refusing one whose name does not say "bench"). */
 export async function recreateDatabase(url: string): Promise<void> {
-  const u = new URL(url);
-  const name = decodeURIComponent(u.pathname.slice(1));
+  const name = databaseName(url);
   if (!/^[A-Za-z0-9_]+$/.test(name) || !name.includes('bench')) {
     throw new Error(`the benchmark database must be named with letters, digits and _, and contain "bench"; got "${name}"`);
   }
-  u.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: u.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await recreate(url);
 }
 
 /** The server's settings under benchmark: no rate limits, no background loops, logs off. */

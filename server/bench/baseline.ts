@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { databaseName, recreateDatabase } from '../src/db/admin.js';
 import { cpuSeconds, processes } from './_lib.js';
 
 /** ../shared/bench beside the repository, or BENCH_BASELINE_DIR (a checkout elsewhere, e.g. a git worktree). */
@@ -48,13 +49,10 @@ const postgresCpuSeconds = () => cpuSeconds(processes({ name: 'postgres' }));
  */
 export async function pgbenchBaseline(url: string, opts: { accounts: number; seconds: number; clients?: number }): Promise<BaselineResult> {
   const u = new URL(url);
-  const name = `${u.pathname.slice(1)}_baseline`;
-  const admin = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const db = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}/${name}` });
+  const name = `${databaseName(url)}_baseline`;
+  const baselineUrl = `${u.protocol}//${u.username}@${u.host}/${name}`;
+  await recreateDatabase(baselineUrl);
+  const db = new pg.Client({ connectionString: baselineUrl });
   await db.connect();
   await db.query(readFileSync(join(BASELINE_DIR, 'baseline-schema.sql'), 'utf8'));
   await db.query('INSERT INTO accounts (id, balance) SELECT g, 1000000000000 FROM generate_series(1, $1::int) g', [opts.accounts]);

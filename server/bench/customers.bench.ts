@@ -23,6 +23,7 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/index.js';
+import { dropDatabase } from '../src/db/admin.js';
 import { type LoadResult, nowMs, runLoad, type Stats, timeSequential } from './_lib.js';
 import { recreateDatabase } from './_setup.js';
 
@@ -50,19 +51,6 @@ const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(2) : '-');
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 // ---- database ---------------------------------------------------------------------------------
-
-async function dropDatabase(): Promise<void> {
-  const url = new URL(DATABASE_URL);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
 
 /**
  * Customers 1..BULK, oldest first, with the details the API stores (the create body minus id,
@@ -574,7 +562,7 @@ async function main(): Promise<void> {
     await app.close().catch(() => {});
     await sql.end().catch(() => {});
     if (DROP_AFTER) {
-      await dropDatabase();
+      await dropDatabase(DATABASE_URL);
       log('bench database dropped (--drop)');
     } else {
       log(`bench database left in place: ${DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')}`);

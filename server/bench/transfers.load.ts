@@ -4,9 +4,9 @@
  * One sample = one executed transfer, create + accept; or, with `batch`, one batch call executing
  * that many transfers.
  */
-import { createPrivateKey, type KeyObject, randomUUID, sign } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { ed25519Signer } from '../src/shared/ed25519.js';
 
 export interface TransferLoadSpec {
   origin: string;
@@ -33,37 +33,6 @@ export interface TransferLoadResult {
 }
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
-
-interface Sodium {
-  crypto_sign_seed_keypair(publicKey: Buffer, secretKey: Buffer, seed: Buffer): void;
-  crypto_sign_detached(signature: Buffer, message: Buffer, secretKey: Buffer): void;
-}
-
-/**
- * The generator's Ed25519 signer: libsodium (sodium-native, the server's verifier) signs in about
- * 13 µs here against node:crypto's 22 µs, CPU the generator takes from the two cores the server
- * and PostgreSQL share; node:crypto where the addon does not load. Signatures are the same bytes.
- */
-function signer(privateKeyPem: string): (message: string) => string {
-  const key: KeyObject = createPrivateKey(privateKeyPem);
-  let sodium: Sodium | undefined;
-  try {
-    sodium = createRequire(import.meta.url)('sodium-native') as Sodium;
-  } catch {
-    sodium = undefined;
-  }
-  if (!sodium) return (message) => sign(null, Buffer.from(message), key).toString('hex');
-  const lib = sodium;
-  // PKCS#8 of an Ed25519 key: its 32-byte seed ends the DER.
-  const seed = key.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
-  const secretKey = Buffer.alloc(64);
-  lib.crypto_sign_seed_keypair(Buffer.alloc(32), secretKey, seed);
-  const signature = Buffer.alloc(64);
-  return (message) => {
-    lib.crypto_sign_detached(signature, Buffer.from(message), secretKey);
-    return signature.toString('hex');
-  };
-}
 
 /**
  * A lean keep-alive HTTP/1.1 client: one socket per lane, one request at a time, the request
@@ -137,7 +106,8 @@ class Lane {
 
 function run(spec: TransferLoadSpec): Promise<TransferLoadResult> {
   const url = new URL(spec.origin);
-  const signed = signer(spec.privateKeyPem);
+  // libsodium, as the server verifies: the generator's CPU is taken from the cores it measures.
+  const signed = ed25519Signer(spec.privateKeyPem);
   const fixed = `host: ${url.host}\r\nauthorization: Bearer ${spec.token}\r\ncontent-type: application/json\r\n`;
   const lanes = Array.from({ length: spec.concurrency }, () => new Lane(url.hostname, Number(url.port), fixed));
 

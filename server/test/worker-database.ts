@@ -8,26 +8,17 @@
  * of flakes that only the PostgreSQL pass had. Tests that race two server processes on one database
  * still do: both processes get the worker's URL.
  */
-import pg from 'pg';
+import { databaseName, dropDatabase, onServer, recreateDatabase } from '../src/db/admin.js';
 
 const SUFFIX = /_w\d+$/;
 
 /** The worker's database URL for a base TEST_DATABASE_URL. */
 export function workerDatabaseUrl(base: string, poolId: string): string {
   const url = new URL(base);
-  const name = decodeURIComponent(url.pathname.slice(1)) || 'postgres';
+  const name = databaseName(base) || 'postgres';
   url.pathname = `/${encodeURIComponent(`${name.replace(SUFFIX, '')}_w${poolId}`)}`;
   return url.toString();
 }
-
-function adminUrl(base: string): string {
-  const url = new URL(base);
-  url.pathname = '/postgres';
-  return url.toString();
-}
-
-const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const nameOf = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
 
 /**
  * Points TEST_DATABASE_URL at this worker's database, made empty, once per worker process
@@ -38,30 +29,23 @@ export async function useWorkerDatabase(): Promise<void> {
   const poolId = process.env.VITEST_POOL_ID;
   if (!base || !poolId || process.env.LEDGERLINE_TEST_WORKER_DATABASE === base) return;
   const url = workerDatabaseUrl(base, poolId);
-  const admin = new pg.Client({ connectionString: adminUrl(base) });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoted(nameOf(url))} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${quoted(nameOf(url))}`);
-  } finally {
-    await admin.end();
-  }
+  await recreateDatabase(url);
   process.env.TEST_DATABASE_URL = url;
   process.env.LEDGERLINE_TEST_WORKER_DATABASE = url;
 }
 
 /** Drops the workers' databases of a base TEST_DATABASE_URL (the end of a run). */
 export async function dropWorkerDatabases(base: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl(base) });
-  await admin.connect();
-  try {
-    const prefix = `${nameOf(base).replace(SUFFIX, '')}_w`;
-    const { rows } = await admin.query<{ datname: string }>(
+  const prefix = `${databaseName(base).replace(SUFFIX, '')}_w`;
+  const { rows } = await onServer(base, (admin) =>
+    admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE left(datname, length($1)) = $1 AND substr(datname, length($1) + 1) ~ '^[0-9]+$'`,
       [prefix],
-    );
-    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${quoted(datname)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
+    ),
+  );
+  for (const { datname } of rows) {
+    const url = new URL(base);
+    url.pathname = `/${encodeURIComponent(datname)}`;
+    await dropDatabase(url.toString());
   }
 }

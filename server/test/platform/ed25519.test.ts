@@ -3,8 +3,10 @@
  * node:crypto's OpenSSL. Both are held to RFC 8032's test vectors and to the same refusals, so
  * a platform without the addon verifies exactly what a signer produces.
  */
+
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ed25519Backend, ed25519Verifiers, verifyEd25519 } from '../../src/shared/ed25519.js';
+import { ed25519Backend, ed25519Signer, ed25519Verifiers, verifyEd25519 } from '../../src/shared/ed25519.js';
 
 // RFC 8032 §7.1, TESTS 1-3: public key, message, signature (hex).
 const VECTORS = [
@@ -82,5 +84,26 @@ describe('Ed25519 verification', () => {
     await expect(verifyEd25519(hex(v.message), hex(v.signature).subarray(0, 63), v.key)).resolves.toBe(false);
     await expect(verifyEd25519(hex(v.message), hex(v.signature), v.key.slice(0, 62))).resolves.toBe(false);
     await expect(verifyEd25519(hex(v.message), hex(v.signature), v.key)).resolves.toBe(true);
+  });
+});
+
+describe('Ed25519 signing (ed25519Signer)', () => {
+  it("signs RFC 8032's vectors from a PKCS#8 PEM key, and as node:crypto does for any key", () => {
+    // RFC 8032 §7.1, TESTS 1 and 2: secret keys (seeds) of VECTORS[0] and VECTORS[1].
+    const seeds = [
+      '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
+      '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
+    ];
+    const pem = (seed: string) =>
+      `-----BEGIN PRIVATE KEY-----\n${Buffer.concat([hex('302e020100300506032b657004220420'), hex(seed)]).toString('base64')}\n-----END PRIVATE KEY-----\n`;
+    seeds.forEach((seed, i) => {
+      const v = VECTORS[i] as (typeof VECTORS)[0];
+      expect(ed25519Signer(pem(seed))(hex(v.message).toString('latin1'))).toBe(v.signature);
+    });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const message = '1764460800POST/v1/transfers/trf_1/accept';
+    expect(ed25519Signer(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())(message)).toBe(
+      sign(null, Buffer.from(message), privateKey).toString('hex'),
+    );
   });
 });
