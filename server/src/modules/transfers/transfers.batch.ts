@@ -52,7 +52,8 @@ export async function transferBatch(ctx: WriteContext, service: TransfersService
       }
       if (item.id !== undefined) seen.add(item.id);
       const row = service.prepare(ctx, item, parties);
-      return { row: item.id === undefined ? row : { ...row, id: item.id } };
+      if (item.id !== undefined) row.id = item.id;
+      return { row };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       return { errors: within(i, err.entries) };
@@ -113,7 +114,14 @@ export async function transferBatch(ctx: WriteContext, service: TransfersService
   ) {
     ctx.atCommitPredicted(repo.executeBatchPredictedSql(params));
     for (const { i, row } of valid) {
-      const executed = { ...row, status: 'EXECUTED', executedAt: ctx.now, updatedAt: ctx.now, entryId: null, seq: 0n } as TransferRow;
+      // Object.assign, not a spread with added properties (about 1 µs each on Node 20: docs/benchmarks.md).
+      const executed: TransferRow = Object.assign({}, row, {
+        status: 'EXECUTED' as const,
+        executedAt: ctx.now,
+        updatedAt: ctx.now,
+        entryId: null,
+        seq: 0n,
+      });
       results[i] = { transfer: service.view(executed, ctx.now) };
     }
     return { results };
