@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sqlLiteral as lit } from '../src/db/client.js';
+import { newId } from '../src/shared/ids.js';
 import { cpuSeconds } from './_lib.js';
 
 export interface StepCost {
@@ -110,6 +111,41 @@ export async function transferStepCosts(url: string, clientId: string, n = 300):
     await c.query('BEGIN');
     await c.query(`${store()}; COMMIT`);
   });
+  // The batch route's call: 100 transfers between random accounts of the client, created and
+  // executed in one call (strict, as the route sends it with COMMIT; rolled back here).
+  const all = (await c.query<{ id: string }>('SELECT id FROM accounts WHERE client_id = $1', [clientId])).rows.map((r) => r.id);
+  const pick = () => all[Math.floor(Math.random() * all.length)] as string;
+  const BATCH = 100;
+  const batchItems = () =>
+    JSON.stringify(
+      Array.from({ length: BATCH }, () => {
+        const source = pick();
+        let destination = pick();
+        while (destination === source) destination = pick();
+        return {
+          id: newId('transfer'),
+          source,
+          destination,
+          asset: 'FIAT_TESTNET_USD',
+          amount: '1',
+          description: null,
+          txn_ids: [newId('transaction'), newId('transaction')],
+          event_ids: [newId('event'), newId('event')],
+        };
+      }),
+    );
+  await measure(
+    `batch: transfers_execute_batch of ${BATCH} (per transfer)`,
+    async () => {
+      await c.query('BEGIN');
+      await c.query(
+        `SELECT transfers_execute_batch($1, $2::jsonb, now(), now() + interval '1 hour', '{ACTIVE,OPEN,DORMANT}', false, 0, true)`,
+        [clientId, batchItems()],
+      );
+      await c.query('ROLLBACK');
+    },
+    BATCH,
+  );
   await c.end();
 
   // The baseline's whole transfer (post_transfer and its commit), on its own database.
