@@ -127,6 +127,8 @@ export function verifyEd25519(message: Buffer, signature: Buffer, rawKeyHex: str
  */
 export function ed25519Signer(privateKeyPem: string): (message: string) => string {
   const key = createPrivateKey(privateKeyPem);
+  // The seed is read from the DER's end below: any other kind of key would give wrong bytes silently.
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`not an Ed25519 private key (${key.asymmetricKeyType})`);
   if (!sodium) return (message) => sign(null, Buffer.from(message), key).toString('hex');
   const lib = sodium;
   // PKCS#8 of an Ed25519 key: its 32-byte seed ends the DER.

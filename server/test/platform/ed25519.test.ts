@@ -106,4 +106,11 @@ describe('Ed25519 signing (ed25519Signer)', () => {
       sign(null, Buffer.from(message), privateKey).toString('hex'),
     );
   });
+
+  it('refuses a private key of another kind (its seed would be read from the wrong bytes)', () => {
+    const { privateKey } = generateKeyPairSync('x25519');
+    expect(() => ed25519Signer(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())).toThrow(
+      /not an Ed25519 private key \(x25519\)/,
+    );
+  });
 });
