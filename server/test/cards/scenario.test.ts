@@ -188,4 +188,19 @@ describe('a card on the ledger', () => {
     expect(await ok(t.api.get(`/v1/accounts/deposits/${accountId}`))).toMatchObject({ status: 'OPEN' });
     expect(await balances(t.api, accountId)).toEqual({ current: '10', available: '6' });
   });
+
+  it('an authorization, then a refund, on the account of a DORMANT customer each wake the customer (ACTIVE again)', async () => {
+    const { t, customerId, accountId, cardId } = await cardholder(app, '10');
+    const activations = async () => (await eventsOf(app, t.clientId, customerId)).filter((e) => e.type === 'CUSTOMER_ACTIVE').length;
+    const before = await activations();
+    await setStatus(t.api, `/v1/customers/${customerId}`, 'DORMANT');
+    expect(await ok(authorize(t, cardId, '4'))).toMatchObject({ status: 'PENDING' });
+    expect(await ok(t.api.get(`/v1/customers/${customerId}`))).toMatchObject({ status: 'ACTIVE' });
+    await setStatus(t.api, `/v1/customers/${customerId}`, 'DORMANT');
+    await ok(t.api.post(`/v1/simulations/cards/${cardId}/refunds`, { amount: '1', merchant: HOTEL }));
+    expect(await ok(t.api.get(`/v1/customers/${customerId}`))).toMatchObject({ status: 'ACTIVE' });
+    expect(await activations()).toBe(before + 2); // one per wake-up
+    expect(await balances(t.api, accountId)).toEqual({ current: '11', available: '7' });
+    await verifyLedger(app);
+  });
 });

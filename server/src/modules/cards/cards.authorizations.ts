@@ -141,7 +141,7 @@ export class CardAuthorizations {
     const account = await findAccount(ctx.db, ctx.tenantId, card.accountId);
     const customer = account ? await findCustomer(ctx.db, ctx.tenantId, account.customerId) : undefined;
     const usage = await repo.usage(ctx.db, ctx.tenantId, card.id, windowsOf, ctx.now);
-    return { account, reason: this.check(card, account, customer?.status, amount, merchant, ctx.now, usage) };
+    return { account, customer, reason: this.check(card, account, customer?.status, amount, merchant, ctx.now, usage) };
   }
 
   private async availableOf(ctx: Context, account: AccountRow): Promise<bigint> {
@@ -205,7 +205,7 @@ export class CardAuthorizations {
     if (!card) throw notFound('Card', 'id');
     const amount = toMinor(input.amount, assetOf(card.assetTypeId)?.decimals ?? 0);
     const id = prepared?.id ?? newId('cardAuthorization');
-    const { account, reason: checked } = await this.evaluate(ctx, card, { total: amount, added: amount }, input.merchant);
+    const { account, customer, reason: checked } = await this.evaluate(ctx, card, { total: amount, added: amount }, input.merchant);
     let reason = checked;
     if (!reason && account && (await repo.webhook(ctx.tx, ctx.tenantId))) {
       // The client decides after the platform; one never asked (its checks failed then) is not approved now.
@@ -234,7 +234,7 @@ export class CardAuthorizations {
           at: ctx.now,
         });
         await ctx.tx.execute(sql.raw('RELEASE SAVEPOINT card_authorization'));
-        await this.wake(ctx, account);
+        await this.wake(ctx, account, customer);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'INSUFFICIENT_FUNDS') throw err;
         await ctx.tx.execute(sql.raw('ROLLBACK TO SAVEPOINT card_authorization'));
@@ -274,11 +274,15 @@ export class CardAuthorizations {
     };
   }
 
-  /** Money moved on a DORMANT account (or customer): it wakes, as transfers wake theirs. */
-  private async wake(ctx: WriteContext, account: AccountRow): Promise<void> {
+  /**
+   * Money moved on a DORMANT account (or customer): it wakes, as transfers wake theirs. `customer`:
+   * the account's customer as this unit already read it (else read here); waking is conditional on
+   * DORMANT in the row itself, so a status read earlier in the unit is as good as one read now.
+   */
+  private async wake(ctx: WriteContext, account: AccountRow, customer?: { id: string; status: string }): Promise<void> {
     if (account.status === 'DORMANT') await wakeDormantAccounts(ctx, [account.id]);
-    const customer = await findCustomer(ctx.tx, ctx.tenantId, account.customerId);
-    if (customer?.status === 'DORMANT') await wakeDormantCustomers(ctx, [customer.id]);
+    const party = customer ?? (await findCustomer(ctx.tx, ctx.tenantId, account.customerId));
+    if (party?.status === 'DORMANT') await wakeDormantCustomers(ctx, [party.id]);
   }
 
   /** A PENDING authorization, locked; EXPIRED once past its expiry, INVALID_STATUS_TRANSITION when closed. */
@@ -412,7 +416,7 @@ export class CardAuthorizations {
         { ledgerAccountId: account.ledgerAccountId, amount, transactionType: 'CARD_REFUND', accountRef: account.id, publicId: txn },
       ],
     });
-    await this.wake(ctx, account);
+    await this.wake(ctx, account, customer);
     await repo.insertRefund(ctx.tx, {
       clientId: ctx.tenantId,
       id,
