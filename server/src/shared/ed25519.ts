@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { Point } from '@noble/ed25519';
 
 /**
  * Ed25519 keys and signatures as clients send them (CONTRACT §8): a public key as 32-byte hex,
@@ -12,12 +13,29 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
  * signer can hold: 32 bytes that are not a canonical point of the curve's prime-order subgroup (a
  * point of small order, such as the identity, or bytes off the curve) verify nothing under
  * libsodium, and under OpenSSL a small-order key would accept forged signatures. RFC 8032 keys
- * (A = aB) are always such points. (Without libsodium's addon, the bytes are taken as before.)
+ * (A = aB) are always such points. Checked the same way whichever backend verifies (isValidPoint).
  */
 export function normalizePublicKey(input: string): string | undefined {
   const raw = rawPublicKey(input);
   if (raw === undefined) return undefined;
-  return !sodium || sodium.crypto_core_ed25519_is_valid_point(Buffer.from(raw, 'hex')) ? raw : undefined;
+  return isValidPoint(Buffer.from(raw, 'hex')) ? raw : undefined;
+}
+
+/**
+ * libsodium's crypto_core_ed25519_is_valid_point, on @noble/ed25519 (audited, no dependencies), so
+ * that a platform without libsodium's addon refuses the same keys: a canonical encoding (y below
+ * the field's prime; strict RFC 8032 decoding, not ZIP-215's), a point on the curve, not of small
+ * order, and in the prime-order subgroup. A key registration's cost (a scalar multiplication in
+ * BigInt, a few ms), never a request's. The tests hold it to libsodium's answers.
+ */
+export function isValidPoint(bytes: Uint8Array): boolean {
+  if (bytes.length !== 32) return false;
+  try {
+    const point = Point.fromBytes(bytes, false);
+    return !point.isSmallOrder() && point.isTorsionFree();
+  } catch {
+    return false; // not canonical, or not on the curve
+  }
 }
 
 function rawPublicKey(input: string): string | undefined {
@@ -49,7 +67,6 @@ function rawPublicKey(input: string): string | undefined {
  */
 interface Sodium {
   crypto_sign_verify_detached(signature: Buffer, message: Buffer, publicKey: Buffer): boolean;
-  crypto_core_ed25519_is_valid_point(point: Buffer): boolean;
   crypto_sign_seed_keypair(publicKey: Buffer, secretKey: Buffer, seed: Buffer): void;
   crypto_sign_detached(signature: Buffer, message: Buffer, secretKey: Buffer): void;
 }

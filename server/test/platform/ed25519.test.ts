@@ -4,9 +4,11 @@
  * a platform without the addon verifies exactly what a signer produces.
  */
 
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Point } from '@noble/ed25519';
 import { describe, expect, it } from 'vitest';
-import { ed25519Backend, ed25519Signer, ed25519Verifiers, verifyEd25519 } from '../../src/shared/ed25519.js';
+import { ed25519Backend, ed25519Signer, ed25519Verifiers, isValidPoint, verifyEd25519 } from '../../src/shared/ed25519.js';
 
 // RFC 8032 §7.1, TESTS 1-3: public key, message, signature (hex).
 const VECTORS = [
@@ -112,5 +114,65 @@ describe('Ed25519 signing (ed25519Signer)', () => {
     expect(() => ed25519Signer(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())).toThrow(
       /not an Ed25519 private key \(x25519\)/,
     );
+  });
+});
+
+describe('Public key points (isValidPoint, the registration check, on either backend)', () => {
+  const L = Point.CURVE().n;
+  /** [L]Q: the small-order part of a point of the curve. */
+  const torsionOf = (q: Point) => q.multiplyUnsafe(L - 1n).add(q);
+  /** The eight points of small order, from a point of the curve that has an order-8 part. */
+  function smallOrderPoints(): Point[] {
+    for (;;) {
+      let q: Point;
+      try {
+        q = Point.fromBytes(randomBytes(32), false);
+      } catch {
+        continue;
+      }
+      const t = torsionOf(q);
+      if (t.double().double().is0()) continue; // order 1, 2 or 4: try another
+      return Array.from({ length: 8 }, (_, k) => Array.from({ length: k }).reduce<Point>((p) => p.add(t), Point.ZERO));
+    }
+  }
+  const keyPoint = () => generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
+  // Encodings of y >= p (p = 2^255 - 19), with either sign bit: never canonical.
+  const nonCanonical = Array.from({ length: 19 }, (_, k) => {
+    const b = Buffer.alloc(32, 0xff);
+    b[0] = 0xed + k;
+    b[31] = 0x7f;
+    return [b, Buffer.from(b.map((x, i) => (i === 31 ? x | 0x80 : x)))];
+  }).flat();
+
+  it('accepts every RFC 8032 key and refuses small-order, mixed-order, non-canonical and off-curve bytes', () => {
+    for (let i = 0; i < 20; i++) expect(isValidPoint(keyPoint())).toBe(true);
+    const small = smallOrderPoints();
+    expect(new Set(small.map((p) => p.toHex())).size).toBe(8);
+    for (const t of small) {
+      expect(isValidPoint(t.toBytes())).toBe(false);
+      // A key's point plus a small-order one: on the curve, outside the prime-order subgroup.
+      if (!t.is0()) expect(isValidPoint(Point.fromBytes(keyPoint(), false).add(t).toBytes())).toBe(false);
+    }
+    for (const b of nonCanonical) expect(isValidPoint(b)).toBe(false);
+    expect(isValidPoint(Buffer.alloc(31))).toBe(false);
+    // About half of all 32-byte strings are not on the curve.
+    const random = Array.from({ length: 200 }, () => randomBytes(32));
+    expect(random.filter((b) => isValidPoint(b)).length).toBeGreaterThan(0);
+    expect(random.filter((b) => !isValidPoint(b)).length).toBeGreaterThan(50);
+  });
+
+  it("agrees with libsodium's crypto_core_ed25519_is_valid_point on all of those", () => {
+    // libsodium loads on this platform (asserted above); the check must refuse what it refuses.
+    const sodium = createRequire(import.meta.url)('sodium-native') as { crypto_core_ed25519_is_valid_point(p: Buffer): boolean };
+    const small = smallOrderPoints();
+    const cases: Buffer[] = [
+      ...Array.from({ length: 50 }, keyPoint),
+      ...small.map((t) => Buffer.from(t.toBytes())),
+      ...small.filter((t) => !t.is0()).map((t) => Buffer.from(Point.fromBytes(keyPoint(), false).add(t).toBytes())),
+      ...nonCanonical,
+      ...Array.from({ length: 500 }, () => randomBytes(32)),
+    ];
+    const disagree = cases.filter((b) => isValidPoint(b) !== sodium.crypto_core_ed25519_is_valid_point(b)).map((b) => b.toString('hex'));
+    expect(disagree).toEqual([]);
   });
 });
