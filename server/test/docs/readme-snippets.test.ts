@@ -15,8 +15,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropDatabase, recreateDatabase } from '../../src/db/admin.js';
 import { cleanEnv, REPO } from '../sdk/_packed.js';
 
 interface Snippet {
@@ -140,19 +140,17 @@ let server: ChildProcess | undefined;
 let output = '';
 let baseUrl: string;
 let callbackPort: number;
+/** The URL of the PostgreSQL database freshDatabase made (dropped after the tests). */
 let database: string | undefined;
 const CREDENTIALS = () => join(root, 'server', 'data', 'sandbox-credentials.json');
 
 /** A PostgreSQL database of this test's own (TEST_DATABASE_URL's server): fresh, as the README assumes. */
 async function freshDatabase(base: string): Promise<string> {
-  database = `readme_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
   const url = new URL(base);
-  url.pathname = `/${database}`;
-  return url.toString();
+  url.pathname = `/readme_${process.pid}_${Date.now().toString(36)}`;
+  database = url.toString();
+  await recreateDatabase(database);
+  return database;
 }
 
 beforeAll(async () => {
@@ -209,12 +207,7 @@ afterAll(async () => {
     await exited;
   }
   rmSync(root, { recursive: true, force: true });
-  if (database && process.env.TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  }
+  if (database) await dropDatabase(database);
 }, 120_000);
 
 function bash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asc, eq } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/index.js';
+import { dropDatabase, recreateDatabase } from '../../src/db/admin.js';
 import { events } from '../../src/db/schema.js';
 import { newTenant, OPERATOR } from '../helpers.js';
 import { newCustomer, Receiver, subscribe, until } from './_support.js';
@@ -44,19 +44,10 @@ async function freshStorage(): Promise<Record<string, string>> {
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     return { DATA_DIR: dir };
   }
-  const name = `wh_restart_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: base });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
   const url = new URL(base);
-  url.pathname = `/${name}`;
+  url.pathname = `/wh_restart_${process.pid}_${Date.now().toString(36)}`;
+  await recreateDatabase(url.toString());
+  cleanups.push(() => dropDatabase(url.toString()));
   return { DATABASE_URL: url.toString() };
 }
 
