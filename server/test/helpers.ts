@@ -217,3 +217,13 @@ export async function setClockOffset(app: FastifyInstance, clientId: string, off
   await app.ledgerline.database.db.execute(sql`UPDATE clients SET sandbox_clock_offset_ms = ${offsetMs} WHERE id = ${clientId}`);
   app.ledgerline.services.clients.forget(clientId);
 }
+
+/**
+ * Puts a client's business time at 12:00 UTC on the 10th of next month (the sandbox clock only
+ * moves forward): for tests whose writes must share a calendar month (statements), which at the
+ * machine's time fail in a month's last minutes.
+ */
+export async function midMonthBusinessTime(app: FastifyInstance, clientId: string): Promise<void> {
+  const now = app.ledgerline.clock.now();
+  await setClockOffset(app, clientId, Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 10, 12) - now.getTime());
+}

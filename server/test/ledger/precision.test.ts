@@ -1,6 +1,6 @@
 /** 18-decimal amounts sent as JSON numbers round-trip exactly: no float anywhere on the way. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getApp, newTenant, type Tenant } from '../helpers.js';
+import { getApp, midMonthBusinessTime, newTenant, type Tenant } from '../helpers.js';
 import { getPdf } from '../pdf.js';
 import { balances, ETH, fundedAccount, newCustomer, ok, openAccount, rawNumbers, verifyLedger } from './_fixtures.js';
 
@@ -23,6 +23,7 @@ describe('ETH (18 decimals) precision', () => {
   it('round-trips through adjustment, transfer, balances, transactions and statements', async () => {
     const app = await getApp();
     const t = await newTenant(app);
+    await midMonthBusinessTime(app, t.clientId); // one statement: every write in one month
     const customer = await newCustomer(t);
     const a = await openAccount(t, customer, ETH);
     const b = await openAccount(t, customer, ETH);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corporationBody, individualBody, makeApp, newTenant, uid } from '../helpers.js';
+import { corporationBody, individualBody, makeApp, midMonthBusinessTime, newTenant, uid } from '../helpers.js';
 import { fundedAccount, type ManualClock, manualClock, USD } from '../ledger/_fixtures.js';
 import { advance, fund, newCustomer, ok, openAccount, usCounterparty } from '../money/_fixtures.js';
 import { createApplication, individualApplication, requiredDocuments } from '../onboarding/_fixtures.js';
@@ -209,6 +209,10 @@ describe('the packed SDK against a real server', { timeout: 180_000 }, () => {
   it('reads files (receipt and statement PDFs, a document) and walks statements and transactions across pages', async () => {
     const t = await newTenant(app);
     const applicant = await newTenant(app, { regulated: false }); // applications (and their documents) are for unregulated clients
+    // Business time mid-month, not the machine's: the funding and the withdrawal settled 661 s later
+    // must share the oldest statement's month (at real time this failed in a month's last 11
+    // minutes, as at 2026-11-30 23:59 UTC).
+    await midMonthBusinessTime(app, t.clientId);
     // An executed withdrawal (ACH settles after the sandbox clock moves), then 13 more months.
     const customer = await newCustomer(t, individualBody(uid()));
     const account = await openAccount(t, customer, USD);
