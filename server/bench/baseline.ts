@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { databaseName, recreateDatabase } from '../src/db/admin.js';
+import { databaseName, databaseUrl, recreateDatabase } from '../src/db/admin.js';
 import { cpuSeconds, processes } from './_lib.js';
 
 /** ../shared/bench beside the repository, or BENCH_BASELINE_DIR (a checkout elsewhere, e.g. a git worktree). */
@@ -50,7 +50,7 @@ const postgresCpuSeconds = () => cpuSeconds(processes({ name: 'postgres' }));
 export async function pgbenchBaseline(url: string, opts: { accounts: number; seconds: number; clients?: number }): Promise<BaselineResult> {
   const u = new URL(url);
   const name = `${databaseName(url)}_baseline`;
-  const baselineUrl = `${u.protocol}//${u.username}@${u.host}/${name}`;
+  const baselineUrl = databaseUrl(url, name);
   await recreateDatabase(baselineUrl);
   const db = new pg.Client({ connectionString: baselineUrl });
   await db.connect();

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { databaseName, databaseUrl } from '../src/db/admin.js';
 import { sqlLiteral as lit } from '../src/db/client.js';
 import { newId } from '../src/shared/ids.js';
 import { cpuSeconds } from './_lib.js';
@@ -149,8 +150,7 @@ export async function transferStepCosts(url: string, clientId: string, n = 300):
   await c.end();
 
   // The baseline's whole transfer (post_transfer and its commit), on its own database.
-  const u = new URL(url);
-  const base = new pg.Client({ connectionString: `${u.protocol}//${u.username}@${u.host}${u.pathname}_baseline` });
+  const base = new pg.Client({ connectionString: databaseUrl(url, `${databaseName(url)}_baseline`) });
   await base.connect();
   const baseBackend = (await base.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]?.p;
   const baseCpu = () => cpuSeconds([baseBackend as number]) * 1000;

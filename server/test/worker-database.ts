@@ -8,16 +8,14 @@
  * of flakes that only the PostgreSQL pass had. Tests that race two server processes on one database
  * still do: both processes get the worker's URL.
  */
-import { databaseName, dropDatabase, onServer, recreateDatabase } from '../src/db/admin.js';
+import { databaseName, databaseUrl, dropDatabase, onServer, recreateDatabase } from '../src/db/admin.js';
 
 const SUFFIX = /_w\d+$/;
 
 /** The worker's database URL for a base TEST_DATABASE_URL. */
 export function workerDatabaseUrl(base: string, poolId: string): string {
-  const url = new URL(base);
   const name = databaseName(base) || 'postgres';
-  url.pathname = `/${encodeURIComponent(`${name.replace(SUFFIX, '')}_w${poolId}`)}`;
-  return url.toString();
+  return databaseUrl(base, `${name.replace(SUFFIX, '')}_w${poolId}`);
 }
 
 /**
@@ -43,9 +41,5 @@ export async function dropWorkerDatabases(base: string): Promise<void> {
       [prefix],
     ),
   );
-  for (const { datname } of rows) {
-    const url = new URL(base);
-    url.pathname = `/${encodeURIComponent(datname)}`;
-    await dropDatabase(url.toString());
-  }
+  for (const { datname } of rows) await dropDatabase(databaseUrl(base, datname));
 }

@@ -5,12 +5,15 @@
  */
 import pg from 'pg';
 
-/** The URL of the `postgres` database on `url`'s server, with its credentials. */
-function adminUrl(url: string): string {
+/** The URL of database `name` on `url`'s server, with its credentials and options. */
+export function databaseUrl(url: string, name: string): string {
   const u = new URL(url);
-  u.pathname = '/postgres';
+  u.pathname = `/${encodeURIComponent(name)}`;
   return u.toString();
 }
+
+/** The URL of the `postgres` database on `url`'s server. */
+const adminUrl = (url: string) => databaseUrl(url, 'postgres');
 
 /** The database a URL names. */
 export function databaseName(url: string): string {

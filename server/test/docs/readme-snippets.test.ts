@@ -16,7 +16,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropDatabase, recreateDatabase } from '../../src/db/admin.js';
+import { databaseUrl, dropDatabase, recreateDatabase } from '../../src/db/admin.js';
 import { cleanEnv, REPO } from '../sdk/_packed.js';
 
 interface Snippet {
@@ -146,9 +146,7 @@ const CREDENTIALS = () => join(root, 'server', 'data', 'sandbox-credentials.json
 
 /** A PostgreSQL database of this test's own (TEST_DATABASE_URL's server): fresh, as the README assumes. */
 async function freshDatabase(base: string): Promise<string> {
-  const url = new URL(base);
-  url.pathname = `/readme_${process.pid}_${Date.now().toString(36)}`;
-  database = url.toString();
+  database = databaseUrl(base, `readme_${process.pid}_${Date.now().toString(36)}`);
   await recreateDatabase(database);
   return database;
 }

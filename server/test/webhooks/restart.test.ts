@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/index.js';
-import { dropDatabase, recreateDatabase } from '../../src/db/admin.js';
+import { databaseUrl, dropDatabase, recreateDatabase } from '../../src/db/admin.js';
 import { events } from '../../src/db/schema.js';
 import { newTenant, OPERATOR } from '../helpers.js';
 import { newCustomer, Receiver, subscribe, until } from './_support.js';
@@ -44,11 +44,10 @@ async function freshStorage(): Promise<Record<string, string>> {
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     return { DATA_DIR: dir };
   }
-  const url = new URL(base);
-  url.pathname = `/wh_restart_${process.pid}_${Date.now().toString(36)}`;
-  await recreateDatabase(url.toString());
-  cleanups.push(() => dropDatabase(url.toString()));
-  return { DATABASE_URL: url.toString() };
+  const url = databaseUrl(base, `wh_restart_${process.pid}_${Date.now().toString(36)}`);
+  await recreateDatabase(url);
+  cleanups.push(() => dropDatabase(url));
+  return { DATABASE_URL: url };
 }
 
 interface Proc {

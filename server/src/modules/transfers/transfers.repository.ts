@@ -4,6 +4,7 @@ import { fetchPage } from '../../db/paginate.js';
 import { transfers } from '../../db/schema.js';
 import { type CallArg, queryRows, sqlCall, textArrayLiteral } from '../../db/sql.js';
 import { statusFilter } from '../../db/status-filter.js';
+import { extend } from '../../shared/objects.js';
 import type { PageRequest } from '../../shared/pagination.js';
 import { type TransferRow, type TransferStatus, transferMachine } from './transfers.machine.js';
 
@@ -158,8 +159,7 @@ export const transfersRepository = {
     );
     const statement = `INSERT INTO transfers (client_id, id, source_account_id, destination_account_id, asset_type_id, amount,
         description, status, valid_until, created_at, updated_at) VALUES ${values.join(',\n')}`;
-    // Object.assign, not a spread with added properties (about 1 µs each on Node 20: docs/benchmarks.md).
-    return { statement, rows: rows.map((row): TransferRow => Object.assign({}, row, { entryId: null, executedAt: null, seq: 0n })) };
+    return { statement, rows: rows.map((row): TransferRow => extend(row, { entryId: null, executedAt: null, seq: 0n })) };
   },
   /** Accounts of transfers and their customers' statuses, in one read (transfer_parties, transfers.sql). */
   async parties(db: Reader, clientId: string, ids: string[]): Promise<Party[]> {
