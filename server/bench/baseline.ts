@@ -48,7 +48,6 @@ const postgresCpuSeconds = () => cpuSeconds(processes({ name: 'postgres' }));
  * pgbench for `seconds` exactly as ../shared/bench/README.md takes the reference figure.
  */
 export async function pgbenchBaseline(url: string, opts: { accounts: number; seconds: number; clients?: number }): Promise<BaselineResult> {
-  const u = new URL(url);
   const name = `${databaseName(url)}_baseline`;
   const baselineUrl = databaseUrl(url, name);
   await recreateDatabase(baselineUrl);
@@ -58,13 +57,30 @@ export async function pgbenchBaseline(url: string, opts: { accounts: number; sec
   await db.query('INSERT INTO accounts (id, balance) SELECT g, 1000000000000 FROM generate_series(1, $1::int) g', [opts.accounts]);
   await db.query('VACUUM ANALYZE accounts');
   await db.end();
-  const clients = opts.clients ?? 16;
+  return runPgbench(baselineUrl, {
+    script: join(BASELINE_DIR, 'baseline-transfer.sql'),
+    defines: { naccounts: String(opts.accounts) },
+    clients: opts.clients ?? 16,
+    seconds: opts.seconds,
+  });
+}
+
+/**
+ * pgbench on the database of `url` (`-M prepared`, two threads) with a script file, and what it
+ * cost: its rate, and the CPU of PostgreSQL's processes and of pgbench per transaction.
+ */
+export function runPgbench(
+  url: string,
+  opts: { script: string; defines: Record<string, string>; clients: number; seconds: number },
+): BaselineResult {
+  const u = new URL(url);
   const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres', '-n', '-M', 'prepared'];
-  args.push('-D', `naccounts=${opts.accounts}`, '-c', String(clients), '-j', '2', '-T', String(opts.seconds));
-  args.push('-f', join(BASELINE_DIR, 'baseline-transfer.sql'), name);
+  for (const [k, v] of Object.entries(opts.defines)) args.push('-D', `${k}=${v}`);
+  args.push('-c', String(opts.clients), '-j', '2', '-T', String(opts.seconds), '-f', opts.script, databaseName(url));
   const pgCpu0 = postgresCpuSeconds();
   const self0 = childrenCpuSeconds();
-  const run = spawnSync('pgbench', args, { encoding: 'utf8' });
+  const env = u.password ? { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } : process.env;
+  const run = spawnSync('pgbench', args, { encoding: 'utf8', env });
   const clientCpu = childrenCpuSeconds() - self0;
   const postgresCpu = postgresCpuSeconds() - pgCpu0;
   if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr || run.stdout}`);

@@ -20,7 +20,8 @@
  * BENCH_CPU_PROFILE (a directory: the server processes' CPU profiles, node --cpu-prof),
  * BENCH_LOAD_PROFILE (a directory: the load generator's CPU profile),
  * BENCH_SERVER (dist, default: `npm run build` then dist/main.js as `npm start` runs it; src: tsx),
- * BENCH_WEBHOOK_WORKER (true, as npm start: the server's webhook worker dispatches the events the load writes).
+ * BENCH_WEBHOOK_WORKER (true, as npm start: the server's webhook worker dispatches the events the load writes),
+ * BENCH_BATCH_SQL (1: after the batch route, its SQL alone through pgbench, bench/batch-sql.ts; 0: not).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -28,9 +29,11 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { loadConfig } from '../src/config/index.js';
 import { cpuSeconds, processes, stats } from './_lib.js';
 import { benchApp, benchServerEnv, recreateDatabase } from './_setup.js';
-import { assertBaselineAvailable, pgbenchBaseline } from './baseline.js';
+import { assertBaselineAvailable, type BaselineResult, pgbenchBaseline } from './baseline.js';
+import { pgbenchBatchSql } from './batch-sql.js';
 import { transferStepCosts } from './transfer-steps.js';
 import type { TransferLoadResult, TransferLoadSpec } from './transfers.load.js';
 
@@ -42,10 +45,27 @@ const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 15);
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100); // 0: no batch case
 const BATCH_LANES = Number(process.env.BENCH_BATCH_LANES ?? 8); // concurrent batch calls
+const BATCH_SQL = process.env.BENCH_BATCH_SQL !== '0'; // the batch call alone, through pgbench
 const FLOW = process.env.BENCH_FLOW !== '0'; // 0: the batch case alone (with max(BENCH_WORKERS) processes)
 const SETS = (process.env.BENCH_SETS ?? 'all,hot').split(',');
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 20000);
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** A case's baseline: the mean of pgbench right before and right after it, and their drift. */
+function bracketed(before: BaselineResult, after: BaselineResult) {
+  const drift = after.tps / before.tps - 1;
+  return {
+    tps: (before.tps + after.tps) / 2,
+    columns: {
+      'baseline tps (pgbench, 16): before / after': `${before.tps.toFixed(0)} / ${after.tps.toFixed(0)}`,
+      'baseline drift': `${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(0)}%`,
+    },
+    cpu: {
+      'baseline: postgres ms/tx': ((before.postgresCpuMsPerTx + after.postgresCpuMsPerTx) / 2).toFixed(3),
+      'baseline: pgbench ms/tx': ((before.clientCpuMsPerTx + after.clientCpuMsPerTx) / 2).toFixed(3),
+    },
+  };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -208,11 +228,46 @@ async function main() {
     // ratios of the same code differ by a third (docs/benchmarks.md).
     const baseline = () => pgbenchBaseline(URL_, { accounts: set.length, seconds: BASELINE_SECONDS });
     let before = await baseline();
-    const runs: { workers: number; batch?: number }[] = [
+    const runs: { workers: number; batch?: number; sql?: boolean }[] = [
       ...(FLOW ? WORKERS.map((workers) => ({ workers })) : []),
       ...(BATCH ? [{ workers: Math.max(...WORKERS), batch: BATCH }] : []),
+      ...(BATCH && BATCH_SQL ? [{ workers: 0, batch: BATCH, sql: true }] : []),
     ];
-    for (const { workers, batch } of runs) {
+    for (const { workers, batch, sql } of runs) {
+      if (sql && batch) {
+        // The batch call alone (no server): as many at once as the route's case sends.
+        await pgc.query('VACUUM (ANALYZE)');
+        const alone = await pgbenchBatchSql(URL_, {
+          clientId: client.client_id,
+          accounts: set,
+          size: batch,
+          clients: BATCH_LANES,
+          slots: loadConfig(process.env).transferBatchSlots,
+          seconds: SECONDS,
+        });
+        const after = await baseline();
+        const label = `${name}, transfers_execute_batch of ${batch} alone (pgbench, ${BATCH_LANES} clients, no server)`;
+        const bracket = bracketed(before, after);
+        results.push({
+          case: label,
+          'http transfers/s': (alone.tps * batch).toFixed(0),
+          'http p50 ms': `avg ${alone.latencyAvgMs.toFixed(1)}`,
+          'http p99 ms': '-',
+          failed: alone.failed,
+          ...bracket.columns,
+          ratio: ((alone.tps * batch) / bracket.tps).toFixed(3),
+        });
+        cpu.push({
+          case: label,
+          'server ms/transfer': '-',
+          'postgres ms/transfer': (alone.postgresCpuMsPerTx / batch).toFixed(2),
+          'load generator ms/transfer': (alone.clientCpuMsPerTx / batch).toFixed(2),
+          ...bracket.cpu,
+          'mean group: create / accept': '- / -',
+        });
+        before = after;
+        continue;
+      }
       // Each case starts from a vacuumed, analyzed database, as the baseline's accounts do (and as
       // autovacuum keeps a deployment; this machine's PostgreSQL runs with autovacuum off, so
       // without it the planner knows nothing of the tables and dead row versions pile up).
@@ -242,10 +297,7 @@ async function main() {
       const groups = await groupSizes(`http://127.0.0.1:${port}`);
       await stopServer(server);
       const after = await baseline();
-      const baseTps = (before.tps + after.tps) / 2;
-      const basePg = (before.postgresCpuMsPerTx + after.postgresCpuMsPerTx) / 2;
-      const baseClient = (before.clientCpuMsPerTx + after.clientCpuMsPerTx) / 2;
-      const drift = after.tps / before.tps - 1;
+      const bracket = bracketed(before, after);
       const h = stats(http.latencies);
       const rate = http.executed / (http.elapsedMs / 1000);
       const label = `${name}, ${batch ? `batches of ${batch}, ` : ''}${workers} server process${workers > 1 ? 'es' : ''}`;
@@ -255,9 +307,8 @@ async function main() {
         'http p50 ms': h.p50.toFixed(1),
         'http p99 ms': h.p99.toFixed(1),
         failed: http.failed,
-        'baseline tps (pgbench, 16): before / after': `${before.tps.toFixed(0)} / ${after.tps.toFixed(0)}`,
-        'baseline drift': `${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(0)}%`,
-        ratio: (rate / baseTps).toFixed(3),
+        ...bracket.columns,
+        ratio: (rate / bracket.tps).toFixed(3),
       });
       // The measured window: CPU ms per transfer executed in it.
       const n = http.executed || 1;
@@ -266,8 +317,7 @@ async function main() {
         'server ms/transfer': (((end.server - start.server) * 1000) / n).toFixed(2),
         'postgres ms/transfer': (((end.pg - start.pg) * 1000) / n).toFixed(2),
         'load generator ms/transfer': ((http.cpuSeconds * 1000) / n).toFixed(2),
-        'baseline: postgres ms/tx': basePg.toFixed(3),
-        'baseline: pgbench ms/tx': baseClient.toFixed(3),
+        ...bracket.cpu,
         'mean group: create / accept': groups,
       });
       if (http.firstError) console.log(`first error (${label}): ${http.firstError}`);
