@@ -11,20 +11,21 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { canTransact, STATUSES } from '../src/shared/status.js';
 import { type BaselineResult, runPgbench } from './baseline.js';
 
 // Builds one call's items as the route does (minor units as text, ids shaped as newId's: a time
 // prefix then a counter, so each index takes them in order) and makes the route's strict call.
 const OBJECTS = `
-CREATE TABLE IF NOT EXISTS bench_batch_set (client_id text NOT NULL, accounts text[] NOT NULL);
+CREATE TABLE IF NOT EXISTS bench_batch_set (client_id text NOT NULL, accounts text[] NOT NULL, transactable text[] NOT NULL);
 CREATE OR REPLACE FUNCTION bench_batch(p_size int, p_slots int) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_client text; v_acc text[]; n int; v_items jsonb;
+  v_client text; v_acc text[]; v_transactable text[]; n int; v_items jsonb;
   v_head text := lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0');
   v_pre text := substr(v_head, 1, 8) || '-' || substr(v_head, 9, 4) || '-7' || substr(md5(random()::text), 1, 3)
     || '-8' || substr(md5(random()::text), 1, 3) || '-';
 BEGIN
-  SELECT client_id, accounts INTO v_client, v_acc FROM bench_batch_set;
+  SELECT client_id, accounts, transactable INTO v_client, v_acc, v_transactable FROM bench_batch_set;
   n := cardinality(v_acc);
   SELECT jsonb_agg(jsonb_build_object(
            'id', 'trf_' || v_pre || lpad(to_hex(5 * k), 12, '0'),
@@ -35,7 +36,7 @@ BEGIN
          ORDER BY k)
     INTO v_items
     FROM (SELECT k, floor(random() * n)::int AS i, floor(random() * (n - 1))::int AS j FROM generate_series(1, p_size) k) r;
-  RETURN transfers_execute_batch(v_client, v_items, now(), now() + interval '1 hour', '{ACTIVE,OPEN,DORMANT}', false, p_slots, true);
+  RETURN transfers_execute_batch(v_client, v_items, now(), now() + interval '1 hour', v_transactable, false, p_slots, true);
 END $$;
 `;
 
@@ -53,7 +54,11 @@ export async function pgbenchBatchSql(
   try {
     await db.query(OBJECTS);
     await db.query('DELETE FROM bench_batch_set');
-    await db.query('INSERT INTO bench_batch_set (client_id, accounts) VALUES ($1, $2)', [opts.clientId, opts.accounts]);
+    await db.query('INSERT INTO bench_batch_set (client_id, accounts, transactable) VALUES ($1, $2, $3)', [
+      opts.clientId,
+      opts.accounts,
+      STATUSES.filter(canTransact), // as the route passes them
+    ]);
   } finally {
     await db.end();
   }

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { databaseName, databaseUrl } from '../src/db/admin.js';
 import { sqlLiteral as lit } from '../src/db/client.js';
+import { type BatchItem, transfersRepository } from '../src/modules/transfers/transfers.repository.js';
 import { newId } from '../src/shared/ids.js';
+import { canTransact, STATUSES } from '../src/shared/status.js';
 import { cpuSeconds } from './_lib.js';
 
 export interface StepCost {
@@ -114,41 +116,43 @@ export async function transferStepCosts(url: string, clientId: string, n = 300):
     await c.query(`${store()}; COMMIT`);
   });
   // The batch route's call: 100 transfers between random accounts of the client, created and
-  // executed in one call (strict, as the route sends it with its COMMIT).
+  // executed in one call: the statement the route sends with its COMMIT (strict, literal SQL).
   const all = (await c.query<{ id: string }>('SELECT id FROM accounts WHERE client_id = $1', [clientId])).rows.map((r) => r.id);
   const pick = () => all[Math.floor(Math.random() * all.length)] as string;
   const BATCH = 100;
-  const batchItems = () =>
-    JSON.stringify(
-      Array.from({ length: BATCH }, () => {
-        const source = pick();
-        let destination = pick();
-        while (destination === source) destination = pick();
-        return {
-          id: newId('transfer'),
-          source,
-          destination,
-          asset: 'FIAT_TESTNET_USD',
-          amount: '1',
-          description: null,
-          txn_ids: [newId('transaction'), newId('transaction')],
-          event_ids: [newId('event'), newId('event')],
-        };
-      }),
-    );
+  const batchCall = () => {
+    const items = Array.from({ length: BATCH }, (): BatchItem => {
+      const source = pick();
+      let destination = pick();
+      while (destination === source) destination = pick();
+      return {
+        id: newId('transfer'),
+        source,
+        destination,
+        asset: 'FIAT_TESTNET_USD',
+        amount: '1',
+        description: null,
+        txn_ids: [newId('transaction'), newId('transaction')],
+        event_ids: [newId('event'), newId('event')],
+      };
+    });
+    const now = new Date();
+    return transfersRepository.executeBatchPredictedSql({
+      clientId,
+      items,
+      at: now,
+      validUntil: new Date(now.getTime() + 3_600_000),
+      transactable: STATUSES.filter(canTransact),
+      atomic: false,
+      slots: 0,
+    });
+  };
   // Rolled back, then committed: the second is the batch's whole cost in PostgreSQL, its WAL
   // flushed as the route's COMMIT does, beside the baseline's post_transfer with its commit below.
   for (const end of ['ROLLBACK', 'COMMIT']) {
     await measure(
       `batch: transfers_execute_batch of ${BATCH}${end === 'COMMIT' ? ' + COMMIT' : ''} (per transfer)`,
-      async () => {
-        await c.query('BEGIN');
-        await c.query(
-          `SELECT transfers_execute_batch($1, $2::jsonb, now(), now() + interval '1 hour', '{ACTIVE,OPEN,DORMANT}', false, 0, true)`,
-          [clientId, batchItems()],
-        );
-        await c.query(end);
-      },
+      () => c.query(`BEGIN; ${batchCall()}; ${end}`),
       BATCH,
     );
   }

@@ -46,6 +46,7 @@ const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100); // 0: no batch case
 const BATCH_LANES = Number(process.env.BENCH_BATCH_LANES ?? 8); // concurrent batch calls
 const BATCH_SQL = process.env.BENCH_BATCH_SQL !== '0'; // the batch call alone, through pgbench
+const BATCH_SLOTS = loadConfig(process.env).transferBatchSlots; // the server's, for the call alone
 const FLOW = process.env.BENCH_FLOW !== '0'; // 0: the batch case alone (with max(BENCH_WORKERS) processes)
 const SETS = (process.env.BENCH_SETS ?? 'all,hot').split(',');
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 20000);
@@ -233,45 +234,22 @@ async function main() {
       ...(BATCH ? [{ workers: Math.max(...WORKERS), batch: BATCH }] : []),
       ...(BATCH && BATCH_SQL ? [{ workers: 0, batch: BATCH, sql: true }] : []),
     ];
-    for (const { workers, batch, sql } of runs) {
-      if (sql && batch) {
-        // The batch call alone (no server): as many at once as the route's case sends.
-        await pgc.query('VACUUM (ANALYZE)');
-        const alone = await pgbenchBatchSql(URL_, {
-          clientId: client.client_id,
-          accounts: set,
-          size: batch,
-          clients: BATCH_LANES,
-          slots: loadConfig(process.env).transferBatchSlots,
-          seconds: SECONDS,
-        });
-        const after = await baseline();
-        const label = `${name}, transfers_execute_batch of ${batch} alone (pgbench, ${BATCH_LANES} clients, no server)`;
-        const bracket = bracketed(before, after);
-        results.push({
-          case: label,
-          'http transfers/s': (alone.tps * batch).toFixed(0),
-          'http p50 ms': `avg ${alone.latencyAvgMs.toFixed(1)}`,
-          'http p99 ms': '-',
-          failed: alone.failed,
-          ...bracket.columns,
-          ratio: ((alone.tps * batch) / bracket.tps).toFixed(3),
-        });
-        cpu.push({
-          case: label,
-          'server ms/transfer': '-',
-          'postgres ms/transfer': (alone.postgresCpuMsPerTx / batch).toFixed(2),
-          'load generator ms/transfer': (alone.clientCpuMsPerTx / batch).toFixed(2),
-          ...bracket.cpu,
-          'mean group: create / accept': '- / -',
-        });
-        before = after;
-        continue;
-      }
-      // Each case starts from a vacuumed, analyzed database, as the baseline's accounts do (and as
-      // autovacuum keeps a deployment; this machine's PostgreSQL runs with autovacuum off, so
-      // without it the planner knows nothing of the tables and dead row versions pile up).
-      await pgc.query('VACUUM (ANALYZE)');
+    /** What one case measured, for its rows of the two tables. */
+    interface Measured {
+      label: string;
+      rate: number;
+      p50: string;
+      p99: string;
+      failed: number;
+      /** CPU ms per transfer executed in the measured window. */
+      server: string;
+      postgres: number;
+      generator: number;
+      groups: string;
+      firstError?: string;
+    }
+    // The real server under the load generator: the flow, or the batch route.
+    const throughServer = async (workers: number, batch: number | undefined): Promise<Measured> => {
       const port = await freePort();
       const server = await startServer(workers, port);
       const serverPids = processes({ root: server.pid as number });
@@ -293,34 +271,72 @@ async function main() {
           start = sample();
         },
       );
-      const end = { server: cpuSeconds(serverPids), pg: cpuSeconds(processes({ name: 'postgres' })) };
+      const end = sample();
       const groups = await groupSizes(`http://127.0.0.1:${port}`);
       await stopServer(server);
+      const h = stats(http.latencies);
+      const n = http.executed || 1;
+      return {
+        label: `${name}, ${batch ? `batches of ${batch}, ` : ''}${workers} server process${workers > 1 ? 'es' : ''}`,
+        rate: http.executed / (http.elapsedMs / 1000),
+        p50: h.p50.toFixed(1),
+        p99: h.p99.toFixed(1),
+        failed: http.failed,
+        server: (((end.server - start.server) * 1000) / n).toFixed(2),
+        postgres: ((end.pg - start.pg) * 1000) / n,
+        generator: (http.cpuSeconds * 1000) / n,
+        groups,
+        firstError: http.firstError,
+      };
+    };
+    // The batch call alone (no server): as many at once as the route's case sends.
+    const alone = async (batch: number): Promise<Measured> => {
+      const r = await pgbenchBatchSql(URL_, {
+        clientId: client.client_id,
+        accounts: set,
+        size: batch,
+        clients: BATCH_LANES,
+        slots: BATCH_SLOTS,
+        seconds: SECONDS,
+      });
+      return {
+        label: `${name}, transfers_execute_batch of ${batch} alone (pgbench, ${BATCH_LANES} clients, no server)`,
+        rate: r.tps * batch,
+        p50: `avg ${r.latencyAvgMs.toFixed(1)}`,
+        p99: '-',
+        failed: r.failed,
+        server: '-',
+        postgres: r.postgresCpuMsPerTx / batch,
+        generator: r.clientCpuMsPerTx / batch,
+        groups: '- / -',
+      };
+    };
+    for (const { workers, batch, sql } of runs) {
+      // Each case starts from a vacuumed, analyzed database, as the baseline's accounts do (and as
+      // autovacuum keeps a deployment; this machine's PostgreSQL runs with autovacuum off, so
+      // without it the planner knows nothing of the tables and dead row versions pile up).
+      await pgc.query('VACUUM (ANALYZE)');
+      const m = sql && batch ? await alone(batch) : await throughServer(workers, batch);
       const after = await baseline();
       const bracket = bracketed(before, after);
-      const h = stats(http.latencies);
-      const rate = http.executed / (http.elapsedMs / 1000);
-      const label = `${name}, ${batch ? `batches of ${batch}, ` : ''}${workers} server process${workers > 1 ? 'es' : ''}`;
       results.push({
-        case: label,
-        'http transfers/s': rate.toFixed(0),
-        'http p50 ms': h.p50.toFixed(1),
-        'http p99 ms': h.p99.toFixed(1),
-        failed: http.failed,
+        case: m.label,
+        'http transfers/s': m.rate.toFixed(0),
+        'http p50 ms': m.p50,
+        'http p99 ms': m.p99,
+        failed: m.failed,
         ...bracket.columns,
-        ratio: (rate / bracket.tps).toFixed(3),
+        ratio: (m.rate / bracket.tps).toFixed(3),
       });
-      // The measured window: CPU ms per transfer executed in it.
-      const n = http.executed || 1;
       cpu.push({
-        case: label,
-        'server ms/transfer': (((end.server - start.server) * 1000) / n).toFixed(2),
-        'postgres ms/transfer': (((end.pg - start.pg) * 1000) / n).toFixed(2),
-        'load generator ms/transfer': ((http.cpuSeconds * 1000) / n).toFixed(2),
+        case: m.label,
+        'server ms/transfer': m.server,
+        'postgres ms/transfer': m.postgres.toFixed(2),
+        'load generator ms/transfer': m.generator.toFixed(2),
         ...bracket.cpu,
-        'mean group: create / accept': groups,
+        'mean group: create / accept': m.groups,
       });
-      if (http.firstError) console.log(`first error (${label}): ${http.firstError}`);
+      if (m.firstError) console.log(`first error (${m.label}): ${m.firstError}`);
       before = after;
     }
   }
